@@ -1,0 +1,45 @@
+# Bastion: one tree, one build.  Every component lives in a fragment
+# (<dir>/<name>.mk) included below; a fragment adds its outputs to ALL,
+# its Debian packages to DEPS_PKGS, and its test, fuzz and bench targets
+# to TEST_SUITES, FUZZ_TARGETS and BENCH_TARGETS.
+
+.DEFAULT_GOAL := all
+BUILD := build
+
+ALL :=
+DEPS_PKGS :=
+TEST_SUITES :=
+FUZZ_TARGETS :=
+BENCH_TARGETS :=
+
+include mk/common.mk
+-include hv/hv.mk
+-include images/images.mk
+-include hv/hvm/emulate.mk
+-include appliance/xenstored/xenstored.mk
+-include dm/block/block.mk
+
+.PHONY: all deps test fuzz bench run clean
+
+all: $(ALL)
+
+# Installs the Debian packages every fragment asked for (root, apt-get).
+deps:
+	@mk/deps.sh $(sort $(DEPS_PKGS))
+
+# The whole suite: every registered suite, then one "N passed, N failed".
+test:
+	@mk/deps.sh --quiet $(sort $(DEPS_PKGS))
+	@$(MAKE) --no-print-directory all
+	@mk/run-suites.sh $(TEST_SUITES)
+
+fuzz:
+	@mk/deps.sh --quiet $(sort $(DEPS_PKGS))
+	@mk/run-suites.sh $(FUZZ_TARGETS)
+
+bench:
+	@mk/deps.sh --quiet $(sort $(DEPS_PKGS))
+	@for b in $(BENCH_TARGETS); do $(MAKE) --no-print-directory $$b || exit 1; done
+
+clean:
+	rm -rf $(BUILD)
