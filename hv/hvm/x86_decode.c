@@ -472,6 +472,11 @@ enum x86_decode_rc x86_decode(const uint8_t *buf, size_t avail,
 		rc = decode_modrm(&d);
 		if (rc != X86_DEC_OK)
 			return rc;
+		/* FF /2, /4, /6 (near CALL, JMP, PUSH) default to 64 bits */
+		if (mode == X86_MODE_LONG64 && in->map == X86_MAP_1B &&
+		    in->opcode == 0xff && (in->reg & 7) >= 2 &&
+		    !((in->reg & 7) & 1) && in->op_bytes == 4)
+			in->op_bytes = 8;
 	}
 	if ((attr & IMASK) || (attr & G3)) {
 		rc = decode_imm(&d, attr);
