@@ -13,7 +13,7 @@ FUZZ_TARGETS :=
 BENCH_TARGETS :=
 
 include mk/common.mk
--include hv/hv.mk
+include hv/hv.mk
 -include images/images.mk
 -include hv/hvm/emulate.mk
 -include appliance/xenstored/xenstored.mk

@@ -1,0 +1,58 @@
+/*
+ * Interrupt and exception entry.  One 16-byte stub per vector pushes a
+ * zero in place of an error code where the CPU pushes none (AMD APM vol. 2
+ * section 8.2 lists the vectors with error codes), then the vector, and
+ * joins trap_common, which saves the general registers as a struct
+ * cpu_regs and calls trap_dispatch().
+ */
+	.text
+	.balign 16
+	.globl trap_stubs
+trap_stubs:
+	.set vec, 0
+	.rept 256
+	.balign 16
+	.if !(vec == 8 || (vec >= 10 && vec <= 14) || vec == 17 || vec == 21 || vec == 29 || vec == 30)
+	pushq	$0
+	.endif
+	pushq	$vec
+	jmp	trap_common
+	.set vec, vec + 1
+	.endr
+
+trap_common:
+	pushq	%rax
+	pushq	%rbx
+	pushq	%rcx
+	pushq	%rdx
+	pushq	%rsi
+	pushq	%rdi
+	pushq	%rbp
+	pushq	%r8
+	pushq	%r9
+	pushq	%r10
+	pushq	%r11
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+	movq	%rsp, %rdi
+	cld
+	call	trap_dispatch
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%r11
+	popq	%r10
+	popq	%r9
+	popq	%r8
+	popq	%rbp
+	popq	%rdi
+	popq	%rsi
+	popq	%rdx
+	popq	%rcx
+	popq	%rbx
+	popq	%rax
+	addq	$16, %rsp
+	iretq

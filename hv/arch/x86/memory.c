@@ -1,0 +1,93 @@
+/*
+ * Brings up the page allocator over all usable RAM.  Memory below 1 MiB
+ * is left to firmware and the AP trampoline; the hv image, the loader's
+ * structures and modules, and the allocator's own bitmap are claimed.
+ */
+#include "x86/setup.h"
+#include "x86/paging.h"
+#include "page_alloc.h"
+#include "console.h"
+
+extern char _start[], _end[];
+struct page_pool hv_page_pool;
+
+paddr_t alloc_pages(unsigned order) { return page_pool_alloc(&hv_page_pool, order); }
+
+void free_pages(paddr_t pa, unsigned order)
+{
+	if (page_pool_free(&hv_page_pool, pa, order))
+		panic("free_pages: %#lx order %u was not allocated", pa, order);
+}
+
+void *alloc_zeroed_page(void)
+{
+	paddr_t pa = alloc_pages(0);
+	if (pa)
+		memset((void *)(uintptr_t)pa, 0, PAGE_SIZE);
+	return (void *)(uintptr_t)pa;
+}
+
+static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+	return a < b + blen && b < a + alen;
+}
+
+static bool area_is_free(const struct boot_info *bi, uint64_t pa, uint64_t len)
+{
+	if (overlaps(pa, len, (uintptr_t)_start, (uintptr_t)(_end - _start)))
+		return false;
+	for (unsigned i = 0; i < bi->nr_keep; i++)
+		if (overlaps(pa, len, bi->keep[i].base, bi->keep[i].len))
+			return false;
+	return true;
+}
+
+/* Finds len bytes of usable RAM in [1 MiB, 4 GiB) clear of everything
+ * the boot still needs.  Candidates: starts of RAM ranges and ends of
+ * the things to avoid. */
+static uint64_t find_boot_area(const struct boot_info *bi, uint64_t len)
+{
+	uint64_t cand[BOOT_MAX_MEM + BOOT_MAX_KEEP + 1];
+	unsigned n = 0;
+	cand[n++] = ALIGN_UP((uintptr_t)_end, PAGE_SIZE);
+	for (unsigned i = 0; i < bi->nr_keep; i++)
+		cand[n++] = ALIGN_UP(bi->keep[i].base + bi->keep[i].len, PAGE_SIZE);
+	for (unsigned i = 0; i < bi->nr_mem; i++)
+		cand[n++] = ALIGN_UP(MAX(bi->mem[i].base, MiB(1)), PAGE_SIZE);
+	for (unsigned c = 0; c < n; c++) {
+		for (unsigned i = 0; i < bi->nr_mem; i++) {
+			const struct mem_range *m = &bi->mem[i];
+			if (m->type == MEM_USABLE && cand[c] >= m->base && cand[c] + len <= m->base + m->len &&
+			    cand[c] + len <= GiB(4) && area_is_free(bi, cand[c], len))
+				return cand[c];
+		}
+	}
+	return 0;
+}
+
+uint64_t memory_init(struct boot_info *bi)
+{
+	bi->nr_mem = memmap_sanitize(bi->mem, bi->nr_mem, BOOT_MAX_MEM);
+	uint64_t top = 0;
+	for (unsigned i = 0; i < bi->nr_mem; i++)
+		if (bi->mem[i].type == MEM_USABLE)
+			top = MAX(top, bi->mem[i].base + bi->mem[i].len);
+	uint64_t nr_pfns = top >> PAGE_SHIFT;
+	uint64_t bitmap_len = ALIGN_UP(page_pool_bitmap_bytes(nr_pfns), PAGE_SIZE);
+	uint64_t bitmap_pa = find_boot_area(bi, bitmap_len);
+	if (!bitmap_pa)
+		panic("memory: no room below 4 GiB for the page bitmap (%lu KiB)", bitmap_len >> 10);
+	page_pool_init(&hv_page_pool, 0, nr_pfns, (uint64_t *)(uintptr_t)bitmap_pa);
+	for (unsigned i = 0; i < bi->nr_mem; i++) {
+		const struct mem_range *m = &bi->mem[i];
+		if (m->type == MEM_USABLE && m->base + m->len > MiB(1))
+			page_pool_release(&hv_page_pool, MAX(m->base, MiB(1)),
+					  m->base + m->len - MAX(m->base, MiB(1)));
+	}
+	page_pool_claim(&hv_page_pool, (uintptr_t)_start, (uintptr_t)(_end - _start));
+	page_pool_claim(&hv_page_pool, bitmap_pa, bitmap_len);
+	for (unsigned i = 0; i < bi->nr_keep; i++)
+		page_pool_claim(&hv_page_pool, bi->keep[i].base, bi->keep[i].len);
+	paging_map_ram(0, top);
+	return memmap_total(bi->mem, bi->nr_mem, MEM_USABLE);
+}

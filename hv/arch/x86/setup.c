@@ -1,0 +1,160 @@
+/*
+ * The boot sequence.  The boot CPU arrives in hv_start() from head.S with
+ * the loader's magic and information; it brings up the console, memory,
+ * ACPI, interrupts, time, the other CPUs and hardware virtualization, in
+ * that order, then idles.  Secondary CPUs arrive in ap_start().  Trouble
+ * the machine can live with (a bad option, no virtualization) is
+ * reported and the hv stays up; only a broken boot environment panics.
+ */
+#include "x86/setup.h"
+#include "x86/apic.h"
+#include "x86/cpu.h"
+#include "x86/hvm.h"
+#include "x86/time.h"
+#include "x86/traps.h"
+#include "acpi.h"
+#include "console.h"
+#include "page_alloc.h"
+#include "param.h"
+#include "serial.h"
+
+#define BASTION_VERSION "0.1"
+
+extern const struct hv_param __start_hv_params[], __stop_hv_params[];
+extern volatile unsigned ap_booting_cpu;
+static struct boot_info boot_info;
+static struct acpi_info acpi_info;
+static uint8_t bsp_ist[8192] __aligned(16);
+static unsigned trap_test_cpu; /* 0: off; N: CPU N takes a #UD once online */
+
+HV_PARAM_UINT("trap_test_cpu", trap_test_cpu);
+
+static const void *identity_map(uint64_t pa, uint64_t len)
+{
+	return pa + len <= GiB(4) && pa + len >= pa ? (const void *)(uintptr_t)pa : NULL;
+}
+
+static void report_option(const char *opt, size_t len, const char *why)
+{
+	printk("cmdline: option '%.*s' ignored: %s\n", (int)len, opt, why);
+}
+
+static void idle_loop(void)
+{
+	for (;;)
+		__asm__ volatile("sti; hlt" ::: "memory");
+}
+
+static void cpu_bring_up_local(struct percpu *pc)
+{
+	lapic_init_cpu();
+	pc->apic_id = lapic_id();
+	lapic_timer_start();
+	if (hvm && hvm->cpu_enable(pc))
+		printk("hvm: could not enable %s on CPU %u\n", hvm->name, pc->cpu_id);
+}
+
+void ap_start(void)
+{
+	struct percpu *pc = &percpu[ap_booting_cpu];
+	cpu_init_tables(pc, pc->tss.ist[0]);
+	cpu_bring_up_local(pc);
+	pc->online = true;
+	if (trap_test_cpu && trap_test_cpu == pc->cpu_id)
+		__asm__ volatile("ud2");
+	idle_loop();
+}
+
+static void boot_memory_and_acpi(void)
+{
+	uint64_t usable = memory_init(&boot_info);
+	printk("memory: %lu MiB usable RAM in %u ranges; %lu MiB free after the hv\n",
+	       usable >> 20, boot_info.nr_mem, (hv_page_pool.free_pages * PAGE_SIZE) >> 20);
+	const char *why;
+	uint64_t rsdp = boot_info.rsdp ? 0 : acpi_find_rsdp(identity_map);
+	if (acpi_parse(identity_map, rsdp, boot_info.rsdp, &acpi_info, &why))
+		panic("acpi: %s: cannot find the CPUs and interrupt controllers", why);
+	printk("acpi: revision %u RSDP%s; %u CPUs, %u I/O APICs, HPET %s\n", acpi_info.revision,
+	       boot_info.rsdp ? " from the loader" : "", acpi_info.nr_cpus, acpi_info.nr_ioapics,
+	       acpi_info.hpet_pa ? "present" : "absent");
+}
+
+static void boot_interrupts_and_time(struct percpu *bsp)
+{
+	lapic_setup(acpi_info.lapic_pa);
+	lapic_init_cpu();
+	bsp->apic_id = lapic_id();
+	outb(0x21, 0xff); /* mask the legacy 8259 PICs: I/O APICs only */
+	outb(0xa1, 0xff);
+	unsigned pins = ioapic_mask_all(&acpi_info);
+	printk("apic: %s mode, boot CPU APIC ID %u; %u I/O APIC pins masked\n",
+	       lapic_x2apic ? "x2APIC" : "xAPIC", bsp->apic_id, pins);
+	const char *source = tsc_calibrate(&acpi_info);
+	printk("time: TSC %lu.%03lu MHz, calibrated against the %s\n", tsc_khz / 1000, tsc_khz % 1000,
+	       source);
+	lapic_timer_calibrate();
+	lapic_timer_start();
+	irq_enable();
+}
+
+/* Waits until every online CPU has taken a few timer ticks. */
+static bool ticks_everywhere(unsigned nr_online)
+{
+	for (unsigned waited = 0; waited < 100; waited++) {
+		unsigned ticking = 0;
+		for (unsigned c = 0; c < nr_online; c++)
+			ticking += percpu[c].online && percpu[c].timer_ticks >= 3;
+		if (ticking == nr_online)
+			return true;
+		udelay(10000);
+	}
+	return false;
+}
+
+static void boot_virtualization(unsigned nr_online)
+{
+	unsigned enabled = 0;
+	for (unsigned c = 0; c < nr_online; c++)
+		enabled += percpu[c].hvm_enabled;
+	printk("hvm: %s enabled on %u of %u CPUs\n", hvm->name, enabled, nr_online);
+	hvm->report_features();
+	uint64_t t0 = rdtsc();
+	int rc = hvm->selftest();
+	uint64_t t1 = rdtsc();
+	printk("hvm: self-test %s in %lu us, at %lu us since reset (TSC)\n", rc ? "FAILED" : "passed",
+	       tsc_to_us(t1 - t0), tsc_to_us(t1));
+}
+
+void hv_start(uint32_t magic, uint32_t info_pa)
+{
+	struct percpu *bsp = &percpu[0];
+	const char *why;
+	traps_init();
+	cpu_init_tables(bsp, (uintptr_t)(bsp_ist + sizeof(bsp_ist)));
+	bsp->online = true;
+	printk("Bastion hypervisor %s (x86-64), entered at TSC %lu\n", BASTION_VERSION, rdtsc());
+	int mb_err = multiboot_parse(magic, info_pa, identity_map, &boot_info, &why);
+	if (!mb_err)
+		cmdline_parse(boot_info.cmdline, __start_hv_params, __stop_hv_params, report_option);
+	serial_init();
+	console_serial_ready(serial_putc);
+	if (mb_err)
+		panic("boot: %s", why);
+	printk("boot: multiboot%d from %s; command line: %s\n", boot_info.mb_version,
+	       boot_info.loader_name ? boot_info.loader_name : "an unnamed loader",
+	       boot_info.cmdline ? boot_info.cmdline : "");
+	boot_memory_and_acpi();
+	boot_interrupts_and_time(bsp);
+	if (!hvm_select(&why))
+		printk("no hardware virtualization: %s; guests cannot run, the hv stays up\n", why);
+	else if (hvm->cpu_enable(bsp))
+		printk("hvm: could not enable %s on the boot CPU\n", hvm->name);
+	unsigned online = smp_boot(&acpi_info);
+	printk("smp: %u of %u CPUs online\n", online, acpi_info.nr_cpus);
+	printk("time: periodic %u Hz tick %s\n", HV_TICK_HZ,
+	       ticks_everywhere(online) ? "running on every CPU" : "NOT running on every CPU");
+	if (hvm)
+		boot_virtualization(online);
+	printk("boot: done at %lu us since reset (TSC); idling\n", tsc_to_us(rdtsc()));
+	idle_loop();
+}

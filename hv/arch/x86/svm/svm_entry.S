@@ -1,0 +1,89 @@
+/*
+ * void svm_vmrun(paddr_t vmcb_pa, struct svm_gprs *gprs, paddr_t host_vmcb_pa)
+ *
+ * VMRUN switches only part of the CPU (AMD APM vol. 2 section 15.5):
+ * the rest of the host's state (FS/GS/TR/LDTR bases, syscall MSRs) is
+ * kept with VMSAVE/VMLOAD around it, and the guest's general registers
+ * other than RAX/RSP are loaded from and stored to *gprs here.  GIF is
+ * cleared across the switch so no host interrupt runs on guest state.
+ */
+#define G_RBX 0
+#define G_RCX 8
+#define G_RDX 16
+#define G_RSI 24
+#define G_RDI 32
+#define G_RBP 40
+#define G_R8 48
+#define G_R9 56
+#define G_R10 64
+#define G_R11 72
+#define G_R12 80
+#define G_R13 88
+#define G_R14 96
+#define G_R15 104
+
+	.text
+	.globl svm_vmrun
+svm_vmrun:
+	pushq	%rbx
+	pushq	%rbp
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+	pushq	%rsi                    /* 16(%rsp): gprs */
+	pushq	%rdx                    /* 8(%rsp): host save area */
+	pushq	%rdi                    /* 0(%rsp): guest VMCB */
+
+	clgi
+	movq	%rdx, %rax
+	vmsave	%rax
+
+	movq	G_RBX(%rsi), %rbx
+	movq	G_RCX(%rsi), %rcx
+	movq	G_RDX(%rsi), %rdx
+	movq	G_RDI(%rsi), %rdi
+	movq	G_RBP(%rsi), %rbp
+	movq	G_R8(%rsi), %r8
+	movq	G_R9(%rsi), %r9
+	movq	G_R10(%rsi), %r10
+	movq	G_R11(%rsi), %r11
+	movq	G_R12(%rsi), %r12
+	movq	G_R13(%rsi), %r13
+	movq	G_R14(%rsi), %r14
+	movq	G_R15(%rsi), %r15
+	movq	G_RSI(%rsi), %rsi
+
+	movq	0(%rsp), %rax
+	vmload	%rax
+	vmrun	%rax
+	vmsave	%rax
+
+	movq	16(%rsp), %rax
+	movq	%rbx, G_RBX(%rax)
+	movq	%rcx, G_RCX(%rax)
+	movq	%rdx, G_RDX(%rax)
+	movq	%rsi, G_RSI(%rax)
+	movq	%rdi, G_RDI(%rax)
+	movq	%rbp, G_RBP(%rax)
+	movq	%r8, G_R8(%rax)
+	movq	%r9, G_R9(%rax)
+	movq	%r10, G_R10(%rax)
+	movq	%r11, G_R11(%rax)
+	movq	%r12, G_R12(%rax)
+	movq	%r13, G_R13(%rax)
+	movq	%r14, G_R14(%rax)
+	movq	%r15, G_R15(%rax)
+
+	movq	8(%rsp), %rax
+	vmload	%rax
+	stgi
+
+	addq	$24, %rsp
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%rbp
+	popq	%rbx
+	ret

@@ -1,0 +1,127 @@
+/*
+ * The Virtual Machine Control Block (AMD APM vol. 2, appendix B): a
+ * control area at 0x000 and the guest state save area at 0x400.  Only
+ * the fields the hv uses are named; the asserts pin them to the manual.
+ */
+#ifndef BASTION_SVM_VMCB_H
+#define BASTION_SVM_VMCB_H
+
+#include "lib.h"
+
+struct vmcb_seg {
+	uint16_t selector, attrib;
+	uint32_t limit;
+	uint64_t base;
+};
+
+struct vmcb {
+	uint32_t cr_intercepts;    /* 0x000: reads 0-15, writes 16-31 */
+	uint32_t dr_intercepts;    /* 0x004 */
+	uint32_t exception_intercepts; /* 0x008 */
+	uint32_t intercepts1;      /* 0x00c: INTR .. SHUTDOWN */
+	uint32_t intercepts2;      /* 0x010: VMRUN .. */
+	uint8_t reserved0[0x40 - 0x14];
+	uint64_t iopm_base_pa;     /* 0x040 */
+	uint64_t msrpm_base_pa;    /* 0x048 */
+	uint64_t tsc_offset;       /* 0x050 */
+	uint32_t asid;             /* 0x058 */
+	uint8_t tlb_control;       /* 0x05c */
+	uint8_t reserved1[3];
+	uint64_t int_control;      /* 0x060: V_TPR, V_IRQ, V_INTR_MASKING, vector */
+	uint64_t int_shadow;       /* 0x068 */
+	uint64_t exitcode;         /* 0x070 */
+	uint64_t exitinfo1;        /* 0x078 */
+	uint64_t exitinfo2;        /* 0x080 */
+	uint64_t exitintinfo;      /* 0x088 */
+	uint64_t np_control;       /* 0x090: bit 0 enables nested paging */
+	uint8_t reserved2[0xa8 - 0x98];
+	uint64_t eventinj;         /* 0x0a8 */
+	uint64_t n_cr3;            /* 0x0b0 */
+	uint64_t virt_ext;         /* 0x0b8 */
+	uint32_t clean_bits;       /* 0x0c0 */
+	uint32_t reserved3;
+	uint64_t next_rip;         /* 0x0c8 */
+	uint8_t insn_len;          /* 0x0d0 */
+	uint8_t insn_bytes[15];
+	uint8_t reserved4[0x400 - 0xe0];
+	/* state save area */
+	struct vmcb_seg es, cs, ss, ds, fs, gs, gdtr, ldtr, idtr, tr; /* 0x400 */
+	uint8_t reserved5[0x4cb - 0x4a0];
+	uint8_t cpl;               /* 0x4cb */
+	uint32_t reserved6;
+	uint64_t efer;             /* 0x4d0 */
+	uint8_t reserved7[0x548 - 0x4d8];
+	uint64_t cr4, cr3, cr0, dr7, dr6, rflags, rip; /* 0x548 */
+	uint8_t reserved8[0x5d8 - 0x580];
+	uint64_t rsp;              /* 0x5d8 */
+	uint8_t reserved9[0x5f8 - 0x5e0];
+	uint64_t rax;              /* 0x5f8 */
+	uint64_t star, lstar, cstar, sfmask, kernel_gs_base; /* 0x600 */
+	uint64_t sysenter_cs, sysenter_esp, sysenter_eip, cr2; /* 0x628 */
+	uint8_t reserved10[0x668 - 0x648];
+	uint64_t g_pat;            /* 0x668 */
+	uint64_t dbgctl;           /* 0x670 */
+	uint8_t reserved11[0x1000 - 0x678];
+} __packed;
+
+_Static_assert(sizeof(struct vmcb) == 0x1000, "VMCB is one page");
+_Static_assert(offsetof(struct vmcb, iopm_base_pa) == 0x040, "VMCB IOPM_BASE_PA");
+_Static_assert(offsetof(struct vmcb, asid) == 0x058, "VMCB ASID");
+_Static_assert(offsetof(struct vmcb, exitcode) == 0x070, "VMCB EXITCODE");
+_Static_assert(offsetof(struct vmcb, np_control) == 0x090, "VMCB NP_ENABLE");
+_Static_assert(offsetof(struct vmcb, eventinj) == 0x0a8, "VMCB EVENTINJ");
+_Static_assert(offsetof(struct vmcb, n_cr3) == 0x0b0, "VMCB N_CR3");
+_Static_assert(offsetof(struct vmcb, next_rip) == 0x0c8, "VMCB nRIP");
+_Static_assert(offsetof(struct vmcb, es) == 0x400, "VMCB ES");
+_Static_assert(offsetof(struct vmcb, tr) == 0x490, "VMCB TR");
+_Static_assert(offsetof(struct vmcb, cpl) == 0x4cb, "VMCB CPL");
+_Static_assert(offsetof(struct vmcb, efer) == 0x4d0, "VMCB EFER");
+_Static_assert(offsetof(struct vmcb, cr4) == 0x548, "VMCB CR4");
+_Static_assert(offsetof(struct vmcb, rip) == 0x578, "VMCB RIP");
+_Static_assert(offsetof(struct vmcb, rsp) == 0x5d8, "VMCB RSP");
+_Static_assert(offsetof(struct vmcb, rax) == 0x5f8, "VMCB RAX");
+_Static_assert(offsetof(struct vmcb, cr2) == 0x640, "VMCB CR2");
+_Static_assert(offsetof(struct vmcb, g_pat) == 0x668, "VMCB G_PAT");
+
+/* intercepts1 */
+#define SVM_INTERCEPT_INTR (1u << 0)
+#define SVM_INTERCEPT_NMI (1u << 1)
+#define SVM_INTERCEPT_HLT (1u << 24)
+#define SVM_INTERCEPT_IOIO (1u << 27)
+#define SVM_INTERCEPT_MSR (1u << 28)
+#define SVM_INTERCEPT_SHUTDOWN (1u << 31)
+/* intercepts2 */
+#define SVM_INTERCEPT_VMRUN (1u << 0)
+#define SVM_INTERCEPT_VMMCALL (1u << 1)
+
+#define SVM_V_INTR_MASKING (1ULL << 24)
+#define SVM_TLB_FLUSH_ALL 1
+
+/* Exit codes (AMD APM vol. 2 appendix C). */
+#define SVM_EXIT_INTR 0x060
+#define SVM_EXIT_HLT 0x078
+#define SVM_EXIT_IOIO 0x07b
+#define SVM_EXIT_SHUTDOWN 0x07f
+#define SVM_EXIT_VMMCALL 0x081
+#define SVM_EXIT_NPF 0x400
+#define SVM_EXIT_INVALID 0xffffffffu
+
+/* IOIO EXITINFO1 */
+#define SVM_IOIO_IN (1u << 0)
+#define SVM_IOIO_STR (1u << 2)
+#define SVM_IOIO_REP (1u << 3)
+#define SVM_IOIO_SIZE(info) (((info) >> 4) & 7) /* 1: byte, 2: word, 4: dword */
+#define SVM_IOIO_PORT(info) ((uint16_t)((info) >> 16))
+
+/* Registers VMRUN does not switch, saved and restored by svm_vmrun. */
+struct svm_gprs {
+	uint64_t rbx, rcx, rdx, rsi, rdi, rbp;
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+};
+_Static_assert(offsetof(struct svm_gprs, rsi) == 24 && offsetof(struct svm_gprs, r15) == 104,
+	       "svm_entry.S's G_* offsets");
+
+/* Runs the guest until its next #VMEXIT (svm_entry.S). */
+void svm_vmrun(paddr_t vmcb_pa, struct svm_gprs *gprs, paddr_t host_vmcb_pa);
+
+#endif

@@ -1,0 +1,61 @@
+# The hypervisor image: freestanding objects linked at 2 MiB as ELF64, then
+# rewrapped as ELF32 because QEMU's multiboot loader takes only 32-bit ELF
+# (GRUB's multiboot2 loads either).
+
+HV_DIRS := hv/arch/x86 hv/arch/x86/boot hv/arch/x86/svm hv/common
+HV_C_SRCS := $(foreach d,$(HV_DIRS),$(wildcard $(d)/*.c))
+HV_S_SRCS := $(foreach d,$(HV_DIRS),$(wildcard $(d)/*.S))
+HV_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(HV_C_SRCS)) $(patsubst %.S,$(BUILD)/%.o,$(HV_S_SRCS))
+HV_INC := -Ihv/include
+HV_ELF := $(BUILD)/hv/bastion.elf
+
+ALL += $(HV_ELF)
+DEPS_PKGS += gcc binutils make qemu-system-x86 ovmf seabios grub-pc-bin grub-efi-amd64-bin \
+	grub-common xorriso mtools cloc
+
+$(BUILD)/hv/%.o: hv/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HV_CFLAGS) $(HV_INC) -MMD -MP -c $< -o $@
+
+$(BUILD)/hv/%.o: hv/%.S
+	@mkdir -p $(dir $@)
+	$(CC) $(HV_INC) -D__ASSEMBLY__ -MMD -MP -c $< -o $@
+
+$(BUILD)/hv/bastion64.elf: $(HV_OBJS) hv/hv.lds
+	$(LD) -n -nostdlib -T hv/hv.lds -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -o $@ $(HV_OBJS)
+
+$(HV_ELF): $(BUILD)/hv/bastion64.elf
+	objcopy -O elf32-i386 $< $@
+
+-include $(HV_OBJS:.o=.d)
+
+# Host unit tests of the hv's pure logic (tests/unit/hv/).
+HV_UNIT_TESTS := format cmdline page_alloc heap memmap multiboot acpi serial_config
+HV_UNIT_SRCS_format := hv/common/format.c
+HV_UNIT_SRCS_cmdline := hv/common/cmdline.c
+HV_UNIT_SRCS_page_alloc := hv/common/page_alloc.c
+HV_UNIT_SRCS_heap := hv/common/heap.c
+HV_UNIT_SRCS_memmap := hv/common/memmap.c
+HV_UNIT_SRCS_multiboot := hv/arch/x86/multiboot.c
+HV_UNIT_SRCS_acpi := hv/arch/x86/acpi.c
+HV_UNIT_SRCS_serial_config := hv/common/serial_config.c hv/common/cmdline.c
+HV_UNIT_BINS := $(addprefix $(BUILD)/tests/unit/hv/test_,$(HV_UNIT_TESTS))
+
+.SECONDEXPANSION:
+$(BUILD)/tests/unit/hv/test_%: tests/unit/hv/test_%.c tests/unit/hv/check.h $$(HV_UNIT_SRCS_$$*)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -fsanitize=address,undefined -DHOST_TEST $(HV_INC) -Itests/unit/hv \
+		-o $@ $< $(HV_UNIT_SRCS_$*)
+
+.PHONY: test-hv-unit test-hv-boot run iso
+test-hv-unit: $(HV_UNIT_BINS)
+	@rc=0; for t in $(HV_UNIT_BINS); do $$t || rc=1; done; exit $$rc
+
+TEST_SUITES += test-hv-unit
+
+QEMU_SVM := qemu-system-x86_64 -M q35 -accel tcg -cpu EPYC,+svm,-rdtscp,-monitor -m 2048 \
+	-nographic -no-reboot
+
+run: $(HV_ELF)
+	@mk/deps.sh --quiet $(sort $(DEPS_PKGS))
+	$(QEMU_SVM) -smp 4 -kernel $(HV_ELF) -append "console=com1 com1=115200,8n1"
