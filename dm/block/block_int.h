@@ -1,0 +1,102 @@
+/*
+ * Private side of the block layer: the per-format ops table every driver
+ * fills (one const table per format: raw.c, qcow2*.c, vhd.c), the state
+ * common to all opened images, and the file and error helpers drivers share.
+ */
+#ifndef BASTION_BLOCK_INT_H
+#define BASTION_BLOCK_INT_H
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <sys/types.h>
+
+#include "block.h"
+
+#define BLK_PROBE_LEN 512
+
+struct blk_driver {
+	const char *name;  /* as qemu-img names the format */
+	const char *alias; /* accepted on the command line too, or NULL */
+	/* 0: not this format; higher wins.  head and tail hold the first
+	 * and last BLK_PROBE_LEN bytes (zero-padded for short files). */
+	int (*probe)(const uint8_t *head, const uint8_t *tail);
+	int (*open)(struct blk *b, struct blk_error *err);
+	void (*close)(struct blk *b);
+	/* Ranges are inside the virtual size; called without b->lock. */
+	int (*read)(struct blk *b, uint64_t off, void *buf, size_t len);
+	int (*write)(struct blk *b, uint64_t off, const void *buf, size_t len);
+	int (*flush)(struct blk *b);
+	int (*discard)(struct blk *b, uint64_t off, uint64_t len);
+	int (*status)(struct blk *b, uint64_t off, uint64_t len,
+		      struct blk_extent *ext);
+	int (*check)(struct blk *b, struct blk_check_result *res);
+	int (*create)(const char *path, const struct blk_create_opts *o,
+		      struct blk_error *err);
+};
+
+extern const struct blk_driver blk_raw_driver;
+extern const struct blk_driver blk_qcow2_driver;
+extern const struct blk_driver blk_vhd_driver;
+
+struct blk {
+	const struct blk_driver *drv;
+	int fd;
+	char *path;
+	bool read_only;
+	uint64_t size;       /* virtual size */
+	uint32_t cluster_size;
+	struct blk *backing;
+	char *backing_name;  /* as stored in the image */
+	char *backing_fmt;   /* as stored, or NULL */
+	void *priv;          /* the driver's state */
+	pthread_mutex_t lock; /* serialises metadata work in the driver */
+	pthread_mutex_t err_lock;
+	char last_error[256];
+};
+
+/* Records the message for blk_last_error(); returns -err_no. */
+int blk_fail(struct blk *b, int err_no, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void blk_seterr(struct blk_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Whole-buffer file I/O.  Reading past end of file yields zeroes. */
+int file_pread(int fd, uint64_t off, void *buf, size_t len);
+int file_pwrite(int fd, uint64_t off, const void *buf, size_t len);
+int file_size(int fd, uint64_t *size);
+int file_sync(int fd);
+
+/* Reads from the backing chain, zeroes where there is none. */
+int blk_read_backing(struct blk *b, uint64_t off, void *buf, size_t len);
+
+/* Big-endian field access (both qcow2 and VHD store big-endian). */
+static inline uint16_t be16_at(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+static inline uint32_t be32_at(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+static inline uint64_t be64_at(const uint8_t *p)
+{
+	return (uint64_t)be32_at(p) << 32 | be32_at(p + 4);
+}
+static inline void put_be16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+static inline void put_be32(uint8_t *p, uint32_t v)
+{
+	put_be16(p, (uint16_t)(v >> 16));
+	put_be16(p + 2, (uint16_t)v);
+}
+static inline void put_be64(uint8_t *p, uint64_t v)
+{
+	put_be32(p, (uint32_t)(v >> 32));
+	put_be32(p + 4, (uint32_t)v);
+}
+
+#endif

@@ -1,0 +1,455 @@
+/*
+ * qcow2 guest I/O: L1/L2 lookup, reads (plain, zero, compressed with zlib
+ * raw deflate, or from the backing chain), allocating writes with
+ * copy-on-write of partial clusters, discard and block status.  Entry
+ * layouts follow QEMU's docs/interop/qcow2.txt ("Cluster mapping").
+ *
+ * Locking: b->lock covers lookups and every metadata change; writes into
+ * clusters that are already allocated in this image run outside it.
+ * Ordering for crash safety: refcount, then data, then the L2 entry (and
+ * an L2 table's contents before the L1 entry that points at it).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "qcow2.h"
+
+static void decode_entry(const struct qcow2 *q, uint64_t e, struct qcow2_map *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->entry = e;
+	if (e & QCOW2_OFLAG_COMPRESSED) {
+		unsigned x = 62 - (q->cluster_bits - 8);
+		uint64_t nsect = (e >> x) & ((1ull << (q->cluster_bits - 8)) - 1);
+		m->kind = Q_COMPRESSED;
+		m->c_off = e & ((1ull << x) - 1);
+		m->c_len = (nsect + 1) * 512 - (m->c_off & 511);
+		return;
+	}
+	m->host = e & QCOW2_OFFSET_MASK;
+	if (q->version >= 3 && (e & QCOW2_OFLAG_ZERO))
+		m->kind = Q_ZERO;
+	else
+		m->kind = m->host ? Q_NORMAL : Q_UNALLOC;
+}
+
+int qcow2_validate_l2(struct blk *b, uint64_t l2_off, const uint8_t *table)
+{
+	struct qcow2 *q = qcow2_of(b);
+	uint64_t reserved = QCOW2_L2_RESERVED | (q->version < 3 ? QCOW2_OFLAG_ZERO : 0);
+
+	for (uint32_t i = 0; i < q->l2_entries; i++) {
+		uint64_t e = be64_at(table + (size_t)i * 8);
+		struct qcow2_map m;
+		const char *why = NULL;
+		decode_entry(q, e, &m);
+		if (m.kind == Q_COMPRESSED) {
+			if (m.c_off >= q->file_end || m.c_off < q->cluster_size)
+				why = "compressed data lies outside the file";
+		} else if (e & reserved) {
+			why = "reserved bits are set";
+		} else if (m.host & (q->cluster_size - 1)) {
+			why = "data cluster offset is not cluster aligned";
+		} else if (m.host && m.host >= q->file_end) {
+			why = "data cluster lies beyond the end of the file";
+		} else if (m.host && qcow2_is_meta(q, m.host)) {
+			why = "data cluster points into metadata";
+		}
+		if (why)
+			return blk_fail(b, EUCLEAN, "qcow2 L2 table at %#llx entry %u"
+					" (%#llx): %s", (unsigned long long)l2_off, i,
+					(unsigned long long)e, why);
+	}
+	return 0;
+}
+
+/* Precondition: b->lock held.  Fills m for the cluster holding `guest`. */
+int qcow2_lookup(struct blk *b, uint64_t guest, struct qcow2_map *m)
+{
+	struct qcow2 *q = qcow2_of(b);
+	uint64_t cl = guest >> q->cluster_bits;
+	uint64_t l1i = cl / q->l2_entries, l2i = cl % q->l2_entries;
+	uint8_t *t;
+
+	memset(m, 0, sizeof(*m));
+	if (l1i >= q->l1_size || !(q->l1[l1i] & QCOW2_OFFSET_MASK))
+		return 0;
+	int r = qcow2_cache_get(b, &q->l2c, q->l1[l1i] & QCOW2_OFFSET_MASK, false, &t);
+	if (r < 0)
+		return r;
+	decode_entry(q, be64_at(t + l2i * 8), m);
+	return 0;
+}
+
+static int decompress(struct blk *b, const struct qcow2_map *m, uint8_t *out)
+{
+	struct qcow2 *q = qcow2_of(b);
+	uint8_t *in = malloc(m->c_len);
+	z_stream zs = { 0 };
+	int r;
+
+	if (!in)
+		return blk_fail(b, ENOMEM, "out of memory");
+	if ((r = file_pread(b->fd, m->c_off, in, m->c_len)) < 0) {
+		free(in);
+		return blk_fail(b, -r, "reading compressed cluster: %s", strerror(-r));
+	}
+	zs.next_in = in;
+	zs.avail_in = (uInt)m->c_len;
+	zs.next_out = out;
+	zs.avail_out = q->cluster_size;
+	r = inflateInit2(&zs, -12) == Z_OK ? inflate(&zs, Z_FINISH) : Z_MEM_ERROR;
+	bool ok = (r == Z_STREAM_END || r == Z_BUF_ERROR || r == Z_OK) &&
+		  zs.avail_out == 0;
+	inflateEnd(&zs);
+	free(in);
+	if (!ok)
+		return blk_fail(b, EUCLEAN, "qcow2 compressed cluster at %#llx does not"
+				" inflate to a full cluster", (unsigned long long)m->c_off);
+	return 0;
+}
+
+/* Counts clusters after `guest` that continue a plain host-contiguous run. */
+static size_t contiguous_bytes(struct blk *b, uint64_t guest, uint64_t host,
+			       size_t first, size_t len)
+{
+	struct qcow2 *q = qcow2_of(b);
+	size_t n = first;
+	struct qcow2_map m;
+
+	while (n < len) {
+		uint64_t g = guest + n;
+		if (qcow2_lookup(b, g, &m) < 0 || m.kind != Q_NORMAL ||
+		    m.host != host + (g - guest))
+			break;
+		n += len - n < q->cluster_size ? len - n : q->cluster_size;
+	}
+	return n;
+}
+
+/* Reads part of one run starting at `off`; returns bytes done or -errno. */
+static long read_run(struct blk *b, uint64_t off, uint8_t *buf, size_t len)
+{
+	struct qcow2 *q = qcow2_of(b);
+	uint64_t in = off & (q->cluster_size - 1);
+	size_t n = q->cluster_size - in < len ? q->cluster_size - in : len;
+	struct qcow2_map m;
+	int r;
+
+	pthread_mutex_lock(&b->lock);
+	r = qcow2_lookup(b, off, &m);
+	if (r == 0 && m.kind == Q_NORMAL)
+		n = contiguous_bytes(b, off - in, m.host, in + n, in + len) - in;
+	pthread_mutex_unlock(&b->lock);
+	if (r < 0)
+		return r;
+	switch (m.kind) {
+	case Q_UNALLOC:
+		r = blk_read_backing(b, off, buf, n);
+		break;
+	case Q_ZERO:
+		memset(buf, 0, n);
+		break;
+	case Q_NORMAL:
+		r = file_pread(b->fd, m.host + in, buf, n);
+		if (r < 0)
+			r = blk_fail(b, -r, "reading data at %#llx: %s",
+				     (unsigned long long)(m.host + in), strerror(-r));
+		break;
+	case Q_COMPRESSED: {
+		uint8_t *tmp = malloc(q->cluster_size);
+		r = tmp ? decompress(b, &m, tmp) : blk_fail(b, ENOMEM, "out of memory");
+		if (r == 0)
+			memcpy(buf, tmp + in, n);
+		free(tmp);
+		break;
+	}
+	}
+	return r < 0 ? r : (long)n;
+}
+
+int qcow2_read(struct blk *b, uint64_t off, void *buf, size_t len)
+{
+	uint8_t *p = buf;
+
+	while (len) {
+		long n = read_run(b, off, p, len);
+		if (n < 0)
+			return (int)n;
+		p += n;
+		off += (uint64_t)n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int write_l1_entry(struct blk *b, uint64_t l1i)
+{
+	struct qcow2 *q = qcow2_of(b);
+	uint8_t be[8];
+
+	put_be64(be, q->l1[l1i]);
+	int r = file_pwrite(b->fd, q->l1_offset + l1i * 8, be, 8);
+	return r < 0 ? blk_fail(b, -r, "writing L1 entry: %s", strerror(-r)) : 0;
+}
+
+/* Precondition: b->lock held.  Returns the L2 table offset for l1i,
+ * allocating an empty table when there is none. */
+static int ensure_l2(struct blk *b, uint64_t l1i, uint64_t *l2off)
+{
+	struct qcow2 *q = qcow2_of(b);
+	uint8_t *t;
+	int r;
+
+	*l2off = q->l1[l1i] & QCOW2_OFFSET_MASK;
+	if (*l2off)
+		return 0;
+	if ((r = qcow2_alloc_cluster(b, l2off)) < 0 ||
+	    (r = qcow2_mark_meta(b, *l2off, true)) < 0 ||
+	    (r = qcow2_cache_get(b, &q->l2c, *l2off, true, &t)) < 0)
+		return r;
+	if ((r = file_pwrite(b->fd, *l2off, t, q->cluster_size)) < 0)
+		return blk_fail(b, -r, "writing L2 table: %s", strerror(-r));
+	if (*l2off + q->cluster_size > q->phys_end)
+		q->phys_end = *l2off + q->cluster_size;
+	q->l1[l1i] = *l2off | QCOW2_OFLAG_COPIED;
+	return write_l1_entry(b, l1i);
+}
+
+/* Precondition: b->lock held. */
+static int set_l2_entry(struct blk *b, uint64_t guest, uint64_t e)
+{
+	struct qcow2 *q = qcow2_of(b);
+	uint64_t cl = guest >> q->cluster_bits, l2off;
+	uint64_t l1i = cl / q->l2_entries, l2i = cl % q->l2_entries;
+	uint8_t *t;
+	int r;
+
+	if ((r = ensure_l2(b, l1i, &l2off)) < 0 ||
+	    (r = qcow2_cache_get(b, &q->l2c, l2off, false, &t)) < 0)
+		return r;
+	put_be64(t + l2i * 8, e);
+	r = file_pwrite(b->fd, l2off + l2i * 8, t + l2i * 8, 8);
+	return r < 0 ? blk_fail(b, -r, "writing L2 entry: %s", strerror(-r)) : 0;
+}
+
+/* Old host clusters an entry held, released after the entry changed. */
+static int release_old(struct blk *b, const struct qcow2_map *m, uint64_t kept)
+{
+	struct qcow2 *q = qcow2_of(b);
+
+	if (m->kind == Q_COMPRESSED)
+		return qcow2_free_clusters(b, m->c_off, m->c_len);
+	if ((m->kind == Q_NORMAL || m->kind == Q_ZERO) && m->host && m->host != kept)
+		return qcow2_free_clusters(b, m->host, q->cluster_size);
+	return 0;
+}
+
+/* Fills a whole-cluster buffer with what the cluster reads as today. */
+static int cluster_base(struct blk *b, uint64_t cl_start, const struct qcow2_map *m,
+			uint8_t *tmp)
+{
+	struct qcow2 *q = qcow2_of(b);
+
+	switch (m->kind) {
+	case Q_COMPRESSED:
+		return decompress(b, m, tmp);
+	case Q_UNALLOC: {
+		uint64_t n = b->size - cl_start < q->cluster_size ?
+			     b->size - cl_start : q->cluster_size;
+		memset(tmp + n, 0, q->cluster_size - n);
+		return blk_read_backing(b, cl_start, tmp, n);
+	}
+	default:
+		memset(tmp, 0, q->cluster_size);
+		return 0;
+	}
+}
+
+/* Writes guest data into a cluster that is fresh at `host`. */
+static int write_new_cluster(struct blk *b, uint64_t off, const uint8_t *buf,
+			     size_t n, const struct qcow2_map *m, uint64_t host)
+{
+	struct qcow2 *q = qcow2_of(b);
+	uint64_t in = off & (q->cluster_size - 1);
+	bool zero_base = m->kind == Q_ZERO || (m->kind == Q_UNALLOC && !b->backing);
+	bool fresh = host >= q->phys_end;
+	int r;
+
+	if (n == q->cluster_size || (zero_base && fresh)) {
+		r = file_pwrite(b->fd, host + in, buf, n);
+		if (r == 0 && host + q->cluster_size > q->phys_end) {
+			if (ftruncate(b->fd, (off_t)(host + q->cluster_size)) < 0)
+				r = -errno;
+			q->phys_end = host + q->cluster_size;
+		}
+	} else {
+		uint8_t *tmp = malloc(q->cluster_size);
+		if (!tmp)
+			return blk_fail(b, ENOMEM, "out of memory");
+		r = cluster_base(b, off - in, m, tmp);
+		if (r < 0) {
+			free(tmp);
+			return r;
+		}
+		memcpy(tmp + in, buf, n);
+		r = file_pwrite(b->fd, host, tmp, q->cluster_size);
+		free(tmp);
+		if (host + q->cluster_size > q->phys_end)
+			q->phys_end = host + q->cluster_size;
+	}
+	return r < 0 ? blk_fail(b, -r, "writing data at %#llx: %s",
+				(unsigned long long)host, strerror(-r)) : 0;
+}
+
+/* Precondition: b->lock held; the cluster at `off` needs a new host
+ * cluster (unallocated, zero or compressed). */
+static int alloc_write(struct blk *b, uint64_t off, const uint8_t *buf,
+		       size_t n, const struct qcow2_map *m)
+{
+	struct qcow2 *q = qcow2_of(b);
+	uint64_t cl = off >> q->cluster_bits, l2off, host, rc = 0;
+	int r;
+
+	if ((r = ensure_l2(b, cl / q->l2_entries, &l2off)) < 0)
+		return r;
+	if (m->kind == Q_ZERO && m->host &&
+	    (r = qcow2_get_refcount(b, m->host >> q->cluster_bits, &rc)) < 0)
+		return r;
+	if (rc == 1) {
+		host = m->host; /* preallocated zero cluster: reuse it */
+		struct qcow2_map as_zero = *m;
+		as_zero.kind = Q_ZERO;
+		uint64_t saved = q->phys_end;
+		q->phys_end = UINT64_MAX; /* not fresh: write the whole cluster */
+		r = write_new_cluster(b, off, buf, n, &as_zero, host);
+		q->phys_end = saved;
+	} else {
+		if ((r = qcow2_alloc_cluster(b, &host)) < 0)
+			return r;
+		r = write_new_cluster(b, off, buf, n, m, host);
+	}
+	if (r < 0 || (r = set_l2_entry(b, off, host | QCOW2_OFLAG_COPIED)) < 0)
+		return r;
+	return release_old(b, m, host);
+}
+
+static long write_one(struct blk *b, uint64_t off, const uint8_t *buf, size_t len)
+{
+	struct qcow2 *q = qcow2_of(b);
+	uint64_t in = off & (q->cluster_size - 1);
+	size_t n = q->cluster_size - in < len ? q->cluster_size - in : len;
+	struct qcow2_map m;
+
+	pthread_mutex_lock(&b->lock);
+	int r = qcow2_lookup(b, off, &m);
+	if (r == 0 && m.kind == Q_NORMAL) {
+		pthread_mutex_unlock(&b->lock);
+		r = file_pwrite(b->fd, m.host + in, buf, n);
+		if (r < 0)
+			r = blk_fail(b, -r, "writing data at %#llx: %s",
+				     (unsigned long long)(m.host + in), strerror(-r));
+		return r < 0 ? r : (long)n;
+	}
+	if (r == 0)
+		r = alloc_write(b, off, buf, n, &m);
+	pthread_mutex_unlock(&b->lock);
+	return r < 0 ? r : (long)n;
+}
+
+int qcow2_write(struct blk *b, uint64_t off, const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+
+	while (len) {
+		long n = write_one(b, off, p, len);
+		if (n < 0)
+			return (int)n;
+		p += n;
+		off += (uint64_t)n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Whole clusters only: a partial discard is a no-op, as discard allows. */
+int qcow2_discard(struct blk *b, uint64_t off, uint64_t len)
+{
+	struct qcow2 *q = qcow2_of(b);
+	uint64_t cs = q->cluster_size;
+	uint64_t first = (off + cs - 1) / cs, end = (off + len) / cs;
+	bool tail = off + len == b->size; /* the last, partial cluster counts */
+	uint64_t e_new = q->version >= 3 && b->backing ? QCOW2_OFLAG_ZERO : 0;
+	int r = 0;
+
+	if (tail)
+		end = (b->size + cs - 1) / cs;
+	if (q->version < 3 && b->backing)
+		return 0; /* v2 cannot say "zero": unmapping would expose backing data */
+	pthread_mutex_lock(&b->lock);
+	for (uint64_t cl = first; cl < end && r == 0; cl++) {
+		struct qcow2_map m;
+		uint64_t l1i = cl / q->l2_entries;
+		if (l1i >= q->l1_size || !(q->l1[l1i] & QCOW2_OFFSET_MASK))
+			continue;
+		if ((r = qcow2_lookup(b, cl * cs, &m)) < 0 || m.entry == e_new)
+			continue;
+		if (m.kind == Q_UNALLOC && !b->backing)
+			continue;
+		if ((r = set_l2_entry(b, cl * cs, e_new)) == 0)
+			r = release_old(b, &m, 0);
+	}
+	pthread_mutex_unlock(&b->lock);
+	return r;
+}
+
+static enum blk_extent_kind extent_kind(enum qcow2_kind k)
+{
+	switch (k) {
+	case Q_ZERO: return BLK_EXTENT_ZERO;
+	case Q_NORMAL: return BLK_EXTENT_DATA;
+	case Q_COMPRESSED: return BLK_EXTENT_COMPRESSED;
+	default: return BLK_EXTENT_UNALLOCATED;
+	}
+}
+
+int qcow2_status(struct blk *b, uint64_t off, uint64_t len,
+		 struct blk_extent *ext)
+{
+	struct qcow2 *q = qcow2_of(b);
+	uint64_t cs = q->cluster_size, in = off & (cs - 1), pos = off - in;
+	uint64_t span = cs * q->l2_entries;
+	struct qcow2_map first, m;
+	int r;
+
+	pthread_mutex_lock(&b->lock);
+	if ((r = qcow2_lookup(b, off, &first)) < 0)
+		goto out;
+	memset(ext, 0, sizeof(*ext));
+	ext->kind = extent_kind(first.kind);
+	if (first.kind == Q_NORMAL) {
+		ext->host_offset = first.host + in;
+		ext->has_host_offset = true;
+	}
+	while (pos < off + len) {
+		uint64_t l1i = pos / span;
+		if (first.kind == Q_UNALLOC && l1i < q->l1_size &&
+		    !(q->l1[l1i] & QCOW2_OFFSET_MASK)) {
+			pos = (l1i + 1) * span;
+			continue;
+		}
+		if ((r = qcow2_lookup(b, pos, &m)) < 0)
+			goto out;
+		if (m.kind != first.kind ||
+		    (m.kind == Q_NORMAL && m.host != first.host + (pos - (off - in))))
+			break;
+		pos += cs;
+	}
+	ext->length = (pos < off + len ? pos : off + len) - off;
+out:
+	pthread_mutex_unlock(&b->lock);
+	return r;
+}

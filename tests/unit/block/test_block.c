@@ -1,0 +1,462 @@
+/*
+ * Host unit tests of dm/block: every format against an in-memory model
+ * (random writes, reads, discards, reopen, check), the asynchronous layer
+ * driven from a real glib main loop, refcount-table growth, read-only
+ * opening.  Also the two halves of the crash test, run by crash.sh:
+ *   test_block crash-workload IMAGE LOG   writes until killed
+ *   test_block crash-verify RAWCOPY LOG   checks every flushed write
+ * Usage: test_block TMPDIR | crash-workload ... | crash-verify ...
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <glib.h>
+#include <glib-unix.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "block.h"
+
+static int failures;
+static char tmpdir[512];
+
+#define CHECK(cond, ...)                                                   \
+	do {                                                               \
+		if (cond) {                                                \
+			printf("PASS: ");                                  \
+		} else {                                                   \
+			printf("FAIL: ");                                  \
+			failures++;                                        \
+		}                                                          \
+		printf(__VA_ARGS__);                                       \
+		printf("\n");                                              \
+		fflush(stdout);                                            \
+	} while (0)
+
+static uint64_t rng = 88172645463325252ull;
+static uint64_t rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+static void fill(uint8_t *p, size_t n, uint64_t seed)
+{
+	uint64_t s = seed | 1;
+	for (size_t i = 0; i < n; i++) {
+		s ^= s << 13;
+		s ^= s >> 7;
+		s ^= s << 17;
+		p[i] = (uint8_t)s;
+	}
+}
+
+static char *tpath(const char *name)
+{
+	static char buf[4][600];
+	static int k;
+	k = (k + 1) % 4;
+	snprintf(buf[k], sizeof(buf[k]), "%s/%s", tmpdir, name);
+	return buf[k];
+}
+
+/* Random writes and discards against a model; returns mismatches. */
+static int exercise(struct blk *b, uint8_t *model, uint64_t size, int rounds,
+		    bool discard_zeroes)
+{
+	uint8_t *buf = malloc(1 << 20);
+	int bad = 0;
+
+	for (int i = 0; i < rounds && !bad; i++) {
+		uint64_t len = 1 + rnd() % (rnd() % 4 ? 9000 : 300000);
+		uint64_t off = rnd() % (size - len);
+		if (rnd() % 8 == 0 && discard_zeroes) {
+			if (blk_discard(b, off, len) < 0)
+				bad++;
+			uint8_t *chk = malloc(len);
+			/* discard may leave data or zero it: learn which per byte */
+			if (blk_pread(b, off, chk, len) < 0)
+				bad++;
+			for (uint64_t j = 0; j < len; j++)
+				if (chk[j] != model[off + j] && chk[j] != 0)
+					bad++;
+			memcpy(model + off, chk, len);
+			free(chk);
+			continue;
+		}
+		fill(buf, len, rnd());
+		if (blk_pwrite(b, off, buf, len, rnd() % 16 ? 0 : BLK_WRITE_FUA) < 0)
+			bad++;
+		memcpy(model + off, buf, len);
+		uint64_t roff = rnd() % (size - 65536), rlen = 1 + rnd() % 65536;
+		if (blk_pread(b, roff, buf, rlen) < 0 || memcmp(buf, model + roff, rlen))
+			bad++;
+	}
+	free(buf);
+	return bad;
+}
+
+static int compare_all(struct blk *b, const uint8_t *model, uint64_t size)
+{
+	uint8_t *buf = malloc(size);
+	int bad = !buf || blk_pread(b, 0, buf, size) < 0 || memcmp(buf, model, size);
+	free(buf);
+	return bad;
+}
+
+struct fmt_case {
+	const char *name;
+	const char *format;
+	uint32_t cluster_size;
+	int version;
+	bool fixed;
+	const char *backing_fmt; /* non-NULL: build a backing file first */
+	uint64_t size;
+	int rounds;
+};
+
+static const struct fmt_case cases[] = {
+	{ "raw", "raw", 0, 0, false, NULL, 16 << 20, 300 },
+	{ "qcow2 v3, 64 KiB clusters", "qcow2", 0, 3, false, NULL, 16 << 20, 300 },
+	{ "qcow2 v2, 64 KiB clusters", "qcow2", 0, 2, false, NULL, 16 << 20, 300 },
+	{ "qcow2 v3, 512-byte clusters (refcount table must grow)", "qcow2", 512, 3,
+	  false, NULL, 16 << 20, 300 },
+	{ "qcow2 v3 over a raw backing file", "qcow2", 0, 3, false, "raw", 16 << 20, 300 },
+	{ "qcow2 v2, 4 KiB clusters, over a qcow2 backing file", "qcow2", 4096, 2,
+	  false, "qcow2", 16 << 20, 300 },
+	{ "vpc dynamic", "vpc", 0, 0, false, NULL, 16 << 20, 300 },
+	{ "vpc fixed", "vpc", 0, 0, true, NULL, 16 << 20, 300 },
+};
+
+/* Backing file with random contents in its first half; returns its data. */
+static uint8_t *make_backing(const char *fmt, uint64_t size)
+{
+	struct blk_create_opts o = { .format = fmt, .size = size };
+	struct blk_error err;
+	struct blk *b;
+	uint8_t *data = calloc(1, size);
+
+	if (!data || blk_create(tpath("base.img"), &o, &err) < 0 ||
+	    blk_open(&b, tpath("base.img"), fmt, 0, &err) < 0) {
+		free(data);
+		return NULL;
+	}
+	fill(data, size / 2, 77);
+	int rc = blk_pwrite(b, 0, data, size / 2, 0);
+	blk_close(b);
+	if (rc < 0) {
+		free(data);
+		return NULL;
+	}
+	return data;
+}
+
+static void run_case(const struct fmt_case *c)
+{
+	struct blk_create_opts o = { .format = c->format, .size = c->size,
+				     .cluster_size = c->cluster_size,
+				     .qcow2_version = c->version, .vhd_fixed = c->fixed };
+	struct blk_error err = { { 0 } };
+	struct blk *b = NULL;
+	uint8_t *model = c->backing_fmt ? make_backing(c->backing_fmt, c->size) :
+			 calloc(1, c->size);
+	if (c->backing_fmt) {
+		o.backing = "base.img";
+		o.backing_fmt = c->backing_fmt;
+	}
+	if (!model || blk_create(tpath("t.img"), &o, &err) < 0 ||
+	    blk_open(&b, tpath("t.img"), c->format, 0, &err) < 0) {
+		CHECK(0, "%s: create and open - %s", c->name, err.msg);
+		free(model);
+		return;
+	}
+	uint64_t size = blk_size(b);
+	if (size > c->size) { /* VHD rounds up to a geometry */
+		model = realloc(model, size);
+		memset(model + c->size, 0, size - c->size);
+	}
+	int bad = exercise(b, model, size, c->rounds, true);
+	CHECK(bad == 0, "%s: %d random writes/discards read back as the model", c->name,
+	      c->rounds);
+	CHECK(blk_flush(b) == 0 && compare_all(b, model, size) == 0,
+	      "%s: whole image equals the model after flush", c->name);
+	blk_close(b);
+	b = NULL;
+	if (blk_open(&b, tpath("t.img"), NULL, BLK_OPEN_RDONLY, &err) < 0) {
+		CHECK(0, "%s: reopen read-only - %s", c->name, err.msg);
+		free(model);
+		return;
+	}
+	CHECK(!strcmp(blk_format(b), c->format), "%s: format probed as %s", c->name,
+	      blk_format(b));
+	CHECK(compare_all(b, model, size) == 0, "%s: contents survive close and reopen",
+	      c->name);
+	struct blk_check_result r;
+	int rc = blk_check(b, &r);
+	CHECK(rc == 0 && r.corruptions == 0 && r.leaks == 0,
+	      "%s: check finds no corruption or leak (%llu/%llu: %s)", c->name,
+	      (unsigned long long)r.corruptions, (unsigned long long)r.leaks,
+	      r.first_problem);
+	blk_close(b);
+	free(model);
+}
+
+static void test_read_only(void)
+{
+	struct blk_create_opts o = { .format = "qcow2", .size = 1 << 20 };
+	struct blk_error err;
+	struct blk *b;
+	struct stat before, after;
+	uint8_t buf[512] = { 1 };
+
+	if (blk_create(tpath("ro.qcow2"), &o, &err) < 0 ||
+	    stat(tpath("ro.qcow2"), &before) < 0 ||
+	    blk_open(&b, tpath("ro.qcow2"), NULL, BLK_OPEN_RDONLY, &err) < 0) {
+		CHECK(0, "read-only open - %s", err.msg);
+		return;
+	}
+	int w = blk_pwrite(b, 0, buf, sizeof(buf), 0);
+	int d = blk_discard(b, 0, 65536);
+	blk_close(b);
+	stat(tpath("ro.qcow2"), &after);
+	CHECK(w == -EROFS && d == -EROFS && before.st_size == after.st_size &&
+	      before.st_mtim.tv_nsec == after.st_mtim.tv_nsec,
+	      "read-only open refuses writes and discards and leaves the file untouched");
+}
+
+struct loop_ctx {
+	GMainLoop *loop;
+	struct blk_aio *aio;
+	GThread *main_thread;
+	unsigned done, want, wrong_thread, errors;
+};
+
+static void loop_done(struct blk_request *r, int ret)
+{
+	struct loop_ctx *lc = r->opaque;
+
+	if (g_thread_self() != lc->main_thread)
+		lc->wrong_thread++;
+	if (ret < 0)
+		lc->errors++;
+	if (++lc->done == lc->want)
+		g_main_loop_quit(lc->loop);
+}
+
+static gboolean on_aio_fd(gint fd, GIOCondition cond, gpointer data)
+{
+	struct loop_ctx *lc = data;
+	(void)fd;
+	(void)cond;
+	blk_aio_complete(lc->aio);
+	return G_SOURCE_CONTINUE;
+}
+
+static void run_batch(struct loop_ctx *lc, struct blk_request *reqs, unsigned n)
+{
+	lc->done = 0;
+	lc->want = n;
+	for (unsigned i = 0; i < n; i++)
+		blk_aio_submit(lc->aio, &reqs[i]);
+	g_main_loop_run(lc->loop);
+}
+
+/* 64 writes, a flush, then 64 reads, all driven by a GMainLoop. */
+static void test_aio_glib(void)
+{
+	enum { N = 64, LEN = 12288 };
+	struct blk_create_opts o = { .format = "qcow2", .size = 8 << 20 };
+	struct blk_error err;
+	struct blk *b;
+	static struct blk_request reqs[N];
+	static uint8_t wbuf[N][LEN], rbuf[N][LEN];
+	struct loop_ctx lc = { .main_thread = g_thread_self() };
+
+	if (blk_create(tpath("aio.qcow2"), &o, &err) < 0 ||
+	    blk_open(&b, tpath("aio.qcow2"), NULL, 0, &err) < 0) {
+		CHECK(0, "aio: open - %s", err.msg);
+		return;
+	}
+	lc.loop = g_main_loop_new(NULL, FALSE);
+	lc.aio = blk_aio_new(4);
+	guint src = g_unix_fd_add(blk_aio_fd(lc.aio), G_IO_IN, on_aio_fd, &lc);
+	for (unsigned i = 0; i < N; i++) {
+		fill(wbuf[i], LEN, i + 1);
+		reqs[i] = (struct blk_request){ .op = BLK_OP_WRITE, .blk = b,
+			.offset = (uint64_t)i * 100000, .buf = wbuf[i], .len = LEN,
+			.done = loop_done, .opaque = &lc };
+	}
+	run_batch(&lc, reqs, N);
+	reqs[0] = (struct blk_request){ .op = BLK_OP_FLUSH, .blk = b,
+					.done = loop_done, .opaque = &lc };
+	run_batch(&lc, reqs, 1);
+	for (unsigned i = 0; i < N; i++)
+		reqs[i] = (struct blk_request){ .op = BLK_OP_READ, .blk = b,
+			.offset = (uint64_t)i * 100000, .buf = rbuf[i], .len = LEN,
+			.done = loop_done, .opaque = &lc };
+	run_batch(&lc, reqs, N);
+	CHECK(lc.errors == 0 && lc.wrong_thread == 0 && !memcmp(wbuf, rbuf, sizeof(wbuf)),
+	      "aio: 64 writes, a flush and 64 reads complete through a glib main loop,"
+	      " callbacks in the loop's thread, data intact");
+	g_source_remove(src);
+	blk_aio_free(lc.aio);
+	g_main_loop_unref(lc.loop);
+	blk_close(b);
+}
+
+/* --- crash test halves ------------------------------------------------- */
+#define CRASH_BLOCK 8192u
+
+struct crash_ctx {
+	struct blk *b;
+	struct blk_aio *aio;
+	FILE *log;
+	uint32_t *order;
+	uint64_t nblocks, next;
+	uint64_t *completed, ncompleted; /* written, not yet covered by a flush */
+	uint64_t *covering, ncovering;   /* covered by the flush in flight */
+	bool flushing;
+	struct blk_request reqs[8], flush;
+	uint8_t bufs[8][CRASH_BLOCK];
+};
+
+static void crash_submit(struct crash_ctx *cc, struct blk_request *r);
+
+static void crash_flush_done(struct blk_request *r, int ret)
+{
+	struct crash_ctx *cc = r->opaque;
+	if (ret < 0)
+		exit(3);
+	for (uint64_t i = 0; i < cc->ncovering; i++)
+		fprintf(cc->log, "%llu\n", (unsigned long long)cc->covering[i]);
+	fflush(cc->log);
+	fdatasync(fileno(cc->log));
+	cc->ncovering = 0;
+	cc->flushing = false;
+}
+
+static void crash_write_done(struct blk_request *r, int ret)
+{
+	struct crash_ctx *cc = r->opaque;
+	if (ret < 0)
+		exit(3);
+	cc->completed[cc->ncompleted++] = r->offset / CRASH_BLOCK;
+	if (!cc->flushing && cc->ncompleted >= 24) {
+		memcpy(cc->covering, cc->completed, cc->ncompleted * 8);
+		cc->ncovering = cc->ncompleted;
+		cc->ncompleted = 0;
+		cc->flushing = true;
+		cc->flush = (struct blk_request){ .op = BLK_OP_FLUSH, .blk = cc->b,
+			.done = crash_flush_done, .opaque = cc };
+		blk_aio_submit(cc->aio, &cc->flush);
+	}
+	crash_submit(cc, r);
+}
+
+static void crash_submit(struct crash_ctx *cc, struct blk_request *r)
+{
+	if (cc->next >= cc->nblocks)
+		return;
+	uint64_t blk = cc->order[cc->next++];
+	fill(r->buf, CRASH_BLOCK, blk * 2654435761u + 1);
+	r->op = BLK_OP_WRITE;
+	r->blk = cc->b;
+	r->offset = blk * CRASH_BLOCK;
+	r->len = CRASH_BLOCK;
+	r->done = crash_write_done;
+	r->opaque = cc;
+	blk_aio_submit(cc->aio, r);
+}
+
+/* Writes every block once, in random order, 8 in flight, flushing every
+ * 24 completions and logging what each flush covered; runs until killed
+ * or done.  Exit 0 when every block was written and flushed. */
+static int crash_workload(const char *image, const char *logpath)
+{
+	static struct crash_ctx cc;
+	struct blk_error err;
+
+	if (blk_open(&cc.b, image, NULL, 0, &err) < 0) {
+		fprintf(stderr, "%s\n", err.msg);
+		return 2;
+	}
+	cc.log = fopen(logpath, "w");
+	cc.nblocks = blk_size(cc.b) / CRASH_BLOCK;
+	cc.order = malloc(cc.nblocks * 4);
+	cc.completed = malloc(cc.nblocks * 8);
+	cc.covering = malloc(cc.nblocks * 8);
+	cc.aio = blk_aio_new(4);
+	if (!cc.log || !cc.order || !cc.completed || !cc.covering || !cc.aio)
+		return 2;
+	rng ^= (uint64_t)getpid() << 20;
+	for (uint64_t i = 0; i < cc.nblocks; i++)
+		cc.order[i] = (uint32_t)i;
+	for (uint64_t i = cc.nblocks - 1; i > 0; i--) {
+		uint64_t j = rnd() % (i + 1);
+		uint32_t t = cc.order[i];
+		cc.order[i] = cc.order[j];
+		cc.order[j] = t;
+	}
+	for (unsigned i = 0; i < 8; i++) {
+		cc.reqs[i].buf = cc.bufs[i];
+		crash_submit(&cc, &cc.reqs[i]);
+	}
+	struct pollfd_like { int fd; } p = { blk_aio_fd(cc.aio) };
+	GPollFD gp = { .fd = p.fd, .events = G_IO_IN };
+	while (cc.next < cc.nblocks || cc.flushing) {
+		g_poll(&gp, 1, 100);
+		blk_aio_complete(cc.aio);
+	}
+	blk_aio_free(cc.aio);
+	blk_close(cc.b);
+	return 0;
+}
+
+static int crash_verify(const char *raw, const char *logpath)
+{
+	FILE *log = fopen(logpath, "r");
+	int fd = open(raw, O_RDONLY);
+	uint8_t want[CRASH_BLOCK], got[CRASH_BLOCK];
+	unsigned long long blk;
+	unsigned ok = 0, bad = 0;
+
+	if (!log || fd < 0) {
+		fprintf(stderr, "crash-verify: cannot open %s or %s\n", raw, logpath);
+		return 2;
+	}
+	while (fscanf(log, "%llu", &blk) == 1) {
+		fill(want, CRASH_BLOCK, blk * 2654435761u + 1);
+		if (pread(fd, got, CRASH_BLOCK, (off_t)(blk * CRASH_BLOCK)) != CRASH_BLOCK ||
+		    memcmp(want, got, CRASH_BLOCK)) {
+			if (bad++ < 5)
+				fprintf(stderr, "block %llu lost after flush\n", blk);
+		} else {
+			ok++;
+		}
+	}
+	printf("%u flushed writes verified, %u lost\n", ok, bad);
+	return bad ? 1 : ok ? 0 : 4;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 4 && !strcmp(argv[1], "crash-workload"))
+		return crash_workload(argv[2], argv[3]);
+	if (argc == 4 && !strcmp(argv[1], "crash-verify"))
+		return crash_verify(argv[2], argv[3]);
+	if (argc != 2) {
+		fprintf(stderr, "usage: %s TMPDIR\n", argv[0]);
+		return 2;
+	}
+	snprintf(tmpdir, sizeof(tmpdir), "%s", argv[1]);
+	mkdir(tmpdir, 0755);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		run_case(&cases[i]);
+	test_read_only();
+	test_aio_glib();
+	return failures ? 1 : 0;
+}
