@@ -1,0 +1,245 @@
+/*
+ * main.c - xenstored's command line and event loop.  Options follow Xen
+ * 4.17's C xenstored where they apply (-D/--no-domain-init, -F/--pid-file,
+ * -N/--no-fork, -P/--output-pid, -T/--trace-file, -V/--verbose, the quota
+ * options -E -S -W -t -A -M -Q); options of Xen's daemon that have no
+ * meaning here (-R, -I, -K, -q, -w, -e, -m, -p) are accepted and ignored.
+ * --ring-dir DIR is ours: it serves introduced domains through the host
+ * shared-memory ring backend (xs_ring_shm.c).  The loop polls the
+ * listening socket, socket clients and the domains' event channels.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "xs_ring.h"
+#include "xs_loop.h"
+#include "xs_socket.h"
+
+struct options {
+	bool no_domain_init, fork, output_pid;
+	const char *pid_file, *trace_file, *ring_dir;
+};
+
+static volatile sig_atomic_t quit_signal;
+
+static void on_signal(int sig)
+{
+	quit_signal = sig;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: xenstored [options]\n"
+		"  -D, --no-domain-init      run without a hypervisor (no dom0 ring)\n"
+		"  -F, --pid-file <file>     write the daemon's pid to <file>\n"
+		"  -N, --no-fork             stay in the foreground\n"
+		"  -P, --output-pid          print the daemon's pid\n"
+		"  -T, --trace-file <file>   trace every message to <file>\n"
+		"  -V, --verbose             log to stderr\n"
+		"  -E, --entry-nb <n>        nodes a domain may own\n"
+		"  -S, --entry-size <n>      bytes of one node\n"
+		"  -W, --watch-nb <n>        watches per domain\n"
+		"  -t, --transaction <n>     open transactions per connection\n"
+		"  -A, --perm-nb <n>         entries in a permission list\n"
+		"  -M, --path-max <n>        path characters below a domain's home\n"
+		"  -Q, --quota <name>=<n>    any quota by name (see XS_CONTROL quota)\n"
+		"      --ring-dir <dir>      serve domains' rings from files in <dir>\n"
+		"  -H, --help                this text\n");
+}
+
+static int set_quota(struct xs_daemon *d, const char *name, const char *v)
+{
+	if (xs_quota_set(&d->quota, name, v)) {
+		fprintf(stderr, "xenstored: bad value \"%s\" for quota %s\n", v,
+			name);
+		return -1;
+	}
+	return 0;
+}
+
+static int quota_assignment(struct xs_daemon *d, char *arg)
+{
+	char *eq = strchr(arg, '=');
+
+	if (!eq) {
+		fprintf(stderr, "xenstored: -Q wants <name>=<value>, got \"%s\"\n",
+			arg);
+		return -1;
+	}
+	*eq = '\0';
+	return set_quota(d, arg, eq + 1);
+}
+
+static const struct option long_opts[] = {
+	{ "no-domain-init", 0, NULL, 'D' }, { "pid-file", 1, NULL, 'F' },
+	{ "help", 0, NULL, 'H' },           { "no-fork", 0, NULL, 'N' },
+	{ "output-pid", 0, NULL, 'P' },     { "trace-file", 1, NULL, 'T' },
+	{ "verbose", 0, NULL, 'V' },        { "entry-nb", 1, NULL, 'E' },
+	{ "entry-size", 1, NULL, 'S' },     { "watch-nb", 1, NULL, 'W' },
+	{ "transaction", 1, NULL, 't' },    { "perm-nb", 1, NULL, 'A' },
+	{ "path-max", 1, NULL, 'M' },       { "quota", 1, NULL, 'Q' },
+	{ "quota-soft", 1, NULL, 'q' },     { "timeout", 1, NULL, 'w' },
+	{ "no-recovery", 0, NULL, 'R' },    { "internal-db", 2, NULL, 'I' },
+	{ "keep-orphans", 0, NULL, 'K' },   { "event", 1, NULL, 'e' },
+	{ "master-domid", 1, NULL, 'm' },   { "priv-domid", 1, NULL, 'p' },
+	{ "ring-dir", 1, NULL, 0x100 },     { NULL, 0, NULL, 0 }
+};
+
+/* Returns 0 to run, 1 to exit successfully, -1 on a usage error. */
+static int parse_options(int argc, char **argv, struct xs_daemon *d,
+			 struct options *o)
+{
+	static const char quota_of[] = "ESWtAM";
+	static const char *const quota_name[] = { "nodes", "node-size",
+		"watches", "transactions", "permissions", "path-length" };
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "DF:HNPT:VE:S:W:t:A:M:Q:q:w:RI::Ke:m:p:",
+				  long_opts, NULL)) != -1) {
+		const char *q = opt > 0 && opt < 0x100 ? strchr(quota_of, opt) : NULL;
+		if (q) {
+			if (set_quota(d, quota_name[q - quota_of], optarg))
+				return -1;
+			continue;
+		}
+		switch (opt) {
+		case 'D': o->no_domain_init = true; break;
+		case 'F': o->pid_file = optarg; break;
+		case 'H': usage(stdout); return 1;
+		case 'N': o->fork = false; break;
+		case 'P': o->output_pid = true; break;
+		case 'T': o->trace_file = optarg; break;
+		case 'V': d->verbose = true; break;
+		case 'Q': if (quota_assignment(d, optarg)) return -1; break;
+		case 0x100: o->ring_dir = optarg; break;
+		case 'q': case 'w': case 'R': case 'I': case 'K':
+		case 'e': case 'm': case 'p':
+			break; /* Xen options with no effect here */
+		default: usage(stderr); return -1;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "xenstored: unexpected argument \"%s\"\n",
+			argv[optind]);
+		return -1;
+	}
+	return 0;
+}
+
+static int write_pid_file(const char *file)
+{
+	FILE *f = fopen(file, "w");
+
+	if (!f || fprintf(f, "%ld\n", (long)getpid()) < 0 || fclose(f)) {
+		fprintf(stderr, "xenstored: cannot write pid file %s: %s\n",
+			file, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int daemonize(const struct options *o)
+{
+	pid_t pid;
+
+	if (!o->fork) {
+		if (o->output_pid)
+			printf("%ld\n", (long)getpid());
+		fflush(stdout);
+		return 0;
+	}
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid > 0) {
+		if (o->output_pid)
+			printf("%ld\n", (long)pid);
+		exit(0);
+	}
+	setsid();
+	if (!freopen("/dev/null", "r", stdin) ||
+	    !freopen("/dev/null", "w", stdout))
+		return -1;
+	return 0;
+}
+
+static int setup_rings(struct xs_daemon *d, const struct options *o)
+{
+	if (o->ring_dir) {
+		d->ring_ctx = xs_ring_shm_new(o->ring_dir);
+		if (!d->ring_ctx)
+			return -1;
+		d->ring_be = &xs_ring_shm_backend;
+	}
+	if (!o->no_domain_init) {
+		fprintf(stderr, "xenstored: no hypervisor interface in this "
+				"build to reach dom0's ring; run with "
+				"--no-domain-init\n");
+		return -1;
+	}
+	return 0;
+}
+
+static int run(struct xs_daemon *d, const struct options *o)
+{
+	const char *path = xs_socket_path();
+	int fd;
+
+	if (!path) {
+		fprintf(stderr, "xenstored: socket path too long\n");
+		return -1;
+	}
+	fd = xs_socket_listen(path);
+	if (fd < 0) {
+		fprintf(stderr, "xenstored: cannot listen on %s: %s\n", path,
+			strerror(errno));
+		return -1;
+	}
+	if (daemonize(o) || (o->pid_file && write_pid_file(o->pid_file))) {
+		close(fd);
+		return -1;
+	}
+	xs_log(d, "serving on %s", path);
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGTERM, on_signal);
+	signal(SIGINT, on_signal);
+	if (xs_loop_run(d, fd, &quit_signal))
+		return -1;
+	xs_log(d, "exiting on signal %d", (int)quit_signal);
+	close(fd);
+	unlink(path);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = { .fork = true };
+	struct xs_daemon d;
+	int rc;
+
+	if (xs_daemon_init(&d)) {
+		fprintf(stderr, "xenstored: out of memory\n");
+		return 1;
+	}
+	rc = parse_options(argc, argv, &d, &o);
+	if (rc)
+		return rc > 0 ? 0 : 2;
+	if (d.verbose || !o.fork)
+		d.log = stderr;
+	if (o.trace_file && xs_log_open_trace(&d, o.trace_file)) {
+		fprintf(stderr, "xenstored: cannot open trace file %s: %s\n",
+			o.trace_file, strerror(errno));
+		return 1;
+	}
+	rc = setup_rings(&d, &o) ? 1 : run(&d, &o) ? 1 : 0;
+	xs_daemon_destroy(&d);
+	xs_ring_shm_free(d.ring_ctx);
+	return rc;
+}
