@@ -59,8 +59,8 @@ $(BLOCK_FUZZ): $(BLOCK_FUZZ_SRCS) $(wildcard $(BLOCK_DIR)/*.h)
 test-block-unit: $(BLOCK_UNIT)
 	@timeout 120 $(BLOCK_UNIT) $(BLOCK_OUT)/unit-tmp
 
-test-block-conformance: $(BLOCK_IMG)
-	@timeout 200 sh tests/conformance/block/conformance.sh $(BLOCK_IMG) $(BLOCK_OUT)/conf-tmp
+test-block-conformance: $(BLOCK_IMG) $(BLOCK_UNIT)
+	@timeout 200 sh tests/conformance/block/conformance.sh $(BLOCK_IMG) $(BLOCK_UNIT) $(BLOCK_OUT)/conf-tmp
 
 test-block-crash: $(BLOCK_IMG) $(BLOCK_UNIT)
 	@timeout 120 sh tests/conformance/block/crash.sh $(BLOCK_IMG) $(BLOCK_UNIT) $(BLOCK_OUT)/crash-tmp

@@ -295,8 +295,6 @@ static int parse_extensions(struct blk *b, struct qcow2 *q, const uint8_t *c0,
 	uint64_t end = backing_off ? backing_off : q->cluster_size;
 	uint64_t p = q->header_length;
 
-	if (q->version < 3)
-		return 0; /* v2 extensions only ever held what we ignore */
 	while (p + 8 <= end) {
 		uint32_t type = be32_at(c0 + p), len = be32_at(c0 + p + 4);
 		if (type == QCOW2_EXT_END)

@@ -107,14 +107,10 @@ static int count_refs(struct blk *b, struct refs *r)
 static int compare_refs(struct blk *b, struct refs *r)
 {
 	struct qcow2 *q = qcow2_of(b);
-	uint64_t covered = 0;
-
-	for (uint64_t i = 0; i < q->rt_entries; i++)
-		if (q->rt[i])
-			covered = (i + 1) * q->rb_entries;
-	uint64_t top = covered > r->clusters ? covered : r->clusters;
-	for (uint64_t c = 0; c < top; c++) {
-		uint64_t stored, real = c < r->clusters ? r->n[c] : 0;
+	/* Like qemu-img check, refcounts of clusters past the end of the file
+	 * are not looked at: nothing can reference them. */
+	for (uint64_t c = 0; c < r->clusters; c++) {
+		uint64_t stored, real = r->n[c];
 		int rc = qcow2_get_refcount(b, c, &stored);
 		if (rc < 0)
 			return rc;

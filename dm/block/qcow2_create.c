@@ -67,7 +67,7 @@ static int fill_header(uint8_t *h, const struct blk_create_opts *o, uint64_t siz
 		put_be32(h + QH_REFCOUNT_ORDER, 4);
 		put_be32(h + QH_HEADER_LEN, hlen);
 	}
-	if (version == 3 && o->backing_fmt) {
+	if (o->backing_fmt) {
 		size_t n = strlen(o->backing_fmt);
 		if (p + 16 + n > l->cs)
 			return -ENAMETOOLONG;
@@ -76,8 +76,7 @@ static int fill_header(uint8_t *h, const struct blk_create_opts *o, uint64_t siz
 		memcpy(h + p + 8, o->backing_fmt, n);
 		p += 8 + ((n + 7) & ~(size_t)7);
 	}
-	if (version == 3)
-		p += 8; /* end-of-extensions marker: type 0, length 0 */
+	p += 8; /* end-of-extensions marker: type 0, length 0 */
 	if (o->backing) {
 		size_t n = strlen(o->backing);
 		if (n > QCOW2_MAX_BACKING_NAME || p + n > l->cs)

@@ -5,7 +5,10 @@
  * opening.  Also the two halves of the crash test, run by crash.sh:
  *   test_block crash-workload IMAGE LOG   writes until killed
  *   test_block crash-verify RAWCOPY LOG   checks every flushed write
- * Usage: test_block TMPDIR | crash-workload ... | crash-verify ...
+ * and, for the conformance suite, random writes whose expected result is
+ * saved as a raw file for qemu-img compare:
+ *   test_block scribble IMAGE MODEL.raw ROUNDS
+ * Usage: test_block TMPDIR | crash-workload ... | crash-verify ... | scribble ...
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -442,8 +445,36 @@ static int crash_verify(const char *raw, const char *logpath)
 	return bad ? 1 : ok ? 0 : 4;
 }
 
+static int scribble(const char *image, const char *model_path, int rounds)
+{
+	struct blk_error err;
+	struct blk *b;
+
+	if (blk_open(&b, image, NULL, 0, &err) < 0) {
+		fprintf(stderr, "%s\n", err.msg);
+		return 2;
+	}
+	uint64_t size = blk_size(b);
+	uint8_t *model = malloc(size);
+	int bad = !model || blk_pread(b, 0, model, size) < 0;
+	if (!bad)
+		bad = exercise(b, model, size, rounds, true) ||
+		      blk_flush(b) < 0 || compare_all(b, model, size);
+	blk_close(b);
+	int fd = open(model_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (bad || fd < 0 || write(fd, model, size) != (ssize_t)size) {
+		fprintf(stderr, "scribble: %s failed\n", image);
+		return 1;
+	}
+	close(fd);
+	free(model);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 5 && !strcmp(argv[1], "scribble"))
+		return scribble(argv[2], argv[3], atoi(argv[4]));
 	if (argc == 4 && !strcmp(argv[1], "crash-workload"))
 		return crash_workload(argv[2], argv[3]);
 	if (argc == 4 && !strcmp(argv[1], "crash-verify"))
