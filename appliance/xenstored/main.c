@@ -5,7 +5,9 @@
  * options -E -S -W -t -A -M -Q); options of Xen's daemon that have no
  * meaning here (-R, -I, -K, -q, -w, -e, -m, -p) are accepted and ignored.
  * --ring-dir DIR is ours: it serves introduced domains through the host
- * shared-memory ring backend (xs_ring_shm.c).  The loop polls the
+ * shared-memory ring backend (xs_ring_shm.c); so is --domain-socket
+ * DOMID:PATH, an extra socket whose clients act as that (unprivileged)
+ * domain.  The loop polls the
  * listening socket, socket clients and the domains' event channels.
  */
 #include <errno.h>
@@ -21,9 +23,16 @@
 #include "xs_loop.h"
 #include "xs_socket.h"
 
+#define MAX_DOMAIN_SOCKETS 8
+
 struct options {
 	bool no_domain_init, fork, output_pid;
 	const char *pid_file, *trace_file, *ring_dir;
+	struct {
+		uint32_t domid;
+		const char *path;
+	} dom_socks[MAX_DOMAIN_SOCKETS];
+	size_t ndom_socks;
 };
 
 static volatile sig_atomic_t quit_signal;
@@ -51,6 +60,8 @@ static void usage(FILE *f)
 		"  -M, --path-max <n>        path characters below a domain's home\n"
 		"  -Q, --quota <name>=<n>    any quota by name (see XS_CONTROL quota)\n"
 		"      --ring-dir <dir>      serve domains' rings from files in <dir>\n"
+		"      --domain-socket <domid>:<path>\n"
+		"                            extra socket whose clients act as <domid>\n"
 		"  -H, --help                this text\n");
 }
 
@@ -89,8 +100,31 @@ static const struct option long_opts[] = {
 	{ "no-recovery", 0, NULL, 'R' },    { "internal-db", 2, NULL, 'I' },
 	{ "keep-orphans", 0, NULL, 'K' },   { "event", 1, NULL, 'e' },
 	{ "master-domid", 1, NULL, 'm' },   { "priv-domid", 1, NULL, 'p' },
-	{ "ring-dir", 1, NULL, 0x100 },     { NULL, 0, NULL, 0 }
+	{ "ring-dir", 1, NULL, 0x100 },     { "domain-socket", 1, NULL, 0x101 },
+	{ NULL, 0, NULL, 0 }
 };
+
+static int domain_socket_opt(struct options *o, char *arg)
+{
+	char *colon = strchr(arg, ':');
+	uint64_t domid;
+
+	if (!colon || o->ndom_socks == MAX_DOMAIN_SOCKETS) {
+		fprintf(stderr, "xenstored: --domain-socket wants <domid>:<path>"
+				" (at most %d), got \"%s\"\n",
+			MAX_DOMAIN_SOCKETS, arg);
+		return -1;
+	}
+	*colon = '\0';
+	if (xs_parse_u64(arg, XS_DOMID_LIMIT - 1, &domid) || domid == 0) {
+		fprintf(stderr, "xenstored: --domain-socket: bad domain id "
+				"\"%s\" (1..%u)\n", arg, XS_DOMID_LIMIT - 1);
+		return -1;
+	}
+	o->dom_socks[o->ndom_socks].domid = (uint32_t)domid;
+	o->dom_socks[o->ndom_socks++].path = colon + 1;
+	return 0;
+}
 
 /* Returns 0 to run, 1 to exit successfully, -1 on a usage error. */
 static int parse_options(int argc, char **argv, struct xs_daemon *d,
@@ -119,6 +153,7 @@ static int parse_options(int argc, char **argv, struct xs_daemon *d,
 		case 'V': d->verbose = true; break;
 		case 'Q': if (quota_assignment(d, optarg)) return -1; break;
 		case 0x100: o->ring_dir = optarg; break;
+		case 0x101: if (domain_socket_opt(o, optarg)) return -1; break;
 		case 'q': case 'w': case 'R': case 'I': case 'K':
 		case 'e': case 'm': case 'p':
 			break; /* Xen options with no effect here */
@@ -187,35 +222,52 @@ static int setup_rings(struct xs_daemon *d, const struct options *o)
 	return 0;
 }
 
+static int listen_on(struct xs_listener *l, const char *path, uint32_t domid)
+{
+	l->domid = domid;
+	l->fd = xs_socket_listen(path);
+	if (l->fd < 0) {
+		fprintf(stderr, "xenstored: cannot listen on %s: %s\n", path,
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 static int run(struct xs_daemon *d, const struct options *o)
 {
+	struct xs_listener ls[1 + MAX_DOMAIN_SOCKETS];
 	const char *path = xs_socket_path();
-	int fd;
+	size_t nls = 0;
+	int rc = -1;
 
 	if (!path) {
 		fprintf(stderr, "xenstored: socket path too long\n");
 		return -1;
 	}
-	fd = xs_socket_listen(path);
-	if (fd < 0) {
-		fprintf(stderr, "xenstored: cannot listen on %s: %s\n", path,
-			strerror(errno));
+	if (listen_on(&ls[nls], path, 0))
 		return -1;
-	}
-	if (daemonize(o) || (o->pid_file && write_pid_file(o->pid_file))) {
-		close(fd);
-		return -1;
-	}
+	for (nls = 1; nls <= o->ndom_socks; nls++)
+		if (listen_on(&ls[nls], o->dom_socks[nls - 1].path,
+			      o->dom_socks[nls - 1].domid))
+			goto out;
+	if (daemonize(o) || (o->pid_file && write_pid_file(o->pid_file)))
+		goto out;
 	xs_log(d, "serving on %s", path);
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
-	if (xs_loop_run(d, fd, &quit_signal))
-		return -1;
+	if (xs_loop_run(d, ls, nls, &quit_signal))
+		goto out;
 	xs_log(d, "exiting on signal %d", (int)quit_signal);
-	close(fd);
+	rc = 0;
 	unlink(path);
-	return 0;
+	for (size_t i = 0; i < o->ndom_socks; i++)
+		unlink(o->dom_socks[i].path);
+out:
+	while (nls--)
+		close(ls[nls].fd);
+	return rc;
 }
 
 int main(int argc, char **argv)

@@ -41,12 +41,13 @@ static int poll_add(struct poll_set *ps, int fd, short events,
 	return 0;
 }
 
-static int build_poll_set(struct xs_daemon *d, int listen_fd,
-			  struct poll_set *ps)
+static int build_poll_set(struct xs_daemon *d, const struct xs_listener *ls,
+			  size_t nls, struct poll_set *ps)
 {
 	ps->n = 0;
-	if (poll_add(ps, listen_fd, POLLIN, NULL))
-		return -1;
+	for (size_t i = 0; i < nls; i++)
+		if (poll_add(ps, ls[i].fd, POLLIN, NULL))
+			return -1;
 	for (struct xs_conn *c = d->conns; c; c = c->next) {
 		short ev = 0;
 		if (c->fd < 0 || c->dead)
@@ -65,9 +66,9 @@ static int build_poll_set(struct xs_daemon *d, int listen_fd,
 	return 0;
 }
 
-static void serve_ready(struct xs_daemon *d, struct poll_set *ps)
+static void serve_ready(struct xs_daemon *d, struct poll_set *ps, size_t nls)
 {
-	for (size_t i = 1; i < ps->n; i++) {
+	for (size_t i = nls; i < ps->n; i++) {
 		struct xs_conn *c = ps->conns[i];
 		short re = ps->fds[i].revents;
 		if (!c || !re)
@@ -84,14 +85,14 @@ static void serve_ready(struct xs_daemon *d, struct poll_set *ps)
 			xs_conn_output(c);
 }
 
-int xs_loop_run(struct xs_daemon *d, int listen_fd,
-		volatile sig_atomic_t *quit)
+int xs_loop_run(struct xs_daemon *d, const struct xs_listener *ls,
+		size_t nls, volatile sig_atomic_t *quit)
 {
 	struct poll_set ps = { 0 };
 	int rc = 0;
 
 	while (!*quit) {
-		if (build_poll_set(d, listen_fd, &ps)) {
+		if (build_poll_set(d, ls, nls, &ps)) {
 			xs_log(d, "out of memory building the poll set");
 			rc = -1;
 			break;
@@ -103,9 +104,10 @@ int xs_loop_run(struct xs_daemon *d, int listen_fd,
 			rc = -1;
 			break;
 		}
-		if (ps.fds[0].revents & POLLIN)
-			xs_socket_accept(d, listen_fd);
-		serve_ready(d, &ps);
+		for (size_t i = 0; i < nls; i++)
+			if (ps.fds[i].revents & POLLIN)
+				xs_socket_accept(d, ls[i].fd, ls[i].domid);
+		serve_ready(d, &ps, nls);
 		xs_domain_poll_all(d);
 		xs_conn_reap(d);
 	}

@@ -2,7 +2,10 @@
  * xs_socket.c - the Unix-socket transport: xenstored listens where Xen's
  * libxenstore looks (XENSTORED_PATH if set, else $XENSTORED_RUNDIR/socket,
  * the rundir defaulting to /var/run/xenstored); every client that connects
- * is a privileged dom0 connection speaking the xs_wire.h framing.
+ * there is a privileged dom0 connection speaking the xs_wire.h framing.
+ * Extra sockets may be bound to an unprivileged domain id
+ * (--domain-socket): their clients get exactly that domain's rights, so
+ * Debian's tools can be run as a guest would (tests, later proxies).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -100,7 +103,7 @@ static const struct xs_conn_ops sock_ops = {
 	.release = sock_release,
 };
 
-void xs_socket_accept(struct xs_daemon *d, int listen_fd)
+void xs_socket_accept(struct xs_daemon *d, int listen_fd, uint32_t domid)
 {
 	for (;;) {
 		int fd = accept4(listen_fd, NULL, NULL,
@@ -110,7 +113,7 @@ void xs_socket_accept(struct xs_daemon *d, int listen_fd)
 				xs_log(d, "accept: %s", strerror(errno));
 			return;
 		}
-		if (!xs_conn_new(d, &sock_ops, NULL, fd, 0)) {
+		if (!xs_conn_new(d, &sock_ops, NULL, fd, domid)) {
 			xs_log(d, "out of memory: refusing a socket client");
 			close(fd);
 		}
