@@ -14,7 +14,7 @@ BENCH_TARGETS :=
 
 include mk/common.mk
 include hv/hv.mk
--include images/images.mk
+include images/images.mk
 -include hv/hvm/emulate.mk
 -include appliance/xenstored/xenstored.mk
 -include dm/block/block.mk

@@ -59,3 +59,9 @@ QEMU_SVM := qemu-system-x86_64 -M q35 -accel tcg -cpu EPYC,+svm,-rdtscp,-monitor
 run: $(HV_ELF)
 	@mk/deps.sh --quiet $(sort $(DEPS_PKGS))
 	$(QEMU_SVM) -smp 4 -kernel $(HV_ELF) -append "console=com1 com1=115200,8n1"
+
+# Boots under QEMU TCG (tests/integration/hv/boot.sh).
+test-hv-boot: $(HV_ELF) $(BUILD)/bastion.iso
+	@tests/integration/hv/boot.sh
+
+TEST_SUITES += test-hv-boot

@@ -1,0 +1,60 @@
+# Shared by the integration tests: boot something under QEMU, wait for a
+# line on its serial console, and check what it printed.
+# Every QEMU run is bounded by timeout and stopped by the PID we started.
+
+INTEG_OUT=${INTEG_OUT:-build/tests/integration}
+QEMU_SVM_CPU=${QEMU_SVM_CPU:-EPYC,+svm,-rdtscp,-monitor}
+integ_failed=0
+
+# qemu_boot NAME SECONDS DONE_REGEX QEMU-ARGS...
+# Boots QEMU with the serial port in $INTEG_OUT/NAME.log and returns when
+# DONE_REGEX appears, QEMU exits, or SECONDS pass; leaves the log path in $LOG.
+qemu_boot() {
+	local name=$1 secs=$2 done_re=$3
+	shift 3
+	mkdir -p "$INTEG_OUT"
+	LOG=$INTEG_OUT/$name.log
+	rm -f "$LOG"
+	: >"$LOG"
+	timeout "$secs" qemu-system-x86_64 -M q35 -accel tcg -m 2048 -display none -no-reboot \
+		-serial "file:$LOG" "$@" >"$INTEG_OUT/$name.qemu.txt" 2>&1 &
+	local pid=$! waited=0
+	while kill -0 "$pid" 2>/dev/null; do
+		if grep -aqE "$done_re" "$LOG"; then
+			sleep 0.2 # let the rest of the line arrive
+			kill "$pid" 2>/dev/null
+			break
+		fi
+		sleep 0.25
+		waited=$((waited + 1))
+	done
+	wait "$pid" 2>/dev/null
+	if ! grep -aqE "$done_re" "$LOG"; then
+		echo "  ($name: '$done_re' never appeared; last lines of $LOG:)"
+		tail -n 15 "$LOG" | sed 's/^/  | /'
+	fi
+}
+
+pass() { echo "PASS: $*"; }
+fail() { echo "FAIL: $*"; integ_failed=1; }
+
+# expect NAME REGEX DESCRIPTION: the log of the last boot matches REGEX.
+expect() {
+	if grep -aqE "$2" "$LOG"; then pass "$1: $3"; else fail "$1: $3 - no line matching '$2' in $LOG"; fi
+}
+
+# expect_not NAME REGEX DESCRIPTION
+expect_not() {
+	if grep -aqE "$2" "$LOG"; then fail "$1: $3 - found '$2' in $LOG"; else pass "$1: $3"; fi
+}
+
+# expect_number_between NAME REGEX(with one capture) LOW HIGH DESCRIPTION
+expect_number_between() {
+	local v
+	v=$(grep -aoE "$2" "$LOG" | head -n 1 | sed -E "s/$2/\\1/")
+	if [ -n "$v" ] && [ "$v" -ge "$3" ] && [ "$v" -le "$4" ]; then
+		pass "$1: $5 ($v)"
+	else
+		fail "$1: $5 - got '${v:-nothing}', expected $3..$4"
+	fi
+}
