@@ -173,7 +173,7 @@ bool xs_conn_send(struct xs_conn *conn, uint32_t type, uint32_t req_id,
 
 bool xs_conn_wants_output(const struct xs_conn *conn)
 {
-	return conn->out_head != NULL;
+	return conn->out_head != NULL && !conn->dead;
 }
 
 void xs_conn_output(struct xs_conn *conn)

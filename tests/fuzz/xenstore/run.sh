@@ -1,0 +1,25 @@
+#!/bin/sh
+# Runs the xenstored message fuzzer for a bounded time from a small seed
+# corpus of well-formed requests.  Usage: run.sh <fuzzer> <seconds>
+fuzzer=$1
+secs=$2
+corpus=build/tests/xenstored/fuzz-corpus
+seeds=build/tests/xenstored/fuzz-seeds
+mkdir -p "$corpus" "$seeds"
+# seeds: split byte, chunk byte, then xsd_sockmsg (type, req, tx, len LE) + payload
+msg() { printf "$1"; }
+msg '\200\001\013\000\000\000\001\000\000\000\000\000\000\000\011\000\000\000/a/b\000val' >"$seeds/write"
+msg '\377\001\002\000\000\000\002\000\000\000\000\000\000\000\005\000\000\000/a/b\000' >"$seeds/read"
+msg '\200\001\006\000\000\000\001\000\000\000\000\000\000\000\001\000\000\000\000\013\000\000\000\002\000\000\000\001\000\000\000\006\000\000\000/x\000yy\000' >"$seeds/txn"
+msg '\200\001\004\000\000\000\001\000\000\000\000\000\000\000\005\000\000\000/a\000t\000' >"$seeds/watch"
+msg '\200\001\016\000\000\000\001\000\000\000\000\000\000\000\010\000\000\000/a\000b0\000r7\000' >"$seeds/perms"
+log=build/tests/xenstored/fuzz.log
+if timeout $((secs + 60)) "$fuzzer" -max_total_time="$secs" -timeout=10 \
+	-rss_limit_mb=1024 -print_final_stats=1 "$corpus" "$seeds" >"$log" 2>&1; then
+	runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$')
+	echo "PASS: xenstored message fuzzer ran ${secs}s (${runs:-?} inputs) without a crash, leak or UB"
+else
+	echo "FAIL: xenstored message fuzzer - found a problem (see $log)"
+	tail -40 "$log"
+	exit 1
+fi
