@@ -6,6 +6,7 @@
 #include "x86/setup.h"
 #include "x86/paging.h"
 #include "page_alloc.h"
+#include "heap.h"
 #include "console.h"
 
 extern char _start[], _end[];
@@ -25,6 +26,31 @@ void *alloc_zeroed_page(void)
 	if (pa)
 		memset((void *)(uintptr_t)pa, 0, PAGE_SIZE);
 	return (void *)(uintptr_t)pa;
+}
+
+static void *heap_get_pages(unsigned order)
+{
+	paddr_t pa = alloc_pages(order);
+	if (pa)
+		memset((void *)(uintptr_t)pa, 0, PAGE_SIZE << order);
+	return (void *)(uintptr_t)pa;
+}
+
+static void heap_put_pages(void *p, unsigned order)
+{
+	free_pages((uintptr_t)p, order);
+}
+
+static const struct heap_ops hv_heap_ops = { heap_get_pages, heap_put_pages };
+static struct heap hv_heap;
+
+void *xmalloc(size_t size) { return heap_alloc(&hv_heap, size); }
+void *xzalloc(size_t size) { return heap_alloc(&hv_heap, size); } /* blocks come zeroed */
+
+void xfree(void *p)
+{
+	if (heap_free(&hv_heap, p))
+		panic("xfree: %p is not a live heap block", p);
 }
 
 static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
@@ -89,5 +115,6 @@ uint64_t memory_init(struct boot_info *bi)
 	for (unsigned i = 0; i < bi->nr_keep; i++)
 		page_pool_claim(&hv_page_pool, bi->keep[i].base, bi->keep[i].len);
 	paging_map_ram(0, top);
+	heap_init(&hv_heap, &hv_heap_ops);
 	return memmap_total(bi->mem, bi->nr_mem, MEM_USABLE);
 }
