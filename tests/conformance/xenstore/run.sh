@@ -112,6 +112,28 @@ expect_fail "xenstore-control with an unknown command is refused" "Command not s
 $ctl quota nodes 500 >/dev/null
 expect "xenstore-control quota sets and shows a quota" "nodes              500" sh -c "$ctl quota | grep '^nodes '"
 
+if grep -q "IN conn .* WRITE .*(/a/b hello)" "$dir/trace"; then
+	pass "-T traces every message (the first WRITE is there)"
+else
+	fail "-T traces every message" "no WRITE line in $dir/trace"
+fi
+
+# Daemon mode as Xen's tools start it: forks, -P prints the pid, -F writes
+# it; the socket is found through XENSTORED_RUNDIR alone.
+mkdir -p "$dir/run"
+printed=$(env -u XENSTORED_PATH XENSTORED_RUNDIR="$dir/run" timeout 10 \
+	"$daemon" -D -P -F "$dir/pid")
+filed=$(cat "$dir/pid" 2>/dev/null)
+if [ -n "$printed" ] && [ "$printed" = "$filed" ] && kill -0 "$filed" 2>/dev/null; then
+	pass "xenstored forks into the background; -P and -F give its pid"
+else
+	fail "xenstored forks into the background" "printed '$printed', pid file '$filed'"
+fi
+env -u XENSTORED_PATH XENSTORED_RUNDIR="$dir/run" xenstore-write /rundir ok
+expect "clients find it through XENSTORED_RUNDIR (\$XENSTORED_RUNDIR/socket)" "ok" \
+	env -u XENSTORED_PATH XENSTORED_RUNDIR="$dir/run" xenstore-read /rundir
+[ -n "$filed" ] && kill "$filed" 2>/dev/null
+
 if kill -0 $pid 2>/dev/null; then
 	pass "xenstored still runs after the conformance run"
 	kill $pid
