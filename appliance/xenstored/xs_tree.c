@@ -68,10 +68,13 @@ static int check_size(struct xs_view *v, const struct xs_node *node)
 	return 0;
 }
 
+/* Nodes a transaction has read or written are bounded for unprivileged
+ * domains (both sets cost memory until the transaction ends). */
 static int check_txn_nodes(struct xs_view *v, uint32_t more)
 {
 	if (v->txn && xs_conn_unprivileged(v->conn) &&
-	    v->txn->touched + more > v->d->quota.txn_nodes)
+	    xs_hash_count(v->txn->readset) + v->txn->touched + more >
+		    v->d->quota.txn_nodes)
 		return ENOSPC;
 	return 0;
 }
@@ -79,7 +82,9 @@ static int check_txn_nodes(struct xs_view *v, uint32_t more)
 int xs_tree_read(struct xs_view *v, const char *path,
 		 const struct xs_node **out)
 {
-	return lookup(v, path, XS_PERM_READ, out);
+	int err = check_txn_nodes(v, 1);
+
+	return err ? err : lookup(v, path, XS_PERM_READ, out);
 }
 
 void xs_tree_changed(struct xs_view *v, const char *path,

@@ -164,6 +164,13 @@ static void guest_quotas(struct xst *s, struct xst *g)
 		err = xst_write(g, t1, path, "1");
 	}
 	CHECK(err == ENOSPC, "the transaction-nodes quota: ENOSPC", "err %s", strerror(err));
+	err = 0;
+	for (i = 0; i < 10 && (!err || err == ENOENT); i++) {
+		snprintf(path, sizeof(path), "data/r%d", i);
+		err = xst_read(g, t2, path, &r);
+	}
+	CHECK(err == ENOSPC, "nodes read in a transaction count against transaction-nodes too",
+	      "err %s", strerror(err));
 	xst_txn_end(g, t1, false);
 	xst_txn_end(g, t2, false);
 	set_quota(s, "transactions", "10");
