@@ -160,11 +160,49 @@ static int check_node_quota(struct xs_view *v, uint32_t creating)
 	return owned + creating > v->d->quota.nodes ? ENOSPC : 0;
 }
 
+/* Creates the child of parent named by path[0..cut); it gets data if it is
+ * the last level.  Puts the new node and the updated parent. */
+static int create_level(struct xs_view *v, const struct xs_node *parent,
+			const char *path, size_t cut, const char *data,
+			uint32_t len)
+{
+	char buf[XENSTORE_ABS_PATH_MAX + 1];
+	struct xs_node *node, *np;
+	int err = ENOMEM;
+
+	memcpy(buf, path, cut);
+	buf[cut] = '\0';
+	node = new_child(v, parent, buf);
+	np = parent_with_child(parent, xs_path_basename(buf));
+	if (!node || !np)
+		goto fail;
+	if (len) {
+		free(node->data);
+		node->data = malloc(len + 1);
+		if (!node->data)
+			goto fail;
+		memcpy(node->data, data, len);
+		node->data[len] = '\0';
+		node->datalen = len;
+	}
+	if ((err = check_size(v, node)) || (err = check_size(v, np)))
+		goto fail;
+	/* xs_view_put owns (and on error frees) the node it is given */
+	if ((err = xs_view_put(v, np))) {
+		xs_node_free(node);
+		return err;
+	}
+	return xs_view_put(v, node);
+fail:
+	xs_node_free(node);
+	xs_node_free(np);
+	return err;
+}
+
 /* Creates path and any missing ancestors; the last gets data. */
 static int create(struct xs_view *v, const char *path, const char *data,
 		  uint32_t len)
 {
-	char buf[XENSTORE_ABS_PATH_MAX + 1];
 	const struct xs_node *anc = existing_ancestor(v, path);
 	uint32_t missing = 0;
 	int err;
@@ -181,44 +219,20 @@ static int create(struct xs_view *v, const char *path, const char *data,
 	    (err = check_txn_nodes(v, 2 * missing)))
 		return err;
 	while (missing--) {
-		const struct xs_node *parent = anc;
-		struct xs_node *node, *np;
-		size_t cut = strlen(path);
-		/* name of the next missing level below anc */
-		const char *next = path + (strcmp(parent->path, "/") ?
-					   strlen(parent->path) : 0) + 1;
+		/* the next missing level below anc ends at the next '/' */
+		const char *next = path + (strcmp(anc->path, "/") ?
+					   strlen(anc->path) : 0) + 1;
 		const char *end = strchr(next, '/');
-		if (end)
-			cut = (size_t)(end - path);
-		memcpy(buf, path, cut);
-		buf[cut] = '\0';
-		node = new_child(v, parent, buf);
-		np = parent_with_child(parent, xs_path_basename(buf));
-		if (!node || !np) {
-			xs_node_free(node);
-			xs_node_free(np);
+		size_t cut = end ? (size_t)(end - path) : strlen(path);
+		char *name = strndup(path, cut);
+		if (!name)
 			return ENOMEM;
-		}
-		if (!end && len) {
-			free(node->data);
-			node->data = malloc(len + 1);
-			if (!node->data) {
-				xs_node_free(node);
-				xs_node_free(np);
-				return ENOMEM;
-			}
-			memcpy(node->data, data, len);
-			node->data[len] = '\0';
-			node->datalen = len;
-		}
-		if ((err = check_size(v, node)) || (err = check_size(v, np))) {
-			xs_node_free(node);
-			xs_node_free(np);
+		err = create_level(v, anc, path, cut, end ? "" : data,
+				   end ? 0 : len);
+		anc = err ? NULL : xs_view_get(v, name);
+		free(name);
+		if (err)
 			return err;
-		}
-		if ((err = xs_view_put(v, np)) || (err = xs_view_put(v, node)))
-			return err;
-		anc = xs_view_get(v, buf);
 		if (!anc)
 			return ENOMEM;
 	}
