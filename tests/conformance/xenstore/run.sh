@@ -60,6 +60,11 @@ expect "xenstore-exists of a node exits 0" "" xenstore-exists /c/d
 expect_fail "xenstore-exists of a missing node exits non-zero" "" xenstore-exists /nope
 expect_fail "xenstore-read of a missing node fails as with Xen's daemon" "couldn't read path /nope" xenstore-read /nope
 
+for i in $(seq 0 199); do echo "/big/child-with-a-rather-long-name-$i x"; done |
+	xargs xenstore-write
+expect "xenstore-list of a listing over 4096 bytes (libxenstore pages it with DIRECTORY_PART)" \
+	"200 child-with-a-rather-long-name-199" sh -c "xenstore-list /big | wc -l | tr '\n' ' '; xenstore-list /big | tail -1"
+
 xenstore-chmod /c/d n0 r5
 expect "xenstore-chmod sets owner and ACL (xenstore-ls -p shows them)" \
 	'd = "1"  . . . . . . . . . . . . . . . . . . . . . . . . . .  (n0,r5)
