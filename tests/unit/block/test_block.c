@@ -3,7 +3,7 @@
  * (random writes, reads, discards, reopen, check), the asynchronous layer
  * driven from a real glib main loop, refcount-table growth, read-only
  * opening.  Also the two halves of the crash test, run by crash.sh:
- *   test_block crash-workload IMAGE LOG   writes until killed
+ *   test_block crash-workload IMAGE LOG [PASSES]  writes until killed
  *   test_block crash-verify RAWCOPY LOG   checks every flushed write
  * and, for the conformance suite, random writes whose expected result is
  * saved as a raw file for qemu-img compare:
@@ -311,23 +311,44 @@ static void test_aio_glib(void)
 	blk_close(b);
 }
 
-/* --- crash test halves ------------------------------------------------- */
+/* --- crash test halves -------------------------------------------------
+ * Passes alternate: even passes write every 8 KiB block (random order),
+ * odd passes discard every 64 KiB chunk.  A pass starts when the previous
+ * one has completed.  The log records "S pass unit" before a request is
+ * submitted and "F pass unit" once a flush submitted after its completion
+ * has completed.  Block b written in pass p holds version(p, b). */
 #define CRASH_BLOCK 8192u
+#define CRASH_PER_CHUNK 8u
+#define CRASH_DEPTH 8
+#define CRASH_BACKLOG 1024 /* completions waiting for a flush, at most */
+
+struct crash_op {
+	uint32_t pass;
+	uint64_t unit;
+};
 
 struct crash_ctx {
 	struct blk *b;
 	struct blk_aio *aio;
 	FILE *log;
 	uint32_t *order;
-	uint64_t nblocks, next;
-	uint64_t *completed, ncompleted; /* written, not yet covered by a flush */
-	uint64_t *covering, ncovering;   /* covered by the flush in flight */
+	uint64_t nblocks, units, next, inflight;
+	uint32_t pass, passes;
+	struct crash_op *completed, *covering;
+	uint64_t ncompleted, ncovering;
 	bool flushing;
-	struct blk_request reqs[8], flush;
-	uint8_t bufs[8][CRASH_BLOCK];
+	struct blk_request reqs[CRASH_DEPTH], flush, *idle[CRASH_DEPTH];
+	unsigned nidle;
+	uint8_t bufs[CRASH_DEPTH][CRASH_BLOCK];
 };
 
-static void crash_submit(struct crash_ctx *cc, struct blk_request *r);
+static uint64_t crash_seed(uint32_t pass, uint64_t blk)
+{
+	return blk * 2654435761u + pass * 1000003ull + 1;
+}
+
+static void crash_maybe_flush(struct crash_ctx *cc);
+static void crash_pump(struct crash_ctx *cc);
 
 static void crash_flush_done(struct blk_request *r, int ret)
 {
@@ -335,50 +356,94 @@ static void crash_flush_done(struct blk_request *r, int ret)
 	if (ret < 0)
 		exit(3);
 	for (uint64_t i = 0; i < cc->ncovering; i++)
-		fprintf(cc->log, "%llu\n", (unsigned long long)cc->covering[i]);
+		fprintf(cc->log, "F %u %llu\n", cc->covering[i].pass,
+			(unsigned long long)cc->covering[i].unit);
 	fflush(cc->log);
-	fdatasync(fileno(cc->log));
 	cc->ncovering = 0;
 	cc->flushing = false;
+	crash_maybe_flush(cc);
+	crash_pump(cc);
 }
 
-static void crash_write_done(struct blk_request *r, int ret)
+/* Covers everything completed so far with one flush, 24 at a time. */
+static void crash_maybe_flush(struct crash_ctx *cc)
 {
-	struct crash_ctx *cc = r->opaque;
-	if (ret < 0)
-		exit(3);
-	cc->completed[cc->ncompleted++] = r->offset / CRASH_BLOCK;
-	if (!cc->flushing && cc->ncompleted >= 24) {
-		memcpy(cc->covering, cc->completed, cc->ncompleted * 8);
-		cc->ncovering = cc->ncompleted;
-		cc->ncompleted = 0;
-		cc->flushing = true;
-		cc->flush = (struct blk_request){ .op = BLK_OP_FLUSH, .blk = cc->b,
-			.done = crash_flush_done, .opaque = cc };
-		blk_aio_submit(cc->aio, &cc->flush);
-	}
-	crash_submit(cc, r);
+	if (cc->flushing || cc->ncompleted < 24)
+		return;
+	memcpy(cc->covering, cc->completed, cc->ncompleted * sizeof(struct crash_op));
+	cc->ncovering = cc->ncompleted;
+	cc->ncompleted = 0;
+	cc->flushing = true;
+	cc->flush = (struct blk_request){ .op = BLK_OP_FLUSH, .blk = cc->b,
+		.done = crash_flush_done, .opaque = cc };
+	blk_aio_submit(cc->aio, &cc->flush);
 }
 
 static void crash_submit(struct crash_ctx *cc, struct blk_request *r)
 {
-	if (cc->next >= cc->nblocks)
-		return;
-	uint64_t blk = cc->order[cc->next++];
-	fill(r->buf, CRASH_BLOCK, blk * 2654435761u + 1);
-	r->op = BLK_OP_WRITE;
+	uint64_t unit = cc->order[cc->next++];
+	bool discard = cc->pass % 2;
+	fprintf(cc->log, "S %u %llu\n", cc->pass, (unsigned long long)unit);
+	fflush(cc->log);
 	r->blk = cc->b;
-	r->offset = blk * CRASH_BLOCK;
-	r->len = CRASH_BLOCK;
-	r->done = crash_write_done;
 	r->opaque = cc;
+	r->op = discard ? BLK_OP_DISCARD : BLK_OP_WRITE;
+	r->len = discard ? CRASH_BLOCK * CRASH_PER_CHUNK : CRASH_BLOCK;
+	r->offset = unit * r->len;
+	r->flags = 0;
+	if (!discard)
+		fill(r->buf, CRASH_BLOCK, crash_seed(cc->pass, unit));
+	cc->inflight++;
 	blk_aio_submit(cc->aio, r);
 }
 
-/* Writes every block once, in random order, 8 in flight, flushing every
- * 24 completions and logging what each flush covered; runs until killed
- * or done.  Exit 0 when every block was written and flushed. */
-static int crash_workload(const char *image, const char *logpath)
+static void crash_shuffle(struct crash_ctx *cc)
+{
+	cc->units = cc->pass % 2 ? cc->nblocks / CRASH_PER_CHUNK : cc->nblocks;
+	for (uint64_t i = 0; i < cc->units; i++)
+		cc->order[i] = (uint32_t)i;
+	for (uint64_t i = cc->units - 1; i > 0; i--) {
+		uint64_t j = rnd() % (i + 1);
+		uint32_t t = cc->order[i];
+		cc->order[i] = cc->order[j];
+		cc->order[j] = t;
+	}
+	cc->next = 0;
+}
+
+/* Submits idle requests while the pass has work and the backlog of
+ * unflushed completions is bounded; a pass starts once the previous one
+ * has fully completed. */
+static void crash_pump(struct crash_ctx *cc)
+{
+	for (;;) {
+		if (cc->next >= cc->units) {
+			if (cc->inflight || cc->pass + 1 >= cc->passes)
+				return;
+			cc->pass++;
+			crash_shuffle(cc);
+		}
+		if (!cc->nidle || cc->ncompleted + cc->inflight >= CRASH_BACKLOG)
+			return;
+		crash_submit(cc, cc->idle[--cc->nidle]);
+	}
+}
+
+static void crash_op_done(struct blk_request *r, int ret)
+{
+	struct crash_ctx *cc = r->opaque;
+	if (ret < 0)
+		exit(3);
+	cc->inflight--;
+	cc->completed[cc->ncompleted++] = (struct crash_op){
+		cc->pass, r->offset / r->len };
+	cc->idle[cc->nidle++] = r;
+	crash_maybe_flush(cc);
+	crash_pump(cc);
+}
+
+/* Runs `passes` passes (0: until killed) over IMAGE, logging to LOG. */
+static int crash_workload(const char *image, const char *logpath, uint32_t passes)
 {
 	static struct crash_ctx cc;
 	struct blk_error err;
@@ -387,61 +452,126 @@ static int crash_workload(const char *image, const char *logpath)
 		fprintf(stderr, "%s\n", err.msg);
 		return 2;
 	}
+	cc.passes = passes ? passes : UINT32_MAX;
 	cc.log = fopen(logpath, "w");
-	cc.nblocks = blk_size(cc.b) / CRASH_BLOCK;
+	cc.nblocks = blk_size(cc.b) / (CRASH_BLOCK * CRASH_PER_CHUNK) * CRASH_PER_CHUNK;
 	cc.order = malloc(cc.nblocks * 4);
-	cc.completed = malloc(cc.nblocks * 8);
-	cc.covering = malloc(cc.nblocks * 8);
+	cc.completed = malloc(CRASH_BACKLOG * sizeof(struct crash_op));
+	cc.covering = malloc(CRASH_BACKLOG * sizeof(struct crash_op));
 	cc.aio = blk_aio_new(4);
 	if (!cc.log || !cc.order || !cc.completed || !cc.covering || !cc.aio)
 		return 2;
 	rng ^= (uint64_t)getpid() << 20;
-	for (uint64_t i = 0; i < cc.nblocks; i++)
-		cc.order[i] = (uint32_t)i;
-	for (uint64_t i = cc.nblocks - 1; i > 0; i--) {
-		uint64_t j = rnd() % (i + 1);
-		uint32_t t = cc.order[i];
-		cc.order[i] = cc.order[j];
-		cc.order[j] = t;
-	}
-	for (unsigned i = 0; i < 8; i++) {
+	for (unsigned i = 0; i < CRASH_DEPTH; i++) {
 		cc.reqs[i].buf = cc.bufs[i];
-		crash_submit(&cc, &cc.reqs[i]);
+		cc.reqs[i].done = crash_op_done;
+		cc.idle[cc.nidle++] = &cc.reqs[i];
 	}
-	struct pollfd_like { int fd; } p = { blk_aio_fd(cc.aio) };
-	GPollFD gp = { .fd = p.fd, .events = G_IO_IN };
-	while (cc.next < cc.nblocks || cc.flushing) {
+	crash_shuffle(&cc);
+	crash_pump(&cc);
+	GPollFD gp = { .fd = blk_aio_fd(cc.aio), .events = G_IO_IN };
+	while (cc.inflight || cc.flushing) {
 		g_poll(&gp, 1, 100);
 		blk_aio_complete(cc.aio);
 	}
+	if (blk_flush(cc.b) < 0)
+		return 3;
+	for (uint64_t i = 0; i < cc.ncompleted; i++)
+		fprintf(cc.log, "F %u %llu\n", cc.completed[i].pass,
+			(unsigned long long)cc.completed[i].unit);
+	fclose(cc.log);
 	blk_aio_free(cc.aio);
 	blk_close(cc.b);
 	return 0;
+}
+
+struct crash_state {
+	int64_t flushed;   /* pass of the last flushed op on the block, -1 none */
+	int64_t submitted; /* highest pass submitted on the block */
+};
+
+static void crash_note(struct crash_state *st, uint64_t nblocks, char kind,
+		       uint32_t pass, uint64_t unit)
+{
+	uint64_t first = pass % 2 ? unit * CRASH_PER_CHUNK : unit;
+	uint64_t n = pass % 2 ? CRASH_PER_CHUNK : 1;
+	for (uint64_t b = first; b < first + n && b < nblocks; b++) {
+		if (kind == 'F')
+			st[b].flushed = pass;
+		else if ((int64_t)pass > st[b].submitted)
+			st[b].submitted = pass;
+	}
+}
+
+/* Candidate contents of a block: its last flushed state and what any later
+ * submitted request could have left.  Requests in flight when the process
+ * died may be torn, so each 512-byte sector may come from any candidate. */
+static bool crash_block_ok(const struct crash_state *s, const uint8_t *got, uint64_t blk)
+{
+	static uint8_t cand[3][CRASH_BLOCK];
+	int64_t f = s->flushed, vers[3];
+	unsigned n = 0;
+
+	memset(cand, 0, sizeof(cand));
+	if (f % 2 == 0) {
+		vers[n++] = f;
+		if (s->submitted >= f + 1)
+			vers[n++] = -1; /* zero */
+		if (s->submitted >= f + 2)
+			vers[n++] = f + 2;
+	} else {
+		vers[n++] = -1;
+		vers[n++] = f - 1; /* discard is advisory */
+		if (s->submitted >= f + 1)
+			vers[n++] = f + 1;
+	}
+	for (unsigned i = 0; i < n; i++)
+		if (vers[i] >= 0)
+			fill(cand[i], CRASH_BLOCK, crash_seed((uint32_t)vers[i], blk));
+	for (unsigned sec = 0; sec < CRASH_BLOCK; sec += 512) {
+		bool ok = false;
+		for (unsigned i = 0; i < n && !ok; i++)
+			ok = !memcmp(got + sec, cand[i] + sec, 512);
+		if (!ok)
+			return false;
+	}
+	return true;
 }
 
 static int crash_verify(const char *raw, const char *logpath)
 {
 	FILE *log = fopen(logpath, "r");
 	int fd = open(raw, O_RDONLY);
-	uint8_t want[CRASH_BLOCK], got[CRASH_BLOCK];
-	unsigned long long blk;
-	unsigned ok = 0, bad = 0;
+	struct stat st;
+	uint8_t got[CRASH_BLOCK];
+	unsigned long long unit;
+	unsigned pass, ok = 0, bad = 0;
+	char kind;
 
-	if (!log || fd < 0) {
+	if (!log || fd < 0 || fstat(fd, &st) < 0) {
 		fprintf(stderr, "crash-verify: cannot open %s or %s\n", raw, logpath);
 		return 2;
 	}
-	while (fscanf(log, "%llu", &blk) == 1) {
-		fill(want, CRASH_BLOCK, blk * 2654435761u + 1);
-		if (pread(fd, got, CRASH_BLOCK, (off_t)(blk * CRASH_BLOCK)) != CRASH_BLOCK ||
-		    memcmp(want, got, CRASH_BLOCK)) {
+	uint64_t nblocks = (uint64_t)st.st_size / CRASH_BLOCK;
+	struct crash_state *s = malloc(nblocks * sizeof(*s));
+	for (uint64_t b = 0; b < nblocks; b++)
+		s[b] = (struct crash_state){ -1, -1 };
+	while (fscanf(log, " %c %u %llu", &kind, &pass, &unit) == 3)
+		crash_note(s, nblocks, kind, pass, unit);
+	for (uint64_t b = 0; b < nblocks; b++) {
+		if (s[b].flushed < 0)
+			continue;
+		if (pread(fd, got, CRASH_BLOCK, (off_t)(b * CRASH_BLOCK)) != CRASH_BLOCK ||
+		    !crash_block_ok(&s[b], got, b)) {
 			if (bad++ < 5)
-				fprintf(stderr, "block %llu lost after flush\n", blk);
+				fprintf(stderr, "block %llu: flushed pass %lld not on disk\n",
+					(unsigned long long)b, (long long)s[b].flushed);
 		} else {
 			ok++;
 		}
 	}
-	printf("%u flushed writes verified, %u lost\n", ok, bad);
+	printf("%u flushed blocks verified, %u lost\n", ok, bad);
+	free(s);
 	return bad ? 1 : ok ? 0 : 4;
 }
 
@@ -475,8 +605,9 @@ int main(int argc, char **argv)
 {
 	if (argc == 5 && !strcmp(argv[1], "scribble"))
 		return scribble(argv[2], argv[3], atoi(argv[4]));
-	if (argc == 4 && !strcmp(argv[1], "crash-workload"))
-		return crash_workload(argv[2], argv[3]);
+	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "crash-workload"))
+		return crash_workload(argv[2], argv[3],
+				      argc == 5 ? (uint32_t)atoi(argv[4]) : 0);
 	if (argc == 4 && !strcmp(argv[1], "crash-verify"))
 		return crash_verify(argv[2], argv[3]);
 	if (argc != 2) {
