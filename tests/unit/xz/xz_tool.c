@@ -1,0 +1,125 @@
+/*
+ * Host driver of the hv's XZ decoder and bzImage unpacker, for the
+ * round-trip tests and the benchmark:
+ *   xz_tool decode IN OUT       decode an .xz file, write the result
+ *   xz_tool size IN             print the size its index records
+ *   xz_tool bzimage IN OUT      unpack a bzImage's payload
+ *   xz_tool bzsize IN           print a bzImage's decoded size
+ *   xz_tool bench IN REPS       decode REPS times, print MB/s of output
+ * Errors print the decoder's message and exit 1.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bzimage.h"
+#include "xz/xz.h"
+
+static struct xz_dec dec;
+
+static uint8_t *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		perror(path);
+		exit(2);
+	}
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	uint8_t *buf = malloc(n ? (size_t)n : 1);
+	if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		fprintf(stderr, "%s: read failed\n", path);
+		exit(2);
+	}
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+static void write_file(const char *path, const uint8_t *buf, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	if (!f || fwrite(buf, 1, len, f) != len || fclose(f)) {
+		perror(path);
+		exit(2);
+	}
+}
+
+static int fail(const char *file, const char *msg)
+{
+	fprintf(stderr, "%s: %s\n", file, msg);
+	return 1;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int cmd_bench(const char *path, int reps)
+{
+	size_t len;
+	uint8_t *in = read_file(path, &len);
+	bool bz = bzimage_probe(in, len);
+	const char *why = NULL;
+	int64_t size = bz ? bzimage_decoded_size(in, len, &dec, &why)
+			  : xz_uncompressed_size(in, len, &dec);
+	if (size < 0)
+		return fail(path, dec.msg);
+	uint8_t *out = malloc((size_t)size + 1);
+	double best = 1e9;
+	for (int i = 0; i < reps; i++) {
+		size_t got;
+		double t = now();
+		int64_t rc = bz ? bzimage_decode(in, len, out, (size_t)size, &got, &dec, &why)
+				: xz_decode(in, len, out, (size_t)size, &dec);
+		t = now() - t;
+		if (rc < 0)
+			return fail(path, dec.msg);
+		best = t < best ? t : best;
+	}
+	printf("%.1f MB/s (%lld bytes in %.3f s, best of %d)\n", size / best / 1e6,
+	       (long long)size, best, reps);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 3)
+		return fprintf(stderr, "usage: xz_tool decode|size|bzimage|bzsize|bench IN [OUT|REPS]\n"), 2;
+	const char *cmd = argv[1], *path = argv[2];
+	const char *why = NULL;
+	size_t len;
+
+	if (!strcmp(cmd, "bench"))
+		return cmd_bench(path, argc > 3 ? atoi(argv[3]) : 3);
+	uint8_t *in = read_file(path, &len);
+	bool bz = !strncmp(cmd, "bz", 2);
+	int64_t size = bz ? bzimage_decoded_size(in, len, &dec, &why)
+			  : xz_uncompressed_size(in, len, &dec);
+	if (size < 0)
+		return fail(path, bz ? why : dec.msg);
+	if (!strcmp(cmd, "size") || !strcmp(cmd, "bzsize")) {
+		printf("%lld\n", (long long)size);
+		return 0;
+	}
+	if (argc < 4)
+		return 2;
+	uint8_t *out = malloc((size_t)size + 1);
+	size_t got = 0;
+	if (bz) {
+		if (bzimage_decode(in, len, out, (size_t)size, &got, &dec, &why))
+			return fail(path, why);
+	} else {
+		int64_t n = xz_decode(in, len, out, (size_t)size, &dec);
+		if (n < 0)
+			return fail(path, dec.msg);
+		got = (size_t)n;
+	}
+	write_file(argv[3], out, got);
+	return 0;
+}
