@@ -124,7 +124,10 @@ static int open_backing(struct blk *b, unsigned flags, struct chain_seen *seen,
 	struct blk_error berr = { { 0 } };
 	int rc = open_chain(&b->backing, bpath, b->backing_fmt,
 			    flags | BLK_OPEN_RDONLY, seen, &berr);
-	if (rc < 0)
+	/* name the image whose backing failed once, not at every level */
+	if (rc < 0 && strstr(berr.msg, "backing"))
+		*err = berr;
+	else if (rc < 0)
 		blk_seterr(err, "%s: backing file: %s", b->path, berr.msg);
 	free(bpath);
 	return rc;

@@ -39,6 +39,9 @@ int qcow2_mark_meta(struct blk *b, uint64_t off, bool on)
 	struct qcow2 *q = qcow2_of(b);
 	uint64_t i = off >> q->cluster_bits;
 
+	if (i > QCOW2_MAX_SIZE >> QCOW2_MIN_CLUSTER_BITS)
+		return blk_fail(b, EFBIG, "qcow2 cluster %#llx beyond any sane file",
+				(unsigned long long)off);
 	if (i >= q->meta_clusters) {
 		uint64_t n = (i + 1) * 2 + 64;
 		uint8_t *m = realloc(q->meta, (n + 7) / 8);
@@ -292,7 +295,8 @@ static int load_table(struct blk *b, uint64_t off, uint32_t n, uint64_t **out,
 static int parse_extensions(struct blk *b, struct qcow2 *q, const uint8_t *c0,
 			    uint64_t backing_off, struct blk_error *err)
 {
-	uint64_t end = backing_off ? backing_off : q->cluster_size;
+	uint64_t end = backing_off && backing_off < q->cluster_size ?
+		       backing_off : q->cluster_size;
 	uint64_t p = q->header_length;
 
 	while (p + 8 <= end) {
@@ -398,6 +402,26 @@ static int claim_l2_tables(struct blk *b, struct qcow2 *q, uint64_t fsize,
 	return 0;
 }
 
+/* Snapshots are not interpreted (such images open read-only), but their
+ * table must still be a sane region of the file. */
+static int claim_snapshot_table(struct blk *b, struct qcow2 *q, uint64_t fsize,
+				struct blk_error *err)
+{
+	int rc;
+
+	if (!q->nb_snapshots)
+		return 0;
+	if (q->nb_snapshots > QCOW2_MAX_SNAPSHOTS) {
+		blk_seterr(err, "%s: qcow2 claims %u snapshots (at most %u)", b->path,
+			   q->nb_snapshots, QCOW2_MAX_SNAPSHOTS);
+		return -EINVAL;
+	}
+	if ((rc = check_region(b, q, "snapshot table", q->snapshots_offset, 1,
+			       fsize, err)) < 0)
+		return rc;
+	return claim_meta(b, q, "snapshot table", q->snapshots_offset, 1, err);
+}
+
 static int read_header(struct blk *b, struct qcow2 *q, uint8_t *c0,
 		       struct qcow2_hdr_fields *f, struct blk_error *err)
 {
@@ -474,9 +498,7 @@ static int qcow2_open(struct blk *b, struct blk_error *err)
 	    (rc = load_l1(b, q, f.file_size, err)) < 0 ||
 	    (rc = claim_l2_tables(b, q, f.file_size, err)) < 0)
 		goto out;
-	if (q->nb_snapshots && q->snapshots_offset &&
-	    (rc = claim_meta(b, q, "snapshot table", q->snapshots_offset & ~
-			     (uint64_t)(q->cluster_size - 1), q->cluster_size, err)) < 0)
+	if ((rc = claim_snapshot_table(b, q, f.file_size, err)) < 0)
 		goto out;
 	b->cluster_size = q->cluster_size;
 	q->file_end = (f.file_size + q->cluster_size - 1) & ~(uint64_t)(q->cluster_size - 1);

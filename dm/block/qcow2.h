@@ -19,6 +19,7 @@
 #define QCOW2_MAX_RT_BYTES (8u << 20)
 #define QCOW2_MAX_SIZE (1ull << 50) /* 1 PiB: beyond is refused as absurd */
 #define QCOW2_MAX_BACKING_NAME 1023
+#define QCOW2_MAX_SNAPSHOTS 65536u
 
 /* header field offsets */
 #define QH_BACKING_OFFSET 8
