@@ -196,27 +196,44 @@ static int write_l1_entry(struct blk *b, uint64_t l1i)
 	return r < 0 ? blk_fail(b, -r, "writing L1 entry: %s", strerror(-r)) : 0;
 }
 
-/* Precondition: b->lock held.  Returns the L2 table offset for l1i,
- * allocating an empty table when there is none. */
+/* Precondition: b->lock held.  Returns a writable L2 table for l1i: a new
+ * empty one when there is none, a private copy when the current one may be
+ * shared (L1 entry without COPIED, e.g. with an internal snapshot). */
 static int ensure_l2(struct blk *b, uint64_t l1i, uint64_t *l2off)
 {
 	struct qcow2 *q = qcow2_of(b);
-	uint8_t *t;
+	uint64_t old = q->l1[l1i] & QCOW2_OFFSET_MASK;
+	uint8_t *t, *copy = NULL;
 	int r;
 
-	*l2off = q->l1[l1i] & QCOW2_OFFSET_MASK;
-	if (*l2off)
+	*l2off = old;
+	if (old && (q->l1[l1i] & QCOW2_OFLAG_COPIED))
 		return 0;
+	if (old) {
+		if (!(copy = malloc(q->cluster_size)))
+			return blk_fail(b, ENOMEM, "out of memory");
+		if ((r = qcow2_cache_get(b, &q->l2c, old, false, &t)) < 0)
+			goto out;
+		memcpy(copy, t, q->cluster_size);
+	}
 	if ((r = qcow2_alloc_cluster(b, l2off)) < 0 ||
 	    (r = qcow2_mark_meta(b, *l2off, true)) < 0 ||
 	    (r = qcow2_cache_get(b, &q->l2c, *l2off, true, &t)) < 0)
-		return r;
-	if ((r = file_pwrite(b->fd, *l2off, t, q->cluster_size)) < 0)
-		return blk_fail(b, -r, "writing L2 table: %s", strerror(-r));
+		goto out;
+	if (copy)
+		memcpy(t, copy, q->cluster_size);
+	if ((r = file_pwrite(b->fd, *l2off, t, q->cluster_size)) < 0) {
+		r = blk_fail(b, -r, "writing L2 table: %s", strerror(-r));
+		goto out;
+	}
 	if (*l2off + q->cluster_size > q->phys_end)
 		q->phys_end = *l2off + q->cluster_size;
 	q->l1[l1i] = *l2off | QCOW2_OFLAG_COPIED;
-	return write_l1_entry(b, l1i);
+	if ((r = write_l1_entry(b, l1i)) == 0 && old)
+		r = qcow2_free_clusters(b, old, q->cluster_size);
+out:
+	free(copy);
+	return r;
 }
 
 /* Precondition: b->lock held. */
@@ -257,6 +274,11 @@ static int cluster_base(struct blk *b, uint64_t cl_start, const struct qcow2_map
 	switch (m->kind) {
 	case Q_COMPRESSED:
 		return decompress(b, m, tmp);
+	case Q_NORMAL: { /* shared cluster being copied */
+		int r = file_pread(b->fd, m->host, tmp, q->cluster_size);
+		return r < 0 ? blk_fail(b, -r, "reading cluster to copy: %s",
+					strerror(-r)) : 0;
+	}
 	case Q_UNALLOC: {
 		uint64_t n = b->size - cl_start < q->cluster_size ?
 			     b->size - cl_start : q->cluster_size;
@@ -306,7 +328,7 @@ static int write_new_cluster(struct blk *b, uint64_t off, const uint8_t *buf,
 }
 
 /* Precondition: b->lock held; the cluster at `off` needs a new host
- * cluster (unallocated, zero or compressed). */
+ * cluster (unallocated, zero, compressed, or possibly shared). */
 static int alloc_write(struct blk *b, uint64_t off, const uint8_t *buf,
 		       size_t n, const struct qcow2_map *m)
 {
@@ -346,7 +368,8 @@ static long write_one(struct blk *b, uint64_t off, const uint8_t *buf, size_t le
 
 	pthread_mutex_lock(&b->lock);
 	int r = qcow2_lookup(b, off, &m);
-	if (r == 0 && m.kind == Q_NORMAL) {
+	/* Without COPIED the cluster may be shared: copy it, never write it. */
+	if (r == 0 && m.kind == Q_NORMAL && (m.entry & QCOW2_OFLAG_COPIED)) {
 		pthread_mutex_unlock(&b->lock);
 		r = file_pwrite(b->fd, m.host + in, buf, n);
 		if (r < 0)
