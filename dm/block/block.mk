@@ -14,7 +14,7 @@ BLOCK_LIB_OBJS := $(BLOCK_LIB_SRCS:%.c=$(BLOCK_OUT)/%.o)
 BLOCK_IMG_OBJS := $(BLOCK_IMG_SRCS:%.c=$(BLOCK_OUT)/%.o)
 
 ALL += $(BLOCK_IMG)
-DEPS_PKGS += zlib1g-dev libglib2.0-dev qemu-utils clang python3
+DEPS_PKGS += zlib1g-dev libglib2.0-dev pkgconf qemu-utils clang libclang-rt-dev python3
 TEST_SUITES += test-block-unit test-block-conformance test-block-crash \
 	test-block-hostile test-block-fuzz-short
 FUZZ_TARGETS += fuzz-block

@@ -101,6 +101,16 @@ for n in $IMAGES $VHDS; do
 		fail "info of $n - differs on: $why $(cat "$T/err")"
 	fi
 done
+CHAIN_KEYS=filename,format,virtual-size,backing-filename,backing-filename-format
+for n in top v2top; do
+	qemu-img info --backing-chain --output=json "$T/$n.qcow2" >"$T/q.json" 2>/dev/null
+	"$IMG" info --backing-chain --output=json "$T/$n.qcow2" >"$T/b.json" 2>"$T/err"
+	if why=$(python3 "$T/cmp.py" "$T/b.json" "$T/q.json" $CHAIN_KEYS 2>&1); then
+		pass "info --backing-chain --output=json of $n lists the same chain as qemu-img"
+	else
+		fail "info --backing-chain of $n - $why $(cat "$T/err")"
+	fi
+done
 MAP_KEYS=start,length,depth,present,zero,data
 for n in v3 v2 top mid c512 dyn; do
 	f=$T/$n.qcow2; [ -e "$f" ] || f=$T/$n.vhd
