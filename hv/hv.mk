@@ -2,11 +2,11 @@
 # rewrapped as ELF32 because QEMU's multiboot loader takes only 32-bit ELF
 # (GRUB's multiboot2 loads either).
 
-HV_DIRS := hv/arch/x86 hv/arch/x86/boot hv/arch/x86/svm hv/common
+HV_DIRS := hv/arch/x86 hv/arch/x86/boot hv/arch/x86/svm hv/common hv/common/xz
 HV_C_SRCS := $(foreach d,$(HV_DIRS),$(wildcard $(d)/*.c))
 HV_S_SRCS := $(foreach d,$(HV_DIRS),$(wildcard $(d)/*.S))
 HV_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(HV_C_SRCS)) $(patsubst %.S,$(BUILD)/%.o,$(HV_S_SRCS))
-HV_INC := -Ihv/include
+HV_INC := -Ihv/include -Ihv/common
 HV_ELF := $(BUILD)/hv/bastion.elf
 
 ALL += $(HV_ELF)

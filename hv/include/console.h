@@ -17,6 +17,11 @@ void console_serial_ready(void (*putc)(char c));
 /* Copies the newest bytes of the log ring; returns how many. */
 size_t console_log_tail(char *buf, size_t size);
 
+/* Moves bytes typed on the serial line into the input ring and tells
+ * dom0 (VIRQ_CONSOLE); CONSOLEIO_read takes them from there. */
+void console_poll_input(void);
+size_t console_read_input(char *buf, size_t max);
+
 __attribute__((noreturn)) void panic(const char *fmt, ...) __printf(1, 2);
 #define BUG() panic("BUG at %s:%d", __FILE__, __LINE__)
 #define BUG_ON(c) do { if (c) BUG(); } while (0)

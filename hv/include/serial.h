@@ -20,5 +20,7 @@ const char *serial_parse_config(const char *s, size_t len, struct serial_config 
 
 void serial_init(void);
 void serial_putc(char c);
+/* A received byte, or -1 when none is waiting. */
+int serial_getc(void);
 
 #endif

@@ -16,6 +16,7 @@
 #define UART_MCR 4
 #define UART_LSR 5
 #define LCR_DLAB 0x80
+#define LSR_DR 0x01
 #define LSR_THRE 0x20
 #define MCR_DTR_RTS 0x03
 #define UART_BASE_BAUD 115200
@@ -62,4 +63,12 @@ void serial_putc(char c)
 		if (spins > 1000000) /* no UART there: don't hang the hv */
 			return;
 	outb(base + UART_THR, (uint8_t)c);
+}
+
+int serial_getc(void)
+{
+	uint8_t lsr = inb(com1.io_base + UART_LSR);
+	if (lsr == 0xff || !(lsr & LSR_DR)) /* 0xff: no UART at all */
+		return -1;
+	return inb(com1.io_base + UART_THR);
 }

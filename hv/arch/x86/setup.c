@@ -14,6 +14,12 @@
 #include "x86/traps.h"
 #include "acpi.h"
 #include "console.h"
+#include "domain.h"
+#include "dom0_build.h"
+#include "power.h"
+#include "vcpu_sched.h"
+#include "vtime.h"
+#include "x86/svm_vcpu.h"
 #include "page_alloc.h"
 #include "param.h"
 #include "serial.h"
@@ -39,10 +45,19 @@ static void report_option(const char *opt, size_t len, const char *why)
 	printk("cmdline: option '%.*s' ignored: %s\n", (int)len, opt, why);
 }
 
+/* Idles until this CPU is given a vCPU to run, then runs it for good. */
 static void idle_loop(void)
 {
-	for (;;)
+	struct percpu *pc = this_cpu();
+	for (;;) {
+		irq_disable();
+		struct vcpu *v = __atomic_load_n(&pc->current_vcpu, __ATOMIC_ACQUIRE);
+		if (v) {
+			irq_enable();
+			svm_vcpu_run(v);
+		}
 		__asm__ volatile("sti; hlt" ::: "memory");
+	}
 }
 
 static void cpu_bring_up_local(struct percpu *pc)
@@ -92,6 +107,9 @@ static void boot_interrupts_and_time(struct percpu *bsp)
 	const char *source = tsc_calibrate(&acpi_info);
 	printk("time: TSC %lu.%03lu MHz, calibrated against the %s\n", tsc_khz / 1000, tsc_khz % 1000,
 	       source);
+	vtime_init();
+	power_init(&acpi_info);
+	sched_init_cpu();
 	lapic_timer_calibrate();
 	lapic_timer_start();
 	irq_enable();
@@ -125,6 +143,27 @@ static void boot_virtualization(unsigned nr_online)
 	       tsc_to_us(t1 - t0), tsc_to_us(t1));
 }
 
+/* Builds dom0 from the boot modules and hands each CPU its vCPU. */
+static void start_dom0(unsigned online)
+{
+	const char *why;
+	int rc = dom0_build(&boot_info, online, &why);
+	if (rc > 0) {
+		printk("dom0: no kernel module given; idling\n");
+		return;
+	}
+	if (rc < 0) {
+		printk("dom0: cannot build it: %s; idling\n", why);
+		return;
+	}
+	for (unsigned i = 1; i < dom0->nr_vcpus; i++) {
+		__atomic_store_n(&percpu[i].current_vcpu, dom0->vcpu[i], __ATOMIC_RELEASE);
+		lapic_send_ipi(percpu[i].apic_id, APIC_ICR_FIXED | VEC_KICK);
+	}
+	printk("dom0: handing CPU 0 to d0v0 at %lu us since reset (TSC)\n", tsc_to_us(rdtsc()));
+	this_cpu()->current_vcpu = dom0->vcpu[0];
+}
+
 void hv_start(uint32_t magic, uint32_t info_pa)
 {
 	struct percpu *bsp = &percpu[0];
@@ -155,6 +194,8 @@ void hv_start(uint32_t magic, uint32_t info_pa)
 	       ticks_everywhere(online) ? "running on every CPU" : "NOT running on every CPU");
 	if (hvm)
 		boot_virtualization(online);
-	printk("boot: done at %lu us since reset (TSC); idling\n", tsc_to_us(rdtsc()));
+	printk("boot: done at %lu us since reset (TSC)\n", tsc_to_us(rdtsc()));
+	if (hvm)
+		start_dom0(online);
 	idle_loop();
 }

@@ -103,3 +103,10 @@ void lapic_timer_start(void)
 	lapic_write(APIC_LVT_TIMER, VEC_TIMER | APIC_TIMER_PERIODIC);
 	lapic_write(APIC_TIMER_INIT, MAX(lapic_ticks_per_ms * (1000 / HV_TICK_HZ), 1u));
 }
+
+void hv_timer_arm_ns(uint64_t delta_ns)
+{
+	uint64_t ticks = delta_ns * lapic_ticks_per_ms / 1000000;
+	lapic_write(APIC_LVT_TIMER, VEC_TIMER); /* one shot */
+	lapic_write(APIC_TIMER_INIT, (uint32_t)MAX(MIN(ticks, 0xffffffffULL), 1ULL));
+}

@@ -7,6 +7,8 @@
 
 #include "lib.h"
 
+struct vcpu;
+
 #define MAX_CPUS 64
 #define STACK_SIZE 16384
 
@@ -35,6 +37,7 @@ struct percpu {
 	bool hvm_enabled;
 	paddr_t hvm_host_area;   /* SVM: VM_HSAVE_PA page */
 	paddr_t hvm_host_vmcb;   /* SVM: VMSAVE/VMLOAD area for host state */
+	struct vcpu *current_vcpu; /* the vCPU pinned here, once one runs */
 };
 
 extern struct percpu percpu[MAX_CPUS];

@@ -18,5 +18,7 @@ uint64_t tsc_to_us(uint64_t tsc);
 void lapic_timer_calibrate(void);
 /* Starts this CPU's periodic tick at HV_TICK_HZ. */
 void lapic_timer_start(void);
+/* Switches this CPU's APIC timer to one shot, due in delta_ns. */
+void hv_timer_arm_ns(uint64_t delta_ns);
 
 #endif

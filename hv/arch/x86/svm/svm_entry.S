@@ -4,8 +4,10 @@
  * VMRUN switches only part of the CPU (AMD APM vol. 2 section 15.5):
  * the rest of the host's state (FS/GS/TR/LDTR bases, syscall MSRs) is
  * kept with VMSAVE/VMLOAD around it, and the guest's general registers
- * other than RAX/RSP are loaded from and stored to *gprs here.  GIF is
- * cleared across the switch so no host interrupt runs on guest state.
+ * other than RAX/RSP are loaded from and stored to *gprs here.  The
+ * caller clears GIF before its last checks, so an interrupt arriving
+ * after them makes the guest exit at once rather than being missed;
+ * GIF is set again here once the host state is back.
  */
 #define G_RBX 0
 #define G_RCX 8
@@ -35,7 +37,6 @@ svm_vmrun:
 	pushq	%rdx                    /* 8(%rsp): host save area */
 	pushq	%rdi                    /* 0(%rsp): guest VMCB */
 
-	clgi
 	movq	%rdx, %rax
 	vmsave	%rax
 

@@ -7,7 +7,7 @@
  * reach the host page behind the guest address.
  */
 #include "svm.h"
-#include "vmcb.h"
+#include "x86/vmcb.h"
 #include "x86/asm_defs.h"
 #include "x86/cpu.h"
 #include "x86/paging.h"
@@ -159,6 +159,7 @@ static int run_guest(struct selftest *t, unsigned *intr_exits)
 {
 	unsigned n = 0;
 	while (n < ARRAY_SIZE(expected)) {
+		__asm__ volatile("clgi" ::: "memory");
 		svm_vmrun((uintptr_t)t->vmcb, &t->gprs, this_cpu()->hvm_host_vmcb);
 		t->vmcb->tlb_control = 0;
 		if ((uint32_t)t->vmcb->exitcode == SVM_EXIT_INTR) {

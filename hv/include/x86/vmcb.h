@@ -62,7 +62,7 @@ struct vmcb {
 	uint64_t g_pat;            /* 0x668 */
 	uint64_t dbgctl;           /* 0x670 */
 	uint8_t reserved11[0x1000 - 0x678];
-} __packed;
+};
 
 _Static_assert(sizeof(struct vmcb) == 0x1000, "VMCB is one page");
 _Static_assert(offsetof(struct vmcb, iopm_base_pa) == 0x040, "VMCB IOPM_BASE_PA");
@@ -86,6 +86,9 @@ _Static_assert(offsetof(struct vmcb, g_pat) == 0x668, "VMCB G_PAT");
 /* intercepts1 */
 #define SVM_INTERCEPT_INTR (1u << 0)
 #define SVM_INTERCEPT_NMI (1u << 1)
+#define SVM_INTERCEPT_INIT (1u << 3)
+#define SVM_INTERCEPT_CPUID (1u << 18)
+#define SVM_INTERCEPT_INVD (1u << 22)
 #define SVM_INTERCEPT_HLT (1u << 24)
 #define SVM_INTERCEPT_IOIO (1u << 27)
 #define SVM_INTERCEPT_MSR (1u << 28)
@@ -93,17 +96,52 @@ _Static_assert(offsetof(struct vmcb, g_pat) == 0x668, "VMCB G_PAT");
 /* intercepts2 */
 #define SVM_INTERCEPT_VMRUN (1u << 0)
 #define SVM_INTERCEPT_VMMCALL (1u << 1)
+#define SVM_INTERCEPT_VMLOAD (1u << 2)
+#define SVM_INTERCEPT_VMSAVE (1u << 3)
+#define SVM_INTERCEPT_STGI (1u << 4)
+#define SVM_INTERCEPT_CLGI (1u << 5)
+#define SVM_INTERCEPT_SKINIT (1u << 6)
+#define SVM_INTERCEPT_MONITOR (1u << 10)
+#define SVM_INTERCEPT_MWAIT (1u << 11)
 
+#define SVM_V_IRQ (1ULL << 8)
+#define SVM_V_INTR_PRIO(p) ((uint64_t)(p) << 16)
+#define SVM_V_IGN_TPR (1ULL << 20)
 #define SVM_V_INTR_MASKING (1ULL << 24)
+#define SVM_V_INTR_VECTOR(v) ((uint64_t)(v) << 32)
+
+/* EVENTINJ (APM vol. 2 15.20) */
+#define SVM_EVTINJ_VALID (1ULL << 31)
+#define SVM_EVTINJ_TYPE_INTR (0ULL << 8)
+#define SVM_EVTINJ_TYPE_NMI (2ULL << 8)
+#define SVM_EVTINJ_TYPE_EXCEPTION (3ULL << 8)
+#define SVM_EVTINJ_ERROR_VALID (1ULL << 11)
 #define SVM_TLB_FLUSH_ALL 1
 
 /* Exit codes (AMD APM vol. 2 appendix C). */
+#define SVM_EXIT_EXCP_BASE 0x040
 #define SVM_EXIT_INTR 0x060
+#define SVM_EXIT_NMI 0x061
+#define SVM_EXIT_INIT 0x063
+#define SVM_EXIT_VINTR 0x064
+#define SVM_EXIT_CPUID 0x072
+#define SVM_EXIT_INVD 0x076
+#define SVM_EXIT_PAUSE 0x077
 #define SVM_EXIT_HLT 0x078
 #define SVM_EXIT_IOIO 0x07b
+#define SVM_EXIT_MSR 0x07c
 #define SVM_EXIT_SHUTDOWN 0x07f
+#define SVM_EXIT_VMRUN 0x080
 #define SVM_EXIT_VMMCALL 0x081
+#define SVM_EXIT_VMLOAD 0x082
+#define SVM_EXIT_VMSAVE 0x083
+#define SVM_EXIT_STGI 0x084
+#define SVM_EXIT_CLGI 0x085
+#define SVM_EXIT_SKINIT 0x086
+#define SVM_EXIT_MONITOR 0x08a
+#define SVM_EXIT_MWAIT 0x08b
 #define SVM_EXIT_NPF 0x400
+#define SVM_EXIT_TABLE_SIZE 0x401
 #define SVM_EXIT_INVALID 0xffffffffu
 
 /* IOIO EXITINFO1 */
@@ -121,7 +159,8 @@ struct svm_gprs {
 _Static_assert(offsetof(struct svm_gprs, rsi) == 24 && offsetof(struct svm_gprs, r15) == 104,
 	       "svm_entry.S's G_* offsets");
 
-/* Runs the guest until its next #VMEXIT (svm_entry.S). */
+/* Runs the guest until its next #VMEXIT (svm_entry.S).  Call with GIF
+ * clear (clgi) and host interrupts enabled; returns with GIF set. */
 void svm_vmrun(paddr_t vmcb_pa, struct svm_gprs *gprs, paddr_t host_vmcb_pa);
 
 #endif

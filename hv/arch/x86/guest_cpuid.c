@@ -1,0 +1,81 @@
+/*
+ * The CPUID a guest sees: the host's own leaves (real vendor: Linux picks
+ * VMMCALL or VMCALL from it) with what we do not virtualise removed
+ * (SVM/VMX, MONITOR, MCE/MCA, MTRR, TSC-deadline, perf counters, x2APIC
+ * set because the virtual APIC speaks it), the hypervisor bit and the
+ * vCPU's APIC ID, and Xen's leaves at 0x40000000 (public/arch-x86/cpuid.h).
+ */
+#include "domain.h"
+#include "x86/guest_cpu.h"
+#include "public/arch-x86/cpuid.h"
+
+#define XEN_LEAF_BASE 0x40000000
+#define XEN_VERSION_MAJOR 4
+#define XEN_VERSION_MINOR 17
+#define MSR_HYPERCALL_PAGE 0x40000000
+
+static void xen_leaves(struct vcpu *v, uint32_t leaf, struct cpuid_regs *r)
+{
+	*r = (struct cpuid_regs){ 0 };
+	switch (leaf - XEN_LEAF_BASE) {
+	case 0:
+		r->eax = XEN_LEAF_BASE + 5;
+		r->ebx = XEN_CPUID_SIGNATURE_EBX;
+		r->ecx = XEN_CPUID_SIGNATURE_ECX;
+		r->edx = XEN_CPUID_SIGNATURE_EDX;
+		break;
+	case 1:
+		r->eax = XEN_VERSION_MAJOR << 16 | XEN_VERSION_MINOR;
+		break;
+	case 2:
+		r->eax = 1; /* hypercall pages */
+		r->ebx = MSR_HYPERCALL_PAGE;
+		break;
+	case 4:
+		r->eax = XEN_HVM_CPUID_VCPU_ID_PRESENT | XEN_HVM_CPUID_DOMID_PRESENT |
+			 XEN_HVM_CPUID_IOMMU_MAPPINGS;
+		r->ebx = v->vcpu_id;
+		r->ecx = v->d->domid;
+		break;
+	}
+}
+
+static void adjust_leaf1(struct vcpu *v, struct cpuid_regs *r)
+{
+	r->ebx = (r->ebx & 0x0000ffff) | (v->arch.apic_id << 24) |
+		 (MIN(v->d->nr_vcpus, 255u) << 16);
+	r->ecx &= ~((1u << 3) | (1u << 5) | (1u << 24)); /* MONITOR, VMX, TSC-deadline */
+	r->ecx |= (1u << 21) | (1u << 31);               /* x2APIC, hypervisor */
+	r->edx &= ~((1u << 7) | (1u << 12) | (1u << 14)); /* MCE, MTRR, MCA */
+	r->edx |= (1u << 9) | (1u << 28);                /* APIC, HTT (logical count) */
+}
+
+void guest_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r)
+{
+	if (leaf >= XEN_LEAF_BASE && leaf < XEN_LEAF_BASE + 0x10000) {
+		xen_leaves(v, leaf, r);
+		return;
+	}
+	cpuid_count(leaf, subleaf, r);
+	switch (leaf) {
+	case 1:
+		adjust_leaf1(v, r);
+		break;
+	case 5: /* MONITOR/MWAIT: not offered */
+	case 6: /* thermal and power: ours, not the guest's */
+		*r = (struct cpuid_regs){ 0 };
+		break;
+	case 0xb: /* x2APIC topology: one thread per core, every vCPU a core */
+		r->eax = subleaf == 0 ? 0 : subleaf == 1 ? 5 : 0;
+		r->ebx = subleaf == 0 ? 1 : subleaf == 1 ? v->d->nr_vcpus : 0;
+		r->ecx = (subleaf & 0xff) | (subleaf == 0 ? 1u << 8 : subleaf == 1 ? 2u << 8 : 0);
+		r->edx = v->arch.apic_id;
+		break;
+	case 0x80000001:
+		r->ecx &= ~((1u << 2) | (1u << 23)); /* SVM, perfctr_core */
+		break;
+	case 0x8000000a: /* no nested virtualization */
+		*r = (struct cpuid_regs){ 0 };
+		break;
+	}
+}

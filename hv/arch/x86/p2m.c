@@ -1,0 +1,103 @@
+/* The p2m as nested page tables (see p2m.h; AMD APM vol. 2 15.25). */
+#include "p2m.h"
+#include "domain.h"
+#include "page_alloc.h"
+#include "console.h"
+#include "x86/paging.h"
+
+#define NPT_FLAGS (PTE_P | PTE_W | PTE_U)
+
+int p2m_populate(struct domain *d, uint64_t gpa, uint64_t size)
+{
+	uint64_t end = gpa + size;
+	while (gpa < end) {
+		bool big = gpa % MiB(2) == 0 && end - gpa >= MiB(2);
+		paddr_t hpa = alloc_pages(big ? 9 : 0);
+		if (!hpa && big) { /* fragmented: fall back to 4 KiB pages */
+			big = false;
+			hpa = alloc_pages(0);
+		}
+		if (!hpa)
+			return -1;
+		memset((void *)(uintptr_t)hpa, 0, big ? MiB(2) : PAGE_SIZE);
+		if (pt_map(d->p2m, gpa, hpa, big ? 21 : 12, NPT_FLAGS, NPT_FLAGS))
+			return -1;
+		gpa += big ? MiB(2) : PAGE_SIZE;
+	}
+	return 0;
+}
+
+/* Replaces the 2 MiB leaf *pde by a table of 512 4 KiB leaves. */
+static int split_2m(uint64_t *pde)
+{
+	uint64_t *pt = alloc_zeroed_page();
+	if (!pt)
+		return -1;
+	paddr_t base = *pde & PTE_ADDR_MASK & ~(MiB(2) - 1);
+	for (unsigned i = 0; i < 512; i++)
+		pt[i] = (base + i * PAGE_SIZE) | NPT_FLAGS;
+	*pde = (uintptr_t)pt | NPT_FLAGS;
+	return 0;
+}
+
+int p2m_map_page(struct domain *d, uint64_t gpa, paddr_t hpa)
+{
+	uint64_t *table = d->p2m;
+	for (unsigned shift = 39; shift > 21; shift -= 9) {
+		uint64_t *e = &table[(gpa >> shift) & 511];
+		if (!(*e & PTE_P)) {
+			void *t = alloc_zeroed_page();
+			if (!t)
+				return -1;
+			*e = (uintptr_t)t | NPT_FLAGS;
+		}
+		table = (uint64_t *)(uintptr_t)(*e & PTE_ADDR_MASK);
+	}
+	uint64_t *pde = &table[(gpa >> 21) & 511];
+	if ((*pde & PTE_P) && (*pde & PTE_PS) && split_2m(pde))
+		return -1;
+	return pt_map(d->p2m, gpa, hpa, 12, NPT_FLAGS, NPT_FLAGS);
+}
+
+paddr_t p2m_lookup(const struct domain *d, uint64_t gpa)
+{
+	const uint64_t *table = d->p2m;
+	for (unsigned shift = 39;; shift -= 9) {
+		uint64_t e = table[(gpa >> shift) & 511];
+		if (!(e & PTE_P))
+			return P2M_INVALID;
+		if (shift == 12 || (e & PTE_PS)) {
+			uint64_t page = 1ULL << shift;
+			return (e & PTE_ADDR_MASK & ~(page - 1)) | (gpa & (page - 1));
+		}
+		table = (const uint64_t *)(uintptr_t)(e & PTE_ADDR_MASK);
+	}
+}
+
+int copy_to_gpa(struct domain *d, uint64_t gpa, const void *src, size_t len)
+{
+	const char *s = src;
+	while (len) {
+		size_t chunk = MIN(len, PAGE_SIZE - (gpa & (PAGE_SIZE - 1)));
+		paddr_t hpa = p2m_lookup(d, gpa);
+		if (hpa == P2M_INVALID)
+			return -1;
+		memcpy((void *)(uintptr_t)hpa, s, chunk);
+		gpa += chunk, s += chunk, len -= chunk;
+	}
+	return 0;
+}
+
+int copy_from_gpa(const struct domain *d, void *dst, uint64_t gpa, size_t len)
+{
+	char *o = dst;
+	while (len) {
+		size_t chunk = MIN(len, PAGE_SIZE - (gpa & (PAGE_SIZE - 1)));
+		paddr_t hpa = p2m_lookup(d, gpa);
+		if (hpa == P2M_INVALID)
+			return -1;
+		memcpy(o, (const void *)(uintptr_t)hpa, chunk);
+		gpa += chunk, o += chunk, len -= chunk;
+	}
+	return 0;
+}

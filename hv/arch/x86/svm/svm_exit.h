@@ -1,0 +1,12 @@
+/* Private to the SVM backend: exit dispatch and the MSR intercept bitmap. */
+#ifndef BASTION_SVM_EXIT_H
+#define BASTION_SVM_EXIT_H
+
+struct vcpu;
+
+void svm_handle_exit(struct vcpu *v);
+/* Fills the MSR permission map: everything intercepted except the
+ * registers VMLOAD/VMSAVE already switch per guest. */
+void svm_msr_policy(void *msrpm);
+
+#endif

@@ -1,0 +1,106 @@
+/*
+ * Creating domains and their vCPUs, and shutting them down.  When dom0
+ * shuts down the machine goes with it: powered off, or reset (after a
+ * reboot or crash, unless "noreboot" is given, as with Xen).
+ */
+#include "domain.h"
+#include "console.h"
+#include "public/sched.h"
+#include "heap.h"
+#include "page_alloc.h"
+#include "param.h"
+#include "vcpu_sched.h"
+#include "vtime.h"
+#include "power.h"
+
+struct domain *dom0;
+static bool opt_noreboot;
+HV_PARAM_BOOL("noreboot", opt_noreboot);
+
+static struct vcpu_info *owner_vcpu_info(void *owner, unsigned vcpu)
+{
+	struct vcpu *v = domain_vcpu(owner, vcpu);
+	return v ? v->vcpu_info : NULL;
+}
+
+static void owner_kick(void *owner, unsigned vcpu)
+{
+	struct vcpu *v = domain_vcpu(owner, vcpu);
+	if (v)
+		vcpu_kick(v);
+}
+
+static const struct evtchn_owner_ops domain_evtchn_ops = { owner_vcpu_info, owner_kick };
+
+struct vcpu *domain_vcpu(const struct domain *d, unsigned vcpu_id)
+{
+	return vcpu_id < d->nr_vcpus ? d->vcpu[vcpu_id] : NULL;
+}
+
+static struct vcpu *vcpu_create(struct domain *d, unsigned id)
+{
+	struct vcpu *v = xzalloc(sizeof(*v));
+	if (!v)
+		return NULL;
+	v->d = d;
+	v->vcpu_id = id;
+	v->pcpu = id;
+	v->state = VCPU_DOWN;
+	v->sipi_vector = -1;
+	v->vcpu_info = &d->shared_info->vcpu_info[id];
+	if (svm_vcpu_init(v)) {
+		xfree(v);
+		return NULL;
+	}
+	vtime_update_vcpu(v);
+	return v;
+}
+
+struct domain *domain_create(uint16_t domid, unsigned nr_vcpus, bool privileged)
+{
+	if (!nr_vcpus || nr_vcpus > MAX_VCPUS)
+		return NULL;
+	struct domain *d = xzalloc(sizeof(*d));
+	if (!d)
+		return NULL;
+	d->domid = domid;
+	d->is_privileged = privileged;
+	d->shared_info = alloc_zeroed_page();
+	d->p2m = alloc_zeroed_page();
+	if (!d->shared_info || !d->p2m)
+		return NULL; /* boot-time only for now: nothing to unwind to */
+	evtchn_table_init(&d->evtchn, domid, nr_vcpus, d->shared_info, &domain_evtchn_ops, d);
+	vtime_update_wallclock(d);
+	for (unsigned i = 0; i < nr_vcpus; i++) {
+		d->vcpu[i] = vcpu_create(d, i);
+		if (!d->vcpu[i])
+			return NULL;
+		d->nr_vcpus = i + 1;
+	}
+	return d;
+}
+
+static const char *shutdown_reason_name(unsigned reason)
+{
+	static const char *const names[] = { "poweroff", "reboot", "suspend", "crash", "watchdog",
+					     "soft_reset" };
+	return reason < ARRAY_SIZE(names) ? names[reason] : "unknown";
+}
+
+void domain_shutdown(struct domain *d, unsigned reason)
+{
+	if (__atomic_exchange_n(&d->is_shutting_down, true, __ATOMIC_SEQ_CST))
+		return;
+	d->shutdown_reason = reason;
+	printk("d%u: shut down, reason %u (%s)\n", d->domid, reason, shutdown_reason_name(reason));
+	for (unsigned i = 0; i < d->nr_vcpus; i++)
+		vcpu_kick(d->vcpu[i]);
+	if (d != dom0)
+		return;
+	if (reason == SHUTDOWN_poweroff) {
+		machine_power_off();
+	} else if (!opt_noreboot || reason == SHUTDOWN_reboot) {
+		machine_restart();
+	}
+	printk("dom0 is gone; 'noreboot' given: the hv halts here\n");
+}

@@ -1,0 +1,295 @@
+/* Event channels, 2-level ABI (see evtchn.h). */
+#include "evtchn.h"
+#include "public/errno.h"
+
+#define BITS_PER_WORD 64
+
+/* Global VIRQs are bound on vCPU 0 only (public/xen.h VIRQ list). */
+static bool virq_is_per_vcpu(uint32_t virq)
+{
+	return virq == VIRQ_TIMER || virq == VIRQ_DEBUG || virq == VIRQ_XENOPROF ||
+	       virq == VIRQ_XENPMU;
+}
+
+static bool test_and_set(volatile uint64_t *word, unsigned bit)
+{
+	return __atomic_fetch_or(word, 1ULL << bit, __ATOMIC_SEQ_CST) & (1ULL << bit);
+}
+
+static bool test_bit(volatile const uint64_t *word, unsigned bit)
+{
+	return (__atomic_load_n(word, __ATOMIC_SEQ_CST) >> bit) & 1;
+}
+
+static void clear_bit(volatile uint64_t *word, unsigned bit)
+{
+	__atomic_fetch_and(word, ~(1ULL << bit), __ATOMIC_SEQ_CST);
+}
+
+/* Sets the selector bit and the upcall flag on the port's vCPU. */
+static void notify_vcpu(struct evtchn_table *t, uint32_t port)
+{
+	unsigned vcpu = t->port[port].vcpu;
+	struct vcpu_info *vi = t->ops->vcpu_info(t->owner, vcpu);
+	if (!vi)
+		return;
+	if (test_and_set((volatile uint64_t *)&vi->evtchn_pending_sel, port / BITS_PER_WORD))
+		return;
+	__atomic_store_n(&vi->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST);
+	t->ops->kick(t->owner, vcpu);
+}
+
+void evtchn_set_pending(struct evtchn_table *t, uint32_t port)
+{
+	volatile uint64_t *pending = (volatile uint64_t *)t->shared->evtchn_pending;
+	volatile uint64_t *mask = (volatile uint64_t *)t->shared->evtchn_mask;
+	if (test_and_set(&pending[port / BITS_PER_WORD], port % BITS_PER_WORD))
+		return;
+	if (test_bit(&mask[port / BITS_PER_WORD], port % BITS_PER_WORD))
+		return;
+	notify_vcpu(t, port);
+}
+
+void evtchn_table_init(struct evtchn_table *t, uint16_t domid, unsigned nr_vcpus,
+		       struct shared_info *shared, const struct evtchn_owner_ops *ops, void *owner)
+{
+	memset(t, 0, sizeof(*t));
+	t->domid = domid;
+	t->nr_vcpus = nr_vcpus;
+	t->shared = shared;
+	t->ops = ops;
+	t->owner = owner;
+	t->port[0].state = EVTCHN_RESERVED; /* port 0 is never handed out */
+}
+
+/* Finds a free port; call with the lock held.  0 when the table is full. */
+static uint32_t get_free_port(struct evtchn_table *t)
+{
+	for (uint32_t p = 1; p < EVTCHN_MAX_PORTS; p++)
+		if (t->port[p].state == EVTCHNSTAT_closed)
+			return p;
+	return 0;
+}
+
+static bool port_valid(const struct evtchn_table *t, uint32_t port)
+{
+	(void)t;
+	return port > 0 && port < EVTCHN_MAX_PORTS;
+}
+
+/* Clears pending state of a port being (re)allocated. */
+static void reset_port(struct evtchn_table *t, uint32_t port)
+{
+	clear_bit((volatile uint64_t *)&t->shared->evtchn_pending[port / BITS_PER_WORD],
+		  port % BITS_PER_WORD);
+	t->port[port] = (struct evtchn_port_state){ 0 };
+}
+
+int evtchn_alloc_unbound(struct evtchn_table *t, uint16_t remote_domid, uint32_t *port)
+{
+	uint64_t flags = spin_lock_irqsave(&t->lock);
+	uint32_t p = get_free_port(t);
+	if (p) {
+		reset_port(t, p);
+		t->port[p].state = EVTCHNSTAT_unbound;
+		t->port[p].remote_domid = remote_domid == DOMID_SELF ? t->domid : remote_domid;
+		*port = p;
+	}
+	spin_unlock_irqrestore(&t->lock, flags);
+	return p ? 0 : -XEN_ENOSPC;
+}
+
+static int bind_local(struct evtchn_table *t, uint8_t state, uint32_t vcpu, uint32_t virq,
+		      uint32_t *port)
+{
+	uint32_t p = get_free_port(t);
+	if (!p)
+		return -XEN_ENOSPC;
+	reset_port(t, p);
+	t->port[p].state = state;
+	t->port[p].vcpu = (uint8_t)vcpu;
+	t->port[p].virq = virq;
+	*port = p;
+	return 0;
+}
+
+int evtchn_bind_virq(struct evtchn_table *t, uint32_t virq, uint32_t vcpu, uint32_t *port)
+{
+	if (virq >= EVTCHN_NR_VIRQS)
+		return -XEN_EINVAL;
+	if (vcpu >= t->nr_vcpus || (vcpu != 0 && !virq_is_per_vcpu(virq)))
+		return -XEN_EINVAL;
+	uint64_t flags = spin_lock_irqsave(&t->lock);
+	int rc = -XEN_EEXIST;
+	if (!t->virq_port[vcpu][virq]) {
+		rc = bind_local(t, EVTCHNSTAT_virq, vcpu, virq, port);
+		if (!rc)
+			t->virq_port[vcpu][virq] = *port;
+	}
+	spin_unlock_irqrestore(&t->lock, flags);
+	return rc;
+}
+
+int evtchn_bind_ipi(struct evtchn_table *t, uint32_t vcpu, uint32_t *port)
+{
+	if (vcpu >= t->nr_vcpus)
+		return -XEN_ENOENT;
+	uint64_t flags = spin_lock_irqsave(&t->lock);
+	int rc = bind_local(t, EVTCHNSTAT_ipi, vcpu, 0, port);
+	spin_unlock_irqrestore(&t->lock, flags);
+	return rc;
+}
+
+/* Locks two tables in address order (the same table once). */
+static uint64_t lock_pair(struct evtchn_table *a, struct evtchn_table *b)
+{
+	uint64_t flags = spin_lock_irqsave(a < b ? &a->lock : &b->lock);
+	if (a != b)
+		spin_lock(a < b ? &b->lock : &a->lock);
+	return flags;
+}
+
+static void unlock_pair(struct evtchn_table *a, struct evtchn_table *b, uint64_t flags)
+{
+	if (a != b)
+		spin_unlock(a < b ? &b->lock : &a->lock);
+	spin_unlock_irqrestore(a < b ? &a->lock : &b->lock, flags);
+}
+
+int evtchn_bind_interdomain(struct evtchn_table *t, struct evtchn_table *remote, uint32_t remote_port,
+			    uint32_t *port)
+{
+	if (!remote || !port_valid(remote, remote_port))
+		return -XEN_EINVAL;
+	uint64_t flags = lock_pair(t, remote);
+	struct evtchn_port_state *rp = &remote->port[remote_port];
+	int rc = 0;
+	uint32_t p = 0;
+	if (rp->state != EVTCHNSTAT_unbound || rp->remote_domid != t->domid)
+		rc = -XEN_EINVAL;
+	else if (!(p = get_free_port(t)) || (t == remote && p == remote_port))
+		rc = -XEN_ENOSPC;
+	if (!rc) {
+		reset_port(t, p);
+		t->port[p] = (struct evtchn_port_state){ EVTCHNSTAT_interdomain, 0, remote->domid,
+							  remote_port, 0 };
+		rp->state = EVTCHNSTAT_interdomain;
+		rp->remote_port = p;
+		*port = p;
+	}
+	unlock_pair(t, remote, flags);
+	if (!rc) /* the binding end is told at once, as Xen does */
+		evtchn_set_pending(t, p);
+	return rc;
+}
+
+int evtchn_send(struct evtchn_table *t, uint32_t port, evtchn_lookup_fn lookup)
+{
+	if (!port_valid(t, port))
+		return -XEN_EINVAL;
+	uint64_t flags = spin_lock_irqsave(&t->lock);
+	struct evtchn_port_state ps = t->port[port];
+	spin_unlock_irqrestore(&t->lock, flags);
+	switch (ps.state) {
+	case EVTCHNSTAT_interdomain: {
+		struct evtchn_table *remote = ps.remote_domid == t->domid ? t : lookup(ps.remote_domid);
+		if (remote)
+			evtchn_set_pending(remote, ps.remote_port);
+		return 0;
+	}
+	case EVTCHNSTAT_ipi:
+		evtchn_set_pending(t, port);
+		return 0;
+	case EVTCHNSTAT_unbound: /* no one to tell yet: dropped, as in Xen */
+		return 0;
+	default:
+		return -XEN_EINVAL;
+	}
+}
+
+int evtchn_close(struct evtchn_table *t, uint32_t port, evtchn_lookup_fn lookup)
+{
+	if (!port_valid(t, port))
+		return -XEN_EINVAL;
+	uint64_t flags = spin_lock_irqsave(&t->lock);
+	struct evtchn_port_state ps = t->port[port];
+	spin_unlock_irqrestore(&t->lock, flags);
+	struct evtchn_table *remote = NULL;
+	if (ps.state == EVTCHNSTAT_closed || ps.state == EVTCHN_RESERVED)
+		return -XEN_EINVAL;
+	if (ps.state == EVTCHNSTAT_interdomain)
+		remote = ps.remote_domid == t->domid ? t : lookup(ps.remote_domid);
+	flags = lock_pair(t, remote ? remote : t);
+	if (ps.state == EVTCHNSTAT_virq && t->virq_port[ps.vcpu][ps.virq] == port)
+		t->virq_port[ps.vcpu][ps.virq] = 0;
+	if (remote && remote->port[ps.remote_port].state == EVTCHNSTAT_interdomain &&
+	    remote->port[ps.remote_port].remote_port == port) {
+		remote->port[ps.remote_port].state = EVTCHNSTAT_unbound; /* peer may rebind */
+		remote->port[ps.remote_port].remote_domid = t->domid;
+	}
+	t->port[port] = (struct evtchn_port_state){ 0 };
+	unlock_pair(t, remote ? remote : t, flags);
+	return 0;
+}
+
+int evtchn_unmask(struct evtchn_table *t, uint32_t port)
+{
+	if (!port_valid(t, port))
+		return -XEN_EINVAL;
+	volatile uint64_t *pending = (volatile uint64_t *)t->shared->evtchn_pending;
+	volatile uint64_t *mask = (volatile uint64_t *)t->shared->evtchn_mask;
+	clear_bit(&mask[port / BITS_PER_WORD], port % BITS_PER_WORD);
+	if (test_bit(&pending[port / BITS_PER_WORD], port % BITS_PER_WORD))
+		notify_vcpu(t, port);
+	return 0;
+}
+
+int evtchn_bind_vcpu(struct evtchn_table *t, uint32_t port, uint32_t vcpu)
+{
+	if (!port_valid(t, port))
+		return -XEN_EINVAL;
+	if (vcpu >= t->nr_vcpus)
+		return -XEN_ENOENT;
+	uint64_t flags = spin_lock_irqsave(&t->lock);
+	struct evtchn_port_state *ps = &t->port[port];
+	int rc = 0;
+	if (ps->state == EVTCHNSTAT_virq && virq_is_per_vcpu(ps->virq))
+		rc = -XEN_EINVAL;
+	else if (ps->state == EVTCHNSTAT_closed || ps->state == EVTCHN_RESERVED ||
+		 ps->state == EVTCHNSTAT_ipi)
+		rc = -XEN_EINVAL;
+	else
+		ps->vcpu = (uint8_t)vcpu;
+	spin_unlock_irqrestore(&t->lock, flags);
+	return rc;
+}
+
+int evtchn_get_status(struct evtchn_table *t, uint32_t port, struct evtchn_status *st)
+{
+	if (port >= EVTCHN_MAX_PORTS)
+		return -XEN_EINVAL;
+	uint64_t flags = spin_lock_irqsave(&t->lock);
+	struct evtchn_port_state ps = t->port[port];
+	spin_unlock_irqrestore(&t->lock, flags);
+	st->status = ps.state == EVTCHN_RESERVED ? EVTCHNSTAT_closed : ps.state;
+	st->vcpu = ps.vcpu;
+	if (ps.state == EVTCHNSTAT_unbound)
+		st->u.unbound.dom = ps.remote_domid;
+	else if (ps.state == EVTCHNSTAT_interdomain) {
+		st->u.interdomain.dom = ps.remote_domid;
+		st->u.interdomain.port = ps.remote_port;
+	} else if (ps.state == EVTCHNSTAT_virq)
+		st->u.virq = ps.virq;
+	return 0;
+}
+
+bool evtchn_raise_virq(struct evtchn_table *t, uint32_t virq, uint32_t vcpu)
+{
+	if (virq >= EVTCHN_NR_VIRQS || vcpu >= t->nr_vcpus)
+		return false;
+	uint32_t port = __atomic_load_n(&t->virq_port[vcpu][virq], __ATOMIC_ACQUIRE);
+	if (!port)
+		return false;
+	evtchn_set_pending(t, port);
+	return true;
+}

@@ -1,0 +1,84 @@
+/* Grant tables (see gnttab.h). */
+#include "gnttab.h"
+#include "hypercall.h"
+#include "heap.h"
+#include "page_alloc.h"
+#include "public/grant_table.h"
+#include "public/memory.h"
+
+static struct gnttab *table_of(struct domain *d)
+{
+	if (!d->gnttab)
+		d->gnttab = xzalloc(sizeof(*d->gnttab));
+	return d->gnttab;
+}
+
+long gnttab_map_frame(struct domain *d, uint64_t idx, uint64_t gpa)
+{
+	struct gnttab *gt = table_of(d);
+	if (!gt)
+		return -XEN_ENOMEM;
+	if (idx & XENMAPIDX_grant_table_status)
+		return -XEN_EINVAL; /* status frames exist only in version 2 */
+	if (idx >= GNTTAB_MAX_FRAMES)
+		return -XEN_EINVAL;
+	while (gt->nr_frames <= idx) { /* frames are handed out in order */
+		void *frame = alloc_zeroed_page();
+		if (!frame)
+			return -XEN_ENOMEM;
+		gt->frame[gt->nr_frames++] = (uintptr_t)frame;
+	}
+	return p2m_map_page(d, gpa, gt->frame[idx]) ? -XEN_ENOMEM : 0;
+}
+
+static long query_size(struct vcpu *v, uint64_t gva)
+{
+	struct gnttab_query_size q;
+	if (GUEST_IN(v, &q, gva))
+		return -XEN_EFAULT;
+	struct domain *d = self_domain(v, q.dom);
+	q.status = d ? GNTST_okay : GNTST_bad_domain;
+	if (d) {
+		struct gnttab *gt = table_of(d);
+		q.nr_frames = gt ? gt->nr_frames : 0;
+		q.max_nr_frames = GNTTAB_MAX_FRAMES;
+	}
+	return GUEST_OUT(v, gva, &q) ? -XEN_EFAULT : 0;
+}
+
+static long set_version(struct vcpu *v, uint64_t gva)
+{
+	struct gnttab_set_version sv;
+	if (GUEST_IN(v, &sv, gva))
+		return -XEN_EFAULT;
+	long rc = sv.version == 1 ? 0 : -XEN_EINVAL;
+	sv.version = 1;
+	return GUEST_OUT(v, gva, &sv) ? -XEN_EFAULT : rc;
+}
+
+static long get_version(struct vcpu *v, uint64_t gva)
+{
+	struct gnttab_get_version gv;
+	if (GUEST_IN(v, &gv, gva))
+		return -XEN_EFAULT;
+	if (!self_domain(v, gv.dom))
+		return -XEN_ESRCH;
+	gv.version = 1;
+	return GUEST_OUT(v, gva, &gv) ? -XEN_EFAULT : 0;
+}
+
+long do_grant_table_op(struct vcpu *v, const uint64_t arg[5])
+{
+	if (arg[2] != 1 && arg[0] != GNTTABOP_set_version)
+		return -XEN_EINVAL; /* batches come with the second domain */
+	switch (arg[0]) {
+	case GNTTABOP_query_size:
+		return query_size(v, arg[1]);
+	case GNTTABOP_set_version:
+		return set_version(v, arg[1]);
+	case GNTTABOP_get_version:
+		return get_version(v, arg[1]);
+	default:
+		return -XEN_ENOSYS;
+	}
+}

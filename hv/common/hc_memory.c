@@ -1,0 +1,82 @@
+/*
+ * memory_op (public/memory.h): placing Xen's pages in the guest-physical
+ * map (add_to_physmap: shared_info, grant frames), the guest's memory map
+ * as E820 entries, and reservation queries.  Ballooning (populate,
+ * decrease) is not implemented yet and says so with -ENOSYS.
+ */
+#include "hypercall.h"
+#include "gnttab.h"
+#include "public/memory.h"
+
+#define E820_ENTRY_SIZE 20 /* packed u64 addr, u64 size, u32 type */
+
+static long add_to_physmap(struct vcpu *v, uint64_t gva)
+{
+	struct xen_add_to_physmap xatp;
+	if (GUEST_IN(v, &xatp, gva))
+		return -XEN_EFAULT;
+	struct domain *d = self_domain(v, xatp.domid);
+	if (!d)
+		return -XEN_ESRCH;
+	uint64_t gpa = xatp.gpfn << PAGE_SHIFT;
+	if (gpa >> 52)
+		return -XEN_EINVAL;
+	switch (xatp.space) {
+	case XENMAPSPACE_shared_info:
+		if (xatp.idx != 0)
+			return -XEN_EINVAL;
+		return p2m_map_page(d, gpa, (uintptr_t)d->shared_info) ? -XEN_ENOMEM : 0;
+	case XENMAPSPACE_grant_table:
+		return gnttab_map_frame(d, xatp.idx, gpa);
+	default:
+		return -XEN_ENOSYS;
+	}
+}
+
+static long memory_map(struct vcpu *v, uint64_t gva)
+{
+	struct xen_memory_map map;
+	if (GUEST_IN(v, &map, gva))
+		return -XEN_EFAULT;
+	struct domain *d = v->d;
+	uint32_t n = MIN(map.nr_entries, d->nr_e820);
+	for (uint32_t i = 0; i < n; i++) {
+		uint8_t e[E820_ENTRY_SIZE];
+		memcpy(e, &d->e820[i].addr, 8);
+		memcpy(e + 8, &d->e820[i].size, 8);
+		memcpy(e + 16, &d->e820[i].type, 4);
+		if (copy_to_guest(v, map.buffer + i * E820_ENTRY_SIZE, e, sizeof(e)))
+			return -XEN_EFAULT;
+	}
+	map.nr_entries = n;
+	return GUEST_OUT(v, gva, &map) ? -XEN_EFAULT : 0;
+}
+
+static long reservation_query(struct vcpu *v, uint64_t cmd, uint64_t gva)
+{
+	domid_t domid;
+	if (GUEST_IN(v, &domid, gva))
+		return -XEN_EFAULT;
+	struct domain *d = self_domain(v, domid);
+	if (!d)
+		return -XEN_ESRCH;
+	uint64_t pages = d->mem_bytes >> PAGE_SHIFT;
+	return cmd == XENMEM_maximum_gpfn ? (long)(pages - 1) : (long)pages;
+}
+
+long do_memory_op(struct vcpu *v, const uint64_t arg[5])
+{
+	uint64_t cmd = arg[0] & 0x3f; /* the rest carries a continuation start */
+	switch (cmd) {
+	case XENMEM_add_to_physmap:
+		return add_to_physmap(v, arg[1]);
+	case XENMEM_memory_map:
+		return memory_map(v, arg[1]);
+	case XENMEM_current_reservation:
+	case XENMEM_maximum_reservation:
+	case XENMEM_maximum_gpfn:
+		return reservation_query(v, cmd, arg[1]);
+	default:
+		return -XEN_ENOSYS;
+	}
+}

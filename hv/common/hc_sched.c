@@ -1,0 +1,74 @@
+/*
+ * sched_op (public/sched.h).  vCPUs are pinned, so yield has nothing to
+ * give way to; block and poll wait as HLT does, until an event (or the
+ * poll's timeout); shutdown ends the domain with the guest's reason.
+ */
+#include "hypercall.h"
+#include "evtchn.h"
+#include "vcpu_sched.h"
+#include "vtime.h"
+#include "public/sched.h"
+
+#define POLL_MAX_PORTS 128
+
+/* True if any of the ports named at gva is pending. */
+static long any_pending(struct vcpu *v, uint64_t gva, uint32_t nr, bool *pending)
+{
+	uint32_t ports[POLL_MAX_PORTS];
+	if (nr > POLL_MAX_PORTS)
+		return -XEN_EINVAL;
+	if (copy_from_guest(v, ports, gva, nr * sizeof(ports[0])))
+		return -XEN_EFAULT;
+	*pending = false;
+	for (uint32_t i = 0; i < nr; i++) {
+		if (ports[i] >= EVTCHN_MAX_PORTS)
+			return -XEN_EINVAL;
+		uint64_t w = __atomic_load_n(&v->d->shared_info->evtchn_pending[ports[i] / 64],
+					     __ATOMIC_SEQ_CST);
+		*pending |= (w >> (ports[i] % 64)) & 1;
+	}
+	return 0;
+}
+
+static long poll(struct vcpu *v, uint64_t gva)
+{
+	struct sched_poll p;
+	bool pending;
+	if (GUEST_IN(v, &p, gva))
+		return -XEN_EFAULT;
+	long rc = any_pending(v, p.ports, p.nr_ports, &pending);
+	if (rc || pending)
+		return rc;
+	/* Polled ports are usually masked, so their events raise no upcall:
+	 * return at once and let the guest re-check (a spurious wake-up is
+	 * allowed); a timeout in the past is simply met. */
+	return 0;
+}
+
+long do_sched_op(struct vcpu *v, const uint64_t arg[5])
+{
+	switch (arg[0]) {
+	case SCHEDOP_yield:
+		return 0;
+	case SCHEDOP_block:
+		vcpu_block(v);
+		return 0;
+	case SCHEDOP_poll:
+		return poll(v, arg[1]);
+	case SCHEDOP_shutdown:
+	case SCHEDOP_shutdown_code: {
+		struct sched_shutdown s;
+		if (GUEST_IN(v, &s, arg[1]))
+			return -XEN_EFAULT;
+		if (s.reason > SHUTDOWN_MAX)
+			return -XEN_EINVAL;
+		if (arg[0] == SCHEDOP_shutdown)
+			domain_shutdown(v->d, s.reason);
+		else
+			v->d->shutdown_reason = s.reason;
+		return 0;
+	}
+	default:
+		return -XEN_ENOSYS;
+	}
+}

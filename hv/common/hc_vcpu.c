@@ -1,0 +1,107 @@
+/*
+ * vcpu_op (public/vcpu.h): where a vCPU's vcpu_info and runstate live,
+ * its one-shot and periodic timers, and whether it is up.  Bringing
+ * secondary vCPUs up goes through their virtual APIC (INIT/STARTUP),
+ * as PVH Linux does, so VCPUOP_initialise/up are not offered yet.
+ */
+#include "hypercall.h"
+#include "vcpu_sched.h"
+#include "vtime.h"
+#include "public/vcpu.h"
+
+#define MIN_PERIOD_NS 1000000ULL /* Xen refuses periods under 1 ms */
+
+static long register_vcpu_info(struct vcpu *v, struct vcpu *target, uint64_t gva)
+{
+	struct vcpu_register_vcpu_info info;
+	if (GUEST_IN(v, &info, gva))
+		return -XEN_EFAULT;
+	if (info.offset > PAGE_SIZE - sizeof(struct vcpu_info) || info.rsvd)
+		return -XEN_EINVAL;
+	if (target->vcpu_info != &target->d->shared_info->vcpu_info[target->vcpu_id])
+		return -XEN_EINVAL; /* only once, as in Xen */
+	paddr_t hpa = p2m_lookup(target->d, (info.mfn << PAGE_SHIFT) + info.offset);
+	if (hpa == P2M_INVALID)
+		return -XEN_EINVAL;
+	struct vcpu_info *vi = (struct vcpu_info *)(uintptr_t)hpa;
+	*vi = *target->vcpu_info;
+	vi->evtchn_upcall_pending = 1; /* Xen also forces a look at the new copy */
+	vi->evtchn_pending_sel = ~0ULL;
+	__atomic_store_n(&target->vcpu_info, vi, __ATOMIC_SEQ_CST);
+	vtime_update_vcpu(target);
+	vcpu_kick(target);
+	return 0;
+}
+
+static long register_runstate(struct vcpu *v, struct vcpu *target, uint64_t gva)
+{
+	uint64_t area, gpa;
+	if (GUEST_IN(v, &area, gva))
+		return -XEN_EFAULT;
+	struct vcpu_runstate_info rs = { .state = RUNSTATE_running, .state_entry_time = now_ns() };
+	rs.time[RUNSTATE_running] = rs.state_entry_time;
+	/* Resolved once: the area sits in the direct map and never moves. */
+	if (guest_va_to_gpa(v, area, true, &gpa) || copy_to_gpa(target->d, gpa, &rs, sizeof(rs)))
+		return -XEN_EFAULT;
+	target->runstate_gpa = gpa;
+	return 0;
+}
+
+static long singleshot(struct vcpu *v, struct vcpu *target, uint64_t gva)
+{
+	struct vcpu_set_singleshot_timer t;
+	if (target != v)
+		return -XEN_EINVAL;
+	if (GUEST_IN(v, &t, gva))
+		return -XEN_EFAULT;
+	if ((t.flags & VCPU_SSHOTTMR_future) && t.timeout_abs_ns < now_ns())
+		return -XEN_ETIME;
+	v->timer_deadline = t.timeout_abs_ns ? t.timeout_abs_ns : 1; /* past: fires at once */
+	return 0;
+}
+
+static long periodic(struct vcpu *v, struct vcpu *target, uint64_t gva)
+{
+	struct vcpu_set_periodic_timer t;
+	if (GUEST_IN(v, &t, gva))
+		return -XEN_EFAULT;
+	if (t.period_ns < MIN_PERIOD_NS)
+		return -XEN_EINVAL;
+	target->periodic_next = now_ns() + t.period_ns;
+	target->periodic_ns = t.period_ns;
+	vcpu_kick(target);
+	return 0;
+}
+
+long do_vcpu_op(struct vcpu *v, const uint64_t arg[5])
+{
+	struct vcpu *target = domain_vcpu(v->d, (unsigned)arg[1]);
+	if (!target || arg[1] > 0xffffffffULL)
+		return -XEN_ENOENT;
+	switch (arg[0]) {
+	case VCPUOP_register_vcpu_info:
+		return register_vcpu_info(v, target, arg[2]);
+	case VCPUOP_register_runstate_memory_area:
+		return register_runstate(v, target, arg[2]);
+	case VCPUOP_set_singleshot_timer:
+		return singleshot(v, target, arg[2]);
+	case VCPUOP_stop_singleshot_timer:
+		target->timer_deadline = 0;
+		return 0;
+	case VCPUOP_set_periodic_timer:
+		return periodic(v, target, arg[2]);
+	case VCPUOP_stop_periodic_timer:
+		target->periodic_ns = 0;
+		return 0;
+	case VCPUOP_is_up:
+		return target->state != VCPU_DOWN;
+	default:
+		return -XEN_ENOSYS;
+	}
+}
+
+long do_set_timer_op(struct vcpu *v, const uint64_t arg[5])
+{
+	v->timer_deadline = arg[0]; /* 0 cancels */
+	return 0;
+}

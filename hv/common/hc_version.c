@@ -1,0 +1,73 @@
+/*
+ * xen_version (public/version.h) and vm_assist.  We present ourselves as
+ * Xen 4.17, the version whose interfaces we follow; the feature bits are
+ * those of an HVM/PVH guest on Xen (common/kernel.c there), minus what we
+ * do not implement, plus XENFEAT_dom0 for the hardware domain.
+ */
+#include "hypercall.h"
+#include "public/version.h"
+#include "public/features.h"
+
+#ifndef VMASST_CMD_enable /* public/xen.h values, should the header lack them */
+#define VMASST_CMD_enable 0
+#define VMASST_TYPE_runstate_update_flag 5
+#endif
+
+#define VERSION_MAJOR 4
+#define VERSION_MINOR 17
+
+static uint32_t feature_submap0(const struct domain *d)
+{
+	uint32_t f = 1u << XENFEAT_writable_page_tables | 1u << XENFEAT_auto_translated_physmap |
+		     1u << XENFEAT_hvm_callback_vector | 1u << XENFEAT_hvm_safe_pvclock;
+	if (d->is_privileged)
+		f |= 1u << XENFEAT_dom0;
+	return f;
+}
+
+static long copy_string(struct vcpu *v, uint64_t gva, const char *s, size_t field)
+{
+	char buf[1024] = { 0 };
+	memcpy(buf, s, MIN(strlen(s), field - 1));
+	return copy_to_guest(v, gva, buf, field) ? -XEN_EFAULT : 0;
+}
+
+long do_xen_version(struct vcpu *v, const uint64_t arg[5])
+{
+	uint64_t gva = arg[1];
+	switch (arg[0]) {
+	case XENVER_version:
+		return VERSION_MAJOR << 16 | VERSION_MINOR;
+	case XENVER_extraversion:
+		return copy_string(v, gva, ".0-bastion", 16);
+	case XENVER_capabilities:
+		return copy_string(v, gva, "hvm-3.0-x86_64 hvm-3.0-x86_32 hvm-3.0-x86_32p", 1024);
+	case XENVER_changeset:
+		return copy_string(v, gva, "bastion", 64);
+	case XENVER_pagesize:
+		return PAGE_SIZE;
+	case XENVER_get_features: {
+		struct xen_feature_info fi;
+		if (GUEST_IN(v, &fi, gva))
+			return -XEN_EFAULT;
+		fi.submap = fi.submap_idx == 0 ? feature_submap0(v->d) : 0;
+		return GUEST_OUT(v, gva, &fi) ? -XEN_EFAULT : 0;
+	}
+	case XENVER_guest_handle: {
+		uint8_t handle[16] = { 0 };
+		return copy_to_guest(v, gva, handle, sizeof(handle)) ? -XEN_EFAULT : 0;
+	}
+	case XENVER_build_id:
+		return -XEN_ENODATA;
+	default:
+		return -XEN_ENOSYS;
+	}
+}
+
+long do_vm_assist(struct vcpu *v, const uint64_t arg[5])
+{
+	(void)v; /* runstate areas are written whole, so the flag costs nothing */
+	if (arg[0] == VMASST_CMD_enable && arg[1] == VMASST_TYPE_runstate_update_flag)
+		return 0;
+	return -XEN_EINVAL;
+}

@@ -1,0 +1,68 @@
+/*
+ * Hypercall dispatch: one table, indexed by number, saying which handler
+ * runs and whether only a privileged domain may call it.  Unknown numbers
+ * get -ENOSYS, logged once each; calls from guest user mode get -EPERM,
+ * as Xen does for HVM guests.
+ */
+#include "hypercall.h"
+#include "console.h"
+#include "x86/asm_defs.h"
+
+struct hypercall_desc {
+	hypercall_fn fn;
+	const char *name;
+	bool privileged;
+};
+
+static const struct hypercall_desc hypercalls[] = {
+	[__HYPERVISOR_platform_op] = { do_platform_op, "platform_op", true },
+	[__HYPERVISOR_memory_op] = { do_memory_op, "memory_op", false },
+	[__HYPERVISOR_set_timer_op] = { do_set_timer_op, "set_timer_op", false },
+	[__HYPERVISOR_xen_version] = { do_xen_version, "xen_version", false },
+	[__HYPERVISOR_console_io] = { do_console_io, "console_io", true },
+	[__HYPERVISOR_grant_table_op] = { do_grant_table_op, "grant_table_op", false },
+	[__HYPERVISOR_vm_assist] = { do_vm_assist, "vm_assist", false },
+	[__HYPERVISOR_vcpu_op] = { do_vcpu_op, "vcpu_op", false },
+	[__HYPERVISOR_sched_op] = { do_sched_op, "sched_op", false },
+	[__HYPERVISOR_event_channel_op] = { do_event_channel_op, "event_channel_op", false },
+	[__HYPERVISOR_physdev_op] = { do_physdev_op, "physdev_op", false },
+	[__HYPERVISOR_hvm_op] = { do_hvm_op, "hvm_op", false },
+};
+
+static void log_unknown(struct vcpu *v, uint64_t nr)
+{
+	static uint64_t seen[1];
+	if (nr < 64 && (__atomic_fetch_or(&seen[0], 1ULL << nr, __ATOMIC_RELAXED) >> nr) & 1)
+		return;
+	printk("d%uv%u: hypercall %lu not implemented: -ENOSYS (logged once)\n", v->d->domid,
+	       v->vcpu_id, nr);
+}
+
+void hypercall_dispatch(struct vcpu *v)
+{
+	struct vmcb *vm = v->arch.vmcb;
+	struct svm_gprs *g = &v->arch.gprs;
+	bool long_mode = (vm->efer & EFER_LMA) && (vm->cs.attrib & (1u << 9)); /* CS.L */
+	uint64_t nr = long_mode ? vm->rax : (uint32_t)vm->rax;
+	uint64_t arg[5];
+	if (long_mode) {
+		uint64_t a[5] = { g->rdi, g->rsi, g->rdx, g->r10, g->r8 };
+		memcpy(arg, a, sizeof(arg));
+	} else {
+		uint64_t a[5] = { (uint32_t)g->rbx, (uint32_t)g->rcx, (uint32_t)g->rdx,
+				  (uint32_t)g->rsi, (uint32_t)g->rdi };
+		memcpy(arg, a, sizeof(arg));
+	}
+	long rc;
+	const struct hypercall_desc *h = nr < ARRAY_SIZE(hypercalls) ? &hypercalls[nr] : NULL;
+	if (vm->cpl != 0 && vm->cr0 & CR0_PE)
+		rc = -XEN_EPERM;
+	else if (!h || !h->fn) {
+		log_unknown(v, nr);
+		rc = -XEN_ENOSYS;
+	} else if (h->privileged && !v->d->is_privileged)
+		rc = -XEN_EPERM;
+	else
+		rc = h->fn(v, arg);
+	vm->rax = long_mode ? (uint64_t)rc : (uint32_t)rc;
+}

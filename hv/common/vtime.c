@@ -1,0 +1,102 @@
+/* Guest time (see vtime.h). */
+#include "vtime.h"
+#include "domain.h"
+#include "evtchn.h"
+#include "x86/cpu.h"
+#include "x86/time.h"
+#include "x86/rtc.h"
+
+static struct time_scale tsc_scale;
+static uint64_t boot_wallclock_ns; /* UTC at system time 0 */
+
+struct time_scale time_scale_for(uint64_t ticks_per_sec)
+{
+	struct time_scale s = { 0, 0 };
+	uint64_t tps = ticks_per_sec;
+	if (!tps)
+		return s;
+	while (tps > 2000000000ULL) { /* bring the rate into (1e9/2, 2e9] */
+		tps >>= 1;
+		s.shift--;
+	}
+	while (tps <= 1000000000ULL) {
+		tps <<= 1;
+		s.shift++;
+	}
+	/* now 1e9 < tps <= 2e9, so 1e9/tps is in [0.5, 1): a 32-bit fraction */
+	s.mul_frac = (uint32_t)((1000000000ULL << 32) / tps);
+	return s;
+}
+
+uint64_t time_scale_apply(struct time_scale s, uint64_t ticks)
+{
+	if (s.shift >= 0)
+		ticks <<= s.shift;
+	else
+		ticks >>= -s.shift;
+	return (uint64_t)(((unsigned __int128)ticks * s.mul_frac) >> 32);
+}
+
+#ifndef HOST_TEST
+void vtime_init(void)
+{
+	tsc_scale = time_scale_for(tsc_khz * 1000);
+	uint64_t now = now_ns();
+	boot_wallclock_ns = rtc_read_unix_seconds() * 1000000000ULL - now;
+}
+
+uint64_t now_ns(void)
+{
+	return time_scale_apply(tsc_scale, rdtsc());
+}
+
+void vtime_update_vcpu(struct vcpu *v)
+{
+	struct vcpu_time_info *t = &v->vcpu_info->time;
+	uint32_t version = t->version;
+	__atomic_store_n(&t->version, version | 1, __ATOMIC_SEQ_CST); /* odd: updating */
+	uint64_t tsc = rdtsc();
+	t->tsc_timestamp = tsc;
+	t->system_time = time_scale_apply(tsc_scale, tsc);
+	t->tsc_to_system_mul = tsc_scale.mul_frac;
+	t->tsc_shift = tsc_scale.shift;
+	t->flags = 0; /* not TSC_STABLE: the guest keeps its readings monotonic */
+	__atomic_store_n(&t->version, (version | 1) + 1, __ATOMIC_SEQ_CST);
+}
+
+void vtime_update_wallclock(struct domain *d)
+{
+	struct shared_info *s = d->shared_info;
+	uint32_t version = s->wc_version;
+	__atomic_store_n(&s->wc_version, version | 1, __ATOMIC_SEQ_CST);
+	uint64_t secs = boot_wallclock_ns / 1000000000ULL;
+	s->wc_sec = (uint32_t)secs;
+	s->wc_sec_hi = (uint32_t)(secs >> 32);
+	s->wc_nsec = (uint32_t)(boot_wallclock_ns % 1000000000ULL);
+	__atomic_store_n(&s->wc_version, (version | 1) + 1, __ATOMIC_SEQ_CST);
+}
+
+void vtime_set_wallclock(uint64_t secs, uint32_t nsecs, uint64_t sys_ns)
+{
+	boot_wallclock_ns = secs * 1000000000ULL + nsecs - sys_ns;
+	if (dom0)
+		vtime_update_wallclock(dom0);
+}
+
+uint64_t vtime_check_timers(struct vcpu *v)
+{
+	uint64_t now = now_ns(), deadline = v->timer_deadline;
+	if (deadline && now >= deadline) {
+		v->timer_deadline = 0;
+		evtchn_raise_virq(&v->d->evtchn, VIRQ_TIMER, v->vcpu_id);
+	}
+	if (v->periodic_ns && now >= v->periodic_next) {
+		v->periodic_next = now + v->periodic_ns;
+		evtchn_raise_virq(&v->d->evtchn, VIRQ_TIMER, v->vcpu_id);
+	}
+	uint64_t next = v->timer_deadline;
+	if (v->periodic_ns && (!next || v->periodic_next < next))
+		next = v->periodic_next;
+	return next;
+}
+#endif

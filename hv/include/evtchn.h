@@ -1,0 +1,66 @@
+/*
+ * Event channels, 2-level ABI (public/event_channel.h; semantics as in
+ * Xen's docs and Linux's drivers/xen/events/events_2l.c): per-domain port
+ * table; pending and mask bitmaps in shared_info; a pending port sets its
+ * word's bit in the target vCPU's evtchn_pending_sel and the vCPU's
+ * evtchn_upcall_pending, then the vCPU is kicked.  Pure logic against an
+ * owner interface, so the same code runs in host unit tests.
+ */
+#ifndef BASTION_EVTCHN_H
+#define BASTION_EVTCHN_H
+
+#include "lib.h"
+#include "spinlock.h"
+#include "public/xen.h"
+#include "public/event_channel.h"
+
+#define EVTCHN_MAX_PORTS 1024 /* of the 4096 the 2-level ABI allows */
+#define EVTCHN_NR_VIRQS 24
+#define EVTCHN_RESERVED 0xff /* internal state of port 0, never reported */
+
+struct evtchn_port_state {
+	uint8_t state;         /* EVTCHNSTAT_* */
+	uint8_t vcpu;          /* notified vCPU */
+	uint16_t remote_domid; /* unbound: who may bind; interdomain: peer */
+	uint32_t remote_port;  /* interdomain */
+	uint32_t virq;         /* virq */
+};
+
+struct evtchn_owner_ops {
+	struct vcpu_info *(*vcpu_info)(void *owner, unsigned vcpu);
+	void (*kick)(void *owner, unsigned vcpu);
+};
+
+struct evtchn_table {
+	uint16_t domid;
+	unsigned nr_vcpus;
+	struct shared_info *shared;
+	const struct evtchn_owner_ops *ops;
+	void *owner;
+	uint32_t virq_port[32][EVTCHN_NR_VIRQS]; /* [vcpu][virq] -> port, 0 = none */
+	struct evtchn_port_state port[EVTCHN_MAX_PORTS];
+	spinlock_t lock;
+};
+
+void evtchn_table_init(struct evtchn_table *t, uint16_t domid, unsigned nr_vcpus,
+		       struct shared_info *shared, const struct evtchn_owner_ops *ops, void *owner);
+
+/* Each returns 0 or a negative Xen errno. */
+int evtchn_alloc_unbound(struct evtchn_table *t, uint16_t remote_domid, uint32_t *port);
+int evtchn_bind_interdomain(struct evtchn_table *t, struct evtchn_table *remote, uint32_t remote_port,
+			    uint32_t *port);
+int evtchn_bind_virq(struct evtchn_table *t, uint32_t virq, uint32_t vcpu, uint32_t *port);
+int evtchn_bind_ipi(struct evtchn_table *t, uint32_t vcpu, uint32_t *port);
+/* remote_of(t, domid) finds the peer's table for sends and closes. */
+typedef struct evtchn_table *(*evtchn_lookup_fn)(uint16_t domid);
+int evtchn_send(struct evtchn_table *t, uint32_t port, evtchn_lookup_fn lookup);
+int evtchn_close(struct evtchn_table *t, uint32_t port, evtchn_lookup_fn lookup);
+int evtchn_unmask(struct evtchn_table *t, uint32_t port);
+int evtchn_bind_vcpu(struct evtchn_table *t, uint32_t port, uint32_t vcpu);
+int evtchn_get_status(struct evtchn_table *t, uint32_t port, struct evtchn_status *st);
+/* Raises a VIRQ on a vCPU if the guest bound it; returns whether it was. */
+bool evtchn_raise_virq(struct evtchn_table *t, uint32_t virq, uint32_t vcpu);
+/* Marks a port pending and notifies; the port must be valid. */
+void evtchn_set_pending(struct evtchn_table *t, uint32_t port);
+
+#endif

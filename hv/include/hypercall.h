@@ -1,0 +1,44 @@
+/*
+ * Hypercalls (public/xen.h numbering; x86-64 convention: number in RAX,
+ * arguments in RDI RSI RDX R10 R8, result in RAX; 32-bit guests use EBX
+ * ECX EDX ESI EDI).  Each handler takes its vCPU and the arguments and
+ * returns 0 or more, or a negative Xen errno.  Every pointer argument is
+ * a guest virtual address reached with copy_from_guest/copy_to_guest.
+ */
+#ifndef BASTION_HYPERCALL_H
+#define BASTION_HYPERCALL_H
+
+#include "lib.h"
+#include "domain.h"
+#include "p2m.h"
+#include "public/xen.h"
+#include "public/errno.h"
+
+typedef long (*hypercall_fn)(struct vcpu *v, const uint64_t arg[5]);
+
+void hypercall_dispatch(struct vcpu *v);
+
+long do_xen_version(struct vcpu *v, const uint64_t arg[5]);
+long do_vm_assist(struct vcpu *v, const uint64_t arg[5]);
+long do_memory_op(struct vcpu *v, const uint64_t arg[5]);
+long do_hvm_op(struct vcpu *v, const uint64_t arg[5]);
+long do_vcpu_op(struct vcpu *v, const uint64_t arg[5]);
+long do_set_timer_op(struct vcpu *v, const uint64_t arg[5]);
+long do_event_channel_op(struct vcpu *v, const uint64_t arg[5]);
+long do_sched_op(struct vcpu *v, const uint64_t arg[5]);
+long do_grant_table_op(struct vcpu *v, const uint64_t arg[5]);
+long do_console_io(struct vcpu *v, const uint64_t arg[5]);
+long do_platform_op(struct vcpu *v, const uint64_t arg[5]);
+long do_physdev_op(struct vcpu *v, const uint64_t arg[5]);
+
+/* Copies a whole struct in or out; -XEN_EFAULT from the caller on failure. */
+#define GUEST_IN(v, ptr, gva) copy_from_guest(v, ptr, gva, sizeof(*(ptr)))
+#define GUEST_OUT(v, gva, ptr) copy_to_guest(v, gva, ptr, sizeof(*(ptr)))
+
+/* The domain a DOMID_SELF-or-own-id argument names, or NULL. */
+static inline struct domain *self_domain(struct vcpu *v, domid_t domid)
+{
+	return domid == DOMID_SELF || domid == v->d->domid ? v->d : NULL;
+}
+
+#endif

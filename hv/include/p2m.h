@@ -1,0 +1,35 @@
+/*
+ * Guest-physical memory.  A domain's p2m is the nested page table itself
+ * (x86-64 format, leaves P|W|U): RAM comes as 2 MiB pages where it can,
+ * and single 4 KiB pages can be placed anywhere (shared_info, grant
+ * frames), splitting a 2 MiB page if they land inside one.
+ */
+#ifndef BASTION_P2M_H
+#define BASTION_P2M_H
+
+#include "lib.h"
+
+struct domain;
+struct vcpu;
+
+#define P2M_INVALID (~0ULL)
+
+/* Backs [gpa, gpa + size) with freshly allocated, zeroed RAM. */
+int p2m_populate(struct domain *d, uint64_t gpa, uint64_t size);
+/* Maps one 4 KiB host page at gpa, replacing whatever was there. */
+int p2m_map_page(struct domain *d, uint64_t gpa, paddr_t hpa);
+/* Host address behind gpa (same offset within the page), or P2M_INVALID. */
+paddr_t p2m_lookup(const struct domain *d, uint64_t gpa);
+
+/* Copies to/from guest-physical memory; 0, or -1 if any byte is unmapped. */
+int copy_to_gpa(struct domain *d, uint64_t gpa, const void *src, size_t len);
+int copy_from_gpa(const struct domain *d, void *dst, uint64_t gpa, size_t len);
+
+/* Translates a guest-virtual address with the vCPU's current paging mode;
+ * 0, or -1 if not mapped (or not writable when write is set). */
+int guest_va_to_gpa(struct vcpu *v, uint64_t gva, bool write, uint64_t *gpa);
+/* Copies through the guest's page tables; 0 or -1 (Xen's -EFAULT). */
+int copy_from_guest(struct vcpu *v, void *dst, uint64_t gva, size_t len);
+int copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, size_t len);
+
+#endif

@@ -1,0 +1,31 @@
+# The dom0 that `make run` and the dom0 tests boot: Debian's own kernel
+# (the bzImage linux-image-amd64 depends on) and a busybox initramfs, both
+# fetched with apt-get download into build/dom0 (never committed).
+
+DOM0_DIR := $(BUILD)/dom0
+DOM0_KERNEL := $(DOM0_DIR)/vmlinuz
+DOM0_INITRD := $(DOM0_DIR)/initramfs.cpio.gz
+DOM0_ROOT := $(DOM0_DIR)/initramfs-root
+
+$(DOM0_KERNEL): images/dom0/fetch.sh
+	@mk/deps.sh --quiet busybox-static cpio
+	images/dom0/fetch.sh $(DOM0_DIR)
+	@touch $@
+
+$(DOM0_DIR)/evtchn-loop: tests/integration/dom0/evtchn_loop.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -Wno-unused-result -static -o $@ $<
+
+$(DOM0_INITRD): $(DOM0_KERNEL) images/dom0/init images/dom0/dom0-checks $(DOM0_DIR)/evtchn-loop
+	rm -rf $(DOM0_ROOT)
+	mkdir -p $(DOM0_ROOT)/bin $(DOM0_ROOT)/lib/modules
+	cp $(DOM0_DIR)/busybox-root/bin/busybox $(DOM0_ROOT)/bin/busybox
+	cp images/dom0/init images/dom0/dom0-checks $(DOM0_ROOT)/
+	chmod +x $(DOM0_ROOT)/init
+	cp $(DOM0_DIR)/evtchn-loop $(DOM0_ROOT)/bin/evtchn-loop
+	cp $(DOM0_DIR)/kernel-root/lib/modules/*/kernel/drivers/xen/xen-evtchn.ko $(DOM0_ROOT)/lib/modules/
+	cd $(DOM0_ROOT) && find . | cpio -o -H newc --quiet | gzip -9 > $(abspath $@)
+
+dom0: $(DOM0_KERNEL) $(DOM0_INITRD)
+.PHONY: dom0
+DEPS_PKGS += busybox-static cpio libc6-dev

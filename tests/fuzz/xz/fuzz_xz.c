@@ -1,0 +1,50 @@
+/*
+ * libFuzzer target for the hv's XZ decoder and bzImage unpacker: any
+ * input must give a decoded size within the output buffer or a clean
+ * error (known code, message set), never an out-of-bounds access (ASan)
+ * or undefined behaviour (UBSan).  The input is decoded as .xz, sized
+ * from its index, and wrapped as the payload of a bzImage.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "bzimage.h"
+#include "xz/xz.h"
+
+#define OUT_MAX (1u << 20)
+#define BZ_PAYLOAD_AT (8 * 512)
+
+static struct xz_dec dec;
+static uint8_t out[OUT_MAX];
+
+static void expect_clean(int64_t n, size_t out_max)
+{
+	if (n >= 0 ? (uint64_t)n > out_max : (n < XZ_E_TRUNCATED || !dec.msg[0]))
+		abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	size_t out_max = size ? data[0] * 4096u : 0;
+
+	expect_clean(xz_decode(data, size, out, out_max, &dec), out_max);
+	int64_t n = xz_uncompressed_size(data, size, &dec);
+	if (n < 0 && (n < XZ_E_TRUNCATED || !dec.msg[0]))
+		abort();
+
+	uint8_t *img = calloc(1, BZ_PAYLOAD_AT + size + 1);
+	img[0x1F1] = 7;
+	img[0x1FE] = 0x55;
+	img[0x1FF] = 0xAA;
+	memcpy(img + 0x202, "HdrS\x0f\x02", 6);
+	for (int i = 0; i < 4; i++)
+		img[0x24C + i] = (uint8_t)(size >> (8 * i));
+	memcpy(img + BZ_PAYLOAD_AT, data, size);
+	const char *why = NULL;
+	size_t got = 0;
+	if (bzimage_decode(img, BZ_PAYLOAD_AT + size, out, OUT_MAX, &got, &dec, &why) &&
+	    (!why || !why[0]))
+		abort();
+	free(img);
+	return 0;
+}

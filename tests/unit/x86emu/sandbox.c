@@ -1,0 +1,201 @@
+/*
+ * Native sandbox: generates a stub that loads a full register state from a
+ * record at a fixed address, runs the instruction under test, and stores
+ * the state back.  Only absolute (SIB, no base) addressing is used around
+ * the instruction, so every general register, RSP included, can hold a
+ * test value.  Faults come back through a signal handler on an alternate
+ * stack that reads the trap number from the signal context.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include "sandbox.h"
+
+#include <setjmp.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <ucontext.h>
+
+#define HOST_RSP_SLOT (SB_STATE_ADDR + 0x800)
+
+static uint8_t *code;
+static size_t code_len;
+static size_t insn_off;
+static sigjmp_buf fault_jmp;
+static volatile struct run_result fault;
+
+static void emit(const void *p, size_t n)
+{
+	memcpy(code + code_len, p, n);
+	code_len += n;
+}
+
+static void emit_abs32(uint64_t addr)
+{
+	uint32_t a = (uint32_t)addr;
+	emit(&a, 4);
+}
+
+/* op with ModRM reg = r (low 3 bits) and absolute [addr]. */
+static void emit_mem_op(uint8_t pfx, uint8_t rex, const uint8_t *op,
+			size_t oplen, unsigned int r, uint64_t addr)
+{
+	uint8_t modrm = (uint8_t)(((r & 7) << 3) | 4), sib = 0x25;
+
+	if (pfx)
+		emit(&pfx, 1);
+	if (rex)
+		emit(&rex, 1);
+	emit(op, oplen);
+	emit(&modrm, 1);
+	emit(&sib, 1);
+	emit_abs32(addr);
+}
+
+static uint64_t state_field(size_t off)
+{
+	return SB_STATE_ADDR + off;
+}
+
+static void emit_vector_moves(bool store)
+{
+	static const uint8_t ld[2] = { 0x0f, 0x6f }, st[2] = { 0x0f, 0x7f };
+	for (unsigned int i = 0; i < 16; i++)
+		emit_mem_op(0xf3, i >= 8 ? 0x44 : 0, store ? st : ld, 2, i,
+			    state_field(offsetof(struct cpu_state, xmm[i])));
+	for (unsigned int i = 0; i < 8; i++)
+		emit_mem_op(0, 0, store ? st : ld, 2, i,
+			    state_field(offsetof(struct cpu_state, mm[i])));
+}
+
+static void emit_gpr_moves(bool store)
+{
+	uint8_t op = store ? 0x89 : 0x8b;
+	for (unsigned int i = 0; i < 16; i++)
+		emit_mem_op(0, i >= 8 ? 0x4c : 0x48, &op, 1, i,
+			    state_field(offsetof(struct cpu_state, gpr[i])));
+}
+
+/* Builds the part of the stub before the instruction. */
+static void emit_prologue(void)
+{
+	static const uint8_t push_callee[] = { 0x53, 0x55, 0x41, 0x54, 0x41,
+		0x55, 0x41, 0x56, 0x41, 0x57 };
+	static const uint8_t mov_store = 0x89, push_m = 0xff, popf = 0x9d;
+
+	code_len = 0;
+	emit(push_callee, sizeof(push_callee));
+	emit_mem_op(0, 0x48, &mov_store, 1, 4 /* rsp */, HOST_RSP_SLOT);
+	emit_vector_moves(false);
+	emit_mem_op(0, 0, &push_m, 1, 6,
+		    state_field(offsetof(struct cpu_state, rflags)));
+	emit(&popf, 1);
+	emit_gpr_moves(false);
+	insn_off = code_len;
+}
+
+static void emit_epilogue(void)
+{
+	static const uint8_t pop_callee[] = { 0x41, 0x5f, 0x41, 0x5e, 0x41,
+		0x5d, 0x41, 0x5c, 0x5d, 0x5b, 0xc3 };
+	static const uint8_t mov_load = 0x8b, pushf = 0x9c, pop_m = 0x8f,
+		cld = 0xfc, emms[2] = { 0x0f, 0x77 };
+
+	emit_gpr_moves(true);
+	emit_mem_op(0, 0x48, &mov_load, 1, 4, HOST_RSP_SLOT);
+	emit(&pushf, 1);
+	emit_mem_op(0, 0, &pop_m, 1, 0,
+		    state_field(offsetof(struct cpu_state, rflags)));
+	emit(&cld, 1);
+	emit_vector_moves(true);
+	emit(emms, 2);
+	emit(pop_callee, sizeof(pop_callee));
+}
+
+static void on_fault(int sig, siginfo_t *si, void *uc_void)
+{
+	ucontext_t *uc = uc_void;
+	(void)sig;
+
+	static const int map[16] = { REG_RAX, REG_RCX, REG_RDX, REG_RBX,
+		REG_RSP, REG_RBP, REG_RSI, REG_RDI, REG_R8, REG_R9, REG_R10,
+		REG_R11, REG_R12, REG_R13, REG_R14, REG_R15 };
+
+	fault.faulted = true;
+	fault.vector = (uint8_t)uc->uc_mcontext.gregs[REG_TRAPNO];
+	fault.cr2 = (uint64_t)si->si_addr;
+	for (int i = 0; i < 16; i++)
+		fault.gpr[i] = (uint64_t)uc->uc_mcontext.gregs[map[i]];
+	fault.rflags = (uint64_t)uc->uc_mcontext.gregs[REG_EFL];
+	siglongjmp(fault_jmp, 1);
+}
+
+bool sandbox_init(void)
+{
+	static uint8_t altstack[65536];
+	stack_t ss = { .ss_sp = altstack, .ss_size = sizeof(altstack) };
+	struct sigaction sa = { .sa_sigaction = on_fault,
+		.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER };
+	void *c = mmap((void *)SB_CODE_BASE, 0x10000,
+		       PROT_READ | PROT_WRITE | PROT_EXEC,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	void *d = mmap((void *)SB_DATA_BASE, SB_DATA_SIZE,
+		       PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+
+	if (c != (void *)SB_CODE_BASE || d != (void *)SB_DATA_BASE) {
+		perror("sandbox: mmap at fixed address");
+		return false;
+	}
+	mprotect((void *)SB_RO_PAGE, 0x1000, PROT_READ);
+	code = c;
+	sigaltstack(&ss, NULL);
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGSEGV, &sa, NULL);
+	sigaction(SIGBUS, &sa, NULL);
+	sigaction(SIGILL, &sa, NULL);
+	emit_prologue();
+	return true;
+}
+
+uint64_t sandbox_insn_addr(void)
+{
+	return SB_CODE_BASE + insn_off;
+}
+
+uint8_t *sandbox_data(void)
+{
+	return (uint8_t *)SB_DATA_BASE;
+}
+
+struct run_result sandbox_run(const uint8_t *insn, unsigned int len,
+			      struct cpu_state *s)
+{
+	struct cpu_state *rec = (struct cpu_state *)SB_STATE_ADDR;
+
+	emit_prologue();
+	emit(insn, len);
+	emit_epilogue();
+	__builtin___clear_cache((char *)code, (char *)code + code_len);
+	*rec = *s;
+	fault = (struct run_result){ 0 };
+	if (sigsetjmp(fault_jmp, 1) == 0) {
+		((void (*)(void))code)();
+		*s = *rec;
+		return (struct run_result){ 0 };
+	}
+	__asm__ volatile("emms; cld");
+	struct run_result r = { .faulted = true, .vector = fault.vector,
+		.cr2 = fault.cr2, .rflags = fault.rflags };
+	memcpy(r.gpr, (const void *)fault.gpr, sizeof(r.gpr));
+	return r;
+}
+
+void mprotect_ro(bool ro)
+{
+	mprotect((void *)SB_RO_PAGE, 0x1000, ro ? PROT_READ :
+		 PROT_READ | PROT_WRITE);
+}

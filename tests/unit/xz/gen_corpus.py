@@ -1,0 +1,42 @@
+#!/usr/bin/env python3
+"""Writes the deterministic inputs of the XZ round-trip tests into DIR:
+text (word salad, compressible), random bytes, a mix, tiny files, and
+copies of x86-64 ELF binaries for the BCJ filter.  Usage: gen_corpus.py DIR"""
+import os
+import random
+import shutil
+import sys
+
+out = sys.argv[1]
+os.makedirs(out, exist_ok=True)
+rng = random.Random(20261121)
+words = [''.join(rng.choice('abcdefghijklmnopqrstuvwxyz') for _ in range(rng.randint(1, 9)))
+         for _ in range(3000)]
+
+
+def text(n):
+    parts, size = [], 0
+    while size < n:
+        line = ' '.join(rng.choice(words) for _ in range(rng.randint(3, 14))) + '\n'
+        parts.append(line)
+        size += len(line)
+    return ''.join(parts).encode()[:n]
+
+
+def put(name, data):
+    with open(os.path.join(out, name), 'wb') as f:
+        f.write(data)
+
+
+put('empty.raw', b'')
+put('one.raw', b'x')
+put('small.raw', text(3000))
+put('text.raw', text(1_500_000))
+put('random.raw', rng.randbytes(2_000_000))
+mix = bytearray()
+while len(mix) < 3_000_000:
+    mix += text(rng.randint(1, 60000)) if rng.random() < 0.6 else rng.randbytes(rng.randint(1, 40000))
+put('mix.raw', bytes(mix))
+put('repeats.raw', b'abc' * 100000 + bytes(200000) + b'\xff' * 70000)
+for name, path in (('elf_bash.raw', '/bin/bash'), ('elf_libc.raw', '/lib/x86_64-linux-gnu/libc.so.6')):
+    shutil.copyfile(os.path.realpath(path), os.path.join(out, name))
