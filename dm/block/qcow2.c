@@ -504,6 +504,8 @@ static int qcow2_open(struct blk *b, struct blk_error *err)
 	q->file_end = (f.file_size + q->cluster_size - 1) & ~(uint64_t)(q->cluster_size - 1);
 	q->phys_end = f.file_size;
 	q->free_hint = 1;
+	pthread_rwlock_init(&q->pin, NULL);
+	q->pin_ready = true;
 	if (qcow2_cache_init(&q->l2c, q->cluster_size) < 0 ||
 	    qcow2_cache_init(&q->rbc, q->cluster_size) < 0) {
 		rc = -ENOMEM;
@@ -526,6 +528,8 @@ static void qcow2_close(struct blk *b)
 		file_sync(b->fd);
 	qcow2_cache_free(&q->l2c);
 	qcow2_cache_free(&q->rbc);
+	if (q->pin_ready)
+		pthread_rwlock_destroy(&q->pin);
 	free(q->l1);
 	free(q->rt);
 	free(q->meta);

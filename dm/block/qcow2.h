@@ -91,6 +91,10 @@ struct qcow2 {
 	uint8_t *meta;           /* bitmap: cluster holds metadata */
 	uint64_t meta_clusters;  /* bits in meta */
 	struct qcow2_cache l2c, rbc;
+	/* held shared by data I/O done outside b->lock, exclusively while a
+	 * cluster is freed: no cluster is reused under an in-flight request */
+	pthread_rwlock_t pin;
+	bool pin_ready;
 };
 
 enum qcow2_kind { Q_UNALLOC, Q_ZERO, Q_NORMAL, Q_COMPRESSED };

@@ -4,8 +4,9 @@
  * copy-on-write of partial clusters, discard and block status.  Entry
  * layouts follow QEMU's docs/interop/qcow2.txt ("Cluster mapping").
  *
- * Locking: b->lock covers lookups and every metadata change; writes into
- * clusters that are already allocated in this image run outside it.
+ * Locking: b->lock covers lookups and every metadata change; data I/O on
+ * clusters already allocated in this image runs outside it, holding q->pin
+ * for reading so no cluster is freed (and reused) under it.
  * Ordering for crash safety: refcount, then data, then the L2 entry (and
  * an L2 table's contents before the L1 entry that points at it).
  */
@@ -143,6 +144,9 @@ static long read_run(struct blk *b, uint64_t off, uint8_t *buf, size_t len)
 	r = qcow2_lookup(b, off, &m);
 	if (r == 0 && m.kind == Q_NORMAL)
 		n = contiguous_bytes(b, off - in, m.host, in + n, in + len) - in;
+	bool pinned = r == 0 && (m.kind == Q_NORMAL || m.kind == Q_COMPRESSED);
+	if (pinned)
+		pthread_rwlock_rdlock(&q->pin);
 	pthread_mutex_unlock(&b->lock);
 	if (r < 0)
 		return r;
@@ -168,6 +172,8 @@ static long read_run(struct blk *b, uint64_t off, uint8_t *buf, size_t len)
 		break;
 	}
 	}
+	if (pinned)
+		pthread_rwlock_unlock(&q->pin);
 	return r < 0 ? r : (long)n;
 }
 
@@ -370,8 +376,10 @@ static long write_one(struct blk *b, uint64_t off, const uint8_t *buf, size_t le
 	int r = qcow2_lookup(b, off, &m);
 	/* Without COPIED the cluster may be shared: copy it, never write it. */
 	if (r == 0 && m.kind == Q_NORMAL && (m.entry & QCOW2_OFLAG_COPIED)) {
+		pthread_rwlock_rdlock(&q->pin);
 		pthread_mutex_unlock(&b->lock);
 		r = file_pwrite(b->fd, m.host + in, buf, n);
+		pthread_rwlock_unlock(&q->pin);
 		if (r < 0)
 			r = blk_fail(b, -r, "writing data at %#llx: %s",
 				     (unsigned long long)(m.host + in), strerror(-r));

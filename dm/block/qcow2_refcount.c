@@ -159,32 +159,45 @@ int qcow2_alloc_cluster(struct blk *b, uint64_t *host)
 	}
 }
 
+static int free_one(struct blk *b, uint64_t c)
+{
+	struct qcow2 *q = qcow2_of(b);
+	uint64_t rc;
+	int r = qcow2_get_refcount(b, c, &rc);
+
+	if (r < 0)
+		return r;
+	if (rc == 0)
+		return blk_fail(b, EUCLEAN, "qcow2 freeing cluster %#llx whose"
+				" refcount is already 0",
+				(unsigned long long)(c << q->cluster_bits));
+	if ((r = set_refcount(b, c, rc - 1)) < 0)
+		return r;
+	if (rc == 1) {
+		if (c < q->free_hint)
+			q->free_hint = c;
+		fallocate(b->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+			  (off_t)(c << q->cluster_bits), (off_t)q->cluster_size);
+	}
+	return 0;
+}
+
+/* Precondition: b->lock held.  Waits for data I/O in flight outside the
+ * lock (q->pin) before any refcount can drop to zero. */
 int qcow2_free_clusters(struct blk *b, uint64_t off, uint64_t len)
 {
 	struct qcow2 *q = qcow2_of(b);
 	uint64_t first = off >> q->cluster_bits;
 	uint64_t last = (off + len - 1) >> q->cluster_bits;
+	int r = 0;
 
-	for (uint64_t c = first; c <= last; c++) {
-		uint64_t rc;
-		int r = qcow2_get_refcount(b, c, &rc);
-		if (r < 0)
-			return r;
-		if (rc == 0)
-			return blk_fail(b, EUCLEAN, "qcow2 freeing cluster %#llx whose"
-					" refcount is already 0",
-					(unsigned long long)(c << q->cluster_bits));
-		if ((r = set_refcount(b, c, rc - 1)) < 0)
-			return r;
-		if (rc == 1) {
-			if (c < q->free_hint)
-				q->free_hint = c;
-			fallocate(b->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
-				  (off_t)(c << q->cluster_bits), (off_t)q->cluster_size);
-		}
-	}
-	return 0;
+	pthread_rwlock_wrlock(&q->pin);
+	for (uint64_t c = first; c <= last && r == 0; c++)
+		r = free_one(b, c);
+	pthread_rwlock_unlock(&q->pin);
+	return r;
 }
+
 
 /* Refcount blocks missing for clusters [start, end) under table `t`. */
 static uint64_t missing_blocks(const struct qcow2 *q, uint64_t start,
