@@ -144,6 +144,8 @@ int64_t xz_uncompressed_size(const void *in, size_t in_len, struct xz_dec *d)
 	d->msg[0] = '\0';
 	if (in_len == 0)
 		return xz_fail(d, XZ_E_TRUNCATED, "the input is empty");
+	if (!xz_has_header_magic(buf, in_len))
+		return xz_fail(d, XZ_E_MAGIC, "no .xz stream header magic at 0x0");
 	do {
 		size_t padded_end = end;
 		while (end > 0 && buf[end - 1] == 0)

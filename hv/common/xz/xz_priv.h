@@ -58,6 +58,10 @@ static inline size_t xz_check_size(unsigned id)
 	return id == 0 ? 0 : 4u << ((id - 1) / 3);
 }
 
+/* True if buf starts with the stream header magic (or, if shorter
+ * than it, with a prefix of it). */
+bool xz_has_header_magic(const uint8_t *buf, size_t len);
+
 /* Validates a 12-byte stream header; sets *check_type. */
 int xz_parse_stream_header(struct xz_dec *d, const uint8_t *p, size_t at,
 			   unsigned *check_type);

@@ -92,6 +92,11 @@ static const char *xz_check_name(unsigned id)
 	}
 }
 
+bool xz_has_header_magic(const uint8_t *buf, size_t len)
+{
+	return !memcmp(buf, xz_header_magic, MIN(len, sizeof(xz_header_magic)));
+}
+
 int xz_parse_stream_header(struct xz_dec *d, const uint8_t *p, size_t at, unsigned *check_type)
 {
 	if (memcmp(p, xz_header_magic, sizeof(xz_header_magic)))
@@ -282,8 +287,7 @@ static int xz_decode_stream(struct xz_dec *d, struct xz_in *in, uint8_t *out, si
 	int rc;
 
 	if (in->len - in->pos < XZ_STREAM_HEADER_SIZE) {
-		size_t n = MIN(in->len - in->pos, sizeof(xz_header_magic));
-		if (memcmp(in->buf + in->pos, xz_header_magic, n))
+		if (!xz_has_header_magic(in->buf + in->pos, in->len - in->pos))
 			return xz_fail(d, XZ_E_MAGIC, "no .xz stream header magic at 0x%zx", in->pos);
 		return xz_need(d, in, XZ_STREAM_HEADER_SIZE, "stream header");
 	}

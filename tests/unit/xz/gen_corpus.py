@@ -31,12 +31,14 @@ def put(name, data):
 put('empty.raw', b'')
 put('one.raw', b'x')
 put('small.raw', text(3000))
-put('text.raw', text(1_500_000))
-put('random.raw', rng.randbytes(2_000_000))
+put('text.raw', text(700_000))
+put('random.raw', rng.randbytes(1_000_000))
 mix = bytearray()
-while len(mix) < 3_000_000:
+while len(mix) < 2_500_000:
     mix += text(rng.randint(1, 60000)) if rng.random() < 0.6 else rng.randbytes(rng.randint(1, 40000))
 put('mix.raw', bytes(mix))
 put('repeats.raw', b'abc' * 100000 + bytes(200000) + b'\xff' * 70000)
+with open('/bin/bash', 'rb') as f:
+    put('medium.raw', f.read(40000) + text(24000))
 for name, path in (('elf_bash.raw', '/bin/bash'), ('elf_libc.raw', '/lib/x86_64-linux-gnu/libc.so.6')):
     shutil.copyfile(os.path.realpath(path), os.path.join(out, name))

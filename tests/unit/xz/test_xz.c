@@ -255,7 +255,11 @@ static void test_bzimage(const struct blob *gz, const struct blob *xz, const str
 	      rc ? why : "ok");
 	b.buf[0x24C] += 8;
 	rc = bzimage_decode(b.buf, b.len, out, raw->len, &got, &dec, &why);
-	CHECK(rc < 0 && why && *why, "bzimage: payload_length past the stream -> error (%s)", why);
+	CHECK(rc == 0 && got == raw->len,
+	      "bzimage: 8 zero bytes after the stream are stream padding (%s)", rc ? why : "ok");
+	b.buf[0x24C] -= 2;
+	rc = bzimage_decode(b.buf, b.len, out, raw->len, &got, &dec, &why);
+	CHECK(rc == XZ_E_CORRUPT, "bzimage: 6 zero bytes after the stream -> corrupt (%s)", why);
 	b.buf[0x24C + 3] = 0x7F;
 	rc = bzimage_decode(b.buf, b.len, out, raw->len, &got, &dec, &why);
 	CHECK(rc == BZIMAGE_E_PAYLOAD_RANGE, "bzimage: payload past the file -> refused (%s)", why);

@@ -68,8 +68,10 @@ static int cmd_bench(const char *path, int reps)
 	const char *why = NULL;
 	int64_t size = bz ? bzimage_decoded_size(in, len, &dec, &why)
 			  : xz_uncompressed_size(in, len, &dec);
-	if (size < 0)
+	if (size < 0) {
+		free(in);
 		return fail(path, dec.msg);
+	}
 	uint8_t *out = malloc((size_t)size + 1);
 	double best = 1e9;
 	for (int i = 0; i < reps; i++) {
@@ -78,10 +80,15 @@ static int cmd_bench(const char *path, int reps)
 		int64_t rc = bz ? bzimage_decode(in, len, out, (size_t)size, &got, &dec, &why)
 				: xz_decode(in, len, out, (size_t)size, &dec);
 		t = now() - t;
-		if (rc < 0)
+		if (rc < 0) {
+			free(in);
+			free(out);
 			return fail(path, dec.msg);
+		}
 		best = t < best ? t : best;
 	}
+	free(in);
+	free(out);
 	printf("%.1f MB/s (%lld bytes in %.3f s, best of %d)\n", size / best / 1e6,
 	       (long long)size, best, reps);
 	return 0;
@@ -101,25 +108,30 @@ int main(int argc, char **argv)
 	bool bz = !strncmp(cmd, "bz", 2);
 	int64_t size = bz ? bzimage_decoded_size(in, len, &dec, &why)
 			  : xz_uncompressed_size(in, len, &dec);
-	if (size < 0)
-		return fail(path, bz ? why : dec.msg);
-	if (!strcmp(cmd, "size") || !strcmp(cmd, "bzsize")) {
+	if (size < 0 || strstr(cmd, "size") || argc < 4) {
+		free(in);
+		if (size < 0)
+			return fail(path, bz ? why : dec.msg);
+		if (argc < 4 && !strstr(cmd, "size"))
+			return 2;
 		printf("%lld\n", (long long)size);
 		return 0;
 	}
-	if (argc < 4)
-		return 2;
 	uint8_t *out = malloc((size_t)size + 1);
 	size_t got = 0;
+	int status = 0;
 	if (bz) {
 		if (bzimage_decode(in, len, out, (size_t)size, &got, &dec, &why))
-			return fail(path, why);
+			status = fail(path, why);
 	} else {
 		int64_t n = xz_decode(in, len, out, (size_t)size, &dec);
 		if (n < 0)
-			return fail(path, dec.msg);
-		got = (size_t)n;
+			status = fail(path, dec.msg);
+		got = n < 0 ? 0 : (size_t)n;
 	}
-	write_file(argv[3], out, got);
-	return 0;
+	if (!status)
+		write_file(argv[3], out, got);
+	free(in);
+	free(out);
+	return status;
 }
