@@ -56,12 +56,22 @@ TEST_SUITES += test-hv-unit
 QEMU_SVM := qemu-system-x86_64 -M q35 -accel tcg -cpu EPYC,+svm,-rdtscp,-monitor -m 2048 \
 	-nographic -no-reboot
 
+# Boots Bastion with Debian's kernel as dom0 and a busybox shell on the
+# serial console; leave QEMU with Ctrl-a x.
 run: $(HV_ELF)
 	@mk/deps.sh --quiet $(sort $(DEPS_PKGS))
-	$(QEMU_SVM) -smp 4 -kernel $(HV_ELF) -append "console=com1 com1=115200,8n1"
+	@$(MAKE) --no-print-directory dom0
+	$(QEMU_SVM) -smp 2 -kernel $(HV_ELF) -append "console=com1 com1=115200,8n1" \
+		-initrd "$(DOM0_KERNEL) console=hvc0,$(DOM0_INITRD)"
 
 # Boots under QEMU TCG (tests/integration/hv/boot.sh).
 test-hv-boot: $(HV_ELF) $(BUILD)/bastion.iso
 	@tests/integration/hv/boot.sh
 
 TEST_SUITES += test-hv-boot
+
+# Debian's kernel as a PVH dom0 (tests/integration/dom0/boot.sh).
+test-dom0-boot: $(HV_ELF)
+	@tests/integration/dom0/boot.sh
+
+TEST_SUITES += test-dom0-boot

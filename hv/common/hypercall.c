@@ -29,13 +29,15 @@ static const struct hypercall_desc hypercalls[] = {
 	[__HYPERVISOR_hvm_op] = { do_hvm_op, "hvm_op", false },
 };
 
+/* Logs each unknown number below 63 once, and all larger ones once. */
 static void log_unknown(struct vcpu *v, uint64_t nr)
 {
-	static uint64_t seen[1];
-	if (nr < 64 && (__atomic_fetch_or(&seen[0], 1ULL << nr, __ATOMIC_RELAXED) >> nr) & 1)
+	static uint64_t seen;
+	unsigned bit = nr < 63 ? (unsigned)nr : 63;
+	if ((__atomic_fetch_or(&seen, 1ULL << bit, __ATOMIC_RELAXED) >> bit) & 1)
 		return;
-	printk("d%uv%u: hypercall %lu not implemented: -ENOSYS (logged once)\n", v->d->domid,
-	       v->vcpu_id, nr);
+	printk("d%uv%u: hypercall %lu%s not implemented: -ENOSYS (logged once)\n", v->d->domid,
+	       v->vcpu_id, nr, bit == 63 ? " (and any above 62)" : "");
 }
 
 void hypercall_dispatch(struct vcpu *v)

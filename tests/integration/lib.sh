@@ -8,7 +8,8 @@ integ_failed=0
 
 # qemu_boot NAME SECONDS DONE_REGEX QEMU-ARGS...
 # Boots QEMU with the serial port in $INTEG_OUT/NAME.log and returns when
-# DONE_REGEX appears, QEMU exits, or SECONDS pass; leaves the log path in $LOG.
+# DONE_REGEX appears, QEMU exits, or SECONDS pass; leaves the log path in
+# $LOG and QEMU's exit status in $QEMU_RC (124 when the timeout hit).
 qemu_boot() {
 	local name=$1 secs=$2 done_re=$3
 	shift 3
@@ -29,8 +30,9 @@ qemu_boot() {
 		waited=$((waited + 1))
 	done
 	wait "$pid" 2>/dev/null
-	if ! grep -aqE "$done_re" "$LOG"; then
-		echo "  ($name: '$done_re' never appeared; last lines of $LOG:)"
+	QEMU_RC=$? # 124: stopped by timeout
+	if [ "$QEMU_RC" = 124 ] || { [ "$done_re" != '^never-matches$' ] && ! grep -aqE "$done_re" "$LOG"; }; then
+		echo "  ($name: QEMU status $QEMU_RC, '$done_re' not seen; last lines of $LOG:)"
 		tail -n 15 "$LOG" | sed 's/^/  | /'
 	fi
 }
@@ -53,6 +55,17 @@ expect_number_between() {
 	local v
 	v=$(grep -aoE "$2" "$LOG" | head -n 1 | sed -E "s/$2/\\1/")
 	if [ -n "$v" ] && [ "$v" -ge "$3" ] && [ "$v" -le "$4" ]; then
+		pass "$1: $5 ($v)"
+	else
+		fail "$1: $5 - got '${v:-nothing}', expected $3..$4"
+	fi
+}
+
+# expect_number_range NAME REGEX(one capture, may be decimal) LOW HIGH DESCRIPTION
+expect_decimal_between() {
+	local v
+	v=$(grep -aoE "$2" "$LOG" | head -n 1 | sed -E "s/$2/\\1/")
+	if [ -n "$v" ] && awk "BEGIN { exit !($v >= $3 && $v <= $4) }"; then
 		pass "$1: $5 ($v)"
 	else
 		fail "$1: $5 - got '${v:-nothing}', expected $3..$4"

@@ -4,9 +4,13 @@
  * SCI, no CMOS RTC, no VGA), an empty DSDT and a MADT listing one enabled
  * local APIC per vCPU whose processor UID is the Xen vCPU id (Linux takes
  * a secondary CPU's vCPU id from it) and no I/O APIC: the guest then runs
- * in virtual-wire mode with Xen's timer and event channels.
+ * in virtual-wire mode with Xen's timer and event channels.  Power-off and
+ * reset go through the FADT's sleep control and reset registers (4.8.3.7,
+ * 4.8.3.6) and the DSDT's \_S5 package, all trapped by the hv.
  */
 #include "guest_acpi.h"
+#include "domain.h"
+#include "public/sched.h"
 
 #define RSDP_OFF 0x000
 #define XSDT_OFF 0x040
@@ -15,7 +19,10 @@
 #define MADT_OFF 0x400
 #define HDR_LEN 36
 #define FADT_LEN 276
+#define FADT_RESET_REG_SUP (1u << 10)
 #define FADT_HW_REDUCED_ACPI (1u << 20)
+#define SLEEP_TYPE(v) (((v) >> 2) & 7)
+#define SLEEP_ENABLE 0x20
 #define BOOT_ARCH_NO_VGA (1u << 2)
 #define BOOT_ARCH_NO_CMOS_RTC (1u << 5)
 
@@ -69,12 +76,26 @@ static uint32_t build_madt(uint8_t *t, unsigned nr_vcpus)
 	return len;
 }
 
+/* A Generic Address Structure for one 8-bit I/O port (ACPI 5.2.3.2). */
+static void put_io_gas(uint8_t *p, uint16_t port)
+{
+	p[0] = 1; /* system I/O */
+	p[1] = 8;
+	p[2] = 0;
+	p[3] = 1; /* byte access */
+	put64(p + 4, port);
+}
+
 static void build_fadt(uint8_t *t, uint64_t dsdt_gpa)
 {
 	header(t, "FACP", FADT_LEN, 6);
 	put32(t + 40, (uint32_t)dsdt_gpa);
 	put16(t + 109, BOOT_ARCH_NO_VGA | BOOT_ARCH_NO_CMOS_RTC);
-	put32(t + 112, FADT_HW_REDUCED_ACPI);
+	put32(t + 112, FADT_HW_REDUCED_ACPI | FADT_RESET_REG_SUP);
+	put_io_gas(t + 116, GUEST_ACPI_RESET);
+	t[128] = GUEST_ACPI_RESET_VALUE;
+	put_io_gas(t + 244, GUEST_ACPI_SLEEP_CONTROL);
+	put_io_gas(t + 256, GUEST_ACPI_SLEEP_STATUS);
 	t[131] = 4; /* FADT minor version: 6.4 */
 	put64(t + 140, dsdt_gpa);
 	memcpy(t + 268, "Bastion\0", 8); /* hypervisor vendor identity */
@@ -90,7 +111,11 @@ uint64_t guest_acpi_build(uint8_t *buf, unsigned nr_vcpus)
 	put64(xsdt + HDR_LEN + 8, GUEST_ACPI_GPA + MADT_OFF);
 	seal(xsdt);
 	build_fadt(buf + FADT_OFF, GUEST_ACPI_GPA + DSDT_OFF);
-	header(buf + DSDT_OFF, "DSDT", HDR_LEN, 2);
+	/* Name(_S5, Package(4) { 5, 0, 0, 0 }) */
+	static const uint8_t s5[] = { 0x08, '_', 'S', '5', '_', 0x12, 0x07, 0x04,
+				      0x0a, GUEST_ACPI_S5_TYPE, 0x00, 0x00, 0x00 };
+	header(buf + DSDT_OFF, "DSDT", HDR_LEN + sizeof(s5), 2);
+	memcpy(buf + DSDT_OFF + HDR_LEN, s5, sizeof(s5));
 	seal(buf + DSDT_OFF);
 	build_madt(buf + MADT_OFF, MIN(nr_vcpus, (GUEST_ACPI_SIZE - MADT_OFF - HDR_LEN - 8) / 8));
 	uint8_t *rsdp = buf + RSDP_OFF;
@@ -102,4 +127,27 @@ uint64_t guest_acpi_build(uint8_t *buf, unsigned nr_vcpus)
 	rsdp[8] = checksum(rsdp, 20);
 	rsdp[32] = checksum(rsdp, 36);
 	return GUEST_ACPI_GPA + RSDP_OFF;
+}
+
+bool guest_acpi_io(struct vcpu *v, uint16_t port, bool in, uint32_t *val)
+{
+	switch (port) {
+	case GUEST_ACPI_SLEEP_CONTROL:
+		if (in)
+			*val = 0;
+		else if ((*val & SLEEP_ENABLE) && SLEEP_TYPE(*val) == GUEST_ACPI_S5_TYPE)
+			domain_shutdown(v->d, SHUTDOWN_poweroff);
+		return true;
+	case GUEST_ACPI_SLEEP_STATUS:
+		if (in)
+			*val = 0;
+		return true;
+	case GUEST_ACPI_RESET:
+		if (in)
+			*val = 0;
+		else if ((*val & 0xff) == GUEST_ACPI_RESET_VALUE)
+			domain_shutdown(v->d, SHUTDOWN_reboot);
+		return true;
+	}
+	return false;
 }

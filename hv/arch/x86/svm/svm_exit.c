@@ -10,6 +10,7 @@
 #include "console.h"
 #include "public/sched.h"
 #include "hypercall.h"
+#include "guest_acpi.h"
 #include "vcpu_sched.h"
 #include "vlapic.h"
 #include "x86/cpu.h"
@@ -89,20 +90,26 @@ static void exit_ioio(struct vcpu *v, struct vmcb *vm)
 	uint64_t info = vm->exitinfo1;
 	unsigned size = SVM_IOIO_SIZE(info);
 	uint64_t next = vm->exitinfo2;
+	uint64_t mask = size == 1 ? 0xff : size == 2 ? 0xffff : 0xffffffff;
+	uint32_t val = (uint32_t)(vm->rax & mask);
+	vm->rip = next;
+	if (!(info & SVM_IOIO_STR) && guest_acpi_io(v, SVM_IOIO_PORT(info), info & SVM_IOIO_IN, &val)) {
+		if (info & SVM_IOIO_IN)
+			vm->rax = (vm->rax & ~mask) | (val & mask);
+		return;
+	}
 	if (info & SVM_IOIO_STR) {
 		/* INS/OUTS on a port nothing claims: no data moves; a REP
 		 * prefix would repeat that, so the count is consumed. */
 		if (info & SVM_IOIO_REP)
 			v->arch.gprs.rcx = 0;
 	} else if (info & SVM_IOIO_IN) {
-		uint64_t mask = size == 1 ? 0xff : size == 2 ? 0xffff : 0xffffffff;
 		vm->rax = (vm->rax & ~mask) | mask; /* unclaimed port: all ones */
 	} else if (SVM_IOIO_PORT(info) == 0xe9 && v->d->is_privileged) {
 		char c = (char)vm->rax;
 		console_write(&c, 1); /* Xen's debug port for the hardware domain */
 	}
 	guest_port_first_use(v, SVM_IOIO_PORT(info), (info & SVM_IOIO_IN) != 0);
-	vm->rip = next;
 }
 
 static void exit_npf(struct vcpu *v, struct vmcb *vm)

@@ -1,0 +1,57 @@
+#!/bin/bash
+# Debian's own kernel (its bzImage, unpacked by the hv) boots as a PVH dom0
+# on Bastion under QEMU TCG with emulated AMD-V, with 1 and with 2 vCPUs:
+# it reaches its initramfs' /init, believes it runs on Xen, sees every
+# vCPU, keeps time, passes an event-channel round trip, survives garbage
+# hypercalls, and its power-off ends the QEMU process with the reason
+# printed by the hv.
+cd "$(dirname "$0")/../../.." || exit 1
+. tests/integration/lib.sh
+HV=build/hv/bastion.elf
+KERNEL=build/dom0/vmlinuz
+INITRD=build/dom0/initramfs.cpio.gz
+NEVER='^never-matches$' # wait for QEMU to end by itself
+
+# check_dom0 NAME NCPUS
+check_dom0() {
+	local n=$1 cpus=$2
+	expect "$n" "dom0: unpacked the bzImage's XZ payload" "the hv unpacked Debian's bzImage itself"
+	expect "$n" "dom0: [0-9]+ MiB, $cpus vCPUs" "dom0 built with $cpus vCPUs"
+	expect "$n" 'dom0: handing CPU 0 to d0v0 at [0-9]+ us since reset' "handoff time printed"
+	expect "$n" 'DOM0-INIT: reached /init' "dom0 reached /init"
+	expect "$n" 'DOM0-CHECK: hypervisor type: xen' "/sys/hypervisor/type says xen"
+	expect "$n" "DOM0-CHECK: cpus in /proc/cpuinfo: $cpus([^0-9]|$)" "/proc/cpuinfo shows $cpus vCPUs"
+	expect_decimal_between "$n" 'sleep 2 took ([0-9.]+) s of uptime' 1.9 3.0 "sleep 2 takes about 2 s of guest time"
+	expect "$n" 'date went [0-9]+ -> [0-9]+' "date is read"
+	local d0 d1
+	d0=$(grep -aoE 'date went [0-9]+' "$LOG" | grep -oE '[0-9]+$')
+	d1=$(grep -aoE -- '-> [0-9]+' "$LOG" | grep -oE '[0-9]+$')
+	if [ -n "$d0" ] && [ -n "$d1" ] && [ $((d1 - d0)) -ge 1 ] && [ $((d1 - d0)) -le 4 ]; then
+		pass "$n: date advances across the sleep ($d0 -> $d1)"
+	else
+		fail "$n: date advances across the sleep - got '$d0' -> '$d1'"
+	fi
+	expect "$n" 'EVTCHN-LOOP: ok' "event-channel round trip inside dom0"
+	expect "$n" 'd0: shut down, reason 0 \(poweroff\)' "the hv prints dom0's power-off reason"
+	if [ "$QEMU_RC" != 124 ]; then pass "$n: power-off ended QEMU by itself"
+	else fail "$n: power-off ended QEMU by itself - timed out"; fi
+	expect_not "$n" 'exception|PANIC|Kernel panic|BUG:|Oops|crashing it' "no hv exception, guest panic or crash"
+}
+
+CPU="-cpu $QEMU_SVM_CPU"
+make --no-print-directory -s dom0 >/dev/null || { fail "dom0: building the kernel and initramfs"; exit 1; }
+
+qemu_boot dom0-1vcpu 400 "$NEVER" $CPU -smp 2 -kernel $HV -append "console=com1 dom0_max_vcpus=1" \
+	-initrd "$KERNEL console=hvc0 bastion.test=1,$INITRD"
+check_dom0 dom0-1vcpu 1
+
+qemu_boot dom0-2vcpu 400 "$NEVER" $CPU -smp 2 -kernel $HV -append "console=com1 dom0_max_vcpus=2" \
+	-initrd "$KERNEL console=hvc0 bastion.test=1 bastion.garbage=1,$INITRD"
+check_dom0 dom0-2vcpu 2
+expect dom0-2vcpu 'HCALL-GARBAGE: done: [0-9]+ calls' "thousands of garbage hypercalls all returned"
+expect_not dom0-2vcpu 'HCALL-GARBAGE: FAIL' "each targeted bad call got the error Xen gives"
+n=$(grep -ac 'EVTCHN-LOOP: ok' "$LOG")
+if [ "$n" = 2 ]; then pass "dom0-2vcpu: event channels still work after the garbage"
+else fail "dom0-2vcpu: event channels still work after the garbage - $n of 2 round trips"; fi
+
+exit $integ_failed

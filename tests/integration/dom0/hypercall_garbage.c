@@ -1,0 +1,119 @@
+/*
+ * Runs inside dom0 as root: issues hypercalls with garbage through Linux's
+ * /dev/xen/privcmd (IOCTL_PRIVCMD_HYPERCALL): unknown numbers, bad pointers,
+ * out-of-range ports, vCPUs and indexes, then thousands of random calls
+ * (skipping the few that may legitimately end or rewire dom0: shutdown,
+ * the event callback, moving vcpu_info or shared_info).  Each call must
+ * come back with an error, never hang or crash anything; afterwards the
+ * caller checks that event channels still work.  Prints "HCALL-GARBAGE:".
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+/* From Linux's include/uapi/xen/privcmd.h (which needs kernel-internal
+ * headers to compile in userland): the hypercall pass-through ioctl. */
+struct privcmd_hypercall {
+	uint64_t op;
+	uint64_t arg[5];
+};
+#define IOCTL_PRIVCMD_HYPERCALL _IOC(_IOC_NONE, 'P', 0, sizeof(struct privcmd_hypercall))
+
+static int fd;
+static unsigned calls, errors, successes;
+
+static long hcall(uint64_t op, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
+{
+	struct privcmd_hypercall h = { op, { a0, a1, a2, a3, a4 } };
+	long rc = ioctl(fd, IOCTL_PRIVCMD_HYPERCALL, &h);
+	calls++;
+	if (rc < 0)
+		errors++;
+	else
+		successes++;
+	return rc < 0 ? -errno : rc;
+}
+
+/* A call that must fail with the given errno. */
+static void expect_error(const char *what, long want, long rc)
+{
+	if (rc != -want)
+		printf("HCALL-GARBAGE: FAIL %s returned %ld, expected %ld\n", what, rc, -want);
+}
+
+static void targeted(void)
+{
+	uint32_t port[4] = { 5000, 0xffffffff, 0, 1023 };
+	expect_error("unknown hypercall 63", ENOSYS, hcall(63, 0, 0, 0, 0, 0));
+	expect_error("hypercall 1000000", ENOSYS, hcall(1000000, 1, 2, 3, 4, 5));
+	expect_error("xen_version get_features at NULL", EFAULT, hcall(17, 6, 0, 0, 0, 0));
+	expect_error("xen_version to a kernel address", EFAULT, hcall(17, 6, 0xffffffff81000000ull, 0, 0, 0));
+	expect_error("evtchn send port 5000", EFAULT, hcall(32, 4, 0x10, 0, 0, 0));
+	expect_error("evtchn send, unmapped arg", EFAULT, hcall(32, 4, 0xdeadbeef000ull, 0, 0, 0));
+	expect_error("evtchn send port 5000", EINVAL, hcall(32, 4, (uintptr_t)&port[0], 0, 0, 0));
+	expect_error("evtchn unmask port ~0", EINVAL, hcall(32, 9, (uintptr_t)&port[1], 0, 0, 0));
+	expect_error("evtchn close port 0", EINVAL, hcall(32, 3, (uintptr_t)&port[2], 0, 0, 0));
+	expect_error("vcpu_op on vCPU 1000", ENOENT, hcall(24, 7, 1000, 0, 0, 0));
+	expect_error("hvm_op get_param 9999", EFAULT, hcall(34, 1, 8, 0, 0, 0));
+	expect_error("console_io write from a bad pointer", EFAULT, hcall(18, 0, 64, 0x1000, 0, 0));
+	expect_error("sched_op poll of 1000000 ports", EFAULT, hcall(29, 3, 0x1000, 0, 0, 0));
+	expect_error("grant_table_op query with 1000 entries", EINVAL, hcall(20, 6, (uintptr_t)port, 1000, 0, 0));
+}
+
+static int allowed(uint64_t op, uint64_t cmd)
+{
+	if (op == 29 && (cmd == 2 || cmd == 1))   /* sched_op shutdown, block */
+		return 0;
+	if (op == 34 && cmd == 0)                  /* hvm_op set_param */
+		return 0;
+	if (op == 24 && (cmd == 10 || cmd == 5))   /* vcpu_op: vcpu_info, runstate moves */
+		return 0;
+	if (op == 12 && cmd == 7)                  /* memory_op add_to_physmap */
+		return 0;
+	if (op == 24 && (cmd == 7 || cmd == 9 || cmd == 6 || cmd == 8)) /* our own timers */
+		return 0;
+	if (op == 32 && (cmd == 3 || cmd == 8))    /* closing or moving dom0's own ports */
+		return 0;
+	if (op == 7)                               /* platform_op: settime */
+		return 0;
+	return 1;
+}
+
+static uint64_t random_arg(void)
+{
+	static uint64_t buf[64];
+	switch (rand() % 6) {
+	case 0: return 0;
+	case 1: return (uint64_t)rand() % 64;
+	case 2: return (uintptr_t)&buf[rand() % 32]; /* valid memory, garbage in it */
+	case 3: return 0xffff800000000000ull + ((uint64_t)rand() << 12);
+	case 4: return ((uint64_t)rand() << 32) | (uint64_t)rand();
+	default: return (uint64_t)-1;
+	}
+}
+
+int main(void)
+{
+	fd = open("/dev/xen/privcmd", O_RDWR);
+	if (fd < 0) {
+		printf("HCALL-GARBAGE: FAIL open /dev/xen/privcmd: %s\n", strerror(errno));
+		return 1;
+	}
+	targeted();
+	srand(42);
+	for (int i = 0; i < 5000; i++) {
+		uint64_t op = (uint64_t)rand() % 64, cmd = (uint64_t)rand() % 16;
+		if (!allowed(op, cmd))
+			continue;
+		if (op == 18 && cmd == 0)
+			continue; /* console writes of garbage: the hv prints them */
+		hcall(op, cmd, random_arg(), random_arg(), random_arg(), random_arg());
+	}
+	printf("HCALL-GARBAGE: done: %u calls, %u errors, %u succeeded\n", calls, errors, successes);
+	return 0;
+}
