@@ -524,8 +524,8 @@ static void qcow2_close(struct blk *b)
 
 	if (!q)
 		return;
-	if (!b->read_only)
-		file_sync(b->fd);
+	if (!b->read_only && q->pin_ready)
+		qcow2_release_all(b);
 	qcow2_cache_free(&q->l2c);
 	qcow2_cache_free(&q->rbc);
 	if (q->pin_ready)
@@ -533,16 +533,16 @@ static void qcow2_close(struct blk *b)
 	free(q->l1);
 	free(q->rt);
 	free(q->meta);
+	free(q->pending);
 	free(q);
 	b->priv = NULL;
 }
 
 /* Metadata is written through in dependency order, so one fdatasync makes
- * every completed write stable. */
+ * every completed write stable; queued frees are applied after it. */
 static int qcow2_flush(struct blk *b)
 {
-	int rc = file_sync(b->fd);
-	return rc < 0 ? blk_fail(b, -rc, "flush: %s", strerror(-rc)) : 0;
+	return qcow2_flush_and_commit(b);
 }
 
 const struct blk_driver blk_qcow2_driver = {

@@ -57,6 +57,7 @@
 #define QCOW2_L2_RESERVED 0x3f000000000001feull
 
 #define QCOW2_CACHE_SLOTS 16
+#define QCOW2_RESERVE 64
 
 /* A small LRU cache of cluster-sized tables (L2 tables, refcount blocks). */
 struct qcow2_cache {
@@ -95,6 +96,12 @@ struct qcow2 {
 	 * cluster is freed: no cluster is reused under an in-flight request */
 	pthread_rwlock_t pin;
 	bool pin_ready;
+	/* clusters whose refcount 1 is already durable, handed out next */
+	uint64_t resv[QCOW2_RESERVE];
+	unsigned resv_head, resv_count;
+	/* frees waiting until the pointer removals before them are durable */
+	struct qcow2_range { uint64_t off, len; } *pending;
+	size_t npending, pending_cap;
 };
 
 enum qcow2_kind { Q_UNALLOC, Q_ZERO, Q_NORMAL, Q_COMPRESSED };
@@ -122,8 +129,14 @@ int qcow2_cache_get(struct blk *b, struct qcow2_cache *c, uint64_t off,
 
 /* qcow2_refcount.c (callers hold b->lock) */
 int qcow2_get_refcount(struct blk *b, uint64_t cluster, uint64_t *rc);
+int qcow2_alloc_now(struct blk *b, uint64_t *host);
+int qcow2_free_now(struct blk *b, uint64_t off, uint64_t len);
+
+/* qcow2_alloc.c: allocation and release in crash-safe order */
 int qcow2_alloc_cluster(struct blk *b, uint64_t *host);
 int qcow2_free_clusters(struct blk *b, uint64_t off, uint64_t len);
+int qcow2_flush_and_commit(struct blk *b);
+int qcow2_release_all(struct blk *b);
 int qcow2_check(struct blk *b, struct blk_check_result *res);
 
 /* qcow2_cluster.c */

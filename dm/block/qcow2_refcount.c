@@ -5,9 +5,8 @@
  * refcount table, and the consistency check.  Rules from QEMU's
  * docs/interop/qcow2.txt, "Host cluster management".
  *
- * Crash safety comes from write ordering: a cluster's refcount reaches the
- * file before any table points at it, and a pointer is removed before the
- * refcount drops.  A crash can leak a cluster, never corrupt the image.
+ * Durable ordering (refcounts stable before a table points at a cluster,
+ * pointers removed stably before a refcount drops) is qcow2_alloc.c's job.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -128,7 +127,9 @@ static int new_self_block(struct blk *b, uint64_t ti, uint64_t c)
 
 static int grow_refcount_table(struct blk *b);
 
-int qcow2_alloc_cluster(struct blk *b, uint64_t *host)
+/* Precondition: b->lock held.  Sets a free cluster's refcount to 1 now
+ * (not yet durable: see qcow2_alloc.c). */
+int qcow2_alloc_now(struct blk *b, uint64_t *host)
 {
 	struct qcow2 *q = qcow2_of(b);
 
@@ -184,7 +185,7 @@ static int free_one(struct blk *b, uint64_t c)
 
 /* Precondition: b->lock held.  Waits for data I/O in flight outside the
  * lock (q->pin) before any refcount can drop to zero. */
-int qcow2_free_clusters(struct blk *b, uint64_t off, uint64_t len)
+int qcow2_free_now(struct blk *b, uint64_t off, uint64_t len)
 {
 	struct qcow2 *q = qcow2_of(b);
 	uint64_t first = off >> q->cluster_bits;
