@@ -30,7 +30,7 @@ $(HV_ELF): $(BUILD)/hv/bastion64.elf
 -include $(HV_OBJS:.o=.d)
 
 # Host unit tests of the hv's pure logic (tests/unit/hv/).
-HV_UNIT_TESTS := format cmdline page_alloc heap memmap multiboot acpi serial_config
+HV_UNIT_TESTS := format cmdline page_alloc heap memmap multiboot acpi serial_config evtchn vtime elf
 HV_UNIT_SRCS_format := hv/common/format.c
 HV_UNIT_SRCS_cmdline := hv/common/cmdline.c
 HV_UNIT_SRCS_page_alloc := hv/common/page_alloc.c
@@ -39,13 +39,16 @@ HV_UNIT_SRCS_memmap := hv/common/memmap.c
 HV_UNIT_SRCS_multiboot := hv/arch/x86/multiboot.c
 HV_UNIT_SRCS_acpi := hv/arch/x86/acpi.c
 HV_UNIT_SRCS_serial_config := hv/common/serial_config.c hv/common/cmdline.c
+HV_UNIT_SRCS_evtchn := hv/common/evtchn.c
+HV_UNIT_SRCS_vtime := hv/common/vtime.c
+HV_UNIT_SRCS_elf := hv/common/elf_load.c
 HV_UNIT_BINS := $(addprefix $(BUILD)/tests/unit/hv/test_,$(HV_UNIT_TESTS))
 
 .SECONDEXPANSION:
 $(BUILD)/tests/unit/hv/test_%: tests/unit/hv/test_%.c tests/unit/hv/check.h $$(HV_UNIT_SRCS_$$*)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) -fsanitize=address,undefined -DHOST_TEST $(HV_INC) -Itests/unit/hv \
-		-o $@ $< $(HV_UNIT_SRCS_$*)
+		-o $@ $< $(HV_UNIT_SRCS_$*) -lm
 
 .PHONY: test-hv-unit test-hv-boot run iso
 test-hv-unit: $(HV_UNIT_BINS)

@@ -6,8 +6,6 @@
 #include "x86/time.h"
 #include "x86/rtc.h"
 
-static struct time_scale tsc_scale;
-static uint64_t boot_wallclock_ns; /* UTC at system time 0 */
 
 struct time_scale time_scale_for(uint64_t ticks_per_sec)
 {
@@ -37,7 +35,29 @@ uint64_t time_scale_apply(struct time_scale s, uint64_t ticks)
 	return (uint64_t)(((unsigned __int128)ticks * s.mul_frac) >> 32);
 }
 
+unsigned vtimer_expire(uint64_t *oneshot, uint64_t period, uint64_t *periodic_next, uint64_t now,
+		       uint64_t *next)
+{
+	unsigned fired = 0;
+	if (*oneshot && now >= *oneshot) {
+		*oneshot = 0;
+		fired++;
+	}
+	if (period && now >= *periodic_next) {
+		uint64_t due = *periodic_next + period;
+		*periodic_next = due > now ? due : now + period;
+		fired++;
+	}
+	*next = *oneshot;
+	if (period && (!*next || *periodic_next < *next))
+		*next = *periodic_next;
+	return fired;
+}
+
 #ifndef HOST_TEST
+static struct time_scale tsc_scale;
+static uint64_t boot_wallclock_ns; /* UTC at system time 0 */
+
 void vtime_init(void)
 {
 	tsc_scale = time_scale_for(tsc_khz * 1000);
@@ -85,18 +105,9 @@ void vtime_set_wallclock(uint64_t secs, uint32_t nsecs, uint64_t sys_ns)
 
 uint64_t vtime_check_timers(struct vcpu *v)
 {
-	uint64_t now = now_ns(), deadline = v->timer_deadline;
-	if (deadline && now >= deadline) {
-		v->timer_deadline = 0;
+	uint64_t next; /* the deadline is only touched on this vCPU's own CPU */
+	if (vtimer_expire(&v->timer_deadline, v->periodic_ns, &v->periodic_next, now_ns(), &next))
 		evtchn_raise_virq(&v->d->evtchn, VIRQ_TIMER, v->vcpu_id);
-	}
-	if (v->periodic_ns && now >= v->periodic_next) {
-		v->periodic_next = now + v->periodic_ns;
-		evtchn_raise_virq(&v->d->evtchn, VIRQ_TIMER, v->vcpu_id);
-	}
-	uint64_t next = v->timer_deadline;
-	if (v->periodic_ns && (!next || v->periodic_next < next))
-		next = v->periodic_next;
 	return next;
 }
 #endif

@@ -30,8 +30,9 @@ struct vcpu {
 	struct vcpu_info *vcpu_info;
 	uint64_t runstate_gpa;     /* 0: none registered */
 	uint64_t runstate_entry_ns;
-	/* One-shot timer, absolute system time in ns; 0 when unarmed. */
-	volatile uint64_t timer_deadline;
+	/* One-shot timer, absolute system time in ns; 0 when unarmed.  Set
+	 * and fired only on the vCPU's own CPU. */
+	uint64_t timer_deadline;
 	uint64_t periodic_ns, periodic_next;
 	/* INIT/SIPI from another vCPU's virtual APIC */
 	volatile bool init_pending;

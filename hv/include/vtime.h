@@ -20,6 +20,13 @@ struct time_scale {
 struct time_scale time_scale_for(uint64_t ticks_per_sec);
 uint64_t time_scale_apply(struct time_scale s, uint64_t ticks);
 
+/* Timer expiry, pure: fires the one-shot timer (*oneshot, 0 = unarmed)
+ * and the periodic one (period 0 = off) if due at now.  A periodic timer
+ * that fell behind is rescheduled from now rather than firing a burst.
+ * Returns how many fired; *next gets the earliest remaining deadline. */
+unsigned vtimer_expire(uint64_t *oneshot, uint64_t period, uint64_t *periodic_next, uint64_t now,
+		       uint64_t *next);
+
 void vtime_init(void);      /* boot CPU, after TSC calibration */
 uint64_t now_ns(void);
 /* Rewrites the pvclock record of v's current vcpu_info. */

@@ -1,0 +1,132 @@
+/* hv/common/evtchn.c: 2-level event channels against fake vCPUs. */
+#include <string.h>
+#include "check.h"
+#include "evtchn.h"
+#include "public/errno.h"
+
+static struct shared_info shared_a, shared_b;
+static unsigned kicks[2][2]; /* [domain][vcpu] */
+
+static struct vcpu_info *vi(void *owner, unsigned vcpu)
+{
+	struct shared_info *s = owner;
+	return vcpu < 2 ? &s->vcpu_info[vcpu] : NULL;
+}
+
+static void kick(void *owner, unsigned vcpu)
+{
+	kicks[owner == &shared_b][vcpu]++;
+}
+
+static const struct evtchn_owner_ops ops = { vi, kick };
+static struct evtchn_table ta, tb;
+
+static struct evtchn_table *lookup(uint16_t domid)
+{
+	return domid == 0 ? &ta : domid == 1 ? &tb : NULL;
+}
+
+static bool pending(struct shared_info *s, uint32_t port)
+{
+	return (s->evtchn_pending[port / 64] >> (port % 64)) & 1;
+}
+
+static void reset(void)
+{
+	memset(&shared_a, 0, sizeof(shared_a));
+	memset(&shared_b, 0, sizeof(shared_b));
+	memset(kicks, 0, sizeof(kicks));
+	evtchn_table_init(&ta, 0, 2, &shared_a, &ops, &shared_a);
+	evtchn_table_init(&tb, 1, 2, &shared_b, &ops, &shared_b);
+}
+
+static void loopback(void)
+{
+	uint32_t a, b;
+	reset();
+	CHECK(evtchn_alloc_unbound(&ta, DOMID_SELF, &a) == 0 && a == 1, "evtchn: first port is 1 (0 is reserved)");
+	CHECK(evtchn_bind_interdomain(&ta, &ta, a, &b) == 0 && b == 2, "evtchn: loopback bind within one domain");
+	shared_a.evtchn_pending[0] = 0, shared_a.vcpu_info[0].evtchn_upcall_pending = 0;
+	shared_a.vcpu_info[0].evtchn_pending_sel = 0;
+	kicks[0][0] = 0;
+	CHECK(evtchn_send(&ta, b, lookup) == 0 && pending(&shared_a, a) && !pending(&shared_a, b),
+	      "evtchn: sending on one end marks the other pending");
+	CHECK(shared_a.vcpu_info[0].evtchn_upcall_pending && (shared_a.vcpu_info[0].evtchn_pending_sel & 1) &&
+		      kicks[0][0] == 1, "evtchn: the upcall flag and selector are set and the vCPU kicked");
+	evtchn_send(&ta, b, lookup);
+	CHECK(kicks[0][0] == 1, "evtchn: a second send while pending notifies nobody again");
+	struct evtchn_status st;
+	CHECK(evtchn_get_status(&ta, b, &st) == 0 && st.status == EVTCHNSTAT_interdomain &&
+		      st.u.interdomain.port == a, "evtchn: status reports the interdomain peer");
+	CHECK(evtchn_close(&ta, a, lookup) == 0 && evtchn_get_status(&ta, b, &st) == 0 &&
+		      st.status == EVTCHNSTAT_unbound, "evtchn: closing one end leaves the other unbound");
+	CHECK(evtchn_send(&ta, a, lookup) == -XEN_EINVAL, "evtchn: send on a closed port fails");
+}
+
+static void masking(void)
+{
+	uint32_t p;
+	reset();
+	evtchn_bind_ipi(&ta, 1, &p);
+	shared_a.evtchn_mask[p / 64] |= 1ULL << (p % 64);
+	CHECK(evtchn_send(&ta, p, lookup) == 0 && pending(&shared_a, p) &&
+		      !shared_a.vcpu_info[1].evtchn_upcall_pending && kicks[0][1] == 0,
+	      "evtchn: a masked port becomes pending without an upcall");
+	CHECK(evtchn_unmask(&ta, p) == 0 && shared_a.vcpu_info[1].evtchn_upcall_pending && kicks[0][1] == 1,
+	      "evtchn: unmasking a pending port delivers it to its vCPU (1)");
+	CHECK(!shared_a.vcpu_info[0].evtchn_upcall_pending, "evtchn: the IPI went to vCPU 1 only");
+}
+
+static void virqs(void)
+{
+	uint32_t t1, c0, x;
+	reset();
+	CHECK(evtchn_bind_virq(&ta, VIRQ_TIMER, 1, &t1) == 0, "evtchn: VIRQ_TIMER binds on vCPU 1");
+	CHECK(evtchn_bind_virq(&ta, VIRQ_TIMER, 1, &x) == -XEN_EEXIST, "evtchn: binding a VIRQ twice is refused");
+	CHECK(evtchn_bind_virq(&ta, VIRQ_CONSOLE, 1, &x) == -XEN_EINVAL,
+	      "evtchn: a global VIRQ only binds on vCPU 0");
+	CHECK(evtchn_bind_virq(&ta, VIRQ_CONSOLE, 0, &c0) == 0, "evtchn: VIRQ_CONSOLE binds on vCPU 0");
+	CHECK(evtchn_bind_virq(&ta, 99, 0, &x) == -XEN_EINVAL && evtchn_bind_virq(&ta, VIRQ_TIMER, 7, &x) == -XEN_EINVAL,
+	      "evtchn: out-of-range VIRQ and vCPU refused");
+	CHECK(evtchn_raise_virq(&ta, VIRQ_TIMER, 1) && pending(&shared_a, t1) && kicks[0][1] == 1,
+	      "evtchn: raising the timer VIRQ marks its port and kicks vCPU 1");
+	CHECK(!evtchn_raise_virq(&ta, VIRQ_TIMER, 0), "evtchn: an unbound VIRQ raises nothing");
+	CHECK(evtchn_close(&ta, t1, lookup) == 0 && !evtchn_raise_virq(&ta, VIRQ_TIMER, 1) &&
+		      evtchn_bind_virq(&ta, VIRQ_TIMER, 1, &x) == 0, "evtchn: a closed VIRQ can be bound again");
+	CHECK(evtchn_bind_vcpu(&ta, c0, 1) == 0 && evtchn_bind_vcpu(&ta, x, 0) == -XEN_EINVAL,
+	      "evtchn: global VIRQs move between vCPUs, per-vCPU ones do not");
+}
+
+static void two_domains_and_limits(void)
+{
+	uint32_t a, b, x;
+	reset();
+	evtchn_alloc_unbound(&ta, 1, &a);
+	CHECK(evtchn_bind_interdomain(&tb, &tb, a, &x) == -XEN_EINVAL,
+	      "evtchn: binding to a port that is not offered to us fails");
+	CHECK(evtchn_bind_interdomain(&tb, &ta, a, &b) == 0, "evtchn: dom1 binds dom0's offered port");
+	kicks[0][0] = 0;
+	CHECK(evtchn_send(&tb, b, lookup) == 0 && pending(&shared_a, a) && kicks[0][0] == 1,
+	      "evtchn: dom1's send reaches dom0's port");
+	CHECK(evtchn_bind_interdomain(&tb, &ta, a, &x) == -XEN_EINVAL, "evtchn: a bound port cannot be bound twice");
+	uint32_t bad[] = { 0, EVTCHN_MAX_PORTS, 0xffffffff };
+	int refused = 0;
+	for (int i = 0; i < 3; i++)
+		refused += evtchn_send(&ta, bad[i], lookup) == -XEN_EINVAL && evtchn_unmask(&ta, bad[i]) == -XEN_EINVAL &&
+			   evtchn_close(&ta, bad[i], lookup) == -XEN_EINVAL;
+	CHECK(refused == 3, "evtchn: port 0 and out-of-range ports are refused everywhere");
+	unsigned n = 0;
+	while (evtchn_alloc_unbound(&ta, 0, &x) == 0)
+		n++;
+	CHECK(n == EVTCHN_MAX_PORTS - 2 && evtchn_alloc_unbound(&ta, 0, &x) == -XEN_ENOSPC,
+	      "evtchn: the table fills at %u ports, then -ENOSPC", n + 2);
+}
+
+int main(void)
+{
+	loopback();
+	masking();
+	virqs();
+	two_domains_and_limits();
+	return check_exit();
+}
