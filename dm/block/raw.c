@@ -46,12 +46,18 @@ static int raw_flush(struct blk *b)
 	return rc < 0 ? blk_fail(b, -rc, "flush: %s", strerror(-rc)) : 0;
 }
 
+/* Advisory: only whole 4 KiB blocks inside the range are released (block
+ * devices refuse unaligned discards); the rest stays as it was. */
 static int raw_discard(struct blk *b, uint64_t off, uint64_t len)
 {
-	if (fallocate(b->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
-		      (off_t)off, (off_t)len) == 0)
+	uint64_t start = (off + 4095) & ~4095ull, end = (off + len) & ~4095ull;
+
+	if (end <= start)
 		return 0;
-	if (errno == EOPNOTSUPP || errno == ENODEV)
+	if (fallocate(b->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+		      (off_t)start, (off_t)(end - start)) == 0)
+		return 0;
+	if (errno == EOPNOTSUPP || errno == ENODEV || errno == EINVAL)
 		return 0; /* discard is advisory */
 	return blk_fail(b, errno, "discard at %llu: %s",
 			(unsigned long long)off, strerror(errno));

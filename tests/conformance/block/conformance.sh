@@ -211,6 +211,25 @@ else
 	fail "convert of a chain - $(cat "$T/err")"
 fi
 
+# --- raw on a real block device (a loop device), where one can be made ----
+dev=
+trap '[ -n "$dev" ] && losetup -d "$dev" 2>/dev/null' EXIT
+if [ "$(id -u)" = 0 ] && command -v losetup >/dev/null &&
+	truncate -s 16M "$T/loop.file" && dev=$(losetup -f --show "$T/loop.file" 2>/dev/null); then
+	if "$TB" scribble "$dev" "$T/model.raw" 200 2>"$T/err" &&
+		[ "$("$IMG" info --output=json "$dev" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["format"], d["virtual-size"])')" = "raw 16777216" ] &&
+		"$IMG" convert -O qcow2 "$dev" "$T/fromdev.qcow2" 2>>"$T/err" &&
+		qemu-img compare -f raw -F raw "$T/model.raw" "$dev" >/dev/null 2>&1 &&
+		qemu-img compare -f raw -F qcow2 "$T/model.raw" "$T/fromdev.qcow2" >/dev/null 2>&1; then
+		pass "raw block device ($dev): sized, written, read and converted correctly"
+	else
+		fail "raw block device $dev - $(cat "$T/err")"
+	fi
+	losetup -d "$dev" && dev=
+else
+	echo "SKIP: no loop device here; raw block device test not run"
+fi
+
 # --- check verdicts agree with qemu-img check ------------------------------
 cat >"$T/poke.py" <<'EOF'
 import struct, sys
