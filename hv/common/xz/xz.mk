@@ -60,4 +60,4 @@ fuzz-xz: $(XZ_FUZZ)
 		{ echo "FAIL: fuzz-xz - see $(XZ_OUT)/fuzz-long.log"; exit 1; }
 
 bench-xz: $(XZ_TOOL_FAST)
-	@sh tests/bench/xz/bench.sh $(XZ_TOOL_FAST) $(XZ_OUT)
+	@timeout 300 sh tests/bench/xz/bench.sh $(XZ_TOOL_FAST) $(XZ_OUT)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the deterministic inputs of the XZ round-trip tests into DIR:
 text (word salad, compressible), random bytes, a mix, tiny files, and
-copies of x86-64 ELF binaries for the BCJ filter.  Usage: gen_corpus.py DIR"""
+copies of x86-64 ELF binaries and dense branch opcodes for the BCJ filter.  Usage: gen_corpus.py DIR"""
 import os
 import random
 import shutil
@@ -38,6 +38,11 @@ while len(mix) < 2_500_000:
     mix += text(rng.randint(1, 60000)) if rng.random() < 0.6 else rng.randbytes(rng.randint(1, 40000))
 put('mix.raw', bytes(mix))
 put('repeats.raw', b'abc' * 100000 + bytes(200000) + b'\xff' * 70000)
+# dense E8/E9 opcodes and 0x00/0xFF operand bytes: every path of the
+# x86 BCJ filter, including runs of candidates within 4 bytes of each other
+alphabet = [0xE8, 0xE9, 0x00, 0xFF, 0x12, 0x80, 0x7F, 0x01]
+put('bcj.raw', bytes(rng.choice(alphabet) if rng.random() < 0.9 else rng.randrange(256)
+                     for _ in range(300_000)))
 with open('/bin/bash', 'rb') as f:
     put('medium.raw', f.read(40000) + text(24000))
 for name, path in (('elf_bash.raw', '/bin/bash'), ('elf_libc.raw', '/lib/x86_64-linux-gnu/libc.so.6')):

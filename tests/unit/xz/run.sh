@@ -73,6 +73,8 @@ rt text-dict4k text --lzma2=dict=4KiB
 rt text-lc0lp4 text --lzma2=lc=0,lp=4,pb=0
 rt mix-lc4pb4 mix --lzma2=lc=4,lp=0,pb=4
 rt elf_bash-lc1lp3 elf_bash --x86 --lzma2=lc=1,lp=3,pb=2
+rt bcj-x86 bcj --x86 --lzma2=preset=1
+rt bcj-x86-start bcj --x86=start=4294967000 --lzma2=preset=1
 rt medium-kernel-blocks medium --block-size=16384 $kern
 
 # concatenated streams, with and without stream padding
