@@ -107,6 +107,8 @@ static int64_t sign_extend(uint64_t v, unsigned int bytes)
 {
 	unsigned int shift = 64 - 8 * bytes;
 
+	if (bytes == 0)
+		return 0;
 	return (int64_t)(v << shift) >> shift;
 }
 

@@ -255,9 +255,15 @@ static int em_movx(struct em *e)
 /* MOVNTI m32/64, r (0F C3). */
 static int em_movnti(struct em *e)
 {
+	struct operand rm, reg;
+	uint64_t v;
+
 	if (!e->in->has_mem || e->in->simd_prefix)
 		return x86em_raise_ud(e);
-	return em_mov(e);
+	x86em_rm_operand(e, &rm, e->in->op_bytes);
+	x86em_reg_operand(e, &reg, e->in->reg, e->in->op_bytes);
+	x86em_op_read(e, &reg, e->in->op_bytes, &v);
+	return x86em_op_write(e, &rm, e->in->op_bytes, v);
 }
 
 /* XCHG r/m, reg (86/87): the memory operand is read, then written. */

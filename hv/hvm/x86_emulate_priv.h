@@ -45,6 +45,8 @@ static inline int64_t sext(uint64_t v, unsigned int bytes)
 {
 	unsigned int shift = 64 - 8 * bytes;
 
+	if (bytes == 0 || bytes >= 8)
+		return (int64_t)v;
 	return (int64_t)(v << shift) >> shift;
 }
 

@@ -131,6 +131,8 @@ static int str_batch_io(struct em *e, const struct str_op *s, uint64_t *n)
 	/* elements left in this page in the direction of travel */
 	first = s->step > 0 ? (4096 - (la & 4095)) / s->size :
 		(la & 4095) / s->size + 1;
+	if (first == 0) /* one element straddles the page end */
+		first = 1;
 	if (*n > first)
 		*n = first;
 	/* the last element must pass segmentation too, and the offset

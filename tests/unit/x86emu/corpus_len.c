@@ -96,7 +96,7 @@ int main(int argc, char **argv)
 					addr, got, rc, want, tab + 1);
 		}
 	}
-	if (wrong || checked == 0) {
+	if (wrong || checked < 1000) {
 		printf("FAIL: decoder lengths equal objdump's on %s - %lu of %lu differ\n",
 		       what, wrong, checked);
 		return 1;

@@ -49,8 +49,7 @@ static int f_fetch(struct x86_emul_ctxt *c, uint64_t la, void *buf,
 		uint64_t a = la + i;
 		if (a < g->code_base || a - g->code_base >= g->code_size)
 			return page_fault(c, a, false);
-		((uint8_t *)buf)[i] = ((const uint8_t *)(uintptr_t)g->code_base)
-			[a - g->code_base];
+		((uint8_t *)buf)[i] = g->code[a - g->code_base];
 	}
 	return X86EMUL_OKAY;
 }

@@ -19,7 +19,8 @@ struct fake_guest {
 	uint8_t *mem;
 	uint32_t mem_size;
 	uint64_t ro_page;               /* writes here raise #PF, or 0 */
-	uint64_t code_base;             /* fetches come from host memory here */
+	uint64_t code_base;             /* guest address of code[0] */
+	const uint8_t *code;            /* instruction bytes (host memory) */
 	uint32_t code_size;
 	struct x86_segment seg[6];
 	uint64_t cr0, cr4;

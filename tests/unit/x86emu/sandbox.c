@@ -26,6 +26,7 @@ static size_t code_len;
 static size_t insn_off;
 static sigjmp_buf fault_jmp;
 static volatile struct run_result fault;
+static volatile sig_atomic_t in_run;
 
 static void emit(const void *p, size_t n)
 {
@@ -118,12 +119,16 @@ static void emit_epilogue(void)
 static void on_fault(int sig, siginfo_t *si, void *uc_void)
 {
 	ucontext_t *uc = uc_void;
-	(void)sig;
 
 	static const int map[16] = { REG_RAX, REG_RCX, REG_RDX, REG_RBX,
 		REG_RSP, REG_RBP, REG_RSI, REG_RDI, REG_R8, REG_R9, REG_R10,
 		REG_R11, REG_R12, REG_R13, REG_R14, REG_R15 };
 
+	if (!in_run) { /* a harness bug, not the instruction: die loudly */
+		signal(sig, SIG_DFL);
+		return;
+	}
+	in_run = 0;
 	fault.faulted = true;
 	fault.vector = (uint8_t)uc->uc_mcontext.gregs[REG_TRAPNO];
 	fault.cr2 = (uint64_t)si->si_addr;
@@ -183,7 +188,9 @@ struct run_result sandbox_run(const uint8_t *insn, unsigned int len,
 	*rec = *s;
 	fault = (struct run_result){ 0 };
 	if (sigsetjmp(fault_jmp, 1) == 0) {
+		in_run = 1;
 		((void (*)(void))code)();
+		in_run = 0;
 		*s = *rec;
 		return (struct run_result){ 0 };
 	}
