@@ -223,6 +223,9 @@ static enum x86_decode_rc decode_vex(struct decoder *d, uint16_t *attr)
 	uint8_t b = d->buf[d->pos];
 	unsigned int plen = b == 0xc5 ? 2 : b == 0x62 ? 4 : 3;
 	unsigned int map_sel;
+	/* LOCK, 66, F2, F3 or REX before a VEX-family prefix: #UD */
+	bool bad = (in->prefixes & (X86_PFX_LOCK | X86_PFX_REP |
+				    X86_PFX_REPNE | X86_PFX_OPSZ)) || in->rex;
 
 	if (!have(d, plen + 1))
 		return short_or_long(d, plen + 1);
@@ -250,7 +253,6 @@ static enum x86_decode_rc decode_vex(struct decoder *d, uint16_t *attr)
 	d->pos += plen;
 	in->opcode = d->buf[d->pos++];
 
-	bool bad = in->prefixes & (X86_PFX_LOCK | X86_PFX_REP | X86_PFX_REPNE);
 	if (in->enc == X86_ENC_XOP) {
 		static const uint16_t xop[3] = { MB, M, M | ID };
 		if (map_sel > 10)

@@ -604,9 +604,18 @@ static bool lock_legal(const struct x86_insn *in, const struct em_op *op)
 
 int x86_emulate(struct x86_emul_ctxt *c, const struct x86_emul_ops *ops)
 {
-	struct em e = { .c = c, .ops = ops, .in = &c->insn, .r = *c->regs };
+	struct em e;
 	const struct em_op *op = 0;
 	int rc;
+
+	/* field by field: the segment cache stays unwritten until used */
+	e.c = c;
+	e.ops = ops;
+	e.in = &c->insn;
+	e.r = *c->regs;
+	e.seg_valid = 0;
+	e.rip_stay = false;
+	e.commit_partial = false;
 
 	c->event = (struct x86_event){ 0 };
 	rc = fetch_decode(&e, &c->insn);

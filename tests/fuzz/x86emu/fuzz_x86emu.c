@@ -117,8 +117,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			      v == X86_EXC_PF);
 			/* an instruction that fits its bytes never faults
 			 * fetching past them */
-			if (v == X86_EXC_PF && g.ctxt.event.cr2 ==
-			    g.code_base + sizeof(page))
+			if (v == X86_EXC_PF && g.fetch_faulted)
 				check(x86_decode(code, n, mode, &g.ctxt.insn) !=
 				      X86_DEC_OK);
 		}

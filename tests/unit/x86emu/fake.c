@@ -47,8 +47,10 @@ static int f_fetch(struct x86_emul_ctxt *c, uint64_t la, void *buf,
 
 	for (unsigned int i = 0; i < n; i++) {
 		uint64_t a = la + i;
-		if (a < g->code_base || a - g->code_base >= g->code_size)
+		if (a < g->code_base || a - g->code_base >= g->code_size) {
+			g->fetch_faulted = true;
 			return page_fault(c, a, false);
+		}
 		((uint8_t *)buf)[i] = g->code[a - g->code_base];
 	}
 	return X86EMUL_OKAY;

@@ -22,6 +22,7 @@ struct fake_guest {
 	uint64_t code_base;             /* guest address of code[0] */
 	const uint8_t *code;            /* instruction bytes (host memory) */
 	uint32_t code_size;
+	bool fetch_faulted;             /* a fetch ran off the code */
 	struct x86_segment seg[6];
 	uint64_t cr0, cr4;
 	unsigned int retry_percent;     /* chance a read answers RETRY */
