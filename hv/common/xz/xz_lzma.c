@@ -8,6 +8,8 @@
  *
  * The dictionary is the output buffer itself: a one-shot decoder keeps
  * every decoded byte, so a match at distance n copies from out[pos - n].
+ * LZMA's own position (for the pb/lp context bits) counts from the last
+ * dictionary reset, not from the start of the output.
  * Every distance is checked against the bytes decoded since the last
  * dictionary reset (and the declared dictionary size) before it is used,
  * and every length against the end of the chunk.
@@ -162,13 +164,17 @@ void xz_lzma_reset(struct lzma_dec *lz)
 	lz->rep[0] = lz->rep[1] = lz->rep[2] = lz->rep[3] = 0;
 }
 
-/* Copies len bytes from distance rep0 + 1 back; overlapping copies
- * repeat the pattern, so they go byte by byte. */
+/* Copies len bytes from distance rep0 + 1 back.  Overlapping copies
+ * repeat the pattern, so they go byte by byte, as do short ones (most
+ * matches are a few bytes; the hv's memcpy is a rep movsb, whose
+ * start-up cost is best spent on long copies). */
+#define MATCH_COPY_INLINE 32
+
 static inline void match_copy(uint8_t *out, size_t pos, uint32_t rep0, unsigned len)
 {
 	size_t src = pos - rep0 - 1;
 
-	if (rep0 + 1 >= len) {
+	if (len > MATCH_COPY_INLINE && rep0 + 1 >= len) {
 		memcpy(out + pos, out + src, len);
 		return;
 	}
@@ -252,12 +258,13 @@ int xz_lzma_decode_chunk(struct xz_dec *d, const uint8_t *comp, size_t comp_len,
 		return chunk_bad(d, in_at, pos, "range coder starts out of range", rc.code);
 
 	while (pos < end) {
-		unsigned pos_state = pos & pb_mask;
-		size_t avail = MIN(pos - dict_start, (size_t)dict_size);
+		size_t since_reset = pos - dict_start; /* LZMA's position */
+		unsigned pos_state = since_reset & pb_mask;
+		size_t avail = MIN(since_reset, (size_t)dict_size);
 
 		if (!rc_bit(&rc, &p->is_match[r.state][pos_state])) {
 			unsigned prev = pos > dict_start ? out[pos - 1] : 0;
-			uint16_t *probs = p->literal[((pos & lp_mask) << lc) + (prev >> (8 - lc))];
+			uint16_t *probs = p->literal[((since_reset & lp_mask) << lc) + (prev >> (8 - lc))];
 			unsigned match_byte = 0;
 			if (r.state >= LITERAL_STATES) {
 				if (r.rep0 >= avail)
