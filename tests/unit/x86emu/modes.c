@@ -43,7 +43,10 @@ struct mcase {
 	const char *want_mem;
 	void (*tweak)(struct fake_guest *g);
 	bool (*extra)(const struct fake_guest *g); /* further checks */
+	uint32_t fl_mask, fl_want;  /* RFLAGS bits to check, their values */
 };
+
+#define FL_CZAP (X86_FL_CF | X86_FL_ZF | X86_FL_AF | X86_FL_PF)
 
 #define END { -1, 0 }
 #define R(r, v) { r, v }
@@ -71,6 +74,8 @@ static void page_end(struct fake_guest *g)
 	g->regs.rip = 0xffe; /* two bytes before a missing page */
 }
 static void cs_limit(struct fake_guest *g) { g->seg[X86_SEG_CS].limit = 0x7c00; }
+
+static void zf_clear(struct fake_guest *g) { g->regs.rflags &= ~(uint64_t)X86_FL_ZF; }
 
 static bool port_read_5(const struct fake_guest *g)
 {
@@ -121,7 +126,30 @@ static const struct mcase cases[] = {
 	  X86_EXC_GP, { R(BX, 0xffff), END } },
 	{ "real: [BP-1] past the SS limit is #SS", X86_MODE_REAL, "8b 46 ff", 3,
 	  RC_EXC, X86_EXC_SS, { R(BP, 0), END } },
+	{ "real: BT [BX],AX with a negative bit offset reaches below BX",
+	  X86_MODE_REAL, "0f a3 07", 3, RC_OK, 0, { R(BX, 0x100), R(AX, 0xfff8), END },
+	  DS_BASE + 0xff, "01 00", { END }, 0, 0, 0, 0, X86_FL_CF, X86_FL_CF },
+	{ "real: SETNE [DI] with ZF clear stores 1", X86_MODE_REAL, "0f 95 05", 3,
+	  RC_OK, 0, { R(DI, 0x40), END }, DS_BASE + 0x40, "ff", { END },
+	  DS_BASE + 0x40, "01", zf_clear },
+	{ "real: PUSH simm8 pushes a sign-extended word", X86_MODE_REAL, "6a 80", 2,
+	  RC_OK, 0, { R(SP, 0x100), END }, 0, 0, { R(SP, 0xfe), END },
+	  SS_BASE + 0xfe, "80 ff" },
 	/* 32-bit protected mode, same bases, 4 GiB limits */
+	{ "prot32: ADD dword [EBX],1 wraps to 0 with CF ZF AF PF", X86_MODE_PROT32,
+	  "83 03 01", 3, RC_OK, 0, { R(BX, 0x80), END }, DS_BASE + 0x80,
+	  "ff ff ff ff", { END }, DS_BASE + 0x80, "00 00 00 00", 0, 0, FL_CZAP,
+	  FL_CZAP },
+	{ "prot32: MOVZX EAX,byte [ESI]", X86_MODE_PROT32, "0f b6 06", 3, RC_OK, 0,
+	  { R(SI, 0x90), R(AX, ~0ull), END }, DS_BASE + 0x90, "fe",
+	  { R(AX, 0xfe), END } },
+	{ "prot32: XCHG [EBX],ECX swaps", X86_MODE_PROT32, "87 0b", 2, RC_OK, 0,
+	  { R(BX, 0x20), R(CX, 0xcafef00d), END }, DS_BASE + 0x20, "01 02 03 04",
+	  { R(CX, 0x04030201), END }, DS_BASE + 0x20, "0d f0 fe ca" },
+	{ "prot32: POP [ESP+4] addresses with the incremented ESP",
+	  X86_MODE_PROT32, "8f 44 24 04", 4, RC_OK, 0, { R(SP, 0x100), END },
+	  SS_BASE + 0x100, "78 56 34 12", { R(SP, 0x104), END }, SS_BASE + 0x108,
+	  "78 56 34 12" },
 	{ "prot32: MOV [ESP],EAX uses SS", X86_MODE_PROT32, "89 04 24", 3, RC_OK, 0,
 	  { R(SP, 0x40), R(AX, 0x11223344), END }, 0, 0, { END },
 	  SS_BASE + 0x40, "44 33 22 11" },
@@ -158,6 +186,18 @@ static const struct mcase cases[] = {
 	  DS_BASE + 0x100, "0d 0c 0b 0a", { R(SP, 0x1234fffc), END },
 	  SS_BASE + 0xfffc, "0d 0c 0b 0a", ss_16bit },
 	/* 16-bit protected mode */
+	{ "prot16: CMPXCHG [BX],CX stores CX when AX matches", X86_MODE_PROT16,
+	  "0f b1 0f", 3, RC_OK, 0, { R(BX, 0x30), R(AX, 0x1234), R(CX, 0xbeef), END },
+	  DS_BASE + 0x30, "34 12", { R(AX, 0x1234), END }, DS_BASE + 0x30, "ef be",
+	  0, 0, X86_FL_ZF, X86_FL_ZF },
+	{ "prot16: CMPXCHG [BX],CX loads AX on mismatch", X86_MODE_PROT16,
+	  "0f b1 0f", 3, RC_OK, 0, { R(BX, 0x30), R(AX, 0x1111), R(CX, 0xbeef), END },
+	  DS_BASE + 0x30, "34 12", { R(AX, 0x1234), END }, DS_BASE + 0x30, "34 12",
+	  0, 0, X86_FL_ZF, 0 },
+	{ "prot16: 66 REP STOSD stores dwords and steps DI by 4", X86_MODE_PROT16,
+	  "66 f3 ab", 3, RC_OK, 0, { R(CX, 2), R(DI, 0x10), R(AX, 0x11223344), END },
+	  0, 0, { R(CX, 0), R(DI, 0x18), END }, ES_BASE + 0x10,
+	  "44 33 22 11 44 33 22 11" },
 	{ "prot16: MOV word [BX+2],imm16", X86_MODE_PROT16, "c7 47 02 34 12", 5,
 	  RC_OK, 0, { R(BX, 0x40), END }, 0, 0, { END }, DS_BASE + 0x42, "34 12" },
 	{ "prot16: 66 ED is IN EAX,DX", X86_MODE_PROT16, "66 ed", 2, RC_OK, 0,
@@ -315,6 +355,10 @@ static const char *run(const struct mcase *c, char *why, size_t n)
 	}
 	if (c->extra && !c->extra(&g))
 		return snprintf(why, n, "device-side check failed"), why;
+	if ((g.regs.rflags & c->fl_mask) != c->fl_want)
+		return snprintf(why, n, "rflags %#llx, want %#x under %#x",
+				(unsigned long long)g.regs.rflags, c->fl_want,
+				c->fl_mask), why;
 	return NULL;
 }
 
