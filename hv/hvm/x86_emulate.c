@@ -2,7 +2,8 @@
  * x86 emulator: fetch, decode, checks common to all instructions (LOCK
  * legality, SDM vol. 3 8.1.2.2) and the table of instructions with a memory
  * operand a hypervisor meets on MMIO and port I/O exits: MOV in all forms,
- * the ALU group, TEST/NOT/NEG/INC/DEC, XCHG/CMPXCHG/XADD, BT*, SETcc,
+ * the ALU group, TEST/NOT/NEG/INC/DEC, XCHG/CMPXCHG/CMPXCHG8B/16B/XADD,
+ * BT*, SETcc,
  * PUSH/POP, IN/OUT.  Semantics per SDM vol. 2 instruction pages.  String
  * instructions live in x86_emulate_string.c, SSE/MMX moves in
  * x86_emulate_sse.c.  Anything not in the tables is refused with
@@ -334,6 +335,53 @@ static int em_xadd(struct em *e)
 }
 
 /*
+ * CMPXCHG8B m64 / CMPXCHG16B m128 (0F C7 /1): compares EDX:EAX (RDX:RAX)
+ * with memory; equal: stores ECX:EBX (RCX:RBX) and sets ZF; else loads the
+ * memory into EDX:EAX (a 32-bit write: upper halves cleared) and clears
+ * ZF.  The 16-byte form needs a 16-byte aligned operand (#GP(0)).  Other
+ * 0F C7 encodings (RDRAND, RDSEED, XSAVES...) are not ours.
+ */
+static int em_cmpxchg8b(struct em *e)
+{
+	const struct x86_insn *in = e->in;
+	unsigned int half = (in->rex & 8) ? 8 : 4;
+	struct operand m;
+	uint64_t mem[2] = { 0, 0 };
+	int rc;
+
+	if ((in->modrm & 0x38) != 0x08)
+		return X86EMUL_UNHANDLEABLE;
+	if (!in->has_mem)
+		return x86em_raise_ud(e);
+	x86em_rm_operand(e, &m, 2 * half);
+	if (half == 8 && (m.ea & 15))
+		return x86em_raise(e, X86_EXC_GP, 0);
+	rc = x86em_read(e, m.seg, m.ea, mem, 2 * half);
+	if (rc != X86EMUL_OKAY)
+		return rc;
+	uint64_t lo = half == 8 ? mem[0] : mem[0] & 0xffffffffull;
+	uint64_t hi = half == 8 ? mem[1] : mem[0] >> 32;
+	bool equal = lo == x86em_reg_read(e, X86_RAX, half, false) &&
+		hi == x86em_reg_read(e, X86_RDX, half, false);
+	if (equal) {
+		uint64_t b = x86em_reg_read(e, X86_RBX, half, false);
+		uint64_t c = x86em_reg_read(e, X86_RCX, half, false);
+		mem[0] = half == 8 ? b : b | c << 32;
+		mem[1] = c;
+	}
+	rc = x86em_write(e, m.seg, m.ea, mem, 2 * half);
+	if (rc != X86EMUL_OKAY)
+		return rc;
+	e->r.rflags = (e->r.rflags & ~(uint64_t)X86_FL_ZF) |
+		(equal ? X86_FL_ZF : 0);
+	if (!equal) {
+		x86em_reg_write(e, X86_RAX, half, false, lo);
+		x86em_reg_write(e, X86_RDX, half, false, hi);
+	}
+	return X86EMUL_OKAY;
+}
+
+/*
  * BT/BTS/BTR/BTC with a register (0F A3/AB/B3/BB) or imm8 (0F BA /4-7)
  * bit offset.  A register offset into memory is signed and may reach
  * outside the operand (SDM "BT": bit base addressing); an immediate one
@@ -540,6 +588,7 @@ static const struct em_op ops_0f[256] = {
 	[0xbe ... 0xbf] = { em_movx, false },
 	[0xc0 ... 0xc1] = { em_xadd, true },
 	[0xc3] = { em_movnti, false },
+	[0xc7] = { em_cmpxchg8b, true },
 	[0xd6] = { x86em_sse_move, false },
 	[0xe7] = { x86em_sse_move, false },
 };

@@ -89,6 +89,8 @@ static const struct form forms[] = {
 	{ "XCHG r/m,r", 0, 0, 0x87, -1, SV, 0, K_MODRM, 0, 0, 1, 1, 0 },
 	{ "CMPXCHG r/m8,r8", 0, 1, 0xb0, -1, S1, 0, K_MODRM, 0, 0, 1, 0, 0 },
 	{ "CMPXCHG r/m,r", 0, 1, 0xb1, -1, SV, 0, K_MODRM, 0, 0, 1, 0, 0 },
+	{ "CMPXCHG8B m64", 0, 1, 0xc7, 1, S4, 0, K_MODRM, 0, 0, 1, 0, 0 },
+	{ "CMPXCHG16B m128", 0, 1, 0xc7, 1, S8, 0, K_MODRM, 0, 16, 1, 0, 0 },
 	{ "XADD r/m8,r8", 0, 1, 0xc0, -1, S1, 0, K_MODRM, 0, 0, 1, 1, 0 },
 	{ "XADD r/m,r", 0, 1, 0xc1, -1, SV, 0, K_MODRM, 0, 0, 1, 1, 0 },
 	{ "BT r/m,r", 0, 1, 0xa3, -1, SV, 0, K_MODRM, U_BT, 0, 0, 1, 1 },
@@ -178,6 +180,7 @@ static uint64_t interesting(void)
 }
 
 struct gen {
+	uint64_t target;          /* where the memory operand points */
 	uint8_t bytes[32];
 	unsigned int len;
 	unsigned int rex_pos;     /* index of the REX byte, or 0 if none */
@@ -232,6 +235,8 @@ static void emit_mem(struct gen *g, const struct form *f, unsigned int size,
 	bool wild;
 	uint64_t target = pick_target(f, size, &wild);
 	unsigned int mode = rnd(3), form = rnd(8), nregs = g->has_rex ? 16 : 8;
+
+	g->target = target;
 	int64_t disp = mode == 1 ? (int8_t)rnd(256) :
 		mode == 2 ? (int32_t)(rnd(0x20000) - 0x10000) : 0;
 	unsigned int base, index, scale = rnd(4);
@@ -347,6 +352,27 @@ static void emit_imm(struct gen *g, const struct form *f, unsigned int size)
 		put(g, v, size == 2 ? 2 : 4);
 }
 
+/* CMPXCHG8B/16B: half the time, memory holds EDX:EAX (RDX:RAX). */
+static void make_cmpxchg8b_match(struct gen *g, unsigned int half)
+{
+	uint64_t off = g->target - SB_DATA_BASE;
+
+	if (g->target < SB_DATA_BASE || off + 2 * half > SB_RO_PAGE - SB_DATA_BASE)
+		return;
+	memcpy(sandbox_data() + off, &g->st.gpr[X86_RAX], half);
+	memcpy(sandbox_data() + off + half, &g->st.gpr[X86_RDX], half);
+}
+
+/* CMPXCHG: half the time, memory holds the accumulator's value. */
+static void make_cmpxchg_match(struct gen *g, unsigned int size)
+{
+	uint64_t off = g->target - SB_DATA_BASE;
+
+	if (g->target < SB_DATA_BASE || off + size > SB_RO_PAGE - SB_DATA_BASE)
+		return;
+	memcpy(sandbox_data() + off, &g->st.gpr[X86_RAX], size);
+}
+
 static void gen_modrm(struct gen *g, const struct form *f)
 {
 	unsigned int size = pick_size(f);
@@ -375,6 +401,10 @@ static void gen_modrm(struct gen *g, const struct form *f)
 			g->bytes[g->rex_pos] |= 1;
 	}
 	emit_imm(g, f, size);
+	if (mem && f->two_byte && f->op == 0xc7 && rnd(2))
+		make_cmpxchg8b_match(g, size == 8 ? 8 : 4);
+	if (mem && f->two_byte && (f->op == 0xb0 || f->op == 0xb1) && rnd(2))
+		make_cmpxchg_match(g, size);
 }
 
 static void gen_moffs(struct gen *g, const struct form *f)
