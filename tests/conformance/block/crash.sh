@@ -51,7 +51,9 @@ run_one() { # run_one NAME FMT DELAY SIZE [create args...]
 	elif out=$("$TB" crash-verify "$T/out.raw" "$T/log" 2>&1); then
 		pass "$name killed at ${delay}s: every block of $n log records holds its flushed state, read through qemu-img ($out)"
 	else
-		fail "$name killed at ${delay}s: $out"
+		fail "$name killed at ${delay}s: $out (kept as $f.failed, $T/log.failed)"
+		cp "$f" "$f.failed"
+		cp "$T/log" "$T/log.failed"
 	fi
 	if [ -z "$control_done" ]; then # the verifier must notice a lost write
 		control_done=1

@@ -504,33 +504,32 @@ static void crash_note(struct crash_state *st, uint64_t nblocks, char kind,
 }
 
 /* Candidate contents of a block: its last flushed state and what any later
- * submitted request could have left.  Requests in flight when the process
- * died may be torn, so each 512-byte sector may come from any candidate. */
+ * submitted request could have left (flushes can lag several passes behind
+ * submissions).  Requests in flight when the process died may be torn, so
+ * each 512-byte sector may come from any candidate. */
+#define CRASH_MAX_CAND 16
 static bool crash_block_ok(const struct crash_state *s, const uint8_t *got, uint64_t blk)
 {
-	static uint8_t cand[3][CRASH_BLOCK];
-	int64_t f = s->flushed, vers[3];
+	static uint8_t cand[CRASH_MAX_CAND][CRASH_BLOCK];
+	int64_t f = s->flushed;
 	unsigned n = 0;
 
-	memset(cand, 0, sizeof(cand));
+	memset(cand[n++], 0, CRASH_BLOCK); /* zero: after any discard */
 	if (f % 2 == 0) {
-		vers[n++] = f;
-		if (s->submitted >= f + 1)
-			vers[n++] = -1; /* zero */
-		if (s->submitted >= f + 2)
-			vers[n++] = f + 2;
-	} else {
-		vers[n++] = -1;
-		vers[n++] = f - 1; /* discard is advisory */
-		if (s->submitted >= f + 1)
-			vers[n++] = f + 1;
+		fill(cand[n++], CRASH_BLOCK, crash_seed((uint32_t)f, blk));
+	} else if (f > 0) { /* discard is advisory: the previous write may stay */
+		fill(cand[n++], CRASH_BLOCK, crash_seed((uint32_t)(f - 1), blk));
 	}
-	for (unsigned i = 0; i < n; i++)
-		if (vers[i] >= 0)
-			fill(cand[i], CRASH_BLOCK, crash_seed((uint32_t)vers[i], blk));
+	bool zero_ok = f % 2 == 1;
+	for (int64_t p = f + 1; p <= s->submitted && n < CRASH_MAX_CAND; p++) {
+		if (p % 2)
+			zero_ok = true;
+		else
+			fill(cand[n++], CRASH_BLOCK, crash_seed((uint32_t)p, blk));
+	}
 	for (unsigned sec = 0; sec < CRASH_BLOCK; sec += 512) {
-		bool ok = false;
-		for (unsigned i = 0; i < n && !ok; i++)
+		bool ok = zero_ok && !memcmp(got + sec, cand[0] + sec, 512);
+		for (unsigned i = 1; i < n && !ok; i++)
 			ok = !memcmp(got + sec, cand[i] + sec, 512);
 		if (!ok)
 			return false;
