@@ -1,10 +1,17 @@
-/* The C library's memory and string functions, for the freestanding hv. */
+/*
+ * The C library's memory and string functions, for the freestanding hv.
+ * Bulk copies and fills move 8 bytes per iteration: building a guest
+ * zeroes and copies hundreds of megabytes, and under emulation each
+ * iteration of a string instruction costs about as much as an instruction.
+ */
 #include "lib.h"
 
 void *memcpy(void *dst, const void *src, size_t n)
 {
 	void *d = dst;
-	__asm__ volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(n)::"memory");
+	size_t qwords = n / 8, rest = n % 8;
+	__asm__ volatile("rep movsq" : "+D"(d), "+S"(src), "+c"(qwords)::"memory");
+	__asm__ volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(rest)::"memory");
 	return dst;
 }
 
@@ -22,7 +29,10 @@ void *memmove(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
 	void *d = dst;
-	__asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+	uint64_t pattern = 0x0101010101010101ULL * (uint8_t)c;
+	size_t qwords = n / 8, rest = n % 8;
+	__asm__ volatile("rep stosq" : "+D"(d), "+c"(qwords) : "a"(pattern) : "memory");
+	__asm__ volatile("rep stosb" : "+D"(d), "+c"(rest) : "a"(pattern) : "memory");
 	return dst;
 }
 
