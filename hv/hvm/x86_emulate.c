@@ -49,6 +49,7 @@ static int em_alu_rm(struct em *e)
 		src = (struct operand){ 0 };
 		break;
 	}
+	dst.rmw = op != ALU_CMP;
 	rc = x86em_op_read(e, &dst, bytes, &d);
 	if (rc == X86EMUL_OKAY && (in->opcode & 7) < 4)
 		rc = x86em_op_read(e, &src, bytes, &s);
@@ -72,6 +73,7 @@ static int em_grp1(struct em *e)
 	int rc;
 
 	x86em_rm_operand(e, &dst, bytes);
+	dst.rmw = op != ALU_CMP;
 	rc = x86em_op_read(e, &dst, bytes, &d);
 	if (rc != X86EMUL_OKAY)
 		return rc;
@@ -119,6 +121,7 @@ static int em_grp3(struct em *e)
 	if ((in->prefixes & X86_PFX_LOCK) && sub < 2)
 		return x86em_raise_ud(e);
 	x86em_rm_operand(e, &op, bytes);
+	op.rmw = sub >= 2;
 	rc = x86em_op_read(e, &op, bytes, &v);
 	if (rc != X86EMUL_OKAY)
 		return rc;
@@ -152,6 +155,7 @@ static int em_grp45(struct em *e)
 	if (sub == 6 && (in->prefixes & X86_PFX_LOCK))
 		return x86em_raise_ud(e);
 	x86em_rm_operand(e, &op, bytes);
+	op.rmw = sub != 6;
 	rc = x86em_op_read(e, &op, bytes, &v);
 	if (rc != X86EMUL_OKAY)
 		return rc;
@@ -276,6 +280,7 @@ static int em_xchg(struct em *e)
 	int rc;
 
 	x86em_rm_operand(e, &rm, bytes);
+	rm.rmw = true;
 	x86em_reg_operand(e, &reg, e->in->reg, bytes);
 	rc = x86em_op_read(e, &rm, bytes, &a);
 	if (rc == X86EMUL_OKAY)
@@ -297,6 +302,7 @@ static int em_cmpxchg(struct em *e)
 	int rc;
 
 	x86em_rm_operand(e, &rm, bytes);
+	rm.rmw = true;
 	x86em_reg_operand(e, &reg, e->in->reg, bytes);
 	x86em_reg_operand(e, &acc, X86_RAX, bytes);
 	rc = x86em_op_read(e, &rm, bytes, &d);
@@ -323,6 +329,7 @@ static int em_xadd(struct em *e)
 	int rc;
 
 	x86em_rm_operand(e, &rm, bytes);
+	rm.rmw = true;
 	x86em_reg_operand(e, &reg, e->in->reg, bytes);
 	rc = x86em_op_read(e, &rm, bytes, &d);
 	if (rc == X86EMUL_OKAY)
@@ -356,7 +363,7 @@ static int em_cmpxchg8b(struct em *e)
 	x86em_rm_operand(e, &m, 2 * half);
 	if (half == 8 && (m.ea & 15))
 		return x86em_raise(e, X86_EXC_GP, 0);
-	rc = x86em_read(e, m.seg, m.ea, mem, 2 * half);
+	rc = x86em_read_checked(e, m.seg, m.ea, mem, 2 * half, true);
 	if (rc != X86EMUL_OKAY)
 		return rc;
 	uint64_t lo = half == 8 ? mem[0] : mem[0] & 0xffffffffull;
@@ -416,6 +423,7 @@ static int em_bt(struct em *e)
 		rm.ea = x86em_mask_addr(e, rm.ea + (uint64_t)(step * bytes));
 	}
 	off &= bits - 1;
+	rm.rmw = kind != 0;
 	rc = x86em_op_read(e, &rm, bytes, &v);
 	if (rc != X86EMUL_OKAY)
 		return rc;

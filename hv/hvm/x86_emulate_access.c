@@ -117,8 +117,16 @@ int x86em_linear(struct em *e, uint8_t seg, uint64_t ea, unsigned int bytes,
 int x86em_read(struct em *e, uint8_t seg, uint64_t ea, void *buf,
 	    unsigned int bytes)
 {
+	return x86em_read_checked(e, seg, ea, buf, bytes, false);
+}
+
+/* A read whose operand will be written too: the CPU checks the segment
+ * for writing before it reads (a read-only or code segment is #GP). */
+int x86em_read_checked(struct em *e, uint8_t seg, uint64_t ea, void *buf,
+		       unsigned int bytes, bool for_write)
+{
 	uint64_t la;
-	int rc = x86em_linear(e, seg, ea, bytes, false, &la);
+	int rc = x86em_linear(e, seg, ea, bytes, for_write, &la);
 
 	if (rc != X86EMUL_OKAY)
 		return rc;
@@ -197,7 +205,7 @@ int x86em_op_read(struct em *e, const struct operand *op, unsigned int bytes,
 		return X86EMUL_OKAY;
 	}
 	*val = 0;
-	return x86em_read(e, op->seg, op->ea, val, bytes);
+	return x86em_read_checked(e, op->seg, op->ea, val, bytes, op->rmw);
 }
 
 int x86em_op_write(struct em *e, const struct operand *op, unsigned int bytes,

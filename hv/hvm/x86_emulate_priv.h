@@ -30,6 +30,7 @@ struct operand {
 	bool high8;
 	uint8_t seg;
 	uint64_t ea;       /* effective address (offset in seg) */
+	bool rmw;          /* read-modify-write: the read checks writability */
 };
 
 /* Operations an ALU helper performs (the /reg order of group 1). */
@@ -57,6 +58,8 @@ int x86em_linear(struct em *e, uint8_t seg, uint64_t ea, unsigned int bytes,
 	      bool write, uint64_t *linear);
 int x86em_read(struct em *e, uint8_t seg, uint64_t ea, void *buf,
 	    unsigned int bytes);
+int x86em_read_checked(struct em *e, uint8_t seg, uint64_t ea, void *buf,
+		       unsigned int bytes, bool for_write);
 int x86em_write(struct em *e, uint8_t seg, uint64_t ea, const void *buf,
 	     unsigned int bytes);
 uint64_t x86em_mask_addr(const struct em *e, uint64_t ea);

@@ -147,6 +147,7 @@ static const struct form forms[] = {
 #define NFORMS (sizeof(forms) / sizeof(forms[0]))
 
 static uint64_t rng_state;
+static unsigned int bits = 64;   /* 64-bit mode, or 32-bit compat mode */
 
 static uint64_t size_mask_host(unsigned int bytes)
 {
@@ -248,6 +249,11 @@ static void emit_mem(struct gen *g, const struct form *f, unsigned int size,
 	do
 		index = rnd(nregs);
 	while ((int)index == avoid_reg || index == X86_RSP || index == base);
+	if (form == 0 && bits == 32) { /* mod 0, rm 5: absolute disp32 */
+		g->bytes[g->len++] = (uint8_t)((reg_field & 7) << 3 | 5);
+		put(g, target, 4);
+		return;
+	}
 	if (form == 0 && !a32) { /* RIP-relative */
 		g->bytes[g->len++] = (uint8_t)((reg_field & 7) << 3 | 5);
 		uint64_t next = sandbox_insn_addr() + g->len + 4 + g->imm_len;
@@ -306,13 +312,25 @@ static void random_state(struct gen *g, bool df)
 		g->st.rflags |= X86_FL_DF;
 }
 
+/* Operand sizes a form has in the current mode (no 64-bit in 32-bit
+ * code, where the default-64 stack forms push 32 bits instead). */
+static unsigned int form_sizes(const struct form *f)
+{
+	if (bits == 64)
+		return f->sizes;
+	if (f->op == 0x63 && !f->two_byte) /* ARPL there, not MOVSXD */
+		return 0;
+	return (f->sizes & (S1 | S2 | S4)) |
+		(f->kind == K_STACK && (f->sizes & S8) ? S4 : 0);
+}
+
 static unsigned int pick_size(const struct form *f)
 {
-	unsigned int n;
+	unsigned int n, sizes = form_sizes(f);
 
 	do
 		n = 1u << rnd(4);
-	while (!(f->sizes & n));
+	while (!(sizes & n));
 	return n;
 }
 
@@ -332,7 +350,7 @@ static void emit_head(struct gen *g, const struct form *f, unsigned int size,
 		g->bytes[g->len++] = 0x67;
 	if (f->pfx)
 		g->bytes[g->len++] = f->pfx;
-	g->has_rex = rex || size == 8;
+	g->has_rex = bits == 64 && (rex || size == 8);
 	if (g->has_rex) {
 		g->rex_pos = g->len;
 		g->bytes[g->len++] = (uint8_t)(0x40 | (size == 8 ? 8 : 0));
@@ -377,7 +395,7 @@ static void gen_modrm(struct gen *g, const struct form *f)
 {
 	unsigned int size = pick_size(f);
 	bool mem = !f->reg_ok || rnd(5) != 0;
-	bool a32 = mem && rnd(4) == 0;
+	bool a32 = bits == 64 && mem && rnd(4) == 0;
 	bool lock = (f->lock && mem && rnd(3) == 0) || rnd(40) == 0;
 	unsigned int reg = f->ext >= 0 ? (unsigned int)f->ext : rnd(16);
 
@@ -410,17 +428,17 @@ static void gen_modrm(struct gen *g, const struct form *f)
 static void gen_moffs(struct gen *g, const struct form *f)
 {
 	unsigned int size = pick_size(f);
-	bool a32 = rnd(3) == 0, wild;
+	bool a32 = bits == 64 && rnd(3) == 0, wild;
 	uint64_t target = pick_target(f, size, &wild);
 
 	emit_head(g, f, size, rnd(40) == 0, a32, rnd(2));
-	put(g, target, a32 ? 4 : 8);
+	put(g, target, bits == 64 && !a32 ? 8 : 4);
 }
 
 static void gen_stack(struct gen *g, const struct form *f)
 {
 	unsigned int size = pick_size(f);
-	bool rex = rnd(2);
+	bool rex = bits == 64 && rnd(2);
 
 	if (f->op == 0x50 || f->op == 0x58) {
 		unsigned int r = rnd(rex ? 16 : 8);
@@ -444,7 +462,7 @@ static void gen_stack(struct gen *g, const struct form *f)
 static void gen_string(struct gen *g, const struct form *f)
 {
 	unsigned int size = pick_size(f);
-	bool a32 = rnd(4) == 0;
+	bool a32 = bits == 64 && rnd(4) == 0;
 	uint64_t span = 0x100;
 	uint64_t si = SB_DATA_BASE + span + rnd(0x3000);
 	uint64_t di = SB_DATA_BASE + 0x3400 + rnd(0x3000);
@@ -505,11 +523,14 @@ static void describe(char *buf, size_t n, const struct gen *g,
 		k += snprintf(buf + k, n - (size_t)k, " %02x", g->bytes[i]);
 }
 
+/* All 16 registers in 64-bit mode; EAX..EDI (low halves) in 32-bit. */
 static bool compare_gprs(const uint64_t *want, const uint64_t *got,
 			 char *why, size_t n)
 {
-	for (int i = 0; i < 16; i++) {
-		if (want[i] != got[i]) {
+	uint64_t mask = bits == 64 ? ~0ull : 0xffffffffull;
+
+	for (int i = 0; i < (bits == 64 ? 16 : 8); i++) {
+		if ((want[i] ^ got[i]) & mask) {
 			snprintf(why, n, "r%d cpu %#llx emulator %#llx", i,
 				 (unsigned long long)want[i],
 				 (unsigned long long)got[i]);
@@ -548,7 +569,11 @@ static bool run_case(const struct form *f, struct gen *g, struct verdict *v,
 	}
 	struct run_result nr = sandbox_run(g->bytes, g->len, &native);
 
-	fake_init(&fg, X86_MODE_LONG64);
+	fake_init(&fg, bits == 64 ? X86_MODE_LONG64 : X86_MODE_PROT32);
+	if (bits == 32) /* the selectors Linux uses for compat tasks */
+		for (int i = 0; i < 6; i++)
+			fg.seg[i].sel = i == X86_SEG_CS ? 0x23 :
+				i < X86_SEG_FS ? 0x2b : 0;
 	fg.vec = &emu;
 	fg.mem = mem_copy;
 	fg.mem_base = SB_DATA_BASE;
@@ -592,7 +617,7 @@ static bool run_case(const struct form *f, struct gen *g, struct verdict *v,
 		snprintf(why, sizeof(why), "rflags cpu %#llx emulator %#llx",
 			 (unsigned long long)native.rflags,
 			 (unsigned long long)fg.regs.rflags);
-	} else if (fg.regs.rip != addr + g->len) {
+	} else if ((fg.regs.rip & 0xffffffffull) != addr + g->len) {
 		snprintf(why, sizeof(why), "rip advanced by %lld, length %u",
 			 (long long)(fg.regs.rip - addr), g->len);
 	} else if (memcmp(native.xmm, emu.xmm, sizeof(emu.xmm)) ||
@@ -627,11 +652,17 @@ int main(int argc, char **argv)
 		printf("FAIL: x86emu differential sandbox - cannot map fixed regions\n");
 		return 1;
 	}
-	for (size_t i = 0; i < NFORMS; i++) {
-		const struct form *f = &forms[i];
+	for (size_t k = 0; k < 2 * NFORMS; k++) {
+		const struct form *f = &forms[k % NFORMS];
 		struct verdict v = { 0 };
 		struct gen g;
 		bool ok = true;
+		if (k == NFORMS) {
+			bits = 32;
+			sandbox_set_compat(true);
+		}
+		if (!form_sizes(f))
+			continue;
 		for (unsigned int n = 0; n < per_form && ok; n++) {
 			if (n % 64 == 0)
 				fill_data();
@@ -640,15 +671,17 @@ int main(int argc, char **argv)
 		}
 		total += v.cases;
 		faults += v.faults;
+		const char *mode = bits == 64 ? "64-bit" : "32-bit";
 		if (ok) {
-			printf("PASS: %s matches the CPU on %u cases (%u faulting, %u retries)\n",
-			       f->name, v.cases, v.faults, v.retries);
+			printf("PASS: %s (%s) matches the CPU on %u cases (%u faulting, %u retries)\n",
+			       f->name, mode, v.cases, v.faults, v.retries);
 		} else {
-			printf("FAIL: %s matches the CPU - %s\n", f->name, v.why);
+			printf("FAIL: %s (%s) matches the CPU - %s\n", f->name,
+			       mode, v.why);
 			failed++;
 		}
 	}
-	fprintf(stderr, "diff: %zu forms, %u cases, %u faulting, %u failed forms\n",
+	fprintf(stderr, "diff: %zu forms in 64- and 32-bit mode, %u cases, %u faulting, %u failed\n",
 		NFORMS, total, faults, failed);
 	return failed ? 1 : 0;
 }

@@ -20,6 +20,11 @@
 #include <ucontext.h>
 
 #define HOST_RSP_SLOT (SB_STATE_ADDR + 0x800)
+#define LOW_STACK_SLOT (SB_STATE_ADDR + 0x808)
+#define LOW_STACK (SB_STATE_ADDR + 0x1000)   /* below 4 GiB for 32-bit code */
+#define USER32_CS 0x23   /* Linux's compat-mode code segment */
+#define USER_DS 0x2b
+#define USER64_CS 0x33
 
 static uint8_t *code;
 static size_t code_len;
@@ -27,6 +32,7 @@ static size_t insn_off;
 static sigjmp_buf fault_jmp;
 static volatile struct run_result fault;
 static volatile sig_atomic_t in_run;
+static bool compat;          /* run the instruction in 32-bit compat mode */
 
 static void emit(const void *p, size_t n)
 {
@@ -80,6 +86,60 @@ static void emit_gpr_moves(bool store)
 			    state_field(offsetof(struct cpu_state, gpr[i])));
 }
 
+/* 32-bit code: op with ModRM reg = r and absolute disp32 (mod 0, rm 5). */
+static void emit_abs_op32(const uint8_t *op, size_t oplen, unsigned int r,
+			  uint64_t addr)
+{
+	uint8_t modrm = (uint8_t)(((r & 7) << 3) | 5);
+
+	emit(op, oplen);
+	emit(&modrm, 1);
+	emit_abs32(addr);
+}
+
+/* Switches to 32-bit code on the low stack, with DS/ES usable there. */
+static void emit_enter_compat(void)
+{
+	uint8_t far[] = { 0x48, 0xc7, 0xc4, 0, 0, 0, 0,  /* mov rsp, imm32 */
+		0x6a, USER32_CS, 0x68, 0, 0, 0, 0, 0x48, 0xcb }; /* retfq */
+	uint32_t low = (uint32_t)LOW_STACK;
+	static const uint8_t load_ds[] = { 0x66, 0xb8, USER_DS, 0x00,
+		0x8e, 0xd8, 0x8e, 0xc0 };
+
+	memcpy(far + 3, &low, 4);
+	uint32_t entry = (uint32_t)(SB_CODE_BASE + code_len + sizeof(far));
+	memcpy(far + 10, &entry, 4);
+	emit(far, sizeof(far));
+	emit(load_ds, sizeof(load_ds));
+}
+
+static void emit_gpr_moves32(bool store)
+{
+	uint8_t op = store ? 0x89 : 0x8b;
+	for (unsigned int i = 0; i < 8; i++)
+		emit_abs_op32(&op, 1, i,
+			      state_field(offsetof(struct cpu_state, gpr[i])));
+}
+
+/* Back to 64-bit code: save the state, far return to CS 0x33. */
+static void emit_leave_compat(void)
+{
+	static const uint8_t ld = 0x8b, pushf = 0x9c, pop_m = 0x8f, cld = 0xfc;
+	uint8_t back[] = { 0x6a, USER64_CS, 0x68, 0, 0, 0, 0, 0xcb };
+	static const uint8_t null_ds[] = { 0x31, 0xc0, 0x8e, 0xd8, 0x8e, 0xc0 };
+
+	emit_gpr_moves32(true);
+	emit_abs_op32(&ld, 1, 4, LOW_STACK_SLOT);
+	emit(&pushf, 1);
+	emit_abs_op32(&pop_m, 1, 0,
+		      state_field(offsetof(struct cpu_state, rflags)));
+	emit(&cld, 1);
+	uint32_t ret64 = (uint32_t)(SB_CODE_BASE + code_len + sizeof(back));
+	memcpy(back + 3, &ret64, 4);
+	emit(back, sizeof(back));
+	emit(null_ds, sizeof(null_ds));
+}
+
 /* Builds the part of the stub before the instruction. */
 static void emit_prologue(void)
 {
@@ -91,6 +151,15 @@ static void emit_prologue(void)
 	emit(push_callee, sizeof(push_callee));
 	emit_mem_op(0, 0x48, &mov_store, 1, 4 /* rsp */, HOST_RSP_SLOT);
 	emit_vector_moves(false);
+	if (compat) {
+		emit_enter_compat();
+		emit_abs_op32(&push_m, 1, 6,
+			      state_field(offsetof(struct cpu_state, rflags)));
+		emit(&popf, 1);
+		emit_gpr_moves32(false);
+		insn_off = code_len;
+		return;
+	}
 	emit_mem_op(0, 0, &push_m, 1, 6,
 		    state_field(offsetof(struct cpu_state, rflags)));
 	emit(&popf, 1);
@@ -105,12 +174,17 @@ static void emit_epilogue(void)
 	static const uint8_t mov_load = 0x8b, pushf = 0x9c, pop_m = 0x8f,
 		cld = 0xfc, emms[2] = { 0x0f, 0x77 };
 
-	emit_gpr_moves(true);
-	emit_mem_op(0, 0x48, &mov_load, 1, 4, HOST_RSP_SLOT);
-	emit(&pushf, 1);
-	emit_mem_op(0, 0, &pop_m, 1, 0,
-		    state_field(offsetof(struct cpu_state, rflags)));
-	emit(&cld, 1);
+	if (compat) {
+		emit_leave_compat();
+		emit_mem_op(0, 0x48, &mov_load, 1, 4, HOST_RSP_SLOT);
+	} else {
+		emit_gpr_moves(true);
+		emit_mem_op(0, 0x48, &mov_load, 1, 4, HOST_RSP_SLOT);
+		emit(&pushf, 1);
+		emit_mem_op(0, 0, &pop_m, 1, 0,
+			    state_field(offsetof(struct cpu_state, rflags)));
+		emit(&cld, 1);
+	}
 	emit_vector_moves(true);
 	emit(emms, 2);
 	emit(pop_callee, sizeof(pop_callee));
@@ -166,6 +240,13 @@ bool sandbox_init(void)
 	return true;
 }
 
+void sandbox_set_compat(bool on)
+{
+	compat = on;
+	*(volatile uint64_t *)LOW_STACK_SLOT = LOW_STACK;
+	emit_prologue();
+}
+
 uint64_t sandbox_insn_addr(void)
 {
 	return SB_CODE_BASE + insn_off;
@@ -194,7 +275,10 @@ struct run_result sandbox_run(const uint8_t *insn, unsigned int len,
 		*s = *rec;
 		return (struct run_result){ 0 };
 	}
-	__asm__ volatile("emms; cld");
+	/* a fault in compat mode leaves DS/ES at USER_DS: harmless in 64-bit
+	 * mode, but put back the null selectors Linux gives 64-bit tasks */
+	__asm__ volatile("emms; cld; xor %%eax, %%eax; mov %%eax, %%ds; "
+			 "mov %%eax, %%es" ::: "eax");
 	struct run_result r = { .faulted = true, .vector = fault.vector,
 		.cr2 = fault.cr2, .rflags = fault.rflags };
 	memcpy(r.gpr, (const void *)fault.gpr, sizeof(r.gpr));

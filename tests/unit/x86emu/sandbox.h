@@ -15,7 +15,7 @@
 #define SB_DATA_BASE 0x10010000ull  /* test data region */
 #define SB_DATA_SIZE 0x8000u        /* 32 KiB mapped read/write */
 #define SB_RO_PAGE   (SB_DATA_BASE + SB_DATA_SIZE - 0x1000) /* read-only */
-#define SB_STATE_ADDR 0x10008000ull /* state record (own page) */
+#define SB_STATE_ADDR 0x10008000ull /* state record, slots, low stack */
 
 struct cpu_state {
 	uint64_t gpr[16];
@@ -43,6 +43,10 @@ bool sandbox_init(void);
  * the address the instruction was placed at in *insn_addr. */
 struct run_result sandbox_run(const uint8_t *insn, unsigned int len,
 			      struct cpu_state *s);
+
+/* Selects 32-bit compat mode (CS 0x23, DS/ES 0x2b, flat 4 GiB) for the
+ * following runs: only EAX..EDI are loaded and stored, as 32-bit values. */
+void sandbox_set_compat(bool on);
 
 /* The address the next sandbox_run will place its instruction at. */
 uint64_t sandbox_insn_addr(void);
