@@ -308,12 +308,11 @@ static int write_new_cluster(struct blk *b, uint64_t off, const uint8_t *buf,
 	int r;
 
 	if (n == q->cluster_size || (zero_base && fresh)) {
+		/* the rest of a fresh cluster is a hole and reads as zeroes; a
+		 * file may end inside its last cluster (qemu-img agrees) */
 		r = file_pwrite(b->fd, host + in, buf, n);
-		if (r == 0 && host + q->cluster_size > q->phys_end) {
-			if (ftruncate(b->fd, (off_t)(host + q->cluster_size)) < 0)
-				r = -errno;
-			q->phys_end = host + q->cluster_size;
-		}
+		if (host + in + n > q->phys_end)
+			q->phys_end = host + in + n;
 	} else {
 		uint8_t *tmp = malloc(q->cluster_size);
 		if (!tmp)
