@@ -216,6 +216,37 @@ static bool is_vex_like(const struct decoder *d, uint8_t b)
 	return d->mode == X86_MODE_LONG64 || (next & 0xc0) == 0xc0;
 }
 
+/* Opcode map and attributes selected by a VEX/EVEX/XOP map field; false
+ * for a map that does not exist. */
+static bool vex_map(struct x86_insn *in, unsigned int map_sel, uint16_t *attr)
+{
+	*attr = M;
+	if (in->enc == X86_ENC_XOP) {
+		static const uint16_t xop[3] = { MB, M, M | ID };
+		if (map_sel < 8 || map_sel > 10)
+			return false;
+		in->map = (uint8_t)(X86_MAP_XOP8 + map_sel - 8);
+		*attr = xop[map_sel - 8];
+	} else if (map_sel == 1) {
+		/* VEX map 1 follows the 0F map's immediates; every opcode
+		 * but VZEROUPPER/VZEROALL (77) has a ModRM byte */
+		in->map = X86_MAP_0F;
+		*attr = (map_0f[in->opcode] & IMASK) == IB ? MB : M;
+		if (in->opcode == 0x77 && in->enc == X86_ENC_VEX)
+			*attr = 0;
+	} else if (map_sel == 2) {
+		in->map = X86_MAP_0F38;
+	} else if (map_sel == 3) {
+		in->map = X86_MAP_0F3A;
+		*attr = MB;
+	} else if (in->enc == X86_ENC_EVEX && (map_sel == 5 || map_sel == 6)) {
+		in->map = map_sel == 5 ? X86_MAP_EVEX5 : X86_MAP_EVEX6;
+	} else {
+		return false;
+	}
+	return true;
+}
+
 /* Decodes a VEX/EVEX/XOP prefix and the opcode byte; sets map and attrs. */
 static enum x86_decode_rc decode_vex(struct decoder *d, uint16_t *attr)
 {
@@ -253,32 +284,8 @@ static enum x86_decode_rc decode_vex(struct decoder *d, uint16_t *attr)
 	d->pos += plen;
 	in->opcode = d->buf[d->pos++];
 
-	if (in->enc == X86_ENC_XOP) {
-		static const uint16_t xop[3] = { MB, M, M | ID };
-		if (map_sel > 10)
-			return X86_DEC_INVALID;
-		in->map = X86_MAP_XOP8 + map_sel - 8;
-		*attr = xop[map_sel - 8];
-	} else if (map_sel == 1) {
-		/* VEX map 1 follows the 0F map's immediates; every opcode
-		 * but VZEROUPPER/VZEROALL (77) has a ModRM byte */
-		in->map = X86_MAP_0F;
-		*attr = (map_0f[in->opcode] & IMASK) == IB ? MB : M;
-		if (in->opcode == 0x77 && in->enc == X86_ENC_VEX)
-			*attr = 0;
-	} else if (map_sel == 2) {
-		in->map = X86_MAP_0F38;
-		*attr = M;
-	} else if (map_sel == 3) {
-		in->map = X86_MAP_0F3A;
-		*attr = MB;
-	} else if (in->enc == X86_ENC_EVEX && (map_sel == 5 || map_sel == 6)) {
-		in->map = map_sel == 5 ? X86_MAP_EVEX5 : X86_MAP_EVEX6;
-		*attr = M;
-	} else {
-		*attr = M;
+	if (!vex_map(in, map_sel, attr))
 		bad = true;
-	}
 	if (bad)
 		return X86_DEC_INVALID;
 	return X86_DEC_OK;

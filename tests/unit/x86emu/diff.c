@@ -551,13 +551,63 @@ static bool split_access_cr2(uint64_t cpu, uint64_t emu)
 	return (emu & 0xfff) == 0 && cpu < emu && emu - cpu < 16;
 }
 
+/* Fills why[] with the first difference between the CPU's run (nr, cpu)
+ * and the emulator's (rc, the fake guest fg and its vector state emu). */
+static void compare(const struct gen *g, const struct form *f,
+		    const struct run_result *nr, const struct cpu_state *cpu,
+		    const struct fake_guest *fg, const struct cpu_state *emu,
+		    int rc, char *why, size_t n)
+{
+	uint64_t mask = (X86_FL_ARITH | X86_FL_DF) & ~(uint64_t)f->undef;
+	uint64_t addr = sandbox_insn_addr();
+	const struct x86_event *ev = &fg->ctxt.event;
+
+	if (nr->faulted) {
+		if (rc != X86EMUL_EXCEPTION)
+			snprintf(why, n, "cpu raised vector %u, emulator returned %d",
+				 nr->vector, rc);
+		else if (ev->vector != nr->vector)
+			snprintf(why, n, "cpu raised vector %u, emulator %u",
+				 nr->vector, ev->vector);
+		else if (nr->vector == X86_EXC_PF && ev->cr2 != nr->cr2 &&
+			 !split_access_cr2(nr->cr2, ev->cr2))
+			snprintf(why, n, "#PF cr2 cpu %#llx emulator %#llx",
+				 (unsigned long long)nr->cr2,
+				 (unsigned long long)ev->cr2);
+		else
+			compare_gprs(nr->gpr, fg->regs.gpr, why, n);
+	} else if (rc != X86EMUL_OKAY) {
+		snprintf(why, n, "cpu ran it, emulator returned %d (vector %u)",
+			 rc, ev->vector);
+	} else if (!compare_gprs(cpu->gpr, fg->regs.gpr, why, n)) {
+		;
+	} else if ((cpu->rflags ^ fg->regs.rflags) & mask) {
+		snprintf(why, n, "rflags cpu %#llx emulator %#llx",
+			 (unsigned long long)cpu->rflags,
+			 (unsigned long long)fg->regs.rflags);
+	} else if ((fg->regs.rip & 0xffffffffull) != addr + g->len) {
+		snprintf(why, n, "rip advanced by %lld, length %u",
+			 (long long)(fg->regs.rip - addr), g->len);
+	} else if (memcmp(cpu->xmm, emu->xmm, sizeof(emu->xmm)) ||
+		   memcmp(cpu->mm, emu->mm, sizeof(emu->mm))) {
+		snprintf(why, n, "vector registers differ");
+	}
+	if (!why[0] && memcmp(fg->mem, sandbox_data(), SB_DATA_SIZE)) {
+		unsigned int i = 0;
+		while (fg->mem[i] == sandbox_data()[i])
+			i++;
+		snprintf(why, n, "memory differs at %#llx: cpu %02x emulator %02x",
+			 (unsigned long long)(SB_DATA_BASE + i),
+			 sandbox_data()[i], fg->mem[i]);
+	}
+}
+
 /* Runs one case both ways; false with v->why set on a difference. */
 static bool run_case(const struct form *f, struct gen *g, struct verdict *v,
 		     uint8_t *mem_copy)
 {
 	static struct fake_guest fg;
 	struct cpu_state native = g->st, emu = g->st;
-	uint64_t mask = (X86_FL_ARITH | X86_FL_DF) & ~(uint64_t)f->undef;
 	char why[256] = "";
 	uint64_t addr = sandbox_insn_addr();
 
@@ -594,44 +644,7 @@ static bool run_case(const struct form *f, struct gen *g, struct verdict *v,
 	if (rc == X86EMUL_EXCEPTION)
 		v->faults++;
 
-	if (nr.faulted) {
-		if (rc != X86EMUL_EXCEPTION)
-			snprintf(why, sizeof(why), "cpu raised vector %u, emulator returned %d",
-				 nr.vector, rc);
-		else if (fg.ctxt.event.vector != nr.vector)
-			snprintf(why, sizeof(why), "cpu raised vector %u, emulator %u",
-				 nr.vector, fg.ctxt.event.vector);
-		else if (nr.vector == X86_EXC_PF && fg.ctxt.event.cr2 != nr.cr2 &&
-			 !split_access_cr2(nr.cr2, fg.ctxt.event.cr2))
-			snprintf(why, sizeof(why), "#PF cr2 cpu %#llx emulator %#llx",
-				 (unsigned long long)nr.cr2,
-				 (unsigned long long)fg.ctxt.event.cr2);
-		else
-			compare_gprs(nr.gpr, fg.regs.gpr, why, sizeof(why));
-	} else if (rc != X86EMUL_OKAY) {
-		snprintf(why, sizeof(why), "cpu ran it, emulator returned %d (vector %u)",
-			 rc, fg.ctxt.event.vector);
-	} else if (!compare_gprs(native.gpr, fg.regs.gpr, why, sizeof(why))) {
-		;
-	} else if ((native.rflags ^ fg.regs.rflags) & mask) {
-		snprintf(why, sizeof(why), "rflags cpu %#llx emulator %#llx",
-			 (unsigned long long)native.rflags,
-			 (unsigned long long)fg.regs.rflags);
-	} else if ((fg.regs.rip & 0xffffffffull) != addr + g->len) {
-		snprintf(why, sizeof(why), "rip advanced by %lld, length %u",
-			 (long long)(fg.regs.rip - addr), g->len);
-	} else if (memcmp(native.xmm, emu.xmm, sizeof(emu.xmm)) ||
-		   memcmp(native.mm, emu.mm, sizeof(emu.mm))) {
-		snprintf(why, sizeof(why), "vector registers differ");
-	}
-	if (!why[0] && memcmp(mem_copy, sandbox_data(), SB_DATA_SIZE)) {
-		unsigned int i = 0;
-		while (mem_copy[i] == sandbox_data()[i])
-			i++;
-		snprintf(why, sizeof(why), "memory differs at %#llx: cpu %02x emulator %02x",
-			 (unsigned long long)(SB_DATA_BASE + i),
-			 sandbox_data()[i], mem_copy[i]);
-	}
+	compare(g, f, &nr, &native, &fg, &emu, rc, why, sizeof(why));
 	if (!why[0])
 		return true;
 	describe(v->why, sizeof(v->why), g, why);
