@@ -54,4 +54,33 @@ n=$(grep -ac 'EVTCHN-LOOP: ok' "$LOG")
 if [ "$n" = 2 ]; then pass "dom0-2vcpu: event channels still work after the garbage"
 else fail "dom0-2vcpu: event channels still work after the garbage - $n of 2 round trips"; fi
 
+# What `make run` gives: a dom0 shell on the serial console that takes input.
+shell_session() {
+	local dir=$INTEG_OUT/shell fifo
+	mkdir -p "$dir"
+	fifo=$dir/in
+	rm -f "$fifo"
+	mkfifo "$fifo"
+	LOG=$INTEG_OUT/dom0-shell.log
+	: >"$LOG"
+	timeout 400 qemu-system-x86_64 -M q35 -accel tcg $CPU -m 2048 -smp 2 -display none -no-reboot \
+		-serial stdio -kernel $HV -append "console=com1" \
+		-initrd "$KERNEL console=hvc0,$INITRD" <"$fifo" >"$LOG" 2>&1 &
+	local pid=$!
+	exec 3>"$fifo"
+	for _ in $(seq 1200); do grep -aq '/ # ' "$LOG" && break; sleep 0.25; done
+	printf 'echo SHELL-SAYS-$((6*7))\r' >&3
+	for _ in $(seq 200); do grep -aq 'SHELL-SAYS-42' "$LOG" && break; sleep 0.25; done
+	printf 'poweroff -f\r' >&3
+	wait $pid
+	QEMU_RC=$?
+	exec 3>&-
+	rm -f "$fifo"
+}
+shell_session
+expect dom0-shell 'Bastion dom0 shell' "make run's dom0 reaches its shell"
+expect dom0-shell 'SHELL-SAYS-42' "typed input reaches the dom0 shell and its output comes back"
+if [ "$QEMU_RC" != 124 ]; then pass "dom0-shell: poweroff typed at the shell ends QEMU"
+else fail "dom0-shell: poweroff typed at the shell ends QEMU - timed out"; fi
+
 exit $integ_failed
