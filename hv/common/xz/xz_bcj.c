@@ -38,6 +38,29 @@ static inline unsigned bcj_far_distance(unsigned skipped)
 	return skipped >= 4 ? 3 : skipped >= 2 ? 2 : 1;
 }
 
+/*
+ * Position of the first E8/E9 byte in buf[i, end): end if there is none,
+ * i if i >= end already.  Most bytes are not, so it tests eight at a time: a byte b is E8/E9 exactly when
+ * (b & 0xFE) ^ 0xE8 is zero, and (v - 0x01..01) & ~v & 0x80..80 is
+ * non-zero exactly when some byte of v is zero.
+ */
+static size_t bcj_next_branch(const uint8_t *buf, size_t i, size_t end)
+{
+	const uint64_t ones = 0x0101010101010101ull;
+
+	while (i + sizeof(uint64_t) <= end) { /* i may be past end */
+		uint64_t w;
+		__builtin_memcpy(&w, buf + i, sizeof(w)); /* one unaligned load */
+		uint64_t v = (w & (0xFE * ones)) ^ (0xE8 * ones);
+		if ((v - ones) & ~v & (0x80 * ones))
+			break;
+		i += sizeof(uint64_t);
+	}
+	while (i < end && !bcj_is_branch(buf[i]))
+		i++;
+	return i;
+}
+
 static uint32_t bcj_unconvert(uint32_t operand, uint32_t next_ip, unsigned skipped)
 {
 	uint32_t target = operand - next_ip;
@@ -61,11 +84,13 @@ void xz_bcj_x86_decode(uint8_t *buf, size_t len, uint32_t start_offset)
 	bool any_candidate = false;
 	size_t i = 0;
 
-	while (len >= BCJ_OPERAND_END && i <= len - BCJ_OPERAND_END) {
-		if (!bcj_is_branch(buf[i])) {
-			i++;
-			continue;
-		}
+	if (len < BCJ_OPERAND_END)
+		return;
+	size_t end = len - BCJ_OPERAND_END + 1; /* candidates lie before this */
+	for (;;) {
+		i = bcj_next_branch(buf, i, end);
+		if (i >= end)
+			break;
 		size_t gap = any_candidate ? i - last_candidate : SIZE_MAX;
 		skipped = gap > 3 ? 0 : (skipped << (gap - 1)) & 7;
 		last_candidate = i;
