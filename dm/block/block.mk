@@ -4,7 +4,7 @@
 BLOCK_DIR := dm/block
 BLOCK_OUT := $(BUILD)/dm/block
 BLOCK_LIB_SRCS := block.c file_io.c raw.c qcow2.c qcow2_cluster.c \
-	qcow2_refcount.c qcow2_alloc.c qcow2_check.c qcow2_create.c vhd.c aio.c
+	qcow2_refcount.c qcow2_alloc.c qcow2_snapshot.c qcow2_check.c qcow2_create.c vhd.c aio.c
 BLOCK_IMG_SRCS := img_main.c img_info.c img_convert.c img_bench.c
 BLOCK_LIB := $(BLOCK_OUT)/libblock.a
 BLOCK_IMG := $(BUILD)/dm/bastion-img

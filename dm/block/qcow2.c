@@ -7,8 +7,8 @@
  * Refused cleanly, with a message naming the problem: encryption, external
  * data files, extended L2 entries, zstd compression, unknown incompatible
  * features, and any table or pointer that falls outside the file, overlaps
- * other metadata or describes an absurd size.  Images with internal
- * snapshots, a dirty bit (lazy refcounts) or the corrupt bit open read-only.
+ * other metadata or describes an absurd size.  A dirty bit (lazy refcounts) or the corrupt bit opens read-only; internal
+ * snapshots are kept intact (see qcow2_snapshot.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -149,8 +149,6 @@ static int check_features(struct blk *b, struct qcow2 *q, const uint8_t *h,
 		why = "is marked corrupt";
 	else if (q->incompat & QCOW2_INCOMPAT_DIRTY)
 		why = "is dirty (lazy refcounts need repair: qemu-img check -r all)";
-	else if (q->nb_snapshots)
-		why = "has internal snapshots";
 	if (why && !b->read_only) {
 		blk_seterr(err, "%s: qcow2 image %s; it can only be opened read-only",
 			   b->path, why);
@@ -402,8 +400,8 @@ static int claim_l2_tables(struct blk *b, struct qcow2 *q, uint64_t fsize,
 	return 0;
 }
 
-/* Snapshots are not interpreted (such images open read-only), but their
- * table must still be a sane region of the file. */
+/* The snapshot table and each snapshot's L1 table are metadata; the L2
+ * tables they point to are shared with the active L1 (refcount > 1). */
 static int claim_snapshot_table(struct blk *b, struct qcow2 *q, uint64_t fsize,
 				struct blk_error *err)
 {
@@ -417,9 +415,16 @@ static int claim_snapshot_table(struct blk *b, struct qcow2 *q, uint64_t fsize,
 		return -EINVAL;
 	}
 	if ((rc = check_region(b, q, "snapshot table", q->snapshots_offset, 1,
-			       fsize, err)) < 0)
+			       fsize, err)) < 0 ||
+	    (rc = qcow2_snapshots_load(b, fsize, err)) < 0 ||
+	    (rc = claim_meta(b, q, "snapshot table", q->snapshots_offset,
+			     q->snapshots_len, err)) < 0)
 		return rc;
-	return claim_meta(b, q, "snapshot table", q->snapshots_offset, 1, err);
+	for (uint32_t i = 0; i < q->nb_snapshots && rc == 0; i++)
+		if (q->snap_l1_size[i])
+			rc = claim_meta(b, q, "snapshot L1 table", q->snap_l1[i],
+					(uint64_t)q->snap_l1_size[i] * 8, err);
+	return rc;
 }
 
 static int read_header(struct blk *b, struct qcow2 *q, uint8_t *c0,
@@ -534,6 +539,8 @@ static void qcow2_close(struct blk *b)
 	free(q->rt);
 	free(q->meta);
 	free(q->pending);
+	free(q->snap_l1);
+	free(q->snap_l1_size);
 	free(q);
 	b->priv = NULL;
 }

@@ -86,6 +86,9 @@ struct qcow2 {
 	uint32_t header_length;
 	uint32_t nb_snapshots;
 	uint64_t snapshots_offset;
+	uint64_t snapshots_len;  /* bytes the snapshot table occupies */
+	uint64_t *snap_l1;       /* per snapshot: its L1 table offset, size */
+	uint32_t *snap_l1_size;
 	uint64_t file_end;       /* allocation frontier, cluster-aligned */
 	uint64_t phys_end;       /* bytes ever written: beyond reads zero */
 	uint64_t free_hint;      /* lowest cluster index that may be free */
@@ -147,6 +150,9 @@ int qcow2_discard(struct blk *b, uint64_t off, uint64_t len);
 int qcow2_status(struct blk *b, uint64_t off, uint64_t len,
 		 struct blk_extent *ext);
 int qcow2_validate_l2(struct blk *b, uint64_t l2_off, const uint8_t *table);
+
+/* qcow2_snapshot.c */
+int qcow2_snapshots_load(struct blk *b, uint64_t fsize, struct blk_error *err);
 
 /* qcow2_create.c */
 int qcow2_create(const char *path, const struct blk_create_opts *o,

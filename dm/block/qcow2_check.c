@@ -1,7 +1,8 @@
 /*
  * qcow2 consistency check: count every reference the image makes to a host
- * cluster (header, L1, L2 tables, data and compressed clusters, refcount
- * table and blocks) and compare with the stored refcounts.  A stored count
+ * cluster (header, L1 tables of the image and of each snapshot, L2 tables,
+ * data and compressed clusters, refcount table and blocks, snapshot table)
+ * and compare with the stored refcounts.  A stored count
  * below the real one is a corruption (a write could reuse live data), above
  * it a leak.  The same classification as `qemu-img check`.
  */
@@ -81,6 +82,24 @@ static int count_l2(struct blk *b, struct refs *r, uint64_t l2off)
 	return 0;
 }
 
+/* Every L1 table (the active one and each snapshot's) references its L2
+ * tables, and through them their clusters, once each. */
+static int count_l1(struct blk *b, struct refs *r, const uint64_t *l1, uint32_t n)
+{
+	struct qcow2 *q = qcow2_of(b);
+
+	for (uint32_t i = 0; i < n; i++) {
+		uint64_t l2 = l1[i] & QCOW2_OFFSET_MASK;
+		if (!l2)
+			continue;
+		add_ref(r, q, l2, q->cluster_size);
+		int rc = count_l2(b, r, l2);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
 static int count_refs(struct blk *b, struct refs *r)
 {
 	struct qcow2 *q = qcow2_of(b);
@@ -93,15 +112,25 @@ static int count_refs(struct blk *b, struct refs *r)
 	for (uint64_t i = 0; i < q->rt_entries; i++)
 		if (q->rt[i])
 			add_ref(r, q, q->rt[i], q->cluster_size);
-	for (uint32_t i = 0; i < q->l1_size; i++) {
-		uint64_t l2 = q->l1[i] & QCOW2_OFFSET_MASK;
-		if (!l2)
-			continue;
-		add_ref(r, q, l2, q->cluster_size);
-		if ((rc = count_l2(b, r, l2)) < 0)
-			return rc;
+	if ((rc = count_l1(b, r, q->l1, q->l1_size)) < 0)
+		return rc;
+	if (q->nb_snapshots)
+		add_ref(r, q, q->snapshots_offset, q->snapshots_len);
+	for (uint32_t s = 0; s < q->nb_snapshots && rc == 0; s++) {
+		uint32_t n = q->snap_l1_size[s];
+		uint64_t *l1 = calloc(n ? n : 1, 8);
+		if (!l1)
+			return -ENOMEM;
+		if (n)
+			add_ref(r, q, q->snap_l1[s], (uint64_t)n * 8);
+		if ((rc = file_pread(b->fd, q->snap_l1[s], l1, (size_t)n * 8)) == 0) {
+			for (uint32_t i = 0; i < n; i++)
+				l1[i] = be64_at((uint8_t *)&l1[i]);
+			rc = count_l1(b, r, l1, n);
+		}
+		free(l1);
 	}
-	return 0;
+	return rc;
 }
 
 static int compare_refs(struct blk *b, struct refs *r)
@@ -135,11 +164,6 @@ int qcow2_check(struct blk *b, struct blk_check_result *res)
 	struct refs r = { .res = res };
 	int rc;
 
-	if (q->nb_snapshots) {
-		snprintf(res->first_problem, sizeof(res->first_problem),
-			 "internal snapshots are not checked");
-		return -ENOTSUP;
-	}
 	r.clusters = q->file_end >> q->cluster_bits;
 	r.n = calloc(r.clusters ? r.clusters : 1, sizeof(*r.n));
 	if (!r.n)

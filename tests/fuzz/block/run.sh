@@ -14,7 +14,7 @@ mkimg() { # mkimg NAME PREFIXBYTE FMT OPTS SIZE [qemu-io commands...]
 	for c in "$@"; do qemu-io -f "$fmt" -c "$c" "$S/$name.img" >/dev/null || return; done
 	{ printf "$pre"; cat "$S/$name.img"; } >"$W/corpus/seed-$name"
 }
-if [ ! -e "$W/corpus/seed-q3" ]; then
+if [ ! -e "$W/corpus/seed-qs" ]; then
 	mkimg q3 '\004' qcow2 cluster_size=512 64k "write -P 1 0 3k" "write -z 8k 1k" "discard 1k 512"
 	mkimg q2 '\000' qcow2 cluster_size=512,compat=0.10 64k "write -P 2 512 2k"
 	mkimg q1bit '\004' qcow2 cluster_size=512,refcount_bits=1 32k "write -P 3 0 1k"
@@ -23,6 +23,11 @@ if [ ! -e "$W/corpus/seed-q3" ]; then
 	head -c 16384 /dev/urandom >"$S/r.raw"
 	qemu-img convert -c -f raw -O qcow2 -o cluster_size=4k "$S/r.raw" "$S/qc.img"
 	{ printf '\000'; cat "$S/qc.img"; } >"$W/corpus/seed-qc"
+	qemu-img create -q -f qcow2 -o cluster_size=512 "$S/qs.img" 32k &&
+		qemu-io -c "write -P 5 0 2k" "$S/qs.img" >/dev/null &&
+		qemu-img snapshot -c s1 "$S/qs.img" &&
+		qemu-io -c "write -P 6 1k 2k" "$S/qs.img" >/dev/null &&
+		{ printf '\004'; cat "$S/qs.img"; } >"$W/corpus/seed-qs"
 	mkimg vd '\005' vpc "" 64k
 	mkimg vf '\001' vpc subformat=fixed 32k "write -P 4 0 4k"
 fi
