@@ -78,3 +78,8 @@ test-dom0-boot: $(HV_ELF)
 	@tests/integration/dom0/boot.sh
 
 TEST_SUITES += test-dom0-boot
+
+bench-dom0-boot: $(HV_ELF)
+	@tests/bench/dom0/boot.sh
+
+BENCH_TARGETS += bench-dom0-boot

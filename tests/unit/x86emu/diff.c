@@ -147,7 +147,19 @@ static const struct form forms[] = {
 #define NFORMS (sizeof(forms) / sizeof(forms[0]))
 
 static uint64_t rng_state;
-static unsigned int bits = 64;   /* 64-bit mode, or 32-bit compat mode */
+static unsigned int bits = 64;   /* 64-bit, 32-bit compat or 16-bit mode */
+
+/* Where data offsets are based: 16-bit mode runs on an LDT data segment
+ * based at the data region, the other modes are flat. */
+static uint64_t data_seg_base(void)
+{
+	return bits == 16 ? SB_DATA_BASE : 0;
+}
+
+static uint64_t code_seg_base(void)
+{
+	return bits == 16 ? SB_CODE_BASE : 0;
+}
 
 static uint64_t size_mask_host(unsigned int bytes)
 {
@@ -227,6 +239,41 @@ static uint64_t pick_target(const struct form *f, unsigned int size,
 }
 
 
+/* 16-bit addressing (SDM table 2-1): picks rm/mod, then sets BX/BP/SI/DI
+ * so the 16-bit sum lands on the target; their upper halves are garbage
+ * the CPU must ignore. */
+static void emit_mem16(struct gen *g, const struct form *f, unsigned int size,
+		       unsigned int reg_field, int avoid_reg)
+{
+	static const int8_t base_of[8] = { X86_RBX, X86_RBX, X86_RBP, X86_RBP,
+		-1, -1, X86_RBP, X86_RBX };
+	static const int8_t index_of[8] = { X86_RSI, X86_RDI, X86_RSI,
+		X86_RDI, X86_RSI, X86_RDI, -1, -1 };
+	bool wild;
+	uint64_t off = (pick_target(f, size, &wild) - SB_DATA_BASE) & 0xffff;
+	unsigned int rm, mode = rnd(3);
+
+	do
+		rm = rnd(8);
+	while ((avoid_reg >= 0 && base_of[rm] == avoid_reg) ||
+	       (avoid_reg >= 0 && index_of[rm] == avoid_reg));
+	g->target = SB_DATA_BASE + off;
+	if (mode == 0 && rm == 6) { /* [disp16] */
+		g->bytes[g->len++] = (uint8_t)((reg_field & 7) << 3 | 6);
+		put(g, off, 2);
+		return;
+	}
+	uint64_t disp = mode == 1 ? (uint64_t)(int8_t)rnd(256) :
+		mode == 2 ? rnd(0x10000) : 0;
+	g->bytes[g->len++] = (uint8_t)(mode << 6 | (reg_field & 7) << 3 | rm);
+	put(g, disp, mode);
+	uint64_t iv = index_of[rm] >= 0 ? rnd(0x400) : 0;
+	if (index_of[rm] >= 0 && base_of[rm] >= 0)
+		g->st.gpr[index_of[rm]] = iv | rnd64() << 16;
+	int target_reg = base_of[rm] >= 0 ? base_of[rm] : index_of[rm];
+	g->st.gpr[target_reg] = ((off - disp - iv) & 0xffff) | rnd64() << 16;
+}
+
 /* Emits ModRM (+SIB, disp) for a memory operand at a picked target and
  * sets the registers it uses.  Registers 8-15 only when a REX byte is
  * present; avoid_reg keeps a register whose value matters elsewhere. */
@@ -237,7 +284,12 @@ static void emit_mem(struct gen *g, const struct form *f, unsigned int size,
 	uint64_t target = pick_target(f, size, &wild);
 	unsigned int mode = rnd(3), form = rnd(8), nregs = g->has_rex ? 16 : 8;
 
+	if (bits == 16 && !a32) {
+		emit_mem16(g, f, size, reg_field, avoid_reg);
+		return;
+	}
 	g->target = target;
+	target -= data_seg_base();
 	int64_t disp = mode == 1 ? (int8_t)rnd(256) :
 		mode == 2 ? (int32_t)(rnd(0x20000) - 0x10000) : 0;
 	unsigned int base, index, scale = rnd(4);
@@ -249,7 +301,7 @@ static void emit_mem(struct gen *g, const struct form *f, unsigned int size,
 	do
 		index = rnd(nregs);
 	while ((int)index == avoid_reg || index == X86_RSP || index == base);
-	if (form == 0 && bits == 32) { /* mod 0, rm 5: absolute disp32 */
+	if (form == 0 && bits != 64) { /* mod 0, rm 5: absolute disp32 */
 		g->bytes[g->len++] = (uint8_t)((reg_field & 7) << 3 | 5);
 		put(g, target, 4);
 		return;
@@ -302,6 +354,9 @@ static void random_state(struct gen *g, bool df)
 	for (int i = 0; i < 16; i++)
 		g->st.gpr[i] = interesting();
 	g->st.gpr[X86_RSP] = SB_DATA_BASE + 0x4000 + (rnd(0x1000) & ~7u);
+	if (bits == 16) /* SP in the 16-bit stack segment; ESP's top ignored */
+		g->st.gpr[X86_RSP] = (g->st.gpr[X86_RSP] - SB_DATA_BASE) |
+			rnd64() << 16;
 	for (int i = 0; i < 16; i++)
 		for (int j = 0; j < 16; j++)
 			g->st.xmm[i][j] = (uint8_t)rnd64();
@@ -334,17 +389,31 @@ static unsigned int pick_size(const struct form *f)
 	return n;
 }
 
+static bool sse_form(const struct form *f)
+{
+	static const uint8_t ops[] = { 0x10, 0x11, 0x28, 0x29, 0x2b, 0x6e,
+		0x6f, 0x7e, 0x7f, 0xd6, 0xe7 };
+	for (size_t i = 0; f->two_byte && i < sizeof(ops); i++)
+		if (f->op == ops[i])
+			return true;
+	return false;
+}
+
 /* Prefixes, REX and opcode bytes. */
 static void emit_head(struct gen *g, const struct form *f, unsigned int size,
 		      bool lock, bool a32, bool rex)
 {
-	static const uint8_t ignored_seg[] = { 0x26, 0x2e, 0x36, 0x3e };
+	static const uint8_t ignored_seg[] = { 0x2e, 0x26, 0x36, 0x3e };
 
 	if (lock)
 		g->bytes[g->len++] = 0xf0;
+	/* in 16-bit mode CS is based elsewhere: no CS override there */
 	if (rnd(8) == 0)
-		g->bytes[g->len++] = ignored_seg[rnd(4)];
-	if (size == 2)
+		g->bytes[g->len++] = ignored_seg[bits == 16 ? 1 + rnd(3) :
+						 rnd(4)];
+	/* 66 flips the default operand size (16 in 16-bit code); for the
+	 * SSE forms it is a mandatory prefix the form names itself */
+	if (!sse_form(f) && (bits == 16 ? size == 4 : size == 2))
 		g->bytes[g->len++] = 0x66;
 	if (a32)
 		g->bytes[g->len++] = 0x67;
@@ -395,7 +464,7 @@ static void gen_modrm(struct gen *g, const struct form *f)
 {
 	unsigned int size = pick_size(f);
 	bool mem = !f->reg_ok || rnd(5) != 0;
-	bool a32 = bits == 64 && mem && rnd(4) == 0;
+	bool a32 = bits != 32 && mem && rnd(4) == 0; /* 67: 32 in 64 and 16 */
 	bool lock = (f->lock && mem && rnd(3) == 0) || rnd(40) == 0;
 	unsigned int reg = f->ext >= 0 ? (unsigned int)f->ext : rnd(16);
 
@@ -428,11 +497,14 @@ static void gen_modrm(struct gen *g, const struct form *f)
 static void gen_moffs(struct gen *g, const struct form *f)
 {
 	unsigned int size = pick_size(f);
-	bool a32 = bits == 64 && rnd(3) == 0, wild;
-	uint64_t target = pick_target(f, size, &wild);
+	bool a32 = bits != 32 && rnd(3) == 0, wild;
+	uint64_t target = pick_target(f, size, &wild) - data_seg_base();
 
 	emit_head(g, f, size, rnd(40) == 0, a32, rnd(2));
-	put(g, target, bits == 64 && !a32 ? 8 : 4);
+	if (bits == 16)
+		put(g, target, a32 ? 4 : 2);
+	else
+		put(g, target, bits == 64 && !a32 ? 8 : 4);
 }
 
 static void gen_stack(struct gen *g, const struct form *f)
@@ -462,7 +534,7 @@ static void gen_stack(struct gen *g, const struct form *f)
 static void gen_string(struct gen *g, const struct form *f)
 {
 	unsigned int size = pick_size(f);
-	bool a32 = bits == 64 && rnd(4) == 0;
+	bool a32 = bits != 32 && rnd(4) == 0;
 	uint64_t span = 0x100;
 	uint64_t si = SB_DATA_BASE + span + rnd(0x3000);
 	uint64_t di = SB_DATA_BASE + 0x3400 + rnd(0x3000);
@@ -480,9 +552,17 @@ static void gen_string(struct gen *g, const struct form *f)
 	if (rnd(20) == 0) /* run off the end of the region */
 		si = SB_DATA_BASE + SB_DATA_SIZE - rnd(24);
 	emit_head(g, f, size, rnd(40) == 0, a32, rnd(2));
-	g->st.gpr[X86_RSI] = si | (a32 ? rnd64() << 32 : 0);
-	g->st.gpr[X86_RDI] = di | (a32 ? rnd64() << 32 : 0);
-	g->st.gpr[X86_RCX] = rnd(18) | (a32 ? rnd64() << 32 : 0);
+	si -= data_seg_base();
+	di -= data_seg_base();
+	/* bits above the address size are garbage the CPU must ignore; with
+	 * 32-bit addresses in 16-bit code a rare garbage bit is a #GP */
+	unsigned int ad_bits = bits == 16 ? (a32 ? 32 : 16) : a32 ? 32 : 64;
+	uint64_t junk = ad_bits == 64 ? 0 : rnd64() << ad_bits;
+	if (bits == 16 && a32)
+		junk = rnd(16) == 0 ? 1ull << (16 + rnd(16)) : 0;
+	g->st.gpr[X86_RSI] = si | junk;
+	g->st.gpr[X86_RDI] = di | junk;
+	g->st.gpr[X86_RCX] = rnd(18) | junk;
 }
 
 /* Builds one case of form f into g (instruction bytes and state). */
@@ -585,9 +665,11 @@ static void compare(const struct gen *g, const struct form *f,
 		snprintf(why, n, "rflags cpu %#llx emulator %#llx",
 			 (unsigned long long)cpu->rflags,
 			 (unsigned long long)fg->regs.rflags);
-	} else if ((fg->regs.rip & 0xffffffffull) != addr + g->len) {
+	} else if (((fg->regs.rip + code_seg_base()) & 0xffffffffull) !=
+		   addr + g->len) {
 		snprintf(why, n, "rip advanced by %lld, length %u",
-			 (long long)(fg->regs.rip - addr), g->len);
+			 (long long)(fg->regs.rip + code_seg_base() - addr),
+			 g->len);
 	} else if (memcmp(cpu->xmm, emu->xmm, sizeof(emu->xmm)) ||
 		   memcmp(cpu->mm, emu->mm, sizeof(emu->mm))) {
 		snprintf(why, n, "vector registers differ");
@@ -619,11 +701,19 @@ static bool run_case(const struct form *f, struct gen *g, struct verdict *v,
 	}
 	struct run_result nr = sandbox_run(g->bytes, g->len, &native);
 
-	fake_init(&fg, bits == 64 ? X86_MODE_LONG64 : X86_MODE_PROT32);
+	fake_init(&fg, bits == 64 ? X86_MODE_LONG64 : bits == 32 ?
+		  X86_MODE_PROT32 : X86_MODE_PROT16);
 	if (bits == 32) /* the selectors Linux uses for compat tasks */
 		for (int i = 0; i < 6; i++)
 			fg.seg[i].sel = i == X86_SEG_CS ? 0x23 :
 				i < X86_SEG_FS ? 0x2b : 0;
+	if (bits == 16) /* the sandbox's LDT segments */
+		for (int i = 0; i < X86_SEG_FS; i++) {
+			bool cs = i == X86_SEG_CS;
+			fg.seg[i].sel = cs ? 0x07 : 0x0f;
+			fg.seg[i].base = cs ? SB_CODE_BASE : SB_DATA_BASE;
+			fg.seg[i].limit = cs ? 0xffff : SB_DATA_SIZE - 1;
+		}
 	fg.vec = &emu;
 	fg.mem = mem_copy;
 	fg.mem_base = SB_DATA_BASE;
@@ -637,7 +727,7 @@ static bool run_case(const struct form *f, struct gen *g, struct verdict *v,
 	fg.rng = (uint32_t)rnd64();
 	memcpy(fg.regs.gpr, emu.gpr, sizeof(fg.regs.gpr));
 	fg.regs.rflags = emu.rflags;
-	fg.regs.rip = addr;
+	fg.regs.rip = addr - code_seg_base();
 	int rc = fake_run(&fg);
 	v->cases++;
 	v->retries += fg.retries;
@@ -665,14 +755,19 @@ int main(int argc, char **argv)
 		printf("FAIL: x86emu differential sandbox - cannot map fixed regions\n");
 		return 1;
 	}
-	for (size_t k = 0; k < 2 * NFORMS; k++) {
+	for (size_t k = 0; k < 3 * NFORMS; k++) {
 		const struct form *f = &forms[k % NFORMS];
 		struct verdict v = { 0 };
 		struct gen g;
 		bool ok = true;
-		if (k == NFORMS) {
-			bits = 32;
-			sandbox_set_compat(true);
+		if (k % NFORMS == 0 && k) {
+			bits = k == NFORMS ? 32 : 16;
+			if (!sandbox_set_mode(bits)) {
+				printf("FAIL: x86emu differential sandbox - cannot enter %u-bit mode\n",
+				       bits);
+				failed++;
+				break;
+			}
 		}
 		if (!form_sizes(f))
 			continue;
@@ -684,7 +779,8 @@ int main(int argc, char **argv)
 		}
 		total += v.cases;
 		faults += v.faults;
-		const char *mode = bits == 64 ? "64-bit" : "32-bit";
+		const char *mode = bits == 64 ? "64-bit" : bits == 32 ?
+			"32-bit" : "16-bit";
 		if (ok) {
 			printf("PASS: %s (%s) matches the CPU on %u cases (%u faulting, %u retries)\n",
 			       f->name, mode, v.cases, v.faults, v.retries);
@@ -694,7 +790,7 @@ int main(int argc, char **argv)
 			failed++;
 		}
 	}
-	fprintf(stderr, "diff: %zu forms in 64- and 32-bit mode, %u cases, %u faulting, %u failed\n",
+	fprintf(stderr, "diff: %zu forms in 64-, 32- and 16-bit mode, %u cases, %u faulting, %u failed\n",
 		NFORMS, total, faults, failed);
 	return failed ? 1 : 0;
 }

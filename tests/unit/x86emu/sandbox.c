@@ -18,6 +18,9 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <ucontext.h>
+#include <unistd.h>
+#include <asm/ldt.h>
+#include <sys/syscall.h>
 
 #define HOST_RSP_SLOT (SB_STATE_ADDR + 0x800)
 #define LOW_STACK_SLOT (SB_STATE_ADDR + 0x808)
@@ -32,7 +35,14 @@ static size_t insn_off;
 static sigjmp_buf fault_jmp;
 static volatile struct run_result fault;
 static volatile sig_atomic_t in_run;
-static bool compat;          /* run the instruction in 32-bit compat mode */
+static unsigned int mode_bits = 64; /* 64, 32 (compat) or 16 (LDT segments) */
+
+/* 16-bit protected mode runs on LDT segments (modify_ldt): code based at
+ * the code page, data based at the data region, and a writable alias of the
+ * code page in GS through which the 16-bit stub reaches the state record. */
+#define LDT_CS16 0x07
+#define LDT_DS16 0x0f
+#define LDT_GS16 0x17
 
 static void emit(const void *p, size_t n)
 {
@@ -140,6 +150,75 @@ static void emit_leave_compat(void)
 	emit(null_ds, sizeof(null_ds));
 }
 
+/* 16-bit code: op on gs:[disp16] (mod 0, rm 6), optionally 32-bit (66). */
+static void emit_gs_op16(bool o32, uint8_t op, unsigned int r, uint64_t addr)
+{
+	uint8_t b[] = { 0x65, 0x66, op, (uint8_t)(((r & 7) << 3) | 6), 0, 0 };
+	uint16_t off = (uint16_t)(addr - SB_CODE_BASE);
+
+	memcpy(b + 4, &off, 2);
+	if (o32) {
+		emit(b, sizeof(b));
+	} else {
+		emit(b, 1);
+		emit(b + 2, sizeof(b) - 2);
+	}
+}
+
+/* From 64-bit code into the 16-bit LDT code segment, with DS = ES = SS =
+ * the 16-bit data segment and the test's RFLAGS and EAX..EDI loaded. */
+static void emit_enter_16(void)
+{
+	uint8_t far[] = { 0x48, 0xc7, 0xc4, 0, 0, 0, 0,  /* mov rsp, imm32 */
+		0x6a, LDT_CS16, 0x68, 0, 0, 0, 0, 0x48, 0xcb }; /* retfq */
+	static const uint8_t segs[] = { 0xb8, LDT_GS16, 0, 0x8e, 0xe8,
+		0xb8, LDT_DS16, 0, 0x8e, 0xd8, 0x8e, 0xc0 };
+	static const uint8_t popfd[] = { 0x66, 0x9d },
+		load_ss[] = { 0xb8, LDT_DS16, 0, 0x8e, 0xd0 };
+	uint32_t low = (uint32_t)LOW_STACK;
+
+	memcpy(far + 3, &low, 4);
+	uint32_t entry = (uint32_t)(code_len + sizeof(far)); /* CS-relative */
+	memcpy(far + 10, &entry, 4);
+	emit(far, sizeof(far));
+	emit(segs, sizeof(segs));
+	emit_gs_op16(true, 0xff, 6, state_field(offsetof(struct cpu_state,
+							   rflags)));
+	emit(popfd, sizeof(popfd));
+	emit(load_ss, sizeof(load_ss));
+	emit_gs_op16(true, 0x8b, 4, state_field(offsetof(struct cpu_state,
+							   gpr[4])));
+	for (unsigned int i = 0; i < 8; i++)
+		if (i != 4)
+			emit_gs_op16(true, 0x8b, i, state_field(
+				offsetof(struct cpu_state, gpr[i])));
+}
+
+/* Stores EAX..EDI and RFLAGS and far-returns to 64-bit code. */
+static void emit_leave_16(void)
+{
+	static const uint8_t flat_ss[] = { 0xb8, USER_DS, 0, 0x8e, 0xd0 },
+		pushfd[] = { 0x66, 0x9c }, cld = 0xfc;
+	uint8_t back[] = { 0x66, 0x6a, USER64_CS, 0x66, 0x68, 0, 0, 0, 0,
+		0x66, 0xcb };
+	static const uint8_t null_segs[] = { 0x31, 0xc0, 0x8e, 0xd8, 0x8e,
+		0xc0, 0x8e, 0xe8 };
+
+	for (unsigned int i = 0; i < 8; i++)
+		emit_gs_op16(true, 0x89, i, state_field(
+			offsetof(struct cpu_state, gpr[i])));
+	emit(flat_ss, sizeof(flat_ss));
+	emit_gs_op16(true, 0x8b, 4, LOW_STACK_SLOT);
+	emit(pushfd, sizeof(pushfd));
+	emit_gs_op16(true, 0x8f, 0, state_field(offsetof(struct cpu_state,
+							   rflags)));
+	emit(&cld, 1);
+	uint32_t ret64 = (uint32_t)(SB_CODE_BASE + code_len + sizeof(back));
+	memcpy(back + 5, &ret64, 4);
+	emit(back, sizeof(back));
+	emit(null_segs, sizeof(null_segs));
+}
+
 /* Builds the part of the stub before the instruction. */
 static void emit_prologue(void)
 {
@@ -151,7 +230,12 @@ static void emit_prologue(void)
 	emit(push_callee, sizeof(push_callee));
 	emit_mem_op(0, 0x48, &mov_store, 1, 4 /* rsp */, HOST_RSP_SLOT);
 	emit_vector_moves(false);
-	if (compat) {
+	if (mode_bits == 16) {
+		emit_enter_16();
+		insn_off = code_len;
+		return;
+	}
+	if (mode_bits == 32) {
 		emit_enter_compat();
 		emit_abs_op32(&push_m, 1, 6,
 			      state_field(offsetof(struct cpu_state, rflags)));
@@ -174,7 +258,10 @@ static void emit_epilogue(void)
 	static const uint8_t mov_load = 0x8b, pushf = 0x9c, pop_m = 0x8f,
 		cld = 0xfc, emms[2] = { 0x0f, 0x77 };
 
-	if (compat) {
+	if (mode_bits == 16) {
+		emit_leave_16();
+		emit_mem_op(0, 0x48, &mov_load, 1, 4, HOST_RSP_SLOT);
+	} else if (mode_bits == 32) {
 		emit_leave_compat();
 		emit_mem_op(0, 0x48, &mov_load, 1, 4, HOST_RSP_SLOT);
 	} else {
@@ -240,11 +327,29 @@ bool sandbox_init(void)
 	return true;
 }
 
-void sandbox_set_compat(bool on)
+static bool set_ldt(unsigned int entry, uint64_t base, uint32_t limit,
+		    unsigned int contents)
 {
-	compat = on;
+	struct user_desc d = { .entry_number = entry,
+		.base_addr = (unsigned int)base, .limit = limit,
+		.contents = contents, .useable = 1 };
+
+	return syscall(SYS_modify_ldt, 1, &d, sizeof(d)) == 0;
+}
+
+bool sandbox_set_mode(unsigned int bits)
+{
+	if (bits == 16 &&
+	    (!set_ldt(0, SB_CODE_BASE, 0xffff, 2) ||
+	     !set_ldt(1, SB_DATA_BASE, SB_DATA_SIZE - 1, 0) ||
+	     !set_ldt(2, SB_CODE_BASE, 0xffff, 0))) {
+		perror("sandbox: modify_ldt");
+		return false;
+	}
+	mode_bits = bits;
 	*(volatile uint64_t *)LOW_STACK_SLOT = LOW_STACK;
 	emit_prologue();
+	return true;
 }
 
 uint64_t sandbox_insn_addr(void)
@@ -278,7 +383,7 @@ struct run_result sandbox_run(const uint8_t *insn, unsigned int len,
 	/* a fault in compat mode leaves DS/ES at USER_DS: harmless in 64-bit
 	 * mode, but put back the null selectors Linux gives 64-bit tasks */
 	__asm__ volatile("emms; cld; xor %%eax, %%eax; mov %%eax, %%ds; "
-			 "mov %%eax, %%es" ::: "eax");
+			 "mov %%eax, %%es; mov %%eax, %%gs" ::: "eax");
 	struct run_result r = { .faulted = true, .vector = fault.vector,
 		.cr2 = fault.cr2, .rflags = fault.rflags };
 	memcpy(r.gpr, (const void *)fault.gpr, sizeof(r.gpr));

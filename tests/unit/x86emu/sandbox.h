@@ -44,9 +44,12 @@ bool sandbox_init(void);
 struct run_result sandbox_run(const uint8_t *insn, unsigned int len,
 			      struct cpu_state *s);
 
-/* Selects 32-bit compat mode (CS 0x23, DS/ES 0x2b, flat 4 GiB) for the
- * following runs: only EAX..EDI are loaded and stored, as 32-bit values. */
-void sandbox_set_compat(bool on);
+/* Selects the mode of the following runs: 64; 32 = compat mode (CS 0x23,
+ * DS/ES/SS 0x2b, flat 4 GiB); 16 = 16-bit protected mode on LDT segments
+ * (CS based at SB_CODE_BASE, DS/ES/SS based at SB_DATA_BASE with limit
+ * SB_DATA_SIZE - 1, all 16-bit).  In 32 and 16 only EAX..EDI are loaded
+ * and stored, as 32-bit values.  False if the host refuses (modify_ldt). */
+bool sandbox_set_mode(unsigned int bits);
 
 /* The address the next sandbox_run will place its instruction at. */
 uint64_t sandbox_insn_addr(void);
