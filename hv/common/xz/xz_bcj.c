@@ -40,9 +40,10 @@ static inline unsigned bcj_far_distance(unsigned skipped)
 
 /*
  * Position of the first E8/E9 byte in buf[i, end): end if there is none,
- * i if i >= end already.  Most bytes are not, so it tests eight at a time: a byte b is E8/E9 exactly when
- * (b & 0xFE) ^ 0xE8 is zero, and (v - 0x01..01) & ~v & 0x80..80 is
- * non-zero exactly when some byte of v is zero.
+ * i if i >= end already.  Most bytes are not, so it tests eight at a
+ * time: a byte b is E8/E9 exactly when (b & 0xFE) ^ 0xE8 is zero, and
+ * (v - 0x01..01) & ~v & 0x80..80 is non-zero exactly when some byte of
+ * v is zero.
  */
 static size_t bcj_next_branch(const uint8_t *buf, size_t i, size_t end)
 {

@@ -164,22 +164,20 @@ void xz_lzma_reset(struct lzma_dec *lz)
 	lz->rep[0] = lz->rep[1] = lz->rep[2] = lz->rep[3] = 0;
 }
 
-/* Copies len bytes from distance rep0 + 1 back.  Overlapping copies
- * repeat the pattern, so they go byte by byte, as do short ones (most
- * matches are a few bytes; the hv's memcpy is a rep movsb, whose
- * start-up cost is best spent on long copies). */
-#define MATCH_COPY_INLINE 32
-
+/* Copies len bytes from distance rep0 + 1 back.  When the distance is
+ * at least 8, 8-byte pieces read only bytes already written; nearer
+ * matches repeat a short pattern and go byte by byte. */
 static inline void match_copy(uint8_t *out, size_t pos, uint32_t rep0, unsigned len)
 {
-	size_t src = pos - rep0 - 1;
+	const uint8_t *src = out + pos - rep0 - 1;
+	uint8_t *dst = out + pos;
+	unsigned i = 0;
 
-	if (len > MATCH_COPY_INLINE && rep0 + 1 >= len) {
-		memcpy(out + pos, out + src, len);
-		return;
-	}
-	for (unsigned i = 0; i < len; i++)
-		out[pos + i] = out[src + i];
+	if (rep0 >= 7)
+		for (; len - i >= 8; i += 8)
+			__builtin_memcpy(dst + i, src + i, 8); /* one load, one store */
+	for (; i < len; i++)
+		dst[i] = src[i];
 }
 
 static int chunk_bad(struct xz_dec *d, size_t in_at, size_t pos, const char *what, uint64_t v)
