@@ -32,6 +32,8 @@ check_dom0() {
 		fail "$n: date advances across the sleep - got '$d0' -> '$d1'"
 	fi
 	expect "$n" 'EVTCHN-LOOP: ok' "event-channel round trip inside dom0"
+	expect "$n" 'HCALL-INSN: vmmcall from user mode returned -1, vmcall -1 ' \
+		"VMMCALL and VMCALL both reach the hv, which refuses them from user mode with -EPERM"
 	expect "$n" 'd0: shut down, reason 0 \(poweroff\)' "the hv prints dom0's power-off reason"
 	if [ "$QEMU_RC" != 124 ]; then pass "$n: power-off ended QEMU by itself"
 	else fail "$n: power-off ended QEMU by itself - timed out"; fi

@@ -73,6 +73,21 @@ static void exit_vmmcall(struct vcpu *v, struct vmcb *vm)
 	hypercall_dispatch(v);
 }
 
+/* #UD: a guest that chose VMCALL (0f 01 c1) gets a hypercall, as on
+ * Xen; anything else really is undefined and goes back to the guest. */
+static void exit_ud(struct vcpu *v, struct vmcb *vm)
+{
+	static const uint8_t vmcall[3] = { 0x0f, 0x01, 0xc1 };
+	uint8_t insn[3];
+	uint64_t rip = vm->rip + ((vm->efer & EFER_LMA) && (vm->cs.attrib & (1u << 9)) ? 0 : vm->cs.base);
+	if (!copy_from_guest(v, insn, rip, sizeof(insn)) && !memcmp(insn, vmcall, sizeof(insn))) {
+		vm->rip += 3;
+		hypercall_dispatch(v);
+		return;
+	}
+	svm_inject_exception(v, VEC_UD, -1);
+}
+
 static void exit_hlt(struct vcpu *v, struct vmcb *vm)
 {
 	advance(vm, 1);
@@ -135,6 +150,7 @@ static void exit_undefined(struct vcpu *v, struct vmcb *vm)
 }
 
 static const svm_exit_fn exit_table[SVM_EXIT_TABLE_SIZE] = {
+	[SVM_EXIT_EXCP_BASE + VEC_UD] = exit_ud,
 	[SVM_EXIT_INTR] = exit_nothing,
 	[SVM_EXIT_NMI] = exit_nothing,
 	[SVM_EXIT_CPUID] = exit_cpuid,

@@ -47,6 +47,7 @@ int svm_vcpu_init(struct vcpu *v)
 	vm->intercepts2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL | SVM_INTERCEPT_VMLOAD |
 			  SVM_INTERCEPT_VMSAVE | SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
 			  SVM_INTERCEPT_SKINIT | SVM_INTERCEPT_MONITOR | SVM_INTERCEPT_MWAIT;
+	vm->exception_intercepts = 1u << 6; /* #UD: VMCALL, Intel's hypercall instruction */
 	vm->iopm_base_pa = (uintptr_t)svm_iopm;
 	vm->msrpm_base_pa = (uintptr_t)svm_msrpm;
 	vm->asid = 1 + v->d->domid; /* one vCPU per CPU: ASID per domain suffices */
