@@ -601,6 +601,9 @@ static const struct em_op ops_0f[256] = {
 	[0xe7] = { x86em_sse_move, false },
 };
 
+/* VEX map 1: the AVX moves (x86_emulate_sse.c sorts out which). */
+static const struct em_op op_vex_move = { x86em_avx_move, false };
+
 /* Fetches and decodes the instruction at CS:RIP: first up to the end of
  * the page, then (only if the decoder needs them) the following bytes, so
  * a fault on the next page is raised only when the instruction reaches it.
@@ -687,6 +690,8 @@ int x86_emulate(struct x86_emul_ctxt *c, const struct x86_emul_ops *ops)
 		op = &ops_1b[in->opcode];
 	else if (in->enc == X86_ENC_LEGACY && in->map == X86_MAP_0F)
 		op = &ops_0f[in->opcode];
+	else if (in->enc == X86_ENC_VEX && in->map == X86_MAP_0F)
+		op = &op_vex_move;
 	if (!op || !op->fn)
 		return (in->prefixes & X86_PFX_LOCK) ? x86em_raise_ud(&e) :
 			X86EMUL_UNHANDLEABLE;

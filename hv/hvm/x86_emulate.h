@@ -212,6 +212,13 @@ struct x86_emul_ops {
 	int (*read_mmx)(struct x86_emul_ctxt *c, unsigned int reg, void *buf);
 	int (*write_mmx)(struct x86_emul_ctxt *c, unsigned int reg,
 			 const void *buf);
+	/* Optional, for VEX moves: YMM registers 0-15 (32 bytes; a write
+	 * also clears any bits above 255, as VEX writes do) and XCR0.
+	 * NULL: VEX-encoded moves are refused. */
+	int (*read_ymm)(struct x86_emul_ctxt *c, unsigned int reg, void *buf);
+	int (*write_ymm)(struct x86_emul_ctxt *c, unsigned int reg,
+			 const void *buf);
+	int (*read_xcr0)(struct x86_emul_ctxt *c, uint64_t *val);
 };
 
 struct x86_emul_ctxt {

@@ -82,5 +82,6 @@ bool x86em_cond_true(uint64_t rflags, unsigned int cc);
 
 int x86em_string(struct em *e);
 int x86em_sse_move(struct em *e);
+int x86em_avx_move(struct em *e);
 
 #endif

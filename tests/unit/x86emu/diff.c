@@ -15,7 +15,7 @@
 #include "fake.h"
 #include "sandbox.h"
 
-enum form_kind { K_MODRM, K_MOFFS, K_STR, K_STACK };
+enum form_kind { K_MODRM, K_MOFFS, K_STR, K_STACK, K_VEX };
 
 #define S1 1
 #define S2 2
@@ -138,6 +138,18 @@ static const struct form forms[] = {
 	SSE("MOVDQU x,x/m", 0xf3, 0x6f, 0, 1), SSE("MOVDQU x/m,x", 0xf3, 0x7f, 0, 1),
 	SSE("MOVQ x,x/m64", 0xf3, 0x7e, 0, 1), SSE("MOVQ x/m64,x", 0x66, 0xd6, 0, 1),
 	SSE("MOVNTQ m,mm", 0, 0xe7, 0, 0), SSE("MOVNTDQ m,x", 0x66, 0xe7, 16, 0),
+#define VEX(n, p, o, a, r) { n, p, 1, o, -1, S4 | S8, 0, K_VEX, 0, a, 0, r, 0 }
+#define VEX128(n, p, o, r) { n, p, 1, o, -1, S4, 0, K_VEX, 0, 0, 0, r, 0 }
+	VEX("VMOVUPS", 0, 0x10, 0, 1), VEX("VMOVUPS store", 0, 0x11, 0, 1),
+	VEX("VMOVUPD", 0x66, 0x10, 0, 1), VEX("VMOVUPD store", 0x66, 0x11, 0, 1),
+	VEX("VMOVAPS", 0, 0x28, 16, 1), VEX("VMOVAPS store", 0, 0x29, 16, 1),
+	VEX("VMOVAPD", 0x66, 0x28, 16, 1), VEX("VMOVAPD store", 0x66, 0x29, 16, 1),
+	VEX("VMOVNTPS", 0, 0x2b, 16, 0), VEX("VMOVNTPD", 0x66, 0x2b, 16, 0),
+	VEX("VMOVDQA", 0x66, 0x6f, 16, 1), VEX("VMOVDQA store", 0x66, 0x7f, 16, 1),
+	VEX("VMOVDQU", 0xf3, 0x6f, 0, 1), VEX("VMOVDQU store", 0xf3, 0x7f, 0, 1),
+	VEX("VMOVNTDQ", 0x66, 0xe7, 16, 0),
+	VEX128("VMOVD/Q x,r/m", 0x66, 0x6e, 1), VEX128("VMOVD/Q r/m,x", 0x66, 0x7e, 1),
+	VEX128("VMOVQ x,x/m64", 0xf3, 0x7e, 1), VEX128("VMOVQ x/m64,x", 0x66, 0xd6, 1),
 	{ "MOVD/Q mm,r/m", 0, 1, 0x6e, -1, S4 | S8, 0, K_MODRM, 0, 0, 0, 1, 0 },
 	{ "MOVD/Q r/m,mm", 0, 1, 0x7e, -1, S4 | S8, 0, K_MODRM, 0, 0, 0, 1, 0 },
 	{ "MOVD/Q x,r/m", 0x66, 1, 0x6e, -1, S4 | S8, 0, K_MODRM, 0, 0, 0, 1, 0 },
@@ -358,7 +370,7 @@ static void random_state(struct gen *g, bool df)
 		g->st.gpr[X86_RSP] = (g->st.gpr[X86_RSP] - SB_DATA_BASE) |
 			rnd64() << 16;
 	for (int i = 0; i < 16; i++)
-		for (int j = 0; j < 16; j++)
+		for (int j = 0; j < 32; j++)
 			g->st.xmm[i][j] = (uint8_t)rnd64();
 	for (int i = 0; i < 8; i++)
 		g->st.mm[i] = rnd64();
@@ -371,7 +383,7 @@ static void random_state(struct gen *g, bool df)
  * code, where the default-64 stack forms push 32 bits instead). */
 static unsigned int form_sizes(const struct form *f)
 {
-	if (bits == 64)
+	if (bits == 64 || f->kind == K_VEX)
 		return f->sizes;
 	if (f->op == 0x63 && !f->two_byte) /* ARPL there, not MOVSXD */
 		return 0;
@@ -574,6 +586,47 @@ static void gen_string(struct gen *g, const struct form *f)
 	g->st.gpr[X86_RCX] = rnd(18) | junk;
 }
 
+/*
+ * VEX moves: the three-byte C4 prefix with R/X/B filled in once the
+ * operand registers are known, random W (ignored by all but VMOVD/Q in
+ * 64-bit mode), L from the form's sizes, and now and then a non-1111b
+ * vvvv, which is #UD.
+ */
+static void gen_vex(struct gen *g, const struct form *f)
+{
+	static const uint8_t pp[256] = { [0x66] = 1, [0xf3] = 2, [0xf2] = 3 };
+	unsigned int l = (f->sizes & S8) && rnd(2) ? 1 : 0;
+	unsigned int vvvv = rnd(40) == 0 ? rnd(15) : 15;
+	bool mem = !f->reg_ok || rnd(5) != 0;
+	bool a32 = bits != 32 && mem && rnd(4) == 0;
+	unsigned int reg = rnd(bits == 64 ? 16 : 8);
+	struct form fa = *f;
+
+	if (f->align && l)
+		fa.align = 32;
+	if (rnd(8) == 0)
+		g->bytes[g->len++] = bits == 16 ? 0x3e : 0x2e;
+	if (a32)
+		g->bytes[g->len++] = 0x67;
+	unsigned int vex1 = g->len + 1;
+	g->bytes[g->len++] = 0xc4;
+	g->bytes[g->len++] = 0;
+	g->bytes[g->len++] = (uint8_t)(rnd(2) << 7 | vvvv << 3 | l << 2 |
+				       pp[f->pfx]);
+	g->bytes[g->len++] = f->op;
+	g->has_rex = bits == 64;
+	g->rex_pos = sizeof(g->bytes) - 1; /* REX bits collect here */
+	g->bytes[g->rex_pos] = (reg & 8) ? 4 : 0;
+	if (mem) {
+		emit_mem(g, &fa, l ? 32 : 16, reg, a32, -1);
+	} else {
+		unsigned int rm = rnd(bits == 64 ? 16 : 8);
+		g->bytes[g->len++] = (uint8_t)(0xc0 | (reg & 7) << 3 | (rm & 7));
+		g->bytes[g->rex_pos] |= (rm & 8) ? 1 : 0;
+	}
+	g->bytes[vex1] = (uint8_t)(((~g->bytes[g->rex_pos] & 7) << 5) | 1);
+}
+
 /* Builds one case of form f into g (instruction bytes and state). */
 static void gen_case(struct gen *g, const struct form *f)
 {
@@ -583,6 +636,7 @@ static void gen_case(struct gen *g, const struct form *f)
 	case K_MODRM: gen_modrm(g, f); break;
 	case K_MOFFS: gen_moffs(g, f); break;
 	case K_STACK: gen_stack(g, f); break;
+	case K_VEX: gen_vex(g, f); break;
 	default: gen_string(g, f); break;
 	}
 }
@@ -783,7 +837,8 @@ int main(int argc, char **argv)
 				break;
 			}
 		}
-		if (!form_sizes(f))
+		if (!form_sizes(f) ||
+		    (f->kind == K_VEX && !sandbox_has_avx()))
 			continue;
 		for (unsigned int n = 0; n < per_form && ok; n++) {
 			if (n % 64 == 0)

@@ -180,6 +180,25 @@ static int f_write_xmm(struct x86_emul_ctxt *c, unsigned int r,
 	return X86EMUL_OKAY;
 }
 
+static int f_read_ymm(struct x86_emul_ctxt *c, unsigned int r, void *buf)
+{
+	memcpy(buf, guest(c)->vec->xmm[r], 32);
+	return X86EMUL_OKAY;
+}
+
+static int f_write_ymm(struct x86_emul_ctxt *c, unsigned int r,
+		       const void *buf)
+{
+	memcpy(guest(c)->vec->xmm[r], buf, 32);
+	return X86EMUL_OKAY;
+}
+
+static int f_read_xcr0(struct x86_emul_ctxt *c, uint64_t *v)
+{
+	*v = guest(c)->xcr0;
+	return X86EMUL_OKAY;
+}
+
 static int f_read_mmx(struct x86_emul_ctxt *c, unsigned int r, void *buf)
 {
 	memcpy(buf, &guest(c)->vec->mm[r], 8);
@@ -199,6 +218,8 @@ const struct x86_emul_ops fake_ops = {
 	.read_segment = f_read_segment, .read_cr = f_read_cr,
 	.read_xmm = f_read_xmm, .write_xmm = f_write_xmm,
 	.read_mmx = f_read_mmx, .write_mmx = f_write_mmx,
+	.read_ymm = f_read_ymm, .write_ymm = f_write_ymm,
+	.read_xcr0 = f_read_xcr0,
 };
 
 const struct x86_emul_ops fake_ops_batch = {
@@ -208,6 +229,8 @@ const struct x86_emul_ops fake_ops_batch = {
 	.read_segment = f_read_segment, .read_cr = f_read_cr,
 	.read_xmm = f_read_xmm, .write_xmm = f_write_xmm,
 	.read_mmx = f_read_mmx, .write_mmx = f_write_mmx,
+	.read_ymm = f_read_ymm, .write_ymm = f_write_ymm,
+	.read_xcr0 = f_read_xcr0,
 };
 
 void fake_init(struct fake_guest *g, enum x86_mode mode)
@@ -219,7 +242,8 @@ void fake_init(struct fake_guest *g, enum x86_mode mode)
 			.present = true, .db = mode != X86_MODE_PROT16,
 			.l = mode == X86_MODE_LONG64 && i == X86_SEG_CS };
 	g->cr0 = 0x80050033;
-	g->cr4 = 0x6f0;
+	g->cr4 = 0x406f0;   /* OSFXSR, OSXMMEXCPT, OSXSAVE, ... */
+	g->xcr0 = 0x7;      /* x87, SSE, AVX */
 	g->rng = 12345;
 	g->ctxt.regs = &g->regs;
 	g->ctxt.mode = mode;

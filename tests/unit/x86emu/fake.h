@@ -14,7 +14,7 @@
 struct fake_guest {
 	struct x86_emul_ctxt ctxt;
 	struct x86_regs regs;
-	struct cpu_state *vec;          /* xmm/mm live here */
+	struct cpu_state *vec;          /* xmm/ymm/mm live here */
 	uint64_t mem_base;
 	uint8_t *mem;
 	uint32_t mem_size;
@@ -24,7 +24,7 @@ struct fake_guest {
 	uint32_t code_size;
 	bool fetch_faulted;             /* a fetch ran off the code */
 	struct x86_segment seg[6];
-	uint64_t cr0, cr4;
+	uint64_t cr0, cr4, xcr0;
 	unsigned int retry_percent;     /* chance a read answers RETRY */
 	unsigned int retries;           /* RETRY answers given */
 	uint32_t rng;

@@ -68,6 +68,7 @@ static void df_set(struct fake_guest *g) { g->regs.rflags |= X86_FL_DF; }
 static void two_reps(struct fake_guest *g) { g->ctxt.max_reps = 2; }
 static void cr0_ts(struct fake_guest *g) { g->cr0 |= 8; }
 static void cr4_no_osfxsr(struct fake_guest *g) { g->cr4 &= ~0x200ull; }
+static void cr4_no_osxsave(struct fake_guest *g) { g->cr4 &= ~(1ull << 18); }
 static void fs_base(struct fake_guest *g) { g->seg[X86_SEG_FS].base = 0x5000; }
 static void page_end(struct fake_guest *g)
 {
@@ -91,6 +92,11 @@ static bool port_wrote_543(const struct fake_guest *g)
 	return g->port_log_len == 3 && g->port_log[0] == 5 &&
 		g->port_log[1] == 4 && g->port_log[2] == 3;
 }
+static bool ymm0_loaded(const struct fake_guest *g)
+{
+	return g->vec->xmm[0][0] == 1 && g->vec->xmm[0][31] == 0x20;
+}
+
 static bool stayed_on_insn(const struct fake_guest *g)
 {
 	return g->regs.rip == 0x7c00;
@@ -242,6 +248,17 @@ static const struct mcase cases[] = {
 	{ "long: MOVUPS without CR4.OSFXSR is #UD", X86_MODE_LONG64, "0f 11 07", 3,
 	  RC_EXC, X86_EXC_UD, { R(DI, 0x100), END }, 0, 0, { END }, 0, 0,
 	  cr4_no_osfxsr },
+	{ "long: VMOVDQU ymm without CR4.OSXSAVE is #UD", X86_MODE_LONG64,
+	  "c5 fe 6f 07", 4, RC_EXC, X86_EXC_UD, { R(DI, 0x100), END }, 0, 0,
+	  { END }, 0, 0, cr4_no_osxsave },
+	{ "long: VMOVD with VEX.L=1 is #UD", X86_MODE_LONG64, "c5 fd 6e 07", 4,
+	  RC_EXC, X86_EXC_UD, { R(DI, 0x100), END } },
+	{ "long: a 66 prefix before VEX is #UD", X86_MODE_LONG64, "66 c5 fe 6f 07",
+	  5, RC_EXC, X86_EXC_UD, { R(DI, 0x100), END } },
+	{ "long: VMOVDQU ymm load writes all 32 bytes", X86_MODE_LONG64,
+	  "c5 fe 6f 07", 4, RC_OK, 0, { R(DI, 0x100), END }, 0x100,
+	  "01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f 10 11 12 13 14 15 16 17 18 19 1a 1b 1c 1d 1e 1f 20",
+	  { END }, 0, 0, 0, ymm0_loaded },
 	{ "long: MOVQ mm store ignores CR4.OSFXSR", X86_MODE_LONG64, "0f 7f 07", 3,
 	  RC_OK, 0, { R(DI, 0x100), END }, 0, 0, { END }, 0x100,
 	  "5a 5a 5a 5a 5a 5a 5a 5a", cr4_no_osfxsr },

@@ -77,12 +77,38 @@ static uint64_t state_field(size_t off)
 	return SB_STATE_ADDR + off;
 }
 
+bool sandbox_has_avx(void)
+{
+	return __builtin_cpu_supports("avx");
+}
+
+/* VMOVDQU ymm <-> [abs] (VEX.256.F3.0F 6F/7F); C4 form for ymm8-15. */
+static void emit_ymm_move(bool store, unsigned int i, uint64_t addr)
+{
+	uint8_t v3[] = { 0xc4, 0x61, 0x7e, store ? 0x7f : 0x6f };
+	uint8_t v2[] = { 0xc5, 0xfe, store ? 0x7f : 0x6f };
+	uint8_t modrm = (uint8_t)(((i & 7) << 3) | 4), sib = 0x25;
+
+	if (i >= 8)
+		emit(v3, sizeof(v3));
+	else
+		emit(v2, sizeof(v2));
+	emit(&modrm, 1);
+	emit(&sib, 1);
+	emit_abs32(addr);
+}
+
 static void emit_vector_moves(bool store)
 {
 	static const uint8_t ld[2] = { 0x0f, 0x6f }, st[2] = { 0x0f, 0x7f };
-	for (unsigned int i = 0; i < 16; i++)
-		emit_mem_op(0xf3, i >= 8 ? 0x44 : 0, store ? st : ld, 2, i,
-			    state_field(offsetof(struct cpu_state, xmm[i])));
+	for (unsigned int i = 0; i < 16; i++) {
+		uint64_t a = state_field(offsetof(struct cpu_state, xmm[i]));
+		if (sandbox_has_avx())
+			emit_ymm_move(store, i, a);
+		else
+			emit_mem_op(0xf3, i >= 8 ? 0x44 : 0, store ? st : ld,
+				    2, i, a);
+	}
 	for (unsigned int i = 0; i < 8; i++)
 		emit_mem_op(0, 0, store ? st : ld, 2, i,
 			    state_field(offsetof(struct cpu_state, mm[i])));

@@ -20,7 +20,7 @@
 struct cpu_state {
 	uint64_t gpr[16];
 	uint64_t rflags;
-	uint8_t xmm[16][16];
+	uint8_t xmm[16][32];   /* YMM i; its low 16 bytes are XMM i */
 	uint64_t mm[8];
 };
 
@@ -55,5 +55,8 @@ bool sandbox_set_mode(unsigned int bits);
 uint64_t sandbox_insn_addr(void);
 
 uint8_t *sandbox_data(void);
+
+/* Whether the host runs AVX (YMM state is loaded and stored then). */
+bool sandbox_has_avx(void);
 
 #endif
