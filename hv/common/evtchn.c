@@ -45,8 +45,10 @@ void evtchn_set_pending(struct evtchn_table *t, uint32_t port)
 	volatile uint64_t *mask = (volatile uint64_t *)t->shared->evtchn_mask;
 	if (test_and_set(&pending[port / BITS_PER_WORD], port % BITS_PER_WORD))
 		return;
-	if (test_bit(&mask[port / BITS_PER_WORD], port % BITS_PER_WORD))
+	if (test_bit(&mask[port / BITS_PER_WORD], port % BITS_PER_WORD)) {
+		t->ops->kick(t->owner, t->port[port].vcpu); /* a SCHEDOP_poll may wait on it */
 		return;
+	}
 	notify_vcpu(t, port);
 }
 

@@ -10,6 +10,7 @@
 #include "public/sched.h"
 
 #define POLL_MAX_PORTS 128
+#define POLL_BLOCKING_PORTS 4 /* polls on more ports return at once */
 
 /* True if any of the ports named at gva is pending. */
 static long any_pending(struct vcpu *v, uint64_t gva, uint32_t nr, bool *pending)
@@ -37,11 +38,16 @@ static long poll(struct vcpu *v, uint64_t gva)
 	if (GUEST_IN(v, &p, gva))
 		return -XEN_EFAULT;
 	long rc = any_pending(v, p.ports, p.nr_ports, &pending);
-	if (rc || pending)
-		return rc;
-	/* Polled ports are usually masked, so their events raise no upcall:
-	 * return at once and let the guest re-check (a spurious wake-up is
-	 * allowed); a timeout in the past is simply met. */
+	if (rc || pending || p.nr_ports > POLL_BLOCKING_PORTS || vcpu_has_work(v))
+		return rc; /* many ports: return at once, a wake-up the guest allows */
+	if (p.timeout && p.timeout <= now_ns())
+		return 0;
+	if (copy_from_guest(v, v->poll_ports, p.ports, p.nr_ports * sizeof(uint32_t)))
+		return -XEN_EFAULT;
+	v->nr_poll_ports = p.nr_ports;
+	v->poll_deadline = p.timeout;
+	v->polling = true; /* until a polled port is pending, any event, or the timeout */
+	v->state = VCPU_BLOCKED;
 	return 0;
 }
 

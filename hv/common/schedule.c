@@ -3,6 +3,7 @@
 #include "domain.h"
 #include "console.h"
 #include "vlapic.h"
+#include "evtchn.h"
 #include "vtime.h"
 #include "public/hvm/params.h"
 #include "x86/apic.h"
@@ -45,11 +46,30 @@ void vcpu_vector_taken(struct vcpu *v, int vector)
 		vlapic_accept(v, (uint8_t)vector);
 }
 
+/* A poll ends when one of its ports is pending, masked or not. */
+static bool poll_satisfied(struct vcpu *v)
+{
+	if (v->poll_deadline && now_ns() >= v->poll_deadline)
+		return true;
+	for (unsigned i = 0; i < v->nr_poll_ports; i++) {
+		uint32_t port = v->poll_ports[i];
+		if (port < EVTCHN_MAX_PORTS &&
+		    ((__atomic_load_n(&v->d->shared_info->evtchn_pending[port / 64], __ATOMIC_SEQ_CST) >>
+		      (port % 64)) & 1))
+			return true;
+	}
+	return false;
+}
+
 bool vcpu_has_work(struct vcpu *v)
 {
 	uint64_t deadline = v->timer_deadline;
-	return vcpu_pending_vector(v) >= 0 || v->init_pending || v->sipi_vector >= 0 ||
-	       (deadline && now_ns() >= deadline) || (v->periodic_ns && now_ns() >= v->periodic_next);
+	bool work = vcpu_pending_vector(v) >= 0 || v->init_pending || v->sipi_vector >= 0 ||
+		    (deadline && now_ns() >= deadline) ||
+		    (v->periodic_ns && now_ns() >= v->periodic_next) || (v->polling && poll_satisfied(v));
+	if (work)
+		v->polling = false;
+	return work;
 }
 
 void vcpu_block(struct vcpu *v)
@@ -106,6 +126,8 @@ void vcpu_wait_runnable(struct vcpu *v)
 		handle_startup_ipis(v);
 		per_entry_housekeeping(v);
 		uint64_t next = vtime_check_timers(v);
+		if (v->polling && v->poll_deadline && (!next || v->poll_deadline < next))
+			next = v->poll_deadline;
 		if (v->state == VCPU_BLOCKED && vcpu_has_work(v))
 			v->state = VCPU_RUNNING;
 		if (v->state == VCPU_RUNNING && !v->d->is_shutting_down) {

@@ -34,6 +34,11 @@ struct vcpu {
 	 * and fired only on the vCPU's own CPU. */
 	uint64_t timer_deadline;
 	uint64_t periodic_ns, periodic_next;
+	/* SCHEDOP_poll in progress: the ports waited on, until the timeout. */
+	bool polling;
+	unsigned nr_poll_ports;
+	uint32_t poll_ports[4];
+	uint64_t poll_deadline; /* 0: none */
 	/* INIT/SIPI from another vCPU's virtual APIC */
 	volatile bool init_pending;
 	bool wait_for_sipi;
