@@ -8,9 +8,12 @@
  * memory.  Registers, defined flags, vector registers, memory and the
  * raised exception must be identical.  Usage: diff [cases-per-form [seed]]
  */
+#include <asm/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "fake.h"
 #include "sandbox.h"
@@ -160,6 +163,7 @@ static const struct form forms[] = {
 
 static uint64_t rng_state;
 static unsigned int bits = 64;   /* 64-bit, 32-bit compat or 16-bit mode */
+static uint64_t fs_base, gs_base; /* the host's, mirrored into the fake */
 
 /* Where data offsets are based: 16-bit mode runs on an LDT data segment
  * based at the data region, the other modes are flat. */
@@ -206,6 +210,8 @@ static uint64_t interesting(void)
 
 struct gen {
 	uint64_t target;          /* where the memory operand points */
+	uint8_t seg_pfx;          /* 64 (FS) or 65 (GS) override, or 0 */
+	uint64_t seg_base;        /* that segment's base */
 	uint8_t bytes[32];
 	unsigned int len;
 	unsigned int rex_pos;     /* index of the REX byte, or 0 if none */
@@ -301,7 +307,9 @@ static void emit_mem(struct gen *g, const struct form *f, unsigned int size,
 		return;
 	}
 	g->target = target;
-	target -= data_seg_base();
+	target -= data_seg_base() + g->seg_base;
+	if (g->seg_pfx && form < 2) /* RIP and disp32-only can't reach */
+		form = 2;
 	int64_t disp = mode == 1 ? (int8_t)rnd(256) :
 		mode == 2 ? (int32_t)(rnd(0x20000) - 0x10000) : 0;
 	unsigned int base, index, scale = rnd(4);
@@ -419,8 +427,10 @@ static void emit_head(struct gen *g, const struct form *f, unsigned int size,
 
 	if (lock)
 		g->bytes[g->len++] = 0xf0;
+	if (g->seg_pfx)
+		g->bytes[g->len++] = g->seg_pfx;
 	/* in 16-bit mode CS is based elsewhere: no CS override there */
-	if (rnd(8) == 0)
+	else if (rnd(8) == 0)
 		g->bytes[g->len++] = ignored_seg[bits == 16 ? 1 + rnd(3) :
 						 rnd(4)];
 	/* 66 flips the default operand size (16 in 16-bit code); for the
@@ -472,11 +482,24 @@ static void make_cmpxchg_match(struct gen *g, unsigned int size)
 	memcpy(sandbox_data() + off, &g->st.gpr[X86_RAX], size);
 }
 
+/* In 64-bit mode, now and then address through FS or GS, whose bases
+ * (the host's TLS block and a base this test set) the CPU adds. */
+static bool pick_fsgs(struct gen *g)
+{
+	if (bits != 64 || rnd(10) != 0)
+		return false;
+	bool fs = rnd(2);
+	g->seg_pfx = fs ? 0x64 : 0x65;
+	g->seg_base = fs ? fs_base : gs_base;
+	return true;
+}
+
 static void gen_modrm(struct gen *g, const struct form *f)
 {
+	bool fsgs = pick_fsgs(g);
 	unsigned int size = pick_size(f);
 	bool mem = !f->reg_ok || rnd(5) != 0;
-	bool a32 = bits != 32 && mem && rnd(4) == 0; /* 67: 32 in 64 and 16 */
+	bool a32 = !fsgs && bits != 32 && mem && rnd(4) == 0; /* 67 */
 	bool lock = (f->lock && mem && rnd(3) == 0) || rnd(40) == 0;
 	unsigned int reg = f->ext >= 0 ? (unsigned int)f->ext : rnd(16);
 
@@ -509,8 +532,10 @@ static void gen_modrm(struct gen *g, const struct form *f)
 static void gen_moffs(struct gen *g, const struct form *f)
 {
 	unsigned int size = pick_size(f);
-	bool a32 = bits != 32 && rnd(3) == 0, wild;
-	uint64_t target = pick_target(f, size, &wild) - data_seg_base();
+	bool fsgs = pick_fsgs(g);
+	bool a32 = !fsgs && bits != 32 && rnd(3) == 0, wild;
+	uint64_t target = pick_target(f, size, &wild) - data_seg_base() -
+		g->seg_base;
 
 	emit_head(g, f, size, rnd(40) == 0, a32, rnd(2));
 	if (bits == 16)
@@ -546,7 +571,8 @@ static void gen_stack(struct gen *g, const struct form *f)
 static void gen_string(struct gen *g, const struct form *f)
 {
 	unsigned int size = pick_size(f);
-	bool a32 = bits != 32 && rnd(4) == 0;
+	bool fsgs = pick_fsgs(g);
+	bool a32 = !fsgs && bits != 32 && rnd(4) == 0;
 	uint64_t span = 0x100;
 	uint64_t si = SB_DATA_BASE + span + rnd(0x3000);
 	uint64_t di = SB_DATA_BASE + 0x3400 + rnd(0x3000);
@@ -564,7 +590,7 @@ static void gen_string(struct gen *g, const struct form *f)
 	if (rnd(20) == 0) /* run off the end of the region */
 		si = SB_DATA_BASE + SB_DATA_SIZE - rnd(24);
 	emit_head(g, f, size, rnd(40) == 0, a32, rnd(2));
-	si -= data_seg_base();
+	si -= data_seg_base() + g->seg_base; /* the override is the source's */
 	di -= data_seg_base();
 	/* bits above the address size are garbage the CPU must ignore; with
 	 * 32-bit addresses in 16-bit code a rare garbage bit is a #GP */
@@ -775,6 +801,10 @@ static bool run_case(const struct form *f, struct gen *g, struct verdict *v,
 		for (int i = 0; i < 6; i++)
 			fg.seg[i].sel = i == X86_SEG_CS ? 0x23 :
 				i < X86_SEG_FS ? 0x2b : 0;
+	if (bits == 64) {
+		fg.seg[X86_SEG_FS].base = fs_base;
+		fg.seg[X86_SEG_GS].base = gs_base;
+	}
 	if (bits == 16) /* the sandbox's LDT segments */
 		for (int i = 0; i < X86_SEG_FS; i++) {
 			bool cs = i == X86_SEG_CS;
@@ -819,6 +849,12 @@ int main(int argc, char **argv)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
+	gs_base = 0x20000000;
+	if (syscall(SYS_arch_prctl, ARCH_GET_FS, &fs_base) != 0 ||
+	    syscall(SYS_arch_prctl, ARCH_SET_GS, gs_base) != 0) {
+		printf("FAIL: x86emu differential sandbox - arch_prctl FS/GS\n");
+		return 1;
+	}
 	if (!sandbox_init()) {
 		printf("FAIL: x86emu differential sandbox - cannot map fixed regions\n");
 		return 1;

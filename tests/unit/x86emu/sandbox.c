@@ -408,8 +408,10 @@ struct run_result sandbox_run(const uint8_t *insn, unsigned int len,
 	}
 	/* a fault in compat mode leaves DS/ES at USER_DS: harmless in 64-bit
 	 * mode, but put back the null selectors Linux gives 64-bit tasks */
-	__asm__ volatile("emms; cld; xor %%eax, %%eax; mov %%eax, %%ds; "
-			 "mov %%eax, %%es; mov %%eax, %%gs" ::: "eax");
+	__asm__ volatile("emms; cld");
+	if (mode_bits != 64)
+		__asm__ volatile("xor %%eax, %%eax; mov %%eax, %%ds; "
+				 "mov %%eax, %%es; mov %%eax, %%gs" ::: "eax");
 	struct run_result r = { .faulted = true, .vector = fault.vector,
 		.cr2 = fault.cr2, .rflags = fault.rflags };
 	memcpy(r.gpr, (const void *)fault.gpr, sizeof(r.gpr));
