@@ -11,9 +11,13 @@ mkdir -p "$dir"
 cd "$dir"
 if [ ! -s text.bin ] || [ ! -s text.addr ]; then
 	if [ ! -s vmlinux ]; then
-		pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
-			awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
-		[ -n "$pkg" ] || { echo "kernel-text: apt-cache knows no linux-image-amd64 dependency (run apt-get update)" >&2; exit 1; }
+		kernel_pkg() {
+			apt-cache depends linux-image-amd64 2>/dev/null |
+				awk '/Depends: linux-image-[0-9]/ { print $2; exit }'
+		}
+		pkg=$(kernel_pkg)
+		[ -n "$pkg" ] || { apt-get update -q >/dev/null 2>&1; pkg=$(kernel_pkg); }
+		[ -n "$pkg" ] || { echo "kernel-text: apt-cache knows no linux-image-amd64 dependency, even after apt-get update" >&2; exit 1; }
 		ls ./"$pkg"_*.deb >/dev/null 2>&1 || apt-get download "$pkg" >download.log 2>&1 ||
 			{ apt-get update -q >/dev/null 2>&1 && apt-get download "$pkg" >download.log 2>&1; } ||
 			{ echo "kernel-text: apt-get download $pkg failed, see $dir/download.log" >&2; exit 1; }
