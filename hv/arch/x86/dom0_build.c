@@ -135,9 +135,9 @@ int dom0_build(struct boot_info *bi, unsigned nr_cpus_online, const char **why)
 		return *why = "the kernel has no PVH entry point (XEN_ELFNOTE_PHYS32_ENTRY)", -1;
 	uint64_t mem = choose_memory();
 	uint64_t initrd_size = initrd ? initrd->end - initrd->start : 0;
-	uint64_t initrd_gpa = ALIGN_DOWN(mem - initrd_size, PAGE_SIZE);
-	if (initrd && initrd_gpa < img.paddr_hi)
+	if (img.paddr_hi > mem || initrd_size > mem - img.paddr_hi)
 		return *why = "kernel and initramfs do not both fit in dom0's RAM (raise dom0_mem)", -1;
+	uint64_t initrd_gpa = ALIGN_DOWN(mem - initrd_size, PAGE_SIZE);
 	struct domain *d = domain_create(0, choose_vcpus(nr_cpus_online), true);
 	if (!d || p2m_populate(d, 0, mem))
 		return *why = "out of memory building dom0", -1;

@@ -56,6 +56,10 @@ n=$(grep -ac 'EVTCHN-LOOP: ok' "$LOG")
 if [ "$n" = 2 ]; then pass "dom0-2vcpu: event channels still work after the garbage"
 else fail "dom0-2vcpu: event channels still work after the garbage - $n of 2 round trips"; fi
 
+qemu_boot dom0-small 200 'dom0: cannot build it' $CPU -smp 2 -kernel $HV -append "console=com1 dom0_mem=32M" \
+	-initrd "$KERNEL console=hvc0,$INITRD"
+expect dom0-small 'dom0: cannot build it: .*raise dom0_mem' "dom0_mem too small for the kernel: refused, naming dom0_mem"
+
 # What `make run` gives: a dom0 shell on the serial console that takes input.
 shell_session() {
 	local dir=$INTEG_OUT/shell fifo

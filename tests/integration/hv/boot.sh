@@ -70,4 +70,12 @@ expect trap '^rax [0-9a-f]{16} rbx' "exception dump gives the registers"
 expect trap '\*\*\* CPU 1 halted' "only the faulting CPU halts"
 expect trap 'hvm: self-test passed' "the other CPU carries on and runs the self-test"
 
+# A module that is neither ELF nor bzImage: dom0 is refused, the hv stays up.
+mkdir -p "$INTEG_OUT"
+head -c 65536 /dev/urandom >"$INTEG_OUT/garbage-kernel"
+qemu_boot bad-kernel 120 'dom0: (cannot build|no kernel)' $CPU -smp 2 -kernel $HV -append "console=com1" \
+	-initrd "$INTEG_OUT/garbage-kernel console=hvc0"
+expect bad-kernel 'dom0: cannot build it: .*(bzImage|ELF|setup header)' "a garbage kernel module is refused with the reason"
+expect_not bad-kernel 'exception|PANIC' "refusing it does not crash the hv"
+
 exit $integ_failed
