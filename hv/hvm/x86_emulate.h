@@ -194,12 +194,23 @@ struct x86_emul_ops {
 	/* Optional batched string port I/O (one IOREQ with a count, as Xen's
 	 * ioreq data_is_ptr): moves up to *reps elements between the port and
 	 * guest memory starting at linear, stepping by +-bytes, and sets *reps
-	 * to the number done.  NULL: the emulator loops over read_io/write_io. */
+	 * to the number done; returns OKAY if any were done, else why not.
+	 * NULL: the emulator loops over read_io/write_io. */
 	int (*rep_ins)(struct x86_emul_ctxt *c, uint16_t port,
 		       unsigned int bytes, uint64_t linear, bool backwards,
 		       uint64_t *reps);
 	int (*rep_outs)(struct x86_emul_ctxt *c, uint16_t port,
 			unsigned int bytes, uint64_t linear, bool backwards,
+			uint64_t *reps);
+	/* Optional batched REP MOVS / REP STOS (MMIO <-> RAM in one IOREQ):
+	 * same contract as rep_ins; the elements handed over lie in one page
+	 * per operand.  Answering UNHANDLEABLE makes the emulator do the
+	 * element itself through read/write. */
+	int (*rep_movs)(struct x86_emul_ctxt *c, uint64_t src_linear,
+			uint64_t dst_linear, unsigned int bytes, bool backwards,
+			uint64_t *reps);
+	int (*rep_stos)(struct x86_emul_ctxt *c, uint64_t dst_linear,
+			uint64_t value, unsigned int bytes, bool backwards,
 			uint64_t *reps);
 	int (*read_segment)(struct x86_emul_ctxt *c, enum x86_seg seg,
 			    struct x86_segment *out);

@@ -115,42 +115,92 @@ static int str_one(struct em *e, const struct str_op *s)
 }
 
 /*
- * Batched INS/OUTS through the optional rep_ins/rep_outs callbacks: up to
- * *n elements that stay inside one page and the segment, in one request.
+ * Narrows *n so that the elements from the offset in reg (through seg) stay
+ * in one page and inside the segment at both ends without wrapping at the
+ * address size; gives the first element's linear address.
  */
-static int str_batch_io(struct em *e, const struct str_op *s, uint64_t *n)
+static int batch_range(struct em *e, const struct str_op *s, uint8_t seg,
+		       unsigned int reg, bool write, uint64_t *n,
+		       uint64_t *la)
 {
-	bool ins = s->kind == STR_INS;
-	unsigned int reg = ins ? X86_RDI : X86_RSI;
-	uint8_t seg = ins ? X86_SEG_ES : s->src_seg;
-	uint64_t off = idx_get(e, reg, s->ad), la, first;
-	int rc = x86em_linear(e, seg, off, s->size, ins, &la);
+	uint64_t off = idx_get(e, reg, s->ad), first, tmp;
+	int rc = x86em_linear(e, seg, off, s->size, write, la);
 
 	if (rc != X86EMUL_OKAY)
 		return rc;
 	/* elements left in this page in the direction of travel */
-	first = s->step > 0 ? (4096 - (la & 4095)) / s->size :
-		(la & 4095) / s->size + 1;
+	first = s->step > 0 ? (4096 - (*la & 4095)) / s->size :
+		(*la & 4095) / s->size + 1;
 	if (first == 0) /* one element straddles the page end */
 		first = 1;
 	if (*n > first)
 		*n = first;
-	/* the last element must pass segmentation too, and the offset
-	 * must not wrap at the address size */
 	uint64_t last = off + (uint64_t)s->step * (*n - 1);
 	if ((last & size_mask(s->ad)) != last ||
-	    x86em_linear(e, seg, last, s->size, ins, &la) != X86EMUL_OKAY)
-		*n = 1;
+	    x86em_linear(e, seg, last, s->size, write, &tmp) != X86EMUL_OKAY)
+		*n = 1; /* the element-wise path will find the precise fault */
 	e->c->event = (struct x86_event){ 0 };
+	return X86EMUL_OKAY;
+}
+
+/*
+ * One batched request through the optional rep_* callbacks (one IOREQ with
+ * a count for the hv, like Xen's data_is_ptr): up to *n elements; *n is
+ * set to the number done and the index registers advanced.  A callback
+ * that answers UNHANDLEABLE wants this element done one at a time.
+ */
+static int str_batch(struct em *e, const struct str_op *s, uint64_t *n)
+{
+	const struct x86_emul_ops *o = e->ops;
 	uint16_t port = (uint16_t)e->r.gpr[X86_RDX];
-	rc = x86em_linear(e, seg, off, s->size, ins, &la);
+	bool back = s->step < 0;
+	uint64_t src = 0, dst = 0;
+	int rc = X86EMUL_OKAY;
+
+	if (s->kind != STR_INS && s->kind != STR_STOS)
+		rc = batch_range(e, s, s->src_seg, X86_RSI, false, n, &src);
+	if (rc == X86EMUL_OKAY && s->kind != STR_OUTS)
+		rc = batch_range(e, s, X86_SEG_ES, X86_RDI, true, n, &dst);
 	if (rc != X86EMUL_OKAY)
 		return rc;
-	rc = ins ? e->ops->rep_ins(e->c, port, s->size, la, s->step < 0, n) :
-		e->ops->rep_outs(e->c, port, s->size, la, s->step < 0, n);
-	if (rc == X86EMUL_OKAY)
-		idx_advance(e, reg, s, *n);
-	return rc;
+	switch (s->kind) {
+	case STR_INS:
+		rc = o->rep_ins(e->c, port, s->size, dst, back, n);
+		break;
+	case STR_OUTS:
+		rc = o->rep_outs(e->c, port, s->size, src, back, n);
+		break;
+	case STR_MOVS:
+		rc = o->rep_movs(e->c, src, dst, s->size, back, n);
+		break;
+	default:
+		rc = o->rep_stos(e->c, dst, e->r.gpr[X86_RAX] &
+				 size_mask(s->size), s->size, back, n);
+		break;
+	}
+	if (rc == X86EMUL_UNHANDLEABLE) {
+		*n = 1;
+		return str_one(e, s);
+	}
+	if (rc != X86EMUL_OKAY)
+		return rc;
+	if (s->kind != STR_INS && s->kind != STR_STOS)
+		idx_advance(e, X86_RSI, s, *n);
+	if (s->kind != STR_OUTS)
+		idx_advance(e, X86_RDI, s, *n);
+	return X86EMUL_OKAY;
+}
+
+/* Whether the host offers a batched callback for this kind. */
+static bool can_batch(const struct em *e, enum str_kind kind)
+{
+	switch (kind) {
+	case STR_INS: return e->ops->rep_ins;
+	case STR_OUTS: return e->ops->rep_outs;
+	case STR_MOVS: return e->ops->rep_movs;
+	case STR_STOS: return e->ops->rep_stos;
+	default: return false;
+	}
 }
 
 /* Whether a REPE/REPNE compare stops after this iteration. */
@@ -188,11 +238,9 @@ int x86em_string(struct em *e)
 		return str_one(e, &s);
 	while (s.rcx != 0 && budget != 0) {
 		uint64_t n = 1;
-		bool batch = (s.kind == STR_INS && e->ops->rep_ins) ||
-			(s.kind == STR_OUTS && e->ops->rep_outs);
-		if (batch) {
+		if (can_batch(e, s.kind)) {
 			n = s.rcx < budget ? s.rcx : budget;
-			rc = str_batch_io(e, &s, &n);
+			rc = str_batch(e, &s, &n);
 		} else {
 			rc = str_one(e, &s);
 		}

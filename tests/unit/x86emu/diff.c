@@ -821,6 +821,7 @@ static bool run_case(const struct form *f, struct gen *g, struct verdict *v,
 	fg.code = (const uint8_t *)SB_CODE_BASE;
 	fg.code_size = 0x8000;
 	fg.retry_percent = rnd(3) == 0 ? 30 : 0;
+	fg.batch_io = rnd(2); /* batched rep_movs/rep_stos half the time */
 	fg.ctxt.max_reps = 1 + rnd(8);
 	fg.rng = (uint32_t)rnd64();
 	memcpy(fg.regs.gpr, emu.gpr, sizeof(fg.regs.gpr));

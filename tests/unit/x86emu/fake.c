@@ -154,6 +154,49 @@ static int f_rep_outs(struct x86_emul_ctxt *c, uint16_t port, unsigned int n,
 	return f_rep_io(c, port, n, la, back, reps, false);
 }
 
+/* Batched MOVS/STOS: element by element through the plain callbacks, so a
+ * fault or RETRY partway reports the progress made. */
+static int f_rep_movs(struct x86_emul_ctxt *c, uint64_t src, uint64_t dst,
+		      unsigned int n, bool back, uint64_t *reps)
+{
+	struct fake_guest *g = guest(c);
+	uint64_t done = 0;
+	int rc = X86EMUL_OKAY;
+
+	g->batch_calls++;
+	for (; done < *reps && rc == X86EMUL_OKAY; done++) {
+		uint64_t v = 0, d = back ? -done * n : done * n;
+		rc = f_read(c, src + d, &v, n);
+		if (rc == X86EMUL_OKAY)
+			rc = f_write(c, dst + d, &v, n);
+		if (rc != X86EMUL_OKAY)
+			break;
+	}
+	*reps = done;
+	return done ? X86EMUL_OKAY : rc;
+}
+
+static int f_rep_stos(struct x86_emul_ctxt *c, uint64_t dst, uint64_t val,
+		      unsigned int n, bool back, uint64_t *reps)
+{
+	struct fake_guest *g = guest(c);
+	uint64_t done = 0;
+	int rc = X86EMUL_OKAY;
+
+	g->batch_calls++;
+	if (g->retry_percent && rnd(g) % 100 < g->retry_percent) {
+		g->retries++;
+		return X86EMUL_RETRY; /* the device has not answered yet */
+	}
+	for (; done < *reps; done++) {
+		rc = f_write(c, back ? dst - done * n : dst + done * n, &val, n);
+		if (rc != X86EMUL_OKAY)
+			break;
+	}
+	*reps = done;
+	return done ? X86EMUL_OKAY : rc;
+}
+
 static int f_read_segment(struct x86_emul_ctxt *c, enum x86_seg seg,
 			  struct x86_segment *out)
 {
@@ -226,6 +269,7 @@ const struct x86_emul_ops fake_ops_batch = {
 	.fetch = f_fetch, .read = f_read, .write = f_write,
 	.read_io = f_read_io, .write_io = f_write_io,
 	.rep_ins = f_rep_ins, .rep_outs = f_rep_outs,
+	.rep_movs = f_rep_movs, .rep_stos = f_rep_stos,
 	.read_segment = f_read_segment, .read_cr = f_read_cr,
 	.read_xmm = f_read_xmm, .write_xmm = f_write_xmm,
 	.read_mmx = f_read_mmx, .write_mmx = f_write_mmx,

@@ -65,6 +65,11 @@ static void ss_16bit(struct fake_guest *g)
 }
 static void batched(struct fake_guest *g) { g->batch_io = true; }
 static void df_set(struct fake_guest *g) { g->regs.rflags |= X86_FL_DF; }
+static void batch_df(struct fake_guest *g)
+{
+	g->batch_io = true;
+	g->regs.rflags |= X86_FL_DF;
+}
 static void two_reps(struct fake_guest *g) { g->ctxt.max_reps = 2; }
 static void cr0_ts(struct fake_guest *g) { g->cr0 |= 8; }
 static void cr4_no_osfxsr(struct fake_guest *g) { g->cr4 &= ~0x200ull; }
@@ -95,6 +100,11 @@ static bool port_wrote_543(const struct fake_guest *g)
 static bool ymm0_loaded(const struct fake_guest *g)
 {
 	return g->vec->xmm[0][0] == 1 && g->vec->xmm[0][31] == 0x20;
+}
+
+static bool one_batch(const struct fake_guest *g)
+{
+	return g->batch_calls == 1;
 }
 
 static bool stayed_on_insn(const struct fake_guest *g)
@@ -235,6 +245,14 @@ static const struct mcase cases[] = {
 	  RC_OK, 0, { R(CX, 5), R(DI, 0x100), R(DX, 0x1f0), END }, 0, 0,
 	  { R(CX, 0), R(DI, 0x10a), END }, 0x100,
 	  "11 22 12 23 13 24 14 25 15 26", batched, port_read_5 },
+	{ "long: REP STOSD to memory in one batched request", X86_MODE_LONG64,
+	  "f3 ab", 2, RC_OK, 0, { R(CX, 3), R(DI, 0x100), R(AX, 0x11223344), END },
+	  0, 0, { R(CX, 0), R(DI, 0x10c), END }, 0x100,
+	  "44 33 22 11 44 33 22 11 44 33 22 11", batched, one_batch },
+	{ "long: REP MOVSW backwards in one batched request", X86_MODE_LONG64,
+	  "66 f3 a5", 3, RC_OK, 0, { R(CX, 2), R(SI, 0x102), R(DI, 0x202), END },
+	  0x100, "aa bb cc dd", { R(CX, 0), R(SI, 0xfe), R(DI, 0x1fe), END },
+	  0x200, "aa bb cc dd", batch_df, one_batch },
 	{ "long: REP OUTSB backwards (DF=1)", X86_MODE_LONG64, "f3 6e", 2, RC_OK, 0,
 	  { R(CX, 3), R(SI, 0x104), END }, 0x100, "01 02 03 04 05",
 	  { R(CX, 0), R(SI, 0x101), END }, 0, 0, df_set, port_wrote_543 },
