@@ -90,7 +90,9 @@ static int f_read_io(struct x86_emul_ctxt *c, uint16_t port, unsigned int n,
 	struct fake_guest *g = guest(c);
 	(void)port;
 
-	if (g->retry_percent && rnd(g) % 100 < g->retry_percent) {
+	if ((g->retry_percent && rnd(g) % 100 < g->retry_percent) ||
+	    (g->retry_at_read && g->port_reads + 1 == g->retry_at_read)) {
+		g->retry_at_read = 0; /* the "IOREQ" is now answered */
 		g->retries++;
 		return X86EMUL_RETRY;
 	}

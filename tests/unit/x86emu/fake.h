@@ -34,6 +34,7 @@ struct fake_guest {
 	uint16_t port_log_port[256];
 	unsigned int port_log_len;
 	unsigned int port_reads;
+	unsigned int retry_at_read;     /* answer RETRY once, at this read + 1 */
 	bool batch_io;                  /* offer rep_ins/rep_outs */
 	unsigned int batch_calls;
 };
