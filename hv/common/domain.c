@@ -7,6 +7,7 @@
 #include "console.h"
 #include "public/sched.h"
 #include "heap.h"
+#include "gnttab.h"
 #include "page_alloc.h"
 #include "param.h"
 #include "vcpu_sched.h"
@@ -67,7 +68,7 @@ struct domain *domain_create(uint16_t domid, unsigned nr_vcpus, bool privileged)
 	d->is_privileged = privileged;
 	d->shared_info = alloc_zeroed_page();
 	d->p2m = alloc_zeroed_page();
-	if (!d->shared_info || !d->p2m)
+	if (!d->shared_info || !d->p2m || gnttab_init(d))
 		return NULL; /* boot-time only for now: nothing to unwind to */
 	evtchn_table_init(&d->evtchn, domid, nr_vcpus, d->shared_info, &domain_evtchn_ops, d);
 	vtime_update_wallclock(d);

@@ -119,7 +119,9 @@ int evtchn_bind_virq(struct evtchn_table *t, uint32_t virq, uint32_t vcpu, uint3
 {
 	if (virq >= EVTCHN_NR_VIRQS)
 		return -XEN_EINVAL;
-	if (vcpu >= t->nr_vcpus || (vcpu != 0 && !virq_is_per_vcpu(virq)))
+	if (vcpu >= t->nr_vcpus)
+		return -XEN_ENOENT;
+	if (vcpu != 0 && !virq_is_per_vcpu(virq))
 		return -XEN_EINVAL;
 	uint64_t flags = spin_lock_irqsave(&t->lock);
 	int rc = -XEN_EEXIST;
@@ -209,29 +211,45 @@ int evtchn_send(struct evtchn_table *t, uint32_t port, evtchn_lookup_fn lookup)
 	}
 }
 
+static void close_locked(struct evtchn_table *t, uint32_t port, struct evtchn_port_state ps,
+			 struct evtchn_table *remote);
+
 int evtchn_close(struct evtchn_table *t, uint32_t port, evtchn_lookup_fn lookup)
 {
 	if (!port_valid(t, port))
 		return -XEN_EINVAL;
-	uint64_t flags = spin_lock_irqsave(&t->lock);
-	struct evtchn_port_state ps = t->port[port];
-	spin_unlock_irqrestore(&t->lock, flags);
-	struct evtchn_table *remote = NULL;
-	if (ps.state == EVTCHNSTAT_closed || ps.state == EVTCHN_RESERVED)
-		return -XEN_EINVAL;
-	if (ps.state == EVTCHNSTAT_interdomain)
-		remote = ps.remote_domid == t->domid ? t : lookup(ps.remote_domid);
-	flags = lock_pair(t, remote ? remote : t);
-	if (ps.state == EVTCHNSTAT_virq && t->virq_port[ps.vcpu][ps.virq] == port)
-		t->virq_port[ps.vcpu][ps.virq] = 0;
+	for (;;) {
+		uint64_t flags = spin_lock_irqsave(&t->lock);
+		struct evtchn_port_state ps = t->port[port];
+		spin_unlock_irqrestore(&t->lock, flags);
+		if (ps.state == EVTCHNSTAT_closed || ps.state == EVTCHN_RESERVED)
+			return -XEN_EINVAL;
+		struct evtchn_table *remote = NULL;
+		if (ps.state == EVTCHNSTAT_interdomain)
+			remote = ps.remote_domid == t->domid ? t : lookup(ps.remote_domid);
+		flags = lock_pair(t, remote ? remote : t);
+		if (!memcmp(&t->port[port], &ps, sizeof(ps))) { /* unchanged meanwhile */
+			close_locked(t, port, ps, remote);
+			unlock_pair(t, remote ? remote : t, flags);
+			return 0;
+		}
+		unlock_pair(t, remote ? remote : t, flags); /* raced with another close: look again */
+	}
+}
+
+/* Undoes a binding; call with both tables locked. */
+static void close_locked(struct evtchn_table *t, uint32_t port, struct evtchn_port_state ps,
+			 struct evtchn_table *remote)
+{
+	unsigned virq_vcpu = virq_is_per_vcpu(ps.virq) ? ps.vcpu : 0; /* where it was bound */
+	if (ps.state == EVTCHNSTAT_virq && t->virq_port[virq_vcpu][ps.virq] == port)
+		t->virq_port[virq_vcpu][ps.virq] = 0;
 	if (remote && remote->port[ps.remote_port].state == EVTCHNSTAT_interdomain &&
 	    remote->port[ps.remote_port].remote_port == port) {
 		remote->port[ps.remote_port].state = EVTCHNSTAT_unbound; /* peer may rebind */
 		remote->port[ps.remote_port].remote_domid = t->domid;
 	}
 	t->port[port] = (struct evtchn_port_state){ 0 };
-	unlock_pair(t, remote ? remote : t, flags);
-	return 0;
 }
 
 int evtchn_unmask(struct evtchn_table *t, uint32_t port)

@@ -6,29 +6,47 @@
 #include "public/grant_table.h"
 #include "public/memory.h"
 
+int gnttab_init(struct domain *d)
+{
+	d->gnttab = xzalloc(sizeof(*d->gnttab));
+	return d->gnttab ? 0 : -1;
+}
+
 static struct gnttab *table_of(struct domain *d)
 {
-	if (!d->gnttab)
-		d->gnttab = xzalloc(sizeof(*d->gnttab));
 	return d->gnttab;
 }
 
-long gnttab_map_frame(struct domain *d, uint64_t idx, uint64_t gpa)
+/* Grows the table to idx + 1 frames (they are handed out in order). */
+static long grow_locked(struct gnttab *gt, uint64_t idx)
 {
-	struct gnttab *gt = table_of(d);
-	if (!gt)
-		return -XEN_ENOMEM;
-	if (idx & XENMAPIDX_grant_table_status)
-		return -XEN_EINVAL; /* status frames exist only in version 2 */
-	if (idx >= GNTTAB_MAX_FRAMES)
-		return -XEN_EINVAL;
-	while (gt->nr_frames <= idx) { /* frames are handed out in order */
+	while (gt->nr_frames <= idx) {
 		void *frame = alloc_zeroed_page();
 		if (!frame)
 			return -XEN_ENOMEM;
 		gt->frame[gt->nr_frames++] = (uintptr_t)frame;
 	}
-	return p2m_map_page(d, gpa, gt->frame[idx]) ? -XEN_ENOMEM : 0;
+	return 0;
+}
+
+long gnttab_map_frame(struct domain *d, uint64_t idx, uint64_t gpa)
+{
+	struct gnttab *gt = table_of(d);
+	if (idx & XENMAPIDX_grant_table_status)
+		return -XEN_EINVAL; /* status frames exist only in version 2 */
+	if (idx >= GNTTAB_MAX_FRAMES)
+		return -XEN_EINVAL;
+	uint64_t flags = spin_lock_irqsave(&gt->lock);
+	long rc = grow_locked(gt, idx);
+	uint64_t old_gpa = gt->frame_gpa[idx];
+	if (!rc)
+		gt->frame_gpa[idx] = gpa;
+	spin_unlock_irqrestore(&gt->lock, flags);
+	if (rc)
+		return rc;
+	if (old_gpa && old_gpa != gpa) /* as Xen: the frame leaves its old place */
+		p2m_unmap_page(d, old_gpa);
+	return p2m_map_page(d, gpa, gt->frame[idx]) ? -XEN_EINVAL : 0;
 }
 
 static long query_size(struct vcpu *v, uint64_t gva)

@@ -32,10 +32,10 @@ static long console_read_guest(struct vcpu *v, uint64_t count, uint64_t gva)
 long do_console_io(struct vcpu *v, const uint64_t arg[5])
 {
 	switch (arg[0]) {
-	case CONSOLEIO_write:
-		return console_write_guest(v, arg[1], arg[2]);
+	case CONSOLEIO_write: /* the count is an unsigned int in Xen's ABI */
+		return console_write_guest(v, (uint32_t)arg[1], arg[2]);
 	case CONSOLEIO_read:
-		return console_read_guest(v, arg[1], arg[2]);
+		return console_read_guest(v, (uint32_t)arg[1], arg[2]);
 	default:
 		return -XEN_ENOSYS;
 	}

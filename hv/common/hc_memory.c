@@ -18,14 +18,18 @@ static long add_to_physmap(struct vcpu *v, uint64_t gva)
 	struct domain *d = self_domain(v, xatp.domid);
 	if (!d)
 		return -XEN_ESRCH;
-	uint64_t gpa = xatp.gpfn << PAGE_SHIFT;
-	if (gpa >> 52)
+	if (xatp.gpfn >= (P2M_GPA_LIMIT >> PAGE_SHIFT))
 		return -XEN_EINVAL;
+	uint64_t gpa = xatp.gpfn << PAGE_SHIFT;
 	switch (xatp.space) {
-	case XENMAPSPACE_shared_info:
+	case XENMAPSPACE_shared_info: {
 		if (xatp.idx != 0)
 			return -XEN_EINVAL;
+		uint64_t old = __atomic_exchange_n(&d->shared_info_gpa, gpa, __ATOMIC_SEQ_CST);
+		if (old && old != gpa) /* as Xen: it leaves its old place */
+			p2m_unmap_page(d, old);
 		return p2m_map_page(d, gpa, (uintptr_t)d->shared_info) ? -XEN_ENOMEM : 0;
+	}
 	case XENMAPSPACE_grant_table:
 		return gnttab_map_frame(d, xatp.idx, gpa);
 	default:

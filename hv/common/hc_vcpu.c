@@ -10,6 +10,7 @@
 #include "public/vcpu.h"
 
 #define MIN_PERIOD_NS 1000000ULL /* Xen refuses periods under 1 ms */
+#define MAX_PERIOD_NS (1ULL << 62) /* and absurd ones */
 
 static long register_vcpu_info(struct vcpu *v, struct vcpu *target, uint64_t gva)
 {
@@ -18,6 +19,8 @@ static long register_vcpu_info(struct vcpu *v, struct vcpu *target, uint64_t gva
 		return -XEN_EFAULT;
 	if (info.offset > PAGE_SIZE - sizeof(struct vcpu_info) || info.rsvd)
 		return -XEN_EINVAL;
+	if (target != v && target->state != VCPU_DOWN)
+		return -XEN_EINVAL; /* as Xen: itself, or a vCPU not yet running */
 	if (target->vcpu_info != &target->d->shared_info->vcpu_info[target->vcpu_id])
 		return -XEN_EINVAL; /* only once, as in Xen */
 	paddr_t hpa = p2m_lookup(target->d, (info.mfn << PAGE_SHIFT) + info.offset);
@@ -65,7 +68,7 @@ static long periodic(struct vcpu *v, struct vcpu *target, uint64_t gva)
 	struct vcpu_set_periodic_timer t;
 	if (GUEST_IN(v, &t, gva))
 		return -XEN_EFAULT;
-	if (t.period_ns < MIN_PERIOD_NS)
+	if (t.period_ns < MIN_PERIOD_NS || t.period_ns > MAX_PERIOD_NS)
 		return -XEN_EINVAL;
 	target->periodic_next = now_ns() + t.period_ns;
 	target->periodic_ns = t.period_ns;
@@ -86,7 +89,9 @@ long do_vcpu_op(struct vcpu *v, const uint64_t arg[5])
 	case VCPUOP_set_singleshot_timer:
 		return singleshot(v, target, arg[2]);
 	case VCPUOP_stop_singleshot_timer:
-		target->timer_deadline = 0;
+		if (target != v)
+			return -XEN_EINVAL;
+		v->timer_deadline = 0;
 		return 0;
 	case VCPUOP_set_periodic_timer:
 		return periodic(v, target, arg[2]);

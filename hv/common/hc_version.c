@@ -8,11 +8,6 @@
 #include "public/version.h"
 #include "public/features.h"
 
-#ifndef VMASST_CMD_enable /* public/xen.h values, should the header lack them */
-#define VMASST_CMD_enable 0
-#define VMASST_TYPE_runstate_update_flag 5
-#endif
-
 #define VERSION_MAJOR 4
 #define VERSION_MINOR 17
 
@@ -50,7 +45,9 @@ long do_xen_version(struct vcpu *v, const uint64_t arg[5])
 		struct xen_feature_info fi;
 		if (GUEST_IN(v, &fi, gva))
 			return -XEN_EFAULT;
-		fi.submap = fi.submap_idx == 0 ? feature_submap0(v->d) : 0;
+		if (fi.submap_idx >= XENFEAT_NR_SUBMAPS)
+			return -XEN_EINVAL;
+		fi.submap = feature_submap0(v->d);
 		return GUEST_OUT(v, gva, &fi) ? -XEN_EFAULT : 0;
 	}
 	case XENVER_guest_handle: {
@@ -67,7 +64,8 @@ long do_xen_version(struct vcpu *v, const uint64_t arg[5])
 long do_vm_assist(struct vcpu *v, const uint64_t arg[5])
 {
 	(void)v; /* runstate areas are written whole, so the flag costs nothing */
-	if (arg[0] == VMASST_CMD_enable && arg[1] == VMASST_TYPE_runstate_update_flag)
+	if ((arg[0] == VMASST_CMD_enable || arg[0] == VMASST_CMD_disable) &&
+	    arg[1] == VMASST_TYPE_runstate_update_flag)
 		return 0;
 	return -XEN_EINVAL;
 }

@@ -91,8 +91,7 @@ static void handle_startup_ipis(struct vcpu *v)
 	if (v->init_pending) {
 		v->init_pending = false;
 		v->state = VCPU_DOWN;
-		v->wait_for_sipi = true;
-		v->sipi_vector = -1;
+		v->wait_for_sipi = true; /* a STARTUP sent after the INIT may already be here */
 	}
 	int vector = v->sipi_vector;
 	if (vector >= 0) {

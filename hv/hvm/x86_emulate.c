@@ -3,10 +3,9 @@
  * legality, SDM vol. 3 8.1.2.2) and the table of instructions with a memory
  * operand a hypervisor meets on MMIO and port I/O exits: MOV in all forms,
  * the ALU group, TEST/NOT/NEG/INC/DEC, XCHG/CMPXCHG/CMPXCHG8B/16B/XADD,
- * BT*, SETcc,
- * PUSH/POP, IN/OUT.  Semantics per SDM vol. 2 instruction pages.  String
- * instructions live in x86_emulate_string.c, SSE/MMX moves in
- * x86_emulate_sse.c.  Anything not in the tables is refused with
+ * BT*, SETcc, PUSH/POP, IN/OUT.  Semantics per SDM vol. 2 instruction
+ * pages.  String instructions live in x86_emulate_string.c, SSE/MMX/AVX
+ * moves in x86_emulate_sse.c.  Anything not in the tables is refused with
  * X86EMUL_UNHANDLEABLE, never guessed.
  */
 #include "x86_emulate_priv.h"

@@ -40,6 +40,7 @@ struct vcpu {
 	uint32_t poll_ports[4];
 	uint64_t poll_deadline; /* 0: none */
 	/* INIT/SIPI from another vCPU's virtual APIC */
+	volatile bool flush_tlb;   /* the p2m changed: flush before the next entry */
 	volatile bool init_pending;
 	bool wait_for_sipi;
 	volatile int sipi_vector; /* -1 when none */
@@ -51,8 +52,10 @@ struct domain {
 	unsigned nr_vcpus;
 	struct vcpu *vcpu[MAX_VCPUS];
 	uint64_t *p2m;             /* nested page table root */
+	spinlock_t p2m_lock;       /* every change to the p2m */
 	uint64_t mem_bytes;        /* RAM given to the guest */
 	struct shared_info *shared_info;
+	uint64_t shared_info_gpa;  /* where the guest mapped it, 0 = nowhere */
 	uint64_t hvm_param[40];
 	struct evtchn_table evtchn;
 	struct gnttab *gnttab;

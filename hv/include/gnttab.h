@@ -8,6 +8,7 @@
 #define BASTION_GNTTAB_H
 
 #include "lib.h"
+#include "spinlock.h"
 
 struct domain;
 struct vcpu;
@@ -15,9 +16,14 @@ struct vcpu;
 #define GNTTAB_MAX_FRAMES 64 /* Xen 4.17's default max_grant_frames */
 
 struct gnttab {
+	spinlock_t lock;
 	unsigned nr_frames;
 	paddr_t frame[GNTTAB_MAX_FRAMES];
+	uint64_t frame_gpa[GNTTAB_MAX_FRAMES]; /* where the guest put each, 0 = nowhere */
 };
+
+/* Called at domain creation; 0 or -1 when out of memory. */
+int gnttab_init(struct domain *d);
 
 /* Puts grant frame idx of d at guest-physical gpa; 0 or -Xen errno. */
 long gnttab_map_frame(struct domain *d, uint64_t idx, uint64_t gpa);

@@ -16,8 +16,13 @@ struct vcpu;
 
 /* Backs [gpa, gpa + size) with freshly allocated, zeroed RAM. */
 int p2m_populate(struct domain *d, uint64_t gpa, uint64_t size);
-/* Maps one 4 KiB host page at gpa, replacing whatever was there. */
+/* Maps one 4 KiB host page at gpa, replacing whatever was there, and
+ * makes every vCPU of d flush its nested TLB before it runs again. */
 int p2m_map_page(struct domain *d, uint64_t gpa, paddr_t hpa);
+/* Removes the 4 KiB mapping at gpa (a hole afterwards); same flush. */
+int p2m_unmap_page(struct domain *d, uint64_t gpa);
+/* Guest-physical addresses the 4-level nested tables can map. */
+#define P2M_GPA_LIMIT (1ULL << 48)
 /* Host address behind gpa (same offset within the page), or P2M_INVALID. */
 paddr_t p2m_lookup(const struct domain *d, uint64_t gpa);
 

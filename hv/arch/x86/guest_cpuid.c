@@ -6,6 +6,7 @@
  * vCPU's APIC ID, and Xen's leaves at 0x40000000 (public/arch-x86/cpuid.h).
  */
 #include "domain.h"
+#include "x86/vmcb.h"
 #include "x86/guest_cpu.h"
 #include "public/arch-x86/cpuid.h"
 
@@ -46,6 +47,9 @@ static void adjust_leaf1(struct vcpu *v, struct cpuid_regs *r)
 		 (MIN(v->d->nr_vcpus, 255u) << 16);
 	r->ecx &= ~((1u << 3) | (1u << 5) | (1u << 24)); /* MONITOR, VMX, TSC-deadline */
 	r->ecx |= (1u << 21) | (1u << 31);               /* x2APIC, hypervisor */
+	r->ecx &= ~(1u << 27);                           /* OSXSAVE mirrors the guest's CR4 */
+	if (v->arch.vmcb->cr4 & (1u << 18))
+		r->ecx |= 1u << 27;
 	r->edx &= ~((1u << 7) | (1u << 12) | (1u << 14)); /* MCE, MTRR, MCA */
 	r->edx |= (1u << 9) | (1u << 28);                /* APIC, HTT (logical count) */
 }
@@ -70,6 +74,16 @@ void guest_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf, struct cpuid_r
 		r->ebx = subleaf == 0 ? 1 : subleaf == 1 ? v->d->nr_vcpus : 0;
 		r->ecx = (subleaf & 0xff) | (subleaf == 0 ? 1u << 8 : subleaf == 1 ? 2u << 8 : 0);
 		r->edx = v->arch.apic_id;
+		break;
+	case 7:
+		if (subleaf == 0) { /* OSPKE mirrors the guest's CR4.PKE */
+			r->ecx &= ~(1u << 4);
+			if (v->arch.vmcb->cr4 & (1u << 22))
+				r->ecx |= 1u << 4;
+		}
+		break;
+	case 0x80000021: /* newer AMD features (AutoIBRS, ...) need EFER bits we refuse */
+		*r = (struct cpuid_regs){ 0 };
 		break;
 	case 0x80000001:
 		r->ecx &= ~((1u << 2) | (1u << 23)); /* SVM, perfctr_core */

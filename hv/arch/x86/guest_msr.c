@@ -10,20 +10,32 @@
 #include "console.h"
 #include "p2m.h"
 #include "vlapic.h"
+#include "vtime.h"
 #include "x86/guest_cpu.h"
 
 #define MSR_TSC 0x10
 #define MSR_TSC_AUX 0xc0000103
 #define MSR_HYPERCALL_PAGE 0x40000000
+#define HYPERCALL_IRET 23 /* __HYPERVISOR_iret */
 #define EFER_GUEST_BITS (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE | (1u << 14) /* FFXSR */)
 
-static bool amd_read_only(uint32_t msr)
+/* Model-specific registers Linux reads on AMD CPUs: they read as zero
+ * and writes are ignored (reading the host's could fault in the hv on a
+ * model that lacks one).  Patch level, HWCR, NB_CFG, LS_CFG, DE_CFG. */
+static bool amd_fixed_zero(uint32_t msr)
 {
 	static const uint32_t list[] = { 0x8b, 0xc0010015, 0xc001001f, 0xc0011020, 0xc0011029 };
 	for (unsigned i = 0; i < ARRAY_SIZE(list); i++)
 		if (msr == list[i])
 			return true;
 	return false;
+}
+
+/* RDTSCP or RDPID read TSC_AUX directly, so the guest's value must be in
+ * the real MSR: its vCPU is the only one that ever runs on this CPU. */
+static bool cpu_has_tsc_aux(void)
+{
+	return ((cpuid(0x80000001).edx >> 27) & 1) || ((cpuid(7).ecx >> 22) & 1);
 }
 
 static void log_once(struct vcpu *v, const char *what, uint32_t msr)
@@ -47,12 +59,16 @@ int guest_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val)
 	switch (msr) {
 	case MSR_EFER: *val = vm->efer & ~(uint64_t)EFER_SVME; return 0;
 	case MSR_PAT: *val = vm->g_pat; return 0;
-	case MSR_TSC: *val = rdtsc() + vm->tsc_offset; return 0;
-	case MSR_TSC_AUX: *val = v->arch.tsc_aux; return 0;
+	case MSR_TSC: *val = rdtsc() + vm->tsc_offset; return 0; /* see vtime_update_vcpu */
+	case MSR_TSC_AUX:
+		if (!cpu_has_tsc_aux())
+			break;
+		*val = v->arch.tsc_aux;
+		return 0;
 	case MSR_APIC_BASE: *val = v->arch.apic_base; return 0;
 	}
-	if (amd_read_only(msr)) {
-		*val = rdmsr(msr);
+	if (amd_fixed_zero(msr)) {
+		*val = 0;
 		return 0;
 	}
 	log_once(v, "read", msr);
@@ -70,6 +86,7 @@ static int write_hypercall_page(struct vcpu *v, uint64_t gpa)
 		memcpy(stub + 1, &i, 4);
 		stub[5] = 0x0f, stub[6] = 0x01, stub[7] = 0xd9, stub[8] = 0xc3;
 	}
+	page[HYPERCALL_IRET * 32] = 0x0f, page[HYPERCALL_IRET * 32 + 1] = 0x0b; /* ud2: PV only */
 	return copy_to_gpa(v->d, gpa & ~(PAGE_SIZE - 1), page, PAGE_SIZE);
 }
 
@@ -100,13 +117,24 @@ int guest_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val)
 			break;
 		vm->g_pat = val;
 		return 0;
-	case MSR_TSC: vm->tsc_offset = val - rdtsc(); return 0;
-	case MSR_TSC_AUX: v->arch.tsc_aux = (uint32_t)val; return 0;
+	case MSR_TSC:
+		vm->tsc_offset = val - rdtsc();
+		vtime_update_vcpu(v); /* pvclock follows the guest's TSC */
+		return 0;
+	case MSR_TSC_AUX:
+		if (!cpu_has_tsc_aux() || val >> 32)
+			break;
+		v->arch.tsc_aux = (uint32_t)val;
+		wrmsr(MSR_TSC_AUX, val);
+		return 0;
 	case MSR_APIC_BASE: return vlapic_set_base(v, val);
-	case MSR_HYPERCALL_PAGE: return write_hypercall_page(v, val) ? -1 : 0;
+	case MSR_HYPERCALL_PAGE:
+		if (val & (PAGE_SIZE - 1)) /* Xen: the low bits must be zero */
+			break;
+		return write_hypercall_page(v, val) ? -1 : 0;
 	}
-	if (amd_read_only(msr))
-		return 0; /* accepted and ignored, as Xen does for these */
+	if (amd_fixed_zero(msr))
+		return 0; /* accepted and ignored */
 	log_once(v, "write", msr);
 	return -1;
 }

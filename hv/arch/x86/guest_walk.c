@@ -20,6 +20,8 @@ int guest_va_to_gpa(struct vcpu *v, uint64_t gva, bool write, uint64_t *gpa)
 	}
 	if (!(vm->efer & EFER_LMA) || (vm->cr4 & CR4_LA57))
 		return -1;
+	if ((uint64_t)((int64_t)(gva << 16) >> 16) != gva)
+		return -1; /* not canonical: the CPU would fault, so do we */
 	uint64_t table = vm->cr3 & PTE_ADDR_MASK;
 	for (unsigned shift = 39;; shift -= 9) {
 		uint64_t e;

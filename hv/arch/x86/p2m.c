@@ -3,11 +3,12 @@
 #include "domain.h"
 #include "page_alloc.h"
 #include "console.h"
+#include "vcpu_sched.h"
 #include "x86/paging.h"
 
 #define NPT_FLAGS (PTE_P | PTE_W | PTE_U)
 
-int p2m_populate(struct domain *d, uint64_t gpa, uint64_t size)
+static int populate_locked(struct domain *d, uint64_t gpa, uint64_t size)
 {
 	uint64_t end = gpa + size;
 	while (gpa < end) {
@@ -27,20 +28,39 @@ int p2m_populate(struct domain *d, uint64_t gpa, uint64_t size)
 	return 0;
 }
 
-/* Replaces the 2 MiB leaf *pde by a table of 512 4 KiB leaves. */
+int p2m_populate(struct domain *d, uint64_t gpa, uint64_t size)
+{
+	uint64_t flags = spin_lock_irqsave(&d->p2m_lock);
+	int rc = populate_locked(d, gpa, size);
+	spin_unlock_irqrestore(&d->p2m_lock, flags);
+	return rc;
+}
+
+/* Replaces the 2 MiB leaf *pde by a table of 512 4 KiB leaves.  Call
+ * with the p2m lock held. */
 static int split_2m(uint64_t *pde)
 {
+	paddr_t base = *pde & PTE_ADDR_MASK & ~(MiB(2) - 1);
 	uint64_t *pt = alloc_zeroed_page();
 	if (!pt)
 		return -1;
-	paddr_t base = *pde & PTE_ADDR_MASK & ~(MiB(2) - 1);
 	for (unsigned i = 0; i < 512; i++)
 		pt[i] = (base + i * PAGE_SIZE) | NPT_FLAGS;
 	*pde = (uintptr_t)pt | NPT_FLAGS;
 	return 0;
 }
 
-int p2m_map_page(struct domain *d, uint64_t gpa, paddr_t hpa)
+/* Every vCPU of d drops its cached translations before running again;
+ * those in the guest now are made to exit. */
+static void flush_all_vcpus(struct domain *d)
+{
+	for (unsigned i = 0; i < d->nr_vcpus; i++) {
+		d->vcpu[i]->flush_tlb = true;
+		vcpu_kick(d->vcpu[i]);
+	}
+}
+
+static int map_page_locked(struct domain *d, uint64_t gpa, paddr_t hpa)
 {
 	uint64_t *table = d->p2m;
 	for (unsigned shift = 39; shift > 21; shift -= 9) {
@@ -56,7 +76,23 @@ int p2m_map_page(struct domain *d, uint64_t gpa, paddr_t hpa)
 	uint64_t *pde = &table[(gpa >> 21) & 511];
 	if ((*pde & PTE_P) && (*pde & PTE_PS) && split_2m(pde))
 		return -1;
-	return pt_map(d->p2m, gpa, hpa, 12, NPT_FLAGS, NPT_FLAGS);
+	return pt_map(d->p2m, gpa, hpa, 12, hpa ? NPT_FLAGS : 0, NPT_FLAGS);
+}
+
+int p2m_map_page(struct domain *d, uint64_t gpa, paddr_t hpa)
+{
+	if (gpa >= P2M_GPA_LIMIT)
+		return -1;
+	uint64_t flags = spin_lock_irqsave(&d->p2m_lock);
+	int rc = map_page_locked(d, gpa, hpa);
+	spin_unlock_irqrestore(&d->p2m_lock, flags);
+	flush_all_vcpus(d);
+	return rc;
+}
+
+int p2m_unmap_page(struct domain *d, uint64_t gpa)
+{
+	return p2m_map_page(d, gpa, 0); /* a zero leaf: not present */
 }
 
 paddr_t p2m_lookup(const struct domain *d, uint64_t gpa)

@@ -124,14 +124,16 @@ int vlapic_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val)
 	return 0;
 }
 
-static void deliver_ipi(struct vcpu *src, struct vcpu *dst, unsigned mode, uint8_t vector)
+static void deliver_ipi(struct vcpu *src, struct vcpu *dst, unsigned mode, uint8_t vector,
+			bool deassert)
 {
 	switch (mode) {
 	case 0: /* fixed */
 		vlapic_set_irq(dst, vector);
 		break;
-	case 5: /* INIT */
-		if (dst != src) {
+	case 5: /* INIT; a de-assert (level-triggered, assert clear) does nothing */
+		if (dst != src && !deassert) {
+			dst->sipi_vector = -1; /* only a STARTUP after this INIT counts */
 			dst->init_pending = true;
 			vcpu_kick(dst);
 		}
@@ -148,6 +150,15 @@ static void deliver_ipi(struct vcpu *src, struct vcpu *dst, unsigned mode, uint8
 	}
 }
 
+/* x2APIC logical destination: cluster in bits 31-16, member mask below,
+ * against the LDR the APIC ID implies (SDM vol. 3 10.12.10.2). */
+static bool logical_match(const struct vcpu *t, uint32_t dest)
+{
+	uint32_t id = t->arch.apic_id;
+	uint32_t ldr = ((id >> 4) << 16) | (1u << (id & 0xf));
+	return (dest >> 16) == (ldr >> 16) && (dest & ldr & 0xffff);
+}
+
 static void write_icr(struct vcpu *v, uint64_t icr)
 {
 	unsigned mode = (icr >> 8) & 7, shorthand = (icr >> 18) & 3;
@@ -155,12 +166,14 @@ static void write_icr(struct vcpu *v, uint64_t icr)
 	uint8_t vector = (uint8_t)icr;
 	v->arch.apic_regs[R_ICR] = (uint32_t)icr & ~(1u << 12); /* never busy */
 	v->arch.apic_regs[R_ICR + 1] = dest;
+	bool logical = icr & (1u << 11);
+	bool deassert = (icr & (1u << 15)) && !(icr & (1u << 14)); /* level, not asserted */
 	for (unsigned i = 0; i < v->d->nr_vcpus; i++) {
 		struct vcpu *t = v->d->vcpu[i];
 		bool hit = shorthand == 1 ? t == v : shorthand == 2 ? true : shorthand == 3 ? t != v :
-			   (dest == 0xffffffff || dest == t->arch.apic_id);
+			   dest == 0xffffffff || (logical ? logical_match(t, dest) : dest == t->arch.apic_id);
 		if (hit)
-			deliver_ipi(v, t, mode, vector);
+			deliver_ipi(v, t, mode, vector, deassert);
 	}
 }
 

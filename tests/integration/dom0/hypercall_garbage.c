@@ -52,7 +52,8 @@ static void targeted(void)
 	expect_error("unknown hypercall 63", ENOSYS, hcall(63, 0, 0, 0, 0, 0));
 	expect_error("hypercall 1000000", ENOSYS, hcall(1000000, 1, 2, 3, 4, 5));
 	expect_error("xen_version get_features at NULL", EFAULT, hcall(17, 6, 0, 0, 0, 0));
-	expect_error("xen_version to a kernel address", EFAULT, hcall(17, 6, 0xffffffff81000000ull, 0, 0, 0));
+	expect_error("xen_version at a non-canonical address", EFAULT, hcall(17, 6, 0xdead000000000000ull, 0, 0, 0));
+	expect_error("xen_version with submap 99", EINVAL, hcall(17, 6, (uintptr_t)&(uint32_t[2]){ 99, 0 }, 0, 0, 0));
 	expect_error("evtchn send port 5000", EFAULT, hcall(32, 4, 0x10, 0, 0, 0));
 	expect_error("evtchn send, unmapped arg", EFAULT, hcall(32, 4, 0xdeadbeef000ull, 0, 0, 0));
 	expect_error("evtchn send port 5000", EINVAL, hcall(32, 4, (uintptr_t)&port[0], 0, 0, 0));

@@ -86,8 +86,8 @@ static void virqs(void)
 	CHECK(evtchn_bind_virq(&ta, VIRQ_CONSOLE, 1, &x) == -XEN_EINVAL,
 	      "evtchn: a global VIRQ only binds on vCPU 0");
 	CHECK(evtchn_bind_virq(&ta, VIRQ_CONSOLE, 0, &c0) == 0, "evtchn: VIRQ_CONSOLE binds on vCPU 0");
-	CHECK(evtchn_bind_virq(&ta, 99, 0, &x) == -XEN_EINVAL && evtchn_bind_virq(&ta, VIRQ_TIMER, 7, &x) == -XEN_EINVAL,
-	      "evtchn: out-of-range VIRQ and vCPU refused");
+	CHECK(evtchn_bind_virq(&ta, 99, 0, &x) == -XEN_EINVAL && evtchn_bind_virq(&ta, VIRQ_TIMER, 7, &x) == -XEN_ENOENT,
+	      "evtchn: out-of-range VIRQ (-EINVAL) and vCPU (-ENOENT, as Xen) refused");
 	CHECK(evtchn_raise_virq(&ta, VIRQ_TIMER, 1) && pending(&shared_a, t1) && kicks[0][1] == 1,
 	      "evtchn: raising the timer VIRQ marks its port and kicks vCPU 1");
 	CHECK(!evtchn_raise_virq(&ta, VIRQ_TIMER, 0), "evtchn: an unbound VIRQ raises nothing");
@@ -95,6 +95,13 @@ static void virqs(void)
 		      evtchn_bind_virq(&ta, VIRQ_TIMER, 1, &x) == 0, "evtchn: a closed VIRQ can be bound again");
 	CHECK(evtchn_bind_vcpu(&ta, c0, 1) == 0 && evtchn_bind_vcpu(&ta, x, 0) == -XEN_EINVAL,
 	      "evtchn: global VIRQs move between vCPUs, per-vCPU ones do not");
+	kicks[0][1] = 0;
+	shared_a.vcpu_info[1].evtchn_pending_sel = 0; /* as if vCPU 1 had handled its events */
+	shared_a.vcpu_info[1].evtchn_upcall_pending = 0;
+	CHECK(evtchn_raise_virq(&ta, VIRQ_CONSOLE, 0) && kicks[0][1] == 1 && pending(&shared_a, c0),
+	      "evtchn: a moved global VIRQ is still raised by its name, on its new vCPU");
+	CHECK(evtchn_close(&ta, c0, lookup) == 0 && evtchn_bind_virq(&ta, VIRQ_CONSOLE, 0, &c0) == 0,
+	      "evtchn: closing a moved global VIRQ frees it for binding again");
 }
 
 static void two_domains_and_limits(void)

@@ -76,6 +76,17 @@ svm_vmrun:
 	movq	%r14, G_R14(%rax)
 	movq	%r15, G_R15(%rax)
 
+	/* Refill the return stack buffer with harmless entries, so no return
+	 * the hv makes speculates into addresses the guest left there. */
+	movl	$16, %ecx
+1:	call	2f
+	int3
+2:	call	3f
+	int3
+3:	decl	%ecx
+	jnz	1b
+	addq	$(16 * 2 * 8), %rsp
+
 	movq	8(%rsp), %rax
 	vmload	%rax
 	stgi

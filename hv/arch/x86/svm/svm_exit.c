@@ -110,7 +110,7 @@ static void exit_ioio(struct vcpu *v, struct vmcb *vm)
 	vm->rip = next;
 	if (!(info & SVM_IOIO_STR) && guest_acpi_io(v, SVM_IOIO_PORT(info), info & SVM_IOIO_IN, &val)) {
 		if (info & SVM_IOIO_IN)
-			vm->rax = (vm->rax & ~mask) | (val & mask);
+			vm->rax = size == 4 ? val : (vm->rax & ~mask) | (val & mask);
 		return;
 	}
 	if (info & SVM_IOIO_STR) {
@@ -119,7 +119,8 @@ static void exit_ioio(struct vcpu *v, struct vmcb *vm)
 		if (info & SVM_IOIO_REP)
 			v->arch.gprs.rcx = 0;
 	} else if (info & SVM_IOIO_IN) {
-		vm->rax = (vm->rax & ~mask) | mask; /* unclaimed port: all ones */
+		/* unclaimed port: all ones; a 32-bit IN zero-extends into RAX */
+		vm->rax = size == 4 ? mask : (vm->rax & ~mask) | mask;
 	} else if (SVM_IOIO_PORT(info) == 0xe9 && v->d->is_privileged) {
 		char c = (char)vm->rax;
 		console_write(&c, 1); /* Xen's debug port for the hardware domain */
@@ -159,6 +160,7 @@ static const svm_exit_fn exit_table[SVM_EXIT_TABLE_SIZE] = {
 	[SVM_EXIT_IOIO] = exit_ioio,
 	[SVM_EXIT_MSR] = exit_msr,
 	[SVM_EXIT_SHUTDOWN] = exit_shutdown,
+	[SVM_EXIT_INVLPGA] = exit_undefined,
 	[SVM_EXIT_VMRUN] = exit_undefined,
 	[SVM_EXIT_VMMCALL] = exit_vmmcall,
 	[SVM_EXIT_VMLOAD] = exit_undefined,

@@ -14,6 +14,7 @@
 #include "x86/cpu.h"
 #include "x86/percpu.h"
 #include "svm_exit.h"
+#include "svm.h"
 
 #define DEFAULT_PAT 0x0007040600070406ULL
 #define SEG_CODE32 0xc9b /* G, D, P, S, execute/read, accessed */
@@ -42,7 +43,7 @@ int svm_vcpu_init(struct vcpu *v)
 		return -1;
 	v->arch.vmcb = vm;
 	vm->intercepts1 = SVM_INTERCEPT_INTR | SVM_INTERCEPT_NMI | SVM_INTERCEPT_CPUID |
-			  SVM_INTERCEPT_INVD | SVM_INTERCEPT_HLT | SVM_INTERCEPT_IOIO |
+			  SVM_INTERCEPT_INVD | SVM_INTERCEPT_HLT | SVM_INTERCEPT_INVLPGA | SVM_INTERCEPT_IOIO |
 			  SVM_INTERCEPT_MSR | SVM_INTERCEPT_SHUTDOWN;
 	vm->intercepts2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL | SVM_INTERCEPT_VMLOAD |
 			  SVM_INTERCEPT_VMSAVE | SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
@@ -50,7 +51,9 @@ int svm_vcpu_init(struct vcpu *v)
 	vm->exception_intercepts = 1u << 6; /* #UD: VMCALL, Intel's hypercall instruction */
 	vm->iopm_base_pa = (uintptr_t)svm_iopm;
 	vm->msrpm_base_pa = (uintptr_t)svm_msrpm;
-	vm->asid = 1 + v->d->domid; /* one vCPU per CPU: ASID per domain suffices */
+	/* One vCPU per CPU: an ASID per domain suffices; the TLB is flushed
+	 * whenever a domain's p2m changes, so sharing one is safe. */
+	vm->asid = svm_nr_asids > 1 ? 1 + v->d->domid % (svm_nr_asids - 1) : 1;
 	vm->tlb_control = SVM_TLB_FLUSH_ALL;
 	vm->int_control = SVM_V_INTR_MASKING;
 	vm->np_control = 1;
@@ -145,6 +148,20 @@ static void prepare_injection(struct vcpu *v)
 				   SVM_V_INTR_VECTOR(vector);
 }
 
+/* An event whose delivery an exit cut short is delivered again, except
+ * those the instruction itself raises (INT n, INT3, INTO): without
+ * next-RIP the guest's RIP still points at it, so it simply runs again. */
+static bool needs_reinjection(uint64_t info)
+{
+	if (!(info & SVM_EVTINJ_VALID))
+		return false;
+	uint64_t type = info & (7ULL << 8);
+	uint8_t vector = (uint8_t)info;
+	if (type == SVM_EVTINJ_TYPE_INTR || type == SVM_EVTINJ_TYPE_NMI)
+		return true;
+	return type == SVM_EVTINJ_TYPE_EXCEPTION && vector != 3 && vector != 4;
+}
+
 /* After an exit: note a virtual interrupt the guest took; re-queue an
  * event whose delivery the exit interrupted (APM vol. 2 15.7.2). */
 static void after_exit(struct vcpu *v, int offered)
@@ -152,7 +169,7 @@ static void after_exit(struct vcpu *v, int offered)
 	struct vmcb *vm = v->arch.vmcb;
 	if (offered >= 0 && !(vm->int_control & SVM_V_IRQ))
 		vcpu_vector_taken(v, offered);
-	if (vm->exitintinfo & SVM_EVTINJ_VALID)
+	if (needs_reinjection(vm->exitintinfo))
 		vm->eventinj = vm->exitintinfo; /* taken, not yet delivered: finish it */
 }
 
@@ -168,6 +185,8 @@ void svm_vcpu_run(struct vcpu *v)
 			__asm__ volatile("stgi" ::: "memory");
 			continue;
 		}
+		if (__atomic_exchange_n(&v->flush_tlb, false, __ATOMIC_SEQ_CST))
+			v->arch.vmcb->tlb_control = SVM_TLB_FLUSH_ALL;
 		prepare_injection(v);
 		int offered = (v->arch.vmcb->int_control & SVM_V_IRQ) ?
 			(int)((v->arch.vmcb->int_control >> 32) & 0xff) : -1;
