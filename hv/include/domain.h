@@ -41,6 +41,7 @@ struct vcpu {
 	uint64_t poll_deadline; /* 0: none */
 	/* INIT/SIPI from another vCPU's virtual APIC */
 	volatile bool flush_tlb;   /* the p2m changed: flush before the next entry */
+	volatile bool in_guest;    /* between the last checks and the #VMEXIT */
 	volatile bool init_pending;
 	bool wait_for_sipi;
 	volatile int sipi_vector; /* -1 when none */

@@ -4,6 +4,8 @@
 #include "page_alloc.h"
 #include "console.h"
 #include "vcpu_sched.h"
+#include "x86/cpu.h"
+#include "x86/percpu.h"
 #include "x86/paging.h"
 
 #define NPT_FLAGS (PTE_P | PTE_W | PTE_U)
@@ -51,12 +53,20 @@ static int split_2m(uint64_t *pde)
 }
 
 /* Every vCPU of d drops its cached translations before running again;
- * those in the guest now are made to exit. */
+ * those in the guest now are made to exit, and we wait until they have,
+ * so no one uses the old mapping once this returns. */
 static void flush_all_vcpus(struct domain *d)
 {
 	for (unsigned i = 0; i < d->nr_vcpus; i++) {
 		d->vcpu[i]->flush_tlb = true;
 		vcpu_kick(d->vcpu[i]);
+	}
+	struct vcpu *self = this_cpu()->current_vcpu;
+	for (unsigned i = 0; i < d->nr_vcpus; i++) {
+		struct vcpu *v = d->vcpu[i];
+		while (v != self && __atomic_load_n(&v->in_guest, __ATOMIC_SEQ_CST) &&
+		       __atomic_load_n(&v->flush_tlb, __ATOMIC_SEQ_CST))
+			cpu_relax();
 	}
 }
 

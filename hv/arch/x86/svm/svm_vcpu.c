@@ -181,16 +181,21 @@ void svm_vcpu_run(struct vcpu *v)
 		vcpu_wait_runnable(v);
 		__asm__ volatile("clgi" ::: "memory");
 		irq_enable();
+		__atomic_store_n(&v->in_guest, true, __ATOMIC_SEQ_CST);
 		if (!vcpu_ready_to_enter(v)) {
+			__atomic_store_n(&v->in_guest, false, __ATOMIC_SEQ_CST);
 			__asm__ volatile("stgi" ::: "memory");
 			continue;
 		}
+		/* A p2m change after this point kicks us out again: GIF is clear,
+		 * so its IPI makes the VMRUN below exit at once. */
 		if (__atomic_exchange_n(&v->flush_tlb, false, __ATOMIC_SEQ_CST))
 			v->arch.vmcb->tlb_control = SVM_TLB_FLUSH_ALL;
 		prepare_injection(v);
 		int offered = (v->arch.vmcb->int_control & SVM_V_IRQ) ?
 			(int)((v->arch.vmcb->int_control >> 32) & 0xff) : -1;
 		svm_vmrun((uintptr_t)v->arch.vmcb, &v->arch.gprs, pc->hvm_host_vmcb);
+		__atomic_store_n(&v->in_guest, false, __ATOMIC_SEQ_CST);
 		v->arch.vmcb->tlb_control = 0;
 		after_exit(v, offered);
 		svm_handle_exit(v);
