@@ -14,8 +14,8 @@ BENCH_TARGETS :=
 
 include mk/common.mk
 include hv/hv.mk
-include images/images.mk
 include images/dom0/dom0.mk
+include images/images.mk
 -include hv/hvm/emulate.mk
 -include hv/include/public/public.mk
 -include hv/common/xz/xz.mk
