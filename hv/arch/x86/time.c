@@ -12,7 +12,8 @@
 #include "x86/percpu.h"
 #include "x86/traps.h"
 
-#define CALIBRATE_MS 50
+#define CALIBRATE_MS 50      /* PIT: a 1.19 MHz counter needs a long window */
+#define HPET_CALIBRATE_MS 10 /* HPET: >= 10 MHz, 10 ms gives 1 part in 10^5 */
 #define PIT_HZ 1193182
 #define HPET_CAP 0x00
 #define HPET_CONFIG 0x10
@@ -29,7 +30,7 @@ static uint64_t calibrate_hpet(uint64_t hpet_pa)
 	if (!period_fs || period_fs > 100000000) /* spec: at most 100 ns */
 		return 0;
 	hpet[HPET_CONFIG / 8] |= 1; /* ENABLE_CNF */
-	uint64_t ticks = (uint64_t)CALIBRATE_MS * 1000000000000ULL / period_fs;
+	uint64_t ticks = (uint64_t)HPET_CALIBRATE_MS * 1000000000000ULL / period_fs;
 	uint64_t h0 = hpet[HPET_COUNTER / 8], t0 = rdtsc();
 	while (hpet[HPET_COUNTER / 8] - h0 < ticks)
 		cpu_relax();
