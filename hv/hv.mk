@@ -83,3 +83,16 @@ bench-dom0-boot: $(HV_ELF)
 	@tests/bench/dom0/boot.sh
 
 BENCH_TARGETS += bench-dom0-boot
+
+# The hv under Bochs (tests/integration/hv/bochs.sh); the dom0 run is
+# its own target until an intermittent stall there is understood.
+test-hv-bochs: $(HV_ELF)
+	@tests/integration/hv/bochs.sh
+
+test-hv-bochs-dom0: $(HV_ELF)
+	@$(MAKE) --no-print-directory -s dom0
+	@BOCHS_DOM0=1 tests/integration/hv/bochs.sh
+
+.PHONY: test-hv-bochs test-hv-bochs-dom0
+TEST_SUITES += test-hv-bochs
+DEPS_PKGS += bochs bochs-term bochsbios vgabios python3

@@ -1,8 +1,9 @@
 /*
  * The CPUID a guest sees: the host's own leaves (real vendor: Linux picks
  * VMMCALL or VMCALL from it) with what we do not virtualise removed
- * (SVM/VMX, MONITOR, MCE/MCA, MTRR, TSC-deadline, perf counters, x2APIC
- * set because the virtual APIC speaks it), the hypervisor bit and the
+ * (SVM/VMX, MONITOR, MCE/MCA, MTRR, TSC-deadline, perf counters, SME/SEV,
+ * XSAVES; x2APIC set because the virtual APIC speaks it), the hypervisor
+ * bit and the
  * vCPU's APIC ID, and Xen's leaves at 0x40000000 (public/arch-x86/cpuid.h).
  */
 #include "domain.h"
@@ -82,11 +83,17 @@ void guest_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf, struct cpuid_r
 				r->ecx |= 1u << 4;
 		}
 		break;
+	case 0xd: /* XSAVES needs the IA32_XSS MSR, which is not offered */
+		if (subleaf == 1)
+			r->eax &= ~(1u << 3);
+		break;
+	case 0x8000001f: /* memory encryption (SME/SEV): not offered; Linux would
+			  * otherwise read its status MSR before it has an IDT */
 	case 0x80000021: /* newer AMD features (AutoIBRS, ...) need EFER bits we refuse */
 		*r = (struct cpuid_regs){ 0 };
 		break;
 	case 0x80000001:
-		r->ecx &= ~((1u << 2) | (1u << 23)); /* SVM, perfctr_core */
+		r->ecx &= ~((1u << 2) | (1u << 23) | (1u << 29)); /* SVM, perfctr_core, MWAITX */
 		break;
 	case 0x8000000a: /* no nested virtualization */
 		*r = (struct cpuid_regs){ 0 };

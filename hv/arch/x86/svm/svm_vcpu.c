@@ -169,6 +169,9 @@ static void after_exit(struct vcpu *v, int offered)
 	struct vmcb *vm = v->arch.vmcb;
 	if (offered >= 0 && !(vm->int_control & SVM_V_IRQ))
 		vcpu_vector_taken(v, offered);
+	/* Whatever EVENTINJ held was delivered, or is in EXITINTINFO now: do
+	 * not rely on the CPU to have cleared it. */
+	vm->eventinj = 0;
 	if (needs_reinjection(vm->exitintinfo))
 		vm->eventinj = vm->exitintinfo; /* taken, not yet delivered: finish it */
 }
