@@ -64,7 +64,8 @@ static bool poll_satisfied(struct vcpu *v)
 bool vcpu_has_work(struct vcpu *v)
 {
 	uint64_t deadline = v->timer_deadline;
-	bool work = vcpu_pending_vector(v) >= 0 || v->init_pending || v->sipi_vector >= 0 ||
+	bool work = vcpu_pending_vector(v) >= 0 || v->init_pending || v->nmi_pending ||
+		    v->sipi_vector >= 0 ||
 		    (deadline && now_ns() >= deadline) ||
 		    (v->periodic_ns && now_ns() >= v->periodic_next) || (v->polling && poll_satisfied(v));
 	if (work)

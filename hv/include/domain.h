@@ -43,6 +43,7 @@ struct vcpu {
 	volatile bool flush_tlb;   /* the p2m changed: flush before the next entry */
 	volatile bool in_guest;    /* between the last checks and the #VMEXIT */
 	volatile bool init_pending;
+	volatile bool nmi_pending;  /* an NMI IPI from the virtual APIC */
 	bool wait_for_sipi;
 	volatile int sipi_vector; /* -1 when none */
 };

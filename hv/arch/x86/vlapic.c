@@ -4,7 +4,7 @@
  * enabled, so the xAPIC page is never needed by the PVH guests we run.
  * Implemented: ID, version, TPR/PPR, EOI, LDR, SVR, ISR/TMR/IRR, ESR,
  * the LVT registers (stored; the APIC timer does not count: PVH Linux
- * uses Xen's timer), ICR with fixed, INIT and STARTUP delivery, and
+ * uses Xen's timer), ICR with fixed, NMI, INIT and STARTUP delivery, and
  * SELF_IPI.  Reserved and write-only registers fault as on hardware.
  */
 #include "vlapic.h"
@@ -143,6 +143,10 @@ static void deliver_ipi(struct vcpu *src, struct vcpu *dst, unsigned mode, uint8
 			dst->sipi_vector = vector;
 			vcpu_kick(dst);
 		}
+		break;
+	case 4: /* NMI */
+		dst->nmi_pending = true;
+		vcpu_kick(dst);
 		break;
 	default:
 		printk("d%uv%u: IPI delivery mode %u not supported, dropped\n", src->d->domid,

@@ -50,6 +50,7 @@ check_dom0 dom0-1vcpu 1
 qemu_boot dom0-2vcpu 400 "$NEVER" $CPU -smp 2 -kernel $HV -append "console=com1 dom0_max_vcpus=2" \
 	-initrd "$KERNEL console=hvc0 bastion.test=1 bastion.garbage=1,$INITRD"
 check_dom0 dom0-2vcpu 2
+expect dom0-2vcpu 'NMI backtrace for cpu 1' "an NMI IPI reaches the other vCPU (sysrq l prints its backtrace)"
 expect dom0-2vcpu 'HCALL-GARBAGE: done: [0-9]+ calls' "thousands of garbage hypercalls all returned"
 expect_not dom0-2vcpu 'HCALL-GARBAGE: FAIL' "each targeted bad call got the error Xen gives"
 n=$(grep -ac 'EVTCHN-LOOP: ok' "$LOG")

@@ -141,6 +141,12 @@ static void prepare_injection(struct vcpu *v)
 	struct vmcb *vm = v->arch.vmcb;
 	if (vm->eventinj & SVM_EVTINJ_VALID)
 		return; /* an exception or a re-injected event goes first */
+	/* An NMI IPI.  NMI blocking until IRET is not tracked (that needs the
+	 * IRET intercept); guests send these for backtraces, one at a time. */
+	if (__atomic_exchange_n(&v->nmi_pending, false, __ATOMIC_SEQ_CST)) {
+		vm->eventinj = SVM_EVTINJ_VALID | SVM_EVTINJ_TYPE_NMI | 2;
+		return;
+	}
 	int vector = vcpu_pending_vector(v);
 	vm->int_control &= ~(SVM_V_IRQ | SVM_V_INTR_VECTOR(0xff) | SVM_V_INTR_PRIO(0xf));
 	if (vector >= 0)
