@@ -39,6 +39,13 @@ static void notify_vcpu(struct evtchn_table *t, uint32_t port)
 	t->ops->kick(t->owner, vcpu);
 }
 
+bool evtchn_port_pending(const struct evtchn_table *t, uint32_t port)
+{
+	return port < EVTCHN_MAX_PORTS &&
+	       test_bit((volatile const uint64_t *)&t->shared->evtchn_pending[port / BITS_PER_WORD],
+			port % BITS_PER_WORD);
+}
+
 void evtchn_set_pending(struct evtchn_table *t, uint32_t port)
 {
 	volatile uint64_t *pending = (volatile uint64_t *)t->shared->evtchn_pending;

@@ -24,9 +24,7 @@ static long any_pending(struct vcpu *v, uint64_t gva, uint32_t nr, bool *pending
 	for (uint32_t i = 0; i < nr; i++) {
 		if (ports[i] >= EVTCHN_MAX_PORTS)
 			return -XEN_EINVAL;
-		uint64_t w = __atomic_load_n(&v->d->shared_info->evtchn_pending[ports[i] / 64],
-					     __ATOMIC_SEQ_CST);
-		*pending |= (w >> (ports[i] % 64)) & 1;
+		*pending |= evtchn_port_pending(&v->d->evtchn, ports[i]);
 	}
 	return 0;
 }

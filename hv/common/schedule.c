@@ -51,13 +51,9 @@ static bool poll_satisfied(struct vcpu *v)
 {
 	if (v->poll_deadline && now_ns() >= v->poll_deadline)
 		return true;
-	for (unsigned i = 0; i < v->nr_poll_ports; i++) {
-		uint32_t port = v->poll_ports[i];
-		if (port < EVTCHN_MAX_PORTS &&
-		    ((__atomic_load_n(&v->d->shared_info->evtchn_pending[port / 64], __ATOMIC_SEQ_CST) >>
-		      (port % 64)) & 1))
+	for (unsigned i = 0; i < v->nr_poll_ports; i++)
+		if (evtchn_port_pending(&v->d->evtchn, v->poll_ports[i]))
 			return true;
-	}
 	return false;
 }
 

@@ -60,6 +60,8 @@ int evtchn_bind_vcpu(struct evtchn_table *t, uint32_t port, uint32_t vcpu);
 int evtchn_get_status(struct evtchn_table *t, uint32_t port, struct evtchn_status *st);
 /* Raises a VIRQ on a vCPU if the guest bound it; returns whether it was. */
 bool evtchn_raise_virq(struct evtchn_table *t, uint32_t virq, uint32_t vcpu);
+/* Whether a port is pending (masked or not); false if out of range. */
+bool evtchn_port_pending(const struct evtchn_table *t, uint32_t port);
 /* Marks a port pending and notifies; the port must be valid. */
 void evtchn_set_pending(struct evtchn_table *t, uint32_t port);
 
