@@ -2,7 +2,7 @@
 # rewrapped as ELF32 because QEMU's multiboot loader takes only 32-bit ELF
 # (GRUB's multiboot2 loads either).
 
-HV_DIRS := hv/arch/x86 hv/arch/x86/boot hv/arch/x86/svm hv/common hv/common/xz
+HV_DIRS := hv/arch/x86 hv/arch/x86/boot hv/arch/x86/svm hv/common hv/common/sched hv/common/xz
 HV_C_SRCS := $(foreach d,$(HV_DIRS),$(wildcard $(d)/*.c))
 HV_S_SRCS := $(foreach d,$(HV_DIRS),$(wildcard $(d)/*.S))
 HV_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(HV_C_SRCS)) $(patsubst %.S,$(BUILD)/%.o,$(HV_S_SRCS))
@@ -30,7 +30,7 @@ $(HV_ELF): $(BUILD)/hv/bastion64.elf
 -include $(HV_OBJS:.o=.d)
 
 # Host unit tests of the hv's pure logic (tests/unit/hv/).
-HV_UNIT_TESTS := format cmdline page_alloc heap memmap multiboot acpi serial_config evtchn vtime elf
+HV_UNIT_TESTS := format cmdline page_alloc heap memmap multiboot acpi serial_config evtchn vtime elf sched
 HV_UNIT_SRCS_format := hv/common/format.c
 HV_UNIT_SRCS_cmdline := hv/common/cmdline.c
 HV_UNIT_SRCS_page_alloc := hv/common/page_alloc.c
@@ -42,6 +42,7 @@ HV_UNIT_SRCS_serial_config := hv/common/serial_config.c hv/common/cmdline.c
 HV_UNIT_SRCS_evtchn := hv/common/evtchn.c
 HV_UNIT_SRCS_vtime := hv/common/vtime.c
 HV_UNIT_SRCS_elf := hv/common/elf_load.c
+HV_UNIT_SRCS_sched := hv/common/sched/schedule.c hv/common/sched/credit2.c hv/common/sched/null.c
 HV_UNIT_BINS := $(addprefix $(BUILD)/tests/unit/hv/test_,$(HV_UNIT_TESTS))
 
 .SECONDEXPANSION:
@@ -55,6 +56,13 @@ test-hv-unit: $(HV_UNIT_BINS)
 	@rc=0; for t in $(HV_UNIT_BINS); do $$t || rc=1; done; exit $$rc
 
 TEST_SUITES += test-hv-unit
+
+# Common code stays vendor-neutral (tests/unit/hv/seam.sh).
+test-hv-seam:
+	@tests/unit/hv/seam.sh
+
+.PHONY: test-hv-seam
+TEST_SUITES += test-hv-seam
 
 QEMU_SVM := qemu-system-x86_64 -M q35 -accel tcg -cpu EPYC,+svm,-rdtscp,-monitor -m 2048 \
 	-nographic -no-reboot

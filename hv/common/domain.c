@@ -11,8 +11,11 @@
 #include "page_alloc.h"
 #include "param.h"
 #include "vcpu_sched.h"
+#include "vlapic.h"
 #include "vtime.h"
 #include "power.h"
+#include "x86/hvm.h"
+#include "x86/vcpu_switch.h"
 
 struct domain *dom0;
 static bool opt_noreboot;
@@ -38,6 +41,21 @@ struct vcpu *domain_vcpu(const struct domain *d, unsigned vcpu_id)
 	return vcpu_id < d->nr_vcpus ? d->vcpu[vcpu_id] : NULL;
 }
 
+/* The n-th CPU of the pool, counting round: where vCPU n starts. */
+static unsigned initial_cpu(const struct cpupool *pool, unsigned n)
+{
+	unsigned count = 0;
+	for (cpumask_t m = pool->cpus; m; m &= m - 1)
+		count++;
+	unsigned want = count ? n % count : 0;
+	for (unsigned cpu = 0; cpu < SCHED_MAX_CPUS; cpu++)
+		if (((pool->cpus >> cpu) & 1) && want-- == 0)
+			return cpu;
+	return 0;
+}
+
+#define DEFAULT_PAT 0x0007040600070406ULL
+
 static struct vcpu *vcpu_create(struct domain *d, unsigned id)
 {
 	struct vcpu *v = xzalloc(sizeof(*v));
@@ -45,11 +63,16 @@ static struct vcpu *vcpu_create(struct domain *d, unsigned id)
 		return NULL;
 	v->d = d;
 	v->vcpu_id = id;
-	v->pcpu = id;
-	v->state = VCPU_DOWN;
 	v->sipi_vector = -1;
+	v->pat = DEFAULT_PAT;
 	v->vcpu_info = &d->shared_info->vcpu_info[id];
-	if (svm_vcpu_init(v)) {
+	vlapic_init(v);
+	vcpu_alarm_init(v);
+	if (vcpu_fpu_init(v) || hvm->vcpu_init(v) ||
+	    sched_vcpu_init(&v->sched, &d->sched, id, initial_cpu(d->sched.pool, id), now_ns())) {
+		if (v->hvm)
+			hvm->vcpu_destroy(v);
+		vcpu_fpu_destroy(v);
 		xfree(v);
 		return NULL;
 	}
@@ -68,7 +91,7 @@ struct domain *domain_create(uint16_t domid, unsigned nr_vcpus, bool privileged)
 	d->is_privileged = privileged;
 	d->shared_info = alloc_zeroed_page();
 	d->p2m = alloc_zeroed_page();
-	if (!d->shared_info || !d->p2m || gnttab_init(d))
+	if (!d->shared_info || !d->p2m || gnttab_init(d) || sched_dom_init(&d->sched, domid, &cpupool0))
 		return NULL; /* boot-time only for now: nothing to unwind to */
 	evtchn_table_init(&d->evtchn, domid, nr_vcpus, d->shared_info, &domain_evtchn_ops, d);
 	vtime_update_wallclock(d);
@@ -95,7 +118,7 @@ void domain_shutdown(struct domain *d, unsigned reason)
 	d->shutdown_reason = reason;
 	printk("d%u: shut down, reason %u (%s)\n", d->domid, reason, shutdown_reason_name(reason));
 	for (unsigned i = 0; i < d->nr_vcpus; i++)
-		vcpu_kick(d->vcpu[i]);
+		sched_vcpu_flags(&d->vcpu[i]->sched, SVF_PAUSED, 0, now_ns());
 	if (d != dom0)
 		return;
 	if (reason == SHUTDOWN_poweroff) {

@@ -1,6 +1,6 @@
 /*
- * sched_op (public/sched.h).  vCPUs are pinned, so yield has nothing to
- * give way to; block and poll wait as HLT does, until an event (or the
+ * sched_op (public/sched.h).  Yield gives way to the other vCPUs of the
+ * CPU once; block and poll wait as HLT does, until an event (or the
  * poll's timeout); shutdown ends the domain with the guest's reason.
  */
 #include "hypercall.h"
@@ -45,7 +45,7 @@ static long poll(struct vcpu *v, uint64_t gva)
 	v->nr_poll_ports = p.nr_ports;
 	v->poll_deadline = p.timeout;
 	v->polling = true; /* until a polled port is pending, any event, or the timeout */
-	v->state = VCPU_BLOCKED;
+	vcpu_block(v);
 	return 0;
 }
 
@@ -53,6 +53,7 @@ long do_sched_op(struct vcpu *v, const uint64_t arg[5])
 {
 	switch (arg[0]) {
 	case SCHEDOP_yield:
+		sched_yield(&v->sched);
 		return 0;
 	case SCHEDOP_block:
 		vcpu_block(v);

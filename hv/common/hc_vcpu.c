@@ -19,7 +19,7 @@ static long register_vcpu_info(struct vcpu *v, struct vcpu *target, uint64_t gva
 		return -XEN_EFAULT;
 	if (info.offset > PAGE_SIZE - sizeof(struct vcpu_info) || info.rsvd)
 		return -XEN_EINVAL;
-	if (target != v && target->state != VCPU_DOWN)
+	if (target != v && !(target->sched.pause_flags & SVF_DOWN))
 		return -XEN_EINVAL; /* as Xen: itself, or a vCPU not yet running */
 	if (target->vcpu_info != &target->d->shared_info->vcpu_info[target->vcpu_id])
 		return -XEN_EINVAL; /* only once, as in Xen */
@@ -41,13 +41,23 @@ static long register_runstate(struct vcpu *v, struct vcpu *target, uint64_t gva)
 	uint64_t area, gpa;
 	if (GUEST_IN(v, &area, gva))
 		return -XEN_EFAULT;
-	struct vcpu_runstate_info rs = { .state = RUNSTATE_running, .state_entry_time = now_ns() };
-	rs.time[RUNSTATE_running] = rs.state_entry_time;
 	/* Resolved once: the area sits in the direct map and never moves. */
-	if (guest_va_to_gpa(v, area, true, &gpa) || copy_to_gpa(target->d, gpa, &rs, sizeof(rs)))
+	if (guest_va_to_gpa(v, area, true, &gpa) ||
+	    p2m_lookup(target->d, gpa + sizeof(struct vcpu_runstate_info) - 1) == P2M_INVALID)
 		return -XEN_EFAULT;
 	target->runstate_gpa = gpa;
+	vcpu_runstate_publish(target);
 	return 0;
+}
+
+static long runstate_info(struct vcpu *v, struct vcpu *target, uint64_t gva)
+{
+	struct vcpu_runstate_info rs;
+	memset(&rs, 0, sizeof(rs));
+	int state;
+	sched_runstate_get(&target->sched, now_ns(), &state, &rs.state_entry_time, rs.time);
+	rs.state = state;
+	return GUEST_OUT(v, gva, &rs) ? -XEN_EFAULT : 0;
 }
 
 static long singleshot(struct vcpu *v, struct vcpu *target, uint64_t gva)
@@ -99,7 +109,9 @@ long do_vcpu_op(struct vcpu *v, const uint64_t arg[5])
 		target->periodic_ns = 0;
 		return 0;
 	case VCPUOP_is_up:
-		return target->state != VCPU_DOWN;
+		return !(target->sched.pause_flags & SVF_DOWN);
+	case VCPUOP_get_runstate_info:
+		return runstate_info(v, target, arg[2]);
 	default:
 		return -XEN_ENOSYS;
 	}

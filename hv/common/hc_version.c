@@ -63,9 +63,13 @@ long do_xen_version(struct vcpu *v, const uint64_t arg[5])
 
 long do_vm_assist(struct vcpu *v, const uint64_t arg[5])
 {
-	(void)v; /* runstate areas are written whole, so the flag costs nothing */
-	if ((arg[0] == VMASST_CMD_enable || arg[0] == VMASST_CMD_disable) &&
-	    arg[1] == VMASST_TYPE_runstate_update_flag)
-		return 0;
-	return -XEN_EINVAL;
+	if ((arg[0] != VMASST_CMD_enable && arg[0] != VMASST_CMD_disable) ||
+	    arg[1] != VMASST_TYPE_runstate_update_flag)
+		return -XEN_EINVAL;
+	uint32_t bit = 1u << VMASST_TYPE_runstate_update_flag;
+	if (arg[0] == VMASST_CMD_enable)
+		__atomic_fetch_or(&v->d->vm_assist, bit, __ATOMIC_SEQ_CST);
+	else
+		__atomic_fetch_and(&v->d->vm_assist, ~bit, __ATOMIC_SEQ_CST);
+	return 0;
 }

@@ -42,22 +42,23 @@ static void log_unknown(struct vcpu *v, uint64_t nr)
 
 void hypercall_dispatch(struct vcpu *v)
 {
-	struct vmcb *vm = v->arch.vmcb;
-	struct svm_gprs *g = &v->arch.gprs;
-	bool long_mode = (vm->efer & EFER_LMA) && (vm->cs.attrib & (1u << 9)); /* CS.L */
-	uint64_t nr = long_mode ? vm->rax : (uint32_t)vm->rax;
+	uint64_t *gpr = v->regs.gpr;
+	bool long_mode = v->regs.cs_long;
+	uint64_t nr = long_mode ? gpr[GPR_RAX] : (uint32_t)gpr[GPR_RAX];
 	uint64_t arg[5];
 	if (long_mode) {
-		uint64_t a[5] = { g->rdi, g->rsi, g->rdx, g->r10, g->r8 };
+		uint64_t a[5] = { gpr[GPR_RDI], gpr[GPR_RSI], gpr[GPR_RDX], gpr[GPR_R10], gpr[GPR_R8] };
 		memcpy(arg, a, sizeof(arg));
 	} else {
-		uint64_t a[5] = { (uint32_t)g->rbx, (uint32_t)g->rcx, (uint32_t)g->rdx,
-				  (uint32_t)g->rsi, (uint32_t)g->rdi };
+		uint64_t a[5] = { (uint32_t)gpr[GPR_RBX], (uint32_t)gpr[GPR_RCX], (uint32_t)gpr[GPR_RDX],
+				  (uint32_t)gpr[GPR_RSI], (uint32_t)gpr[GPR_RDI] };
 		memcpy(arg, a, sizeof(arg));
 	}
 	long rc;
-	const struct hypercall_desc *h = nr < ARRAY_SIZE(hypercalls) ? &hypercalls[nr] : NULL;
-	if (vm->cpl != 0 && vm->cr0 & CR0_PE)
+	const struct hypercall_desc *h = NULL;
+	if (nr < ARRAY_SIZE(hypercalls))
+		h = &hypercalls[array_index_nospec(nr, ARRAY_SIZE(hypercalls))];
+	if (v->regs.cpl != 0 && v->regs.cr0 & CR0_PE)
 		rc = -XEN_EPERM;
 	else if (!h || !h->fn) {
 		log_unknown(v, nr);
@@ -66,5 +67,5 @@ void hypercall_dispatch(struct vcpu *v)
 		rc = -XEN_EPERM;
 	else
 		rc = h->fn(v, arg);
-	vm->rax = long_mode ? (uint64_t)rc : (uint32_t)rc;
+	gpr[GPR_RAX] = long_mode ? (uint64_t)rc : (uint32_t)rc;
 }

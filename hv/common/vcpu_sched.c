@@ -1,30 +1,28 @@
-/* Running, blocking and waking pinned vCPUs (see vcpu_sched.h). */
+/*
+ * A vCPU's side of scheduling (see vcpu_sched.h).  Runnability is the
+ * scheduler's (sched.h pause flags): HLT, SCHEDOP_block and _poll set
+ * SVF_BLOCKED and then look for work once more, a kick clears it when
+ * work has arrived; either order ends with the vCPU awake, because both
+ * sides go through its scheduler lock.  The one-shot, periodic and poll
+ * timeouts are handled in the vCPU's own context; a per-vCPU alarm on
+ * the CPU's timer heap only wakes it when the earliest is due.
+ */
 #include "vcpu_sched.h"
+#include "cpu_loop.h"
 #include "domain.h"
-#include "console.h"
+#include "p2m.h"
+#include "softirq.h"
 #include "vlapic.h"
 #include "evtchn.h"
 #include "vtime.h"
 #include "public/hvm/params.h"
+#include "public/vcpu.h"
+#include "public/xen.h"
 #include "x86/apic.h"
-#include "x86/cpu.h"
+#include "x86/hvm.h"
 #include "x86/percpu.h"
-#include "x86/svm_vcpu.h"
-#include "x86/time.h"
-#include "x86/traps.h"
 
-#define MAX_SLEEP_NS 10000000ULL /* look at the console at least every 10 ms */
 #define CALLBACK_TYPE_VECTOR 2   /* HVM_PARAM_CALLBACK_IRQ bits 63:56 */
-
-static void kick_handler(struct cpu_regs *regs)
-{
-	(void)regs; /* the interrupt itself ended the HLT or the guest run */
-}
-
-void sched_init_cpu(void)
-{
-	set_irq_handler(VEC_KICK, kick_handler);
-}
 
 static int callback_vector(const struct domain *d)
 {
@@ -42,8 +40,7 @@ int vcpu_pending_vector(struct vcpu *v)
 
 void vcpu_vector_taken(struct vcpu *v, int vector)
 {
-	if ((v->arch.irr[vector / 64] >> (vector % 64)) & 1)
-		vlapic_accept(v, (uint8_t)vector);
+	vlapic_accept(v, (uint8_t)vector);
 }
 
 /* A poll ends when one of its ports is pending, masked or not. */
@@ -59,11 +56,10 @@ static bool poll_satisfied(struct vcpu *v)
 
 bool vcpu_has_work(struct vcpu *v)
 {
-	uint64_t deadline = v->timer_deadline;
+	uint64_t deadline = v->timer_deadline, now = now_ns();
 	bool work = vcpu_pending_vector(v) >= 0 || v->init_pending || v->nmi_pending ||
-		    v->sipi_vector >= 0 ||
-		    (deadline && now_ns() >= deadline) ||
-		    (v->periodic_ns && now_ns() >= v->periodic_next) || (v->polling && poll_satisfied(v));
+		    v->sipi_vector >= 0 || (deadline && now >= deadline) ||
+		    (v->periodic_ns && now >= v->periodic_next) || (v->polling && poll_satisfied(v));
 	if (work)
 		v->polling = false;
 	return work;
@@ -71,76 +67,153 @@ bool vcpu_has_work(struct vcpu *v)
 
 void vcpu_block(struct vcpu *v)
 {
-	if (!vcpu_has_work(v))
-		v->state = VCPU_BLOCKED;
+	sched_vcpu_flags(&v->sched, SVF_BLOCKED, 0, now_ns());
+	vcpu_arm_alarm(v);
+	if (vcpu_has_work(v))
+		sched_vcpu_flags(&v->sched, 0, SVF_BLOCKED, now_ns());
 }
 
 void vcpu_kick(struct vcpu *v)
 {
-	struct percpu *self = this_cpu();
-	if (v->pcpu != self->cpu_id)
-		lapic_send_ipi(percpu[v->pcpu].apic_id, APIC_ICR_FIXED | VEC_KICK);
-}
-
-/* INIT puts a vCPU in wait-for-SIPI; a STARTUP IPI then starts it. */
-static void handle_startup_ipis(struct vcpu *v)
-{
-	if (v->init_pending) {
-		v->init_pending = false;
-		v->state = VCPU_DOWN;
-		v->wait_for_sipi = true; /* a STARTUP sent after the INIT may already be here */
+	uint32_t flags = __atomic_load_n(&v->sched.pause_flags, __ATOMIC_ACQUIRE);
+	if (flags & SVF_BLOCKED) {
+		if (vcpu_has_work(v))
+			sched_vcpu_flags(&v->sched, 0, SVF_BLOCKED, now_ns());
+		return;
 	}
-	int vector = v->sipi_vector;
-	if (vector >= 0) {
-		v->sipi_vector = -1;
-		if (v->state == VCPU_DOWN && v->wait_for_sipi) {
-			v->wait_for_sipi = false;
-			svm_vcpu_sipi_entry(v, (uint8_t)vector);
-			v->state = VCPU_RUNNING;
-		}
+	unsigned cpu = __atomic_load_n(&v->sched.processor, __ATOMIC_ACQUIRE);
+	if (__atomic_load_n(&v->sched.is_running, __ATOMIC_ACQUIRE) && cpu != this_cpu()->cpu_id)
+		lapic_send_ipi(percpu[cpu].apic_id, APIC_ICR_FIXED | VEC_KICK);
+}
+
+static void alarm_fired(void *data)
+{
+	vcpu_kick(data);
+}
+
+void vcpu_alarm_init(struct vcpu *v)
+{
+	timer_init(&v->alarm, alarm_fired, v);
+}
+
+void vcpu_arm_alarm(struct vcpu *v)
+{
+	uint64_t at = v->timer_deadline;
+	if (v->periodic_ns && (!at || v->periodic_next < at))
+		at = v->periodic_next;
+	if (v->polling && v->poll_deadline && (!at || v->poll_deadline < at))
+		at = v->poll_deadline;
+	if (at == v->alarm_at && (!at || __atomic_load_n(&v->alarm.cpu, __ATOMIC_ACQUIRE) >= 0))
+		return;
+	v->alarm_at = at;
+	if (at)
+		timer_set(&v->alarm, at, this_cpu()->cpu_id);
+	else
+		timer_stop(&v->alarm);
+}
+
+/* INIT puts a vCPU in wait-for-SIPI, STARTUP then starts it in real
+ * mode.  Applied under the vCPU's scheduler lock, by the sender when
+ * the target is not on a CPU, else by the target's own CPU. */
+static void apply_init_locked(struct vcpu *t)
+{
+	t->init_pending = false;
+	t->wait_for_sipi = true;
+	sched_vcpu_flags_locked(&t->sched, SVF_DOWN, SVF_BLOCKED, now_ns());
+}
+
+static void apply_sipi_locked(struct vcpu *t)
+{
+	int vector = t->sipi_vector;
+	t->sipi_vector = -1;
+	if (vector < 0 || !t->wait_for_sipi)
+		return;
+	t->wait_for_sipi = false;
+	hvm->vcpu_sipi_entry(t, (uint8_t)vector);
+	sched_vcpu_flags_locked(&t->sched, 0, SVF_DOWN, now_ns());
+}
+
+void vcpu_send_init(struct vcpu *t)
+{
+	uint64_t irq;
+	spinlock_t *lock = sched_vcpu_lock(&t->sched, &irq);
+	t->sipi_vector = -1; /* only a STARTUP after this INIT counts */
+	t->init_pending = true;
+	if (!t->sched.is_running)
+		apply_init_locked(t);
+	sched_vcpu_unlock(lock, irq);
+	vcpu_kick(t);
+}
+
+void vcpu_send_sipi(struct vcpu *t, uint8_t vector)
+{
+	uint64_t irq;
+	spinlock_t *lock = sched_vcpu_lock(&t->sched, &irq);
+	if (t->wait_for_sipi || t->init_pending) {
+		t->sipi_vector = vector;
+		if (!t->sched.is_running && !t->init_pending)
+			apply_sipi_locked(t);
 	}
+	sched_vcpu_unlock(lock, irq);
+	vcpu_kick(t);
 }
 
-static void arm_host_timer(uint64_t next)
+void vcpu_switched_out(struct vcpu *v)
 {
-	uint64_t now = now_ns(), at = now + MAX_SLEEP_NS;
-	if (next && next < at)
-		at = next;
-	hv_timer_arm_ns(at > now ? at - now : 0);
+	if (v->init_pending)
+		apply_init_locked(v);
+	if (v->sipi_vector >= 0)
+		apply_sipi_locked(v);
 }
 
-static void per_entry_housekeeping(struct vcpu *v)
+static void startup_ipis(struct vcpu *v)
 {
-	if (v->d == dom0 && v->vcpu_id == 0)
-		console_poll_input();
+	uint64_t irq;
+	spinlock_t *lock = sched_vcpu_lock(&v->sched, &irq);
+	vcpu_switched_out(v); /* same rules on its own CPU */
+	sched_vcpu_unlock(lock, irq);
 }
 
-void vcpu_wait_runnable(struct vcpu *v)
+bool vcpu_prepare_entry(struct vcpu *v)
 {
-	for (;;) {
-		irq_disable();
-		handle_startup_ipis(v);
-		per_entry_housekeeping(v);
-		uint64_t next = vtime_check_timers(v);
-		if (v->polling && v->poll_deadline && (!next || v->poll_deadline < next))
-			next = v->poll_deadline;
-		if (v->state == VCPU_BLOCKED && vcpu_has_work(v))
-			v->state = VCPU_RUNNING;
-		if (v->state == VCPU_RUNNING && !v->d->is_shutting_down) {
-			irq_enable();
-			return;
-		}
-		arm_host_timer(next);
-		__asm__ volatile("sti; hlt" ::: "memory"); /* sti's shadow covers the hlt */
+	if (v->init_pending || v->sipi_vector >= 0)
+		startup_ipis(v);
+	vtime_check_timers(v);
+	vcpu_arm_alarm(v);
+	return sched_vcpu_runnable(&v->sched);
+}
+
+bool vcpu_may_enter(struct vcpu *v)
+{
+	return !softirq_pending(this_cpu()->cpu_id) && sched_vcpu_runnable(&v->sched) &&
+	       !v->init_pending;
+}
+
+/* The guest's copy of the runstate (public/vcpu.h); v is locked or runs
+ * here, so no other CPU writes it meanwhile.  With
+ * VMASST_TYPE_runstate_update_flag the guest is told, through bit 63 of
+ * state_entry_time, that the record is being rewritten. */
+void vcpu_runstate_publish(struct vcpu *v)
+{
+	if (!v->runstate_gpa)
+		return;
+	struct vcpu_runstate_info rs;
+	memset(&rs, 0, sizeof(rs)); /* no hv bytes in the padding */
+	int state;
+	sched_runstate_read(&v->sched, now_ns(), &state, &rs.state_entry_time, rs.time);
+	rs.state = state;
+	bool flag = v->d->vm_assist & (1u << VMASST_TYPE_runstate_update_flag);
+	uint64_t gpa_entry = v->runstate_gpa + offsetof(struct vcpu_runstate_info, state_entry_time);
+	if (flag) {
+		uint64_t busy = rs.state_entry_time | XEN_RUNSTATE_UPDATE;
+		copy_to_gpa(v->d, gpa_entry, &busy, sizeof(busy));
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		rs.state_entry_time |= XEN_RUNSTATE_UPDATE;
 	}
-}
-
-bool vcpu_ready_to_enter(struct vcpu *v)
-{
-	if (v->state != VCPU_RUNNING || v->d->is_shutting_down || v->init_pending)
-		return false;
-	uint64_t next = vtime_check_timers(v);
-	per_entry_housekeeping(v);
-	arm_host_timer(next);
-	return true;
+	copy_to_gpa(v->d, v->runstate_gpa, &rs, sizeof(rs));
+	if (flag) {
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		rs.state_entry_time &= ~XEN_RUNSTATE_UPDATE;
+		copy_to_gpa(v->d, gpa_entry, &rs.state_entry_time, sizeof(rs.state_entry_time));
+	}
 }

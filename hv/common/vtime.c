@@ -76,7 +76,7 @@ void vtime_update_vcpu(struct vcpu *v)
 	uint32_t version = t->version;
 	__atomic_store_n(&t->version, version | 1, __ATOMIC_SEQ_CST); /* odd: updating */
 	uint64_t tsc = rdtsc();
-	t->tsc_timestamp = tsc + v->arch.vmcb->tsc_offset; /* what the guest's RDTSC reads */
+	t->tsc_timestamp = tsc + v->tsc_offset; /* what the guest's RDTSC reads */
 	t->system_time = time_scale_apply(tsc_scale, tsc);
 	t->tsc_to_system_mul = tsc_scale.mul_frac;
 	t->tsc_shift = tsc_scale.shift;

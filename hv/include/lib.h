@@ -27,6 +27,19 @@
 
 typedef uint64_t paddr_t;
 
+/* index if index < size, else 0, with no branch a mispredicting CPU
+ * could run past (the mask comes from a compare and borrow). */
+static inline uint64_t array_index_nospec(uint64_t index, uint64_t size)
+{
+#ifdef HOST_TEST
+	return index < size ? index : 0;
+#else
+	uint64_t mask;
+	__asm__("cmp %2, %1; sbb %0, %0" : "=r"(mask) : "r"(index), "r"(size) : "cc");
+	return index & mask;
+#endif
+}
+
 void *memcpy(void *dst, const void *src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);

@@ -1,13 +1,14 @@
 /*
  * The scheduler: which vCPU each physical CPU runs, and for how long.
  *
- * Generic part (common/schedule.c): a vCPU's runnability (pause flags),
- * waking and putting to sleep, the per-CPU decision sched_schedule(),
- * runstate accounting (public/vcpu.h), affinity, cpupools.  Policies
- * (common/sched_credit2.c, common/sched_null.c) sit behind struct
- * sched_ops and register with SCHEDULER_REGISTER, so a new one is one
- * new file.  The code is pure logic against two platform hooks
- * (sched_plat_*), so host tests drive it with a simulated clock.
+ * Generic part (common/sched/schedule.c): a vCPU's runnability (pause
+ * flags), waking and putting to sleep, the per-CPU decision
+ * sched_schedule(), runstate accounting (public/vcpu.h), affinity,
+ * cpupools.  Policies (common/sched/credit2.c, common/sched/null.c)
+ * sit behind struct sched_ops and register with SCHEDULER_REGISTER, so
+ * a new one is one new file.  The code is pure logic against two
+ * platform hooks (sched_plat_*), so host tests drive it with a
+ * simulated clock.
  *
  * Locking: every CPU has a scheduler lock (the policy chooses which:
  * credit2 shares one per runqueue).  A vCPU is guarded by the lock of
@@ -25,6 +26,22 @@
 typedef uint64_t cpumask_t; /* bit n: CPU n */
 #define CPUMASK_ALL (~(cpumask_t)0)
 #define CPUMASK_CPU(c) ((cpumask_t)1 << (c))
+
+/* How many CPUs m has (no popcount builtin: the hv links no libgcc). */
+static inline unsigned cpumask_weight(cpumask_t m)
+{
+	unsigned n = 0;
+	for (; m; m &= m - 1)
+		n++;
+	return n;
+}
+
+/* The first CPU of m (not empty) at or after start, wrapping around. */
+static inline unsigned cpumask_cycle(cpumask_t m, unsigned start)
+{
+	cpumask_t from = m & (CPUMASK_ALL << (start % SCHED_MAX_CPUS));
+	return (unsigned)__builtin_ctzll(from ? from : m);
+}
 
 /* Why a vCPU may not run; it is runnable when none is set. */
 #define SVF_DOWN (1u << 0)     /* not brought up yet, or waiting for a STARTUP IPI */
@@ -81,7 +98,9 @@ struct sched_ops {
 	/* v is runnable and not running: queue it (idempotent: v may be
 	 * queued already) and prompt a CPU with sched_plat_raise(). */
 	void (*wake)(struct cpupool *pool, struct sched_vcpu *v, uint64_t now);
-	/* v is no longer runnable and not running: take it off any queue. */
+	/* v is no longer runnable and not running: take it off any queue.
+	 * Also called for a runnable v about to move to another CPU, which
+	 * is then woken there (under that CPU's lock). */
 	void (*sleep)(struct cpupool *pool, struct sched_vcpu *v);
 	/* On cpu, with prev its current vCPU (NULL: idle), which is still
 	 * runnable or not (prev_runnable).  Returns what cpu runs next
@@ -93,9 +112,14 @@ struct sched_ops {
 					  uint64_t *until);
 	/* v (running) gives way to others of its queue once. */
 	void (*yield)(struct cpupool *pool, struct sched_vcpu *v);
-	/* The affinity or the weight/cap changed. */
+	/* The affinity changed (v's lock held); if v->processor is then
+	 * outside the hard affinity and v does not run, the generic code
+	 * moves v (sleep, new processor, wake). */
 	void (*affinity_changed)(struct cpupool *pool, struct sched_vcpu *v);
+	/* The weight or cap changed.  No lock. */
 	void (*dom_adjusted)(struct cpupool *pool, struct sched_dom *d);
+	/* Optional (may be NULL): dom_init, dom_destroy, yield,
+	 * affinity_changed, dom_adjusted. */
 };
 
 #define SCHEDULER_REGISTER(ops_)                                                      \
@@ -121,9 +145,10 @@ extern struct sched_vcpu *sched_cpu_curr[SCHED_MAX_CPUS];
  * CPU's own (on its way back to the run loop), else by IPI.  May be
  * called with any lock held. */
 void sched_plat_raise(unsigned cpu);
-/* prev stops running on this CPU and may run elsewhere once the lock is
- * dropped: save the hardware state that lives only in the CPU.  Called
- * under prev's lock; may change prev's flags with sched_vcpu_flags_locked. */
+/* prev has stopped running on this CPU (is_running clear, runstate
+ * updated) and may run elsewhere once the lock is dropped: save the
+ * hardware state that lives only in the CPU.  Called under prev's lock,
+ * on that CPU; may change prev's flags with sched_vcpu_flags_locked. */
 void sched_plat_save(struct sched_vcpu *prev);
 
 /* ---- the generic scheduler ---- */
@@ -166,6 +191,9 @@ void sched_vcpu_flags(struct sched_vcpu *v, uint32_t set, uint32_t clear, uint64
  * Returns the new current (NULL: idle); *until as in do_schedule. */
 struct sched_vcpu *sched_schedule(unsigned cpu, uint64_t now, uint64_t *until);
 /* v, running, gives way once (SCHEDOP_yield). */
+#ifdef HOST_TEST /* host tests link libc, whose sched_yield() the sanitizers call */
+#define sched_yield sched_vcpu_yield
+#endif
 void sched_yield(struct sched_vcpu *v);
 
 /* Hard and soft affinity; hard must meet the pool's CPUs (-1 if not). */
@@ -173,7 +201,10 @@ int sched_set_affinity(struct sched_vcpu *v, cpumask_t hard, cpumask_t soft);
 /* weight 1..65535, cap 0..100 * number of CPUs; -1 if out of range. */
 int sched_dom_adjust(struct sched_dom *d, unsigned weight, unsigned cap);
 
-/* The runstate as of now (time[] includes the current state's share). */
+/* The runstate as of now (time[] includes the current state's share).
+ * _read: the caller holds v's lock, or v runs on the calling CPU. */
+void sched_runstate_read(const struct sched_vcpu *v, uint64_t now, int *state, uint64_t *entry,
+			 uint64_t time[4]);
 void sched_runstate_get(struct sched_vcpu *v, uint64_t now, int *state, uint64_t *entry,
 			uint64_t time[4]);
 

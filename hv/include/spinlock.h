@@ -22,6 +22,15 @@ static inline void spin_unlock(spinlock_t *l)
 	__atomic_store_n(&l->owner, l->owner + 1, __ATOMIC_RELEASE);
 }
 
+/* Takes l only if it is free at once; returns 1 if taken.  For a second
+ * lock taken while holding one, which must never wait (deadlock). */
+static inline int spin_trylock(spinlock_t *l)
+{
+	uint32_t owner = __atomic_load_n(&l->owner, __ATOMIC_RELAXED), free = owner;
+	return __atomic_compare_exchange_n(&l->next, &free, owner + 1, 0, __ATOMIC_ACQUIRE,
+					   __ATOMIC_RELAXED);
+}
+
 #ifndef HOST_TEST
 static inline uint64_t spin_lock_irqsave(spinlock_t *l)
 {

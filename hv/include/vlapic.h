@@ -6,6 +6,15 @@
 
 struct vcpu;
 
+/* A vCPU's local APIC state (x2APIC registers, see vlapic.c). */
+struct vlapic {
+	uint32_t apic_id;
+	uint64_t apic_base;
+	uint32_t regs[64];      /* indexed by (MSR - 0x800) */
+	uint64_t irr[4];        /* pending fixed-vector interrupts */
+	uint64_t isr[4];        /* in service */
+};
+
 void vlapic_init(struct vcpu *v);
 int vlapic_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val);
 int vlapic_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val);
@@ -14,7 +23,7 @@ int vlapic_set_base(struct vcpu *v, uint64_t val);
 bool vlapic_mmio_access(struct vcpu *v, uint64_t gpa, uint64_t info);
 /* Highest-priority vector the APIC would deliver now, or -1. */
 int vlapic_pending_vector(struct vcpu *v);
-/* The guest took vector: IRR -> ISR. */
+/* The guest took vector: IRR -> ISR (if it came from the APIC). */
 void vlapic_accept(struct vcpu *v, uint8_t vector);
 /* Raises a fixed interrupt on v (from another vCPU or itself). */
 void vlapic_set_irq(struct vcpu *v, uint8_t vector);

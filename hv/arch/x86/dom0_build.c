@@ -18,7 +18,8 @@
 #include "page_alloc.h"
 #include "param.h"
 #include "public/hvm/start_info.h"
-#include "x86/svm_vcpu.h"
+#include "vtime.h"
+#include "x86/hvm.h"
 
 #define START_INFO_GPA 0x6000
 #define LOW_RAM_END 0x9f000
@@ -115,10 +116,10 @@ static int load_kernel(struct domain *d, const struct elf_image *img, uint64_t m
 static unsigned choose_vcpus(unsigned nr_cpus_online)
 {
 	unsigned n = opt_dom0_max_vcpus ? opt_dom0_max_vcpus : nr_cpus_online;
-	if (n > nr_cpus_online || n > MAX_VCPUS) {
-		n = MIN(nr_cpus_online, (unsigned)MAX_VCPUS);
-		printk("dom0: dom0_max_vcpus=%u: each vCPU needs a CPU of its own here; using %u\n",
-		       opt_dom0_max_vcpus, n);
+	if (n > MAX_VCPUS) {
+		printk("dom0: dom0_max_vcpus=%u is more than the %u vCPUs a domain may have; using %u\n",
+		       opt_dom0_max_vcpus, MAX_VCPUS, MAX_VCPUS);
+		n = MAX_VCPUS;
 	}
 	return n;
 }
@@ -152,8 +153,7 @@ int dom0_build(struct boot_info *bi, unsigned nr_cpus_online, const char **why)
 	if (copy_to_gpa(d, GUEST_ACPI_GPA, acpi, sizeof(acpi)) ||
 	    write_start_info(d, skip_file_name(k->cmdline), initrd_gpa, initrd_size, rsdp))
 		return *why = "could not write the boot information", -1;
-	svm_vcpu_pvh_entry(d->vcpu[0], (uint32_t)img.phys32_entry, START_INFO_GPA);
-	d->vcpu[0]->state = VCPU_RUNNING;
+	hvm->vcpu_pvh_entry(d->vcpu[0], (uint32_t)img.phys32_entry, START_INFO_GPA);
 	dom0_kernel_image_done();
 	printk("dom0: %lu MiB, %u vCPUs, kernel %#lx-%#lx entry %#lx, initramfs %lu KiB at %#lx\n",
 	       mem >> 20, d->nr_vcpus, img.paddr_lo, img.paddr_hi, img.phys32_entry, initrd_size >> 10,

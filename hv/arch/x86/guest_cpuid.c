@@ -7,8 +7,8 @@
  * vCPU's APIC ID, and Xen's leaves at 0x40000000 (public/arch-x86/cpuid.h).
  */
 #include "domain.h"
-#include "x86/vmcb.h"
 #include "x86/guest_cpu.h"
+#include "x86/vcpu_switch.h"
 #include "public/arch-x86/cpuid.h"
 
 #define XEN_LEAF_BASE 0x40000000
@@ -42,14 +42,28 @@ static void xen_leaves(struct vcpu *v, uint32_t leaf, struct cpuid_regs *r)
 	}
 }
 
+/* XSAVE: the components guests may enable (vcpu_switch.c); XSAVES needs
+ * the IA32_XSS MSR, which is not offered. */
+static void xsave_leaf(uint32_t subleaf, struct cpuid_regs *r)
+{
+	if (subleaf == 0) {
+		r->eax &= (uint32_t)xcr0_offered;
+		r->edx &= (uint32_t)(xcr0_offered >> 32);
+	} else if (subleaf == 1) {
+		r->eax &= ~(1u << 3);
+	} else if (subleaf >= 64 || !((xcr0_offered >> subleaf) & 1)) {
+		*r = (struct cpuid_regs){ 0 };
+	}
+}
+
 static void adjust_leaf1(struct vcpu *v, struct cpuid_regs *r)
 {
-	r->ebx = (r->ebx & 0x0000ffff) | (v->arch.apic_id << 24) |
+	r->ebx = (r->ebx & 0x0000ffff) | (v->vlapic.apic_id << 24) |
 		 (MIN(v->d->nr_vcpus, 255u) << 16);
 	r->ecx &= ~((1u << 3) | (1u << 5) | (1u << 24)); /* MONITOR, VMX, TSC-deadline */
 	r->ecx |= (1u << 21) | (1u << 31);               /* x2APIC, hypervisor */
 	r->ecx &= ~(1u << 27);                           /* OSXSAVE mirrors the guest's CR4 */
-	if (v->arch.vmcb->cr4 & (1u << 18))
+	if (v->regs.cr4 & (1u << 18))
 		r->ecx |= 1u << 27;
 	r->edx &= ~((1u << 7) | (1u << 12) | (1u << 14)); /* MCE, MTRR, MCA */
 	r->edx |= (1u << 9) | (1u << 28);                /* APIC, HTT (logical count) */
@@ -74,18 +88,17 @@ void guest_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf, struct cpuid_r
 		r->eax = subleaf == 0 ? 0 : subleaf == 1 ? 5 : 0;
 		r->ebx = subleaf == 0 ? 1 : subleaf == 1 ? v->d->nr_vcpus : 0;
 		r->ecx = (subleaf & 0xff) | (subleaf == 0 ? 1u << 8 : subleaf == 1 ? 2u << 8 : 0);
-		r->edx = v->arch.apic_id;
+		r->edx = v->vlapic.apic_id;
 		break;
 	case 7:
 		if (subleaf == 0) { /* OSPKE mirrors the guest's CR4.PKE */
 			r->ecx &= ~(1u << 4);
-			if (v->arch.vmcb->cr4 & (1u << 22))
+			if (v->regs.cr4 & (1u << 22))
 				r->ecx |= 1u << 4;
 		}
 		break;
-	case 0xd: /* XSAVES needs the IA32_XSS MSR, which is not offered */
-		if (subleaf == 1)
-			r->eax &= ~(1u << 3);
+	case 0xd:
+		xsave_leaf(subleaf, r);
 		break;
 	case 0x8000001f: /* memory encryption (SME/SEV): not offered; Linux would
 			  * otherwise read its status MSR before it has an IDT */

@@ -12,6 +12,8 @@
 #include "vlapic.h"
 #include "vtime.h"
 #include "x86/guest_cpu.h"
+#include "x86/hvm.h"
+#include "x86/vcpu_switch.h"
 
 #define MSR_TSC 0x10
 #define MSR_TSC_AUX 0xc0000103
@@ -31,12 +33,6 @@ static bool amd_fixed_zero(uint32_t msr)
 	return false;
 }
 
-/* RDTSCP or RDPID read TSC_AUX directly, so the guest's value must be in
- * the real MSR: its vCPU is the only one that ever runs on this CPU. */
-static bool cpu_has_tsc_aux(void)
-{
-	return ((cpuid(0x80000001).edx >> 27) & 1) || ((cpuid(7).ecx >> 22) & 1);
-}
 
 static void log_once(struct vcpu *v, const char *what, uint32_t msr)
 {
@@ -53,19 +49,18 @@ static void log_once(struct vcpu *v, const char *what, uint32_t msr)
 
 int guest_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
-	struct vmcb *vm = v->arch.vmcb;
 	if (msr >= 0x800 && msr <= 0x8ff)
 		return vlapic_rdmsr(v, msr, val);
 	switch (msr) {
-	case MSR_EFER: *val = vm->efer & ~(uint64_t)EFER_SVME; return 0;
-	case MSR_PAT: *val = vm->g_pat; return 0;
-	case MSR_TSC: *val = rdtsc() + vm->tsc_offset; return 0; /* see vtime_update_vcpu */
+	case MSR_EFER: *val = v->regs.efer; return 0;
+	case MSR_PAT: *val = v->pat; return 0;
+	case MSR_TSC: *val = rdtsc() + v->tsc_offset; return 0; /* see vtime_update_vcpu */
 	case MSR_TSC_AUX:
 		if (!cpu_has_tsc_aux())
 			break;
-		*val = v->arch.tsc_aux;
+		*val = v->tsc_aux;
 		return 0;
-	case MSR_APIC_BASE: *val = v->arch.apic_base; return 0;
+	case MSR_APIC_BASE: *val = v->vlapic.apic_base; return 0;
 	}
 	if (amd_fixed_zero(msr)) {
 		*val = 0;
@@ -102,30 +97,28 @@ static bool pat_valid(uint64_t pat)
 
 int guest_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val)
 {
-	struct vmcb *vm = v->arch.vmcb;
 	if (msr >= 0x800 && msr <= 0x8ff)
 		return vlapic_wrmsr(v, msr, val);
 	switch (msr) {
 	case MSR_EFER:
 		if (val & ~(uint64_t)EFER_GUEST_BITS)
 			break;
-		v->arch.guest_efer = val;
-		vm->efer = (val & ~(uint64_t)EFER_LMA) | (vm->efer & EFER_LMA) | EFER_SVME;
+		hvm->set_efer(v, val);
 		return 0;
 	case MSR_PAT:
 		if (!pat_valid(val))
 			break;
-		vm->g_pat = val;
+		v->pat = val;
 		return 0;
 	case MSR_TSC:
-		vm->tsc_offset = val - rdtsc();
+		v->tsc_offset = val - rdtsc();
 		vtime_update_vcpu(v); /* pvclock follows the guest's TSC */
 		return 0;
 	case MSR_TSC_AUX:
 		if (!cpu_has_tsc_aux() || val >> 32)
 			break;
-		v->arch.tsc_aux = (uint32_t)val;
-		wrmsr(MSR_TSC_AUX, val);
+		v->tsc_aux = (uint32_t)val;
+		wrmsr(MSR_TSC_AUX, val); /* the vCPU runs here now; vcpu_switch.c moves it */
 		return 0;
 	case MSR_APIC_BASE: return vlapic_set_base(v, val);
 	case MSR_HYPERCALL_PAGE:

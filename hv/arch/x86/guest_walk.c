@@ -13,7 +13,7 @@
 
 int guest_va_to_gpa(struct vcpu *v, uint64_t gva, bool write, uint64_t *gpa)
 {
-	const struct vmcb *vm = v->arch.vmcb;
+	const struct vcpu_regs *vm = &v->regs;
 	if (!(vm->cr0 & CR0_PG)) {
 		*gpa = gva;
 		return 0;

@@ -8,15 +8,26 @@
 #include "page_alloc.h"
 #include "heap.h"
 #include "console.h"
+#include "spinlock.h"
 
 extern char _start[], _end[];
 struct page_pool hv_page_pool;
+static spinlock_t page_pool_lock = SPINLOCK_INIT; /* CPUs allocate concurrently */
 
-paddr_t alloc_pages(unsigned order) { return page_pool_alloc(&hv_page_pool, order); }
+paddr_t alloc_pages(unsigned order)
+{
+	uint64_t flags = spin_lock_irqsave(&page_pool_lock);
+	paddr_t pa = page_pool_alloc(&hv_page_pool, order);
+	spin_unlock_irqrestore(&page_pool_lock, flags);
+	return pa;
+}
 
 void free_pages(paddr_t pa, unsigned order)
 {
-	if (page_pool_free(&hv_page_pool, pa, order))
+	uint64_t flags = spin_lock_irqsave(&page_pool_lock);
+	int rc = page_pool_free(&hv_page_pool, pa, order);
+	spin_unlock_irqrestore(&page_pool_lock, flags);
+	if (rc)
 		panic("free_pages: %#lx order %u was not allocated", pa, order);
 }
 

@@ -19,7 +19,9 @@
 #include "power.h"
 #include "vcpu_sched.h"
 #include "vtime.h"
-#include "x86/svm_vcpu.h"
+#include "cpu_loop.h"
+#include "sched.h"
+#include "x86/vcpu_switch.h"
 #include "page_alloc.h"
 #include "param.h"
 #include "serial.h"
@@ -45,19 +47,16 @@ static void report_option(const char *opt, size_t len, const char *why)
 	printk("cmdline: option '%.*s' ignored: %s\n", (int)len, opt, why);
 }
 
-/* Idles until this CPU is given a vCPU to run, then runs it for good. */
-static void idle_loop(void)
+static char opt_sched[16] = "credit2";
+HV_PARAM_STRING("sched", opt_sched);
+static volatile bool sched_ready; /* CPUs enter their run loop from then on */
+
+/* Until the scheduler is set up, secondary CPUs wait here. */
+static void wait_for_sched(void)
 {
-	struct percpu *pc = this_cpu();
-	for (;;) {
-		irq_disable();
-		struct vcpu *v = __atomic_load_n(&pc->current_vcpu, __ATOMIC_ACQUIRE);
-		if (v) {
-			irq_enable();
-			svm_vcpu_run(v);
-		}
+	while (!__atomic_load_n(&sched_ready, __ATOMIC_ACQUIRE))
 		__asm__ volatile("sti; hlt" ::: "memory");
-	}
+	cpu_loop();
 }
 
 static void cpu_bring_up_local(struct percpu *pc)
@@ -65,6 +64,9 @@ static void cpu_bring_up_local(struct percpu *pc)
 	lapic_init_cpu();
 	pc->apic_id = lapic_id();
 	lapic_timer_start();
+	fpu_init_cpu();
+	if (cpu_loop_init_cpu())
+		printk("smp: no memory for CPU %u's timers\n", pc->cpu_id);
 	if (hvm && hvm->cpu_enable(pc))
 		printk("hvm: could not enable %s on CPU %u\n", hvm->name, pc->cpu_id);
 }
@@ -77,7 +79,7 @@ void ap_start(void)
 	pc->online = true;
 	if (trap_test_cpu && trap_test_cpu == pc->cpu_id)
 		__asm__ volatile("ud2");
-	idle_loop();
+	wait_for_sched();
 }
 
 static void boot_memory_and_acpi(void)
@@ -109,9 +111,11 @@ static void boot_interrupts_and_time(struct percpu *bsp)
 	       source);
 	vtime_init();
 	power_init(&acpi_info);
-	sched_init_cpu();
 	lapic_timer_calibrate();
 	lapic_timer_start();
+	fpu_init_cpu();
+	if (cpu_loop_init_cpu())
+		panic("boot: no memory for the boot CPU's timers");
 	irq_enable();
 }
 
@@ -143,7 +147,23 @@ static void boot_virtualization(unsigned nr_online)
 	       tsc_to_us(t1 - t0), tsc_to_us(t1));
 }
 
-/* Builds dom0 from the boot modules and hands each CPU its vCPU. */
+/* Pool-0 gets every CPU that came up, under the policy sched= names. */
+static void boot_scheduler(unsigned online)
+{
+	const struct sched_ops *ops = sched_find(opt_sched);
+	if (!ops) {
+		printk("sched: no scheduler '%s' (credit2, null); using credit2\n", opt_sched);
+		ops = sched_find(NULL);
+	}
+	if (!ops || cpupool_init(&cpupool0, 0, ops))
+		panic("sched: cannot set up Pool-0");
+	unsigned added = 0;
+	for (unsigned c = 0; c < online; c++)
+		added += percpu[c].online && !cpupool_add_cpu(&cpupool0, c);
+	printk("sched: %s scheduler, Pool-0 has %u CPUs\n", ops->name, added);
+}
+
+/* Builds dom0 from the boot modules and starts its first vCPU. */
 static void start_dom0(unsigned online)
 {
 	const char *why;
@@ -156,12 +176,8 @@ static void start_dom0(unsigned online)
 		printk("dom0: cannot build it: %s; idling\n", why);
 		return;
 	}
-	for (unsigned i = 1; i < dom0->nr_vcpus; i++) {
-		__atomic_store_n(&percpu[i].current_vcpu, dom0->vcpu[i], __ATOMIC_RELEASE);
-		lapic_send_ipi(percpu[i].apic_id, APIC_ICR_FIXED | VEC_KICK);
-	}
-	printk("dom0: handing CPU 0 to d0v0 at %lu us since reset (TSC)\n", tsc_to_us(rdtsc()));
-	this_cpu()->current_vcpu = dom0->vcpu[0];
+	printk("dom0: starting d0v0 at %lu us since reset (TSC)\n", tsc_to_us(rdtsc()));
+	sched_vcpu_flags(&dom0->vcpu[0]->sched, 0, SVF_DOWN, now_ns());
 }
 
 void hv_start(uint32_t magic, uint32_t info_pa)
@@ -195,7 +211,11 @@ void hv_start(uint32_t magic, uint32_t info_pa)
 	if (hvm)
 		boot_virtualization(online);
 	printk("boot: done at %lu us since reset (TSC)\n", tsc_to_us(rdtsc()));
+	boot_scheduler(online);
 	if (hvm)
 		start_dom0(online);
-	idle_loop();
+	__atomic_store_n(&sched_ready, true, __ATOMIC_RELEASE);
+	for (unsigned c = 1; c < online; c++)
+		lapic_send_ipi(percpu[c].apic_id, APIC_ICR_FIXED | VEC_KICK);
+	cpu_loop();
 }

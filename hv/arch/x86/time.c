@@ -11,6 +11,7 @@
 #include "x86/paging.h"
 #include "x86/percpu.h"
 #include "x86/traps.h"
+#include "softirq.h"
 
 #define CALIBRATE_MS 50      /* PIT: a 1.19 MHz counter needs a long window */
 #define HPET_CALIBRATE_MS 10 /* HPET: >= 10 MHz, 10 ms gives 1 part in 10^5 */
@@ -95,6 +96,7 @@ static void timer_tick(struct cpu_regs *regs)
 {
 	(void)regs;
 	this_cpu()->timer_ticks++;
+	softirq_raise(this_cpu()->cpu_id, SOFTIRQ_TIMER);
 }
 
 void lapic_timer_start(void)

@@ -39,15 +39,15 @@
 
 void vlapic_init(struct vcpu *v)
 {
-	struct svm_vcpu *a = &v->arch;
+	struct vlapic *a = &v->vlapic;
 	a->apic_id = v->vcpu_id;
 	a->apic_base = APIC_BASE_ADDR | APIC_BASE_EN | APIC_BASE_EXTD | (v->vcpu_id ? 0 : APIC_BASE_BSP);
-	memset(a->apic_regs, 0, sizeof(a->apic_regs));
-	a->apic_regs[R_VERSION] = 0x00050014; /* version 0x14, 6 LVT entries */
-	a->apic_regs[R_SVR] = 0xff;
-	a->apic_regs[R_LVT_CMCI] = LVT_MASKED;
+	memset(a->regs, 0, sizeof(a->regs));
+	a->regs[R_VERSION] = 0x00050014; /* version 0x14, 6 LVT entries */
+	a->regs[R_SVR] = 0xff;
+	a->regs[R_LVT_CMCI] = LVT_MASKED;
 	for (unsigned r = R_LVT_FIRST; r <= R_LVT_LAST; r++)
-		a->apic_regs[r] = LVT_MASKED;
+		a->regs[r] = LVT_MASKED;
 }
 
 static int highest_bit(const uint64_t map[4])
@@ -58,9 +58,9 @@ static int highest_bit(const uint64_t map[4])
 	return -1;
 }
 
-static uint32_t ppr(const struct svm_vcpu *a)
+static uint32_t ppr(const struct vlapic *a)
 {
-	uint32_t tpr = a->apic_regs[R_TPR] & 0xff;
+	uint32_t tpr = a->regs[R_TPR] & 0xff;
 	int isr = highest_bit(a->isr);
 	uint32_t isr_class = isr < 0 ? 0 : (uint32_t)isr & 0xf0;
 	return (tpr & 0xf0) >= isr_class ? tpr : isr_class;
@@ -68,24 +68,25 @@ static uint32_t ppr(const struct svm_vcpu *a)
 
 int vlapic_pending_vector(struct vcpu *v)
 {
-	struct svm_vcpu *a = &v->arch;
+	struct vlapic *a = &v->vlapic;
 	int irr = highest_bit((const uint64_t *)a->irr);
-	if (irr < 0 || !(a->apic_regs[R_SVR] & 0x100))
+	if (irr < 0 || !(a->regs[R_SVR] & 0x100))
 		return -1;
 	return ((uint32_t)irr & 0xf0) > (ppr(a) & 0xf0) ? irr : -1;
 }
 
 void vlapic_accept(struct vcpu *v, uint8_t vector)
 {
-	__atomic_fetch_and(&v->arch.irr[vector / 64], ~(1ULL << (vector % 64)), __ATOMIC_SEQ_CST);
-	v->arch.isr[vector / 64] |= 1ULL << (vector % 64);
+	uint64_t bit = 1ULL << (vector % 64);
+	if (__atomic_fetch_and(&v->vlapic.irr[vector / 64], ~bit, __ATOMIC_SEQ_CST) & bit)
+		v->vlapic.isr[vector / 64] |= bit; /* else the event upcall, not the APIC */
 }
 
 void vlapic_set_irq(struct vcpu *v, uint8_t vector)
 {
 	if (vector < 16)
 		return; /* illegal vector: an APIC would flag it in ESR */
-	__atomic_fetch_or(&v->arch.irr[vector / 64], 1ULL << (vector % 64), __ATOMIC_SEQ_CST);
+	__atomic_fetch_or(&v->vlapic.irr[vector / 64], 1ULL << (vector % 64), __ATOMIC_SEQ_CST);
 	vcpu_kick(v);
 }
 
@@ -96,7 +97,7 @@ static uint64_t read_bitmap(const uint64_t map[4], unsigned word32)
 
 int vlapic_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
-	struct svm_vcpu *a = &v->arch;
+	struct vlapic *a = &v->vlapic;
 	unsigned r = msr - 0x800;
 	if (!(a->apic_base & APIC_BASE_EXTD))
 		return -1;
@@ -113,12 +114,12 @@ int vlapic_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val)
 	else if (r == R_LDR)
 		*val = ((a->apic_id >> 4) << 16) | (1u << (a->apic_id & 0xf));
 	else if (r == R_ICR)
-		*val = a->apic_regs[R_ICR] | ((uint64_t)a->apic_regs[R_ICR + 1] << 32);
+		*val = a->regs[R_ICR] | ((uint64_t)a->regs[R_ICR + 1] << 32);
 	else if (r == R_TIMER_CUR)
 		*val = 0;
 	else if (r == R_VERSION || r == R_TPR || r == R_SVR || r == R_ESR || r == R_LVT_CMCI ||
 		 (r >= R_LVT_FIRST && r <= R_LVT_LAST) || r == R_TIMER_INIT || r == R_TIMER_DIV)
-		*val = a->apic_regs[r];
+		*val = a->regs[r];
 	else
 		return -1; /* reserved or write-only (EOI, SELF_IPI) */
 	return 0;
@@ -132,17 +133,12 @@ static void deliver_ipi(struct vcpu *src, struct vcpu *dst, unsigned mode, uint8
 		vlapic_set_irq(dst, vector);
 		break;
 	case 5: /* INIT; a de-assert (level-triggered, assert clear) does nothing */
-		if (dst != src && !deassert) {
-			dst->sipi_vector = -1; /* only a STARTUP after this INIT counts */
-			dst->init_pending = true;
-			vcpu_kick(dst);
-		}
+		if (dst != src && !deassert)
+			vcpu_send_init(dst);
 		break;
 	case 6: /* STARTUP */
-		if (dst != src) {
-			dst->sipi_vector = vector;
-			vcpu_kick(dst);
-		}
+		if (dst != src)
+			vcpu_send_sipi(dst, vector);
 		break;
 	case 4: /* NMI */
 		dst->nmi_pending = true;
@@ -158,7 +154,7 @@ static void deliver_ipi(struct vcpu *src, struct vcpu *dst, unsigned mode, uint8
  * against the LDR the APIC ID implies (SDM vol. 3 10.12.10.2). */
 static bool logical_match(const struct vcpu *t, uint32_t dest)
 {
-	uint32_t id = t->arch.apic_id;
+	uint32_t id = t->vlapic.apic_id;
 	uint32_t ldr = ((id >> 4) << 16) | (1u << (id & 0xf));
 	return (dest >> 16) == (ldr >> 16) && (dest & ldr & 0xffff);
 }
@@ -168,14 +164,14 @@ static void write_icr(struct vcpu *v, uint64_t icr)
 	unsigned mode = (icr >> 8) & 7, shorthand = (icr >> 18) & 3;
 	uint32_t dest = (uint32_t)(icr >> 32);
 	uint8_t vector = (uint8_t)icr;
-	v->arch.apic_regs[R_ICR] = (uint32_t)icr & ~(1u << 12); /* never busy */
-	v->arch.apic_regs[R_ICR + 1] = dest;
+	v->vlapic.regs[R_ICR] = (uint32_t)icr & ~(1u << 12); /* never busy */
+	v->vlapic.regs[R_ICR + 1] = dest;
 	bool logical = icr & (1u << 11);
 	bool deassert = (icr & (1u << 15)) && !(icr & (1u << 14)); /* level, not asserted */
 	for (unsigned i = 0; i < v->d->nr_vcpus; i++) {
 		struct vcpu *t = v->d->vcpu[i];
 		bool hit = shorthand == 1 ? t == v : shorthand == 2 ? true : shorthand == 3 ? t != v :
-			   dest == 0xffffffff || (logical ? logical_match(t, dest) : dest == t->arch.apic_id);
+			   dest == 0xffffffff || (logical ? logical_match(t, dest) : dest == t->vlapic.apic_id);
 		if (hit)
 			deliver_ipi(v, t, mode, vector, deassert);
 	}
@@ -183,7 +179,7 @@ static void write_icr(struct vcpu *v, uint64_t icr)
 
 int vlapic_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val)
 {
-	struct svm_vcpu *a = &v->arch;
+	struct vlapic *a = &v->vlapic;
 	unsigned r = msr - 0x800;
 	if (!(a->apic_base & APIC_BASE_EXTD))
 		return -1;
@@ -197,9 +193,9 @@ int vlapic_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val)
 		vlapic_set_irq(v, (uint8_t)val);
 	else if (r == R_TPR || r == R_SVR || r == R_LVT_CMCI || (r >= R_LVT_FIRST && r <= R_LVT_LAST) ||
 		 r == R_TIMER_INIT || r == R_TIMER_DIV)
-		a->apic_regs[r] = (uint32_t)val;
+		a->regs[r] = (uint32_t)val;
 	else if (r == R_ESR)
-		a->apic_regs[R_ESR] = 0;
+		a->regs[R_ESR] = 0;
 	else
 		return -1; /* read-only or reserved */
 	return 0;
@@ -211,7 +207,7 @@ int vlapic_set_base(struct vcpu *v, uint64_t val)
 	if ((val & ~(APIC_BASE_ADDR | APIC_BASE_EN | APIC_BASE_EXTD | APIC_BASE_BSP)) ||
 	    (val & APIC_BASE_ADDR) != APIC_BASE_ADDR)
 		return -1;
-	v->arch.apic_base = (val & ~keep) | (v->arch.apic_base & keep);
+	v->vlapic.apic_base = (val & ~keep) | (v->vlapic.apic_base & keep);
 	return 0;
 }
 

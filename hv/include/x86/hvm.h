@@ -1,13 +1,19 @@
 /*
  * The vendor-neutral face of hardware virtualization.  One backend is
  * chosen at boot (AMD-V today; VT-x goes behind the same ops) and the
- * rest of the hv calls it only through hvm_ops.
+ * rest of the hv calls it only through hvm_ops: CPU enablement, and per
+ * vCPU its set-up, architectural start states, one guest entry with its
+ * exit handled, and event injection.  Common code reads and writes the
+ * guest's registers in struct vcpu_regs (domain.h), which the backend
+ * keeps in step with its own save area.
  */
 #ifndef BASTION_X86_HVM_H
 #define BASTION_X86_HVM_H
 
 #include "lib.h"
 #include "x86/percpu.h"
+
+struct vcpu;
 
 struct hvm_ops {
 	const char *name;
@@ -18,6 +24,23 @@ struct hvm_ops {
 	void (*report_features)(void);
 	/* Runs a small guest on this CPU and checks every exit; 0 if right. */
 	int (*selftest)(void);
+
+	/* Per-vCPU state in v->hvm; 0 or -1. */
+	int (*vcpu_init)(struct vcpu *v);
+	void (*vcpu_destroy)(struct vcpu *v);
+	/* PVH entry state (docs/misc/pvh.pandoc): 32-bit flat protected mode,
+	 * paging off, EBX = start_info. */
+	void (*vcpu_pvh_entry)(struct vcpu *v, uint32_t entry, uint32_t start_info);
+	/* Real-mode start at vector << 12, as after INIT and STARTUP IPIs. */
+	void (*vcpu_sipi_entry)(struct vcpu *v, uint8_t vector);
+	/* Enters v, this CPU's current vCPU, once and handles the exit.  The
+	 * entry is abandoned if vcpu_may_enter() says no with interrupts
+	 * held off; returns with interrupts enabled. */
+	void (*vcpu_run)(struct vcpu *v);
+	/* Queues an exception for the guest (vector, error code or -1). */
+	void (*inject_exception)(struct vcpu *v, uint8_t vector, int64_t error_code);
+	/* The guest wrote EFER (already checked against the allowed bits). */
+	void (*set_efer)(struct vcpu *v, uint64_t efer);
 };
 
 extern const struct hvm_ops svm_hvm_ops;
@@ -25,5 +48,10 @@ extern const struct hvm_ops *hvm; /* NULL when no backend could be used */
 
 /* Picks the backend for this machine; on failure returns NULL, *why set. */
 const struct hvm_ops *hvm_select(const char **why);
+
+static inline void hvm_inject_exception(struct vcpu *v, uint8_t vector, int64_t error_code)
+{
+	hvm->inject_exception(v, vector, error_code);
+}
 
 #endif

@@ -37,7 +37,14 @@ struct percpu {
 	bool hvm_enabled;
 	paddr_t hvm_host_area;   /* SVM: VM_HSAVE_PA page */
 	paddr_t hvm_host_vmcb;   /* SVM: VMSAVE/VMLOAD area for host state */
-	struct vcpu *current_vcpu; /* the vCPU pinned here, once one runs */
+	uint64_t tlb_tag_gen;    /* TLB tags (ASIDs) handed out in this generation */
+	uint32_t tlb_tag_next;
+	/* scheduling (see sched_plat.c) */
+	struct vcpu *current_vcpu; /* what this CPU runs; NULL: idle */
+	volatile uint32_t softirq_pending;
+	uint64_t xcr0;             /* what XCR0 holds now */
+	struct vcpu *fpu_owner;    /* whose FPU/XCR0 state the registers hold */
+	const void *last_guest_domain; /* for the IBPB between domains */
 };
 
 extern struct percpu percpu[MAX_CPUS];

@@ -20,7 +20,7 @@ bastion_run() { # NAME KERNEL
 	timeout 900 $QEMU -serial "file:$OUT/$1.log" -kernel build/hv/bastion.elf \
 		-append "console=com1 com1=115200 dom0_mem=1024M" \
 		-initrd "$2 console=hvc0 quiet bastion.test=1,build/dom0/initramfs.cpio.gz" >/dev/null 2>&1
-	handoff=$(grep -aoE 'handing CPU 0 to d0v0 at [0-9]+' "$OUT/$1.log" | grep -oE '[0-9]+$')
+	handoff=$(grep -aoE 'starting d0v0 at [0-9]+' "$OUT/$1.log" | grep -oE '[0-9]+$')
 	uptime=$(grep -aoE 'reached /init, uptime [0-9.]+' "$OUT/$1.log" | grep -oE '[0-9.]+$')
 	echo "bastion.$1 handoff_s=$(awk "BEGIN{printf \"%.3f\", ${handoff:-0}/1e6}") dom0_uptime_at_init_s=${uptime:-?}"
 }

@@ -4,7 +4,10 @@
 # it reaches its initramfs' /init, believes it runs on Xen, sees every
 # vCPU, keeps time, passes an event-channel round trip, survives garbage
 # hypercalls, and its power-off ends the QEMU process with the reason
-# printed by the hv.
+# printed by the hv.  With more vCPUs than CPUs (4 on 2, 2 on 1) the
+# scheduler shares them: with a CPU-bound process on every vCPU, time
+# still flows at its rate and no vCPU's SSE/AVX/x87 state leaks into
+# another's; sched=null still boots as before the scheduler existed.
 cd "$(dirname "$0")/../../.." || exit 1
 . tests/integration/lib.sh
 HV=build/hv/bastion.elf
@@ -17,7 +20,7 @@ check_dom0() {
 	local n=$1 cpus=$2
 	expect "$n" "dom0: unpacked the bzImage's XZ payload" "the hv unpacked Debian's bzImage itself"
 	expect "$n" "dom0: [0-9]+ MiB, $cpus vCPUs" "dom0 built with $cpus vCPUs"
-	expect "$n" 'dom0: handing CPU 0 to d0v0 at [0-9]+ us since reset' "handoff time printed"
+	expect "$n" 'dom0: starting d0v0 at [0-9]+ us since reset' "handoff time printed"
 	expect "$n" 'DOM0-INIT: reached /init' "dom0 reached /init"
 	expect "$n" 'DOM0-CHECK: hypervisor type: xen' "/sys/hypervisor/type says xen"
 	expect "$n" "DOM0-CHECK: cpus in /proc/cpuinfo: $cpus([^0-9]|$)" "/proc/cpuinfo shows $cpus vCPUs"
@@ -57,11 +60,39 @@ n=$(grep -ac 'EVTCHN-LOOP: ok' "$LOG")
 if [ "$n" = 2 ]; then pass "dom0-2vcpu: event channels still work after the garbage"
 else fail "dom0-2vcpu: event channels still work after the garbage - $n of 2 round trips"; fi
 
+# check_load NAME NVCPUS: the bastion.load=1 part of dom0-checks.
+check_load() {
+	local n=$1 cpus=$2
+	expect "$n" "DOM0-LOAD: $cpus hogs;" "a CPU-bound process runs on each of the $cpus vCPUs"
+	expect_decimal_between "$n" 'DOM0-LOAD: [0-9]+ hogs; sleep 2 took ([0-9.]+) s' 1.9 3.0 \
+		"sleep 2 under load on every vCPU still takes about 2 s"
+	expect "$n" 'FPU-CHECK: ok, [0-9]+ workers, [0-9]+ rounds' \
+		"SSE/AVX/x87/MXCSR state of processes on vCPUs that share CPUs never mixes"
+	expect_not "$n" 'FPU-CHECK: FAIL' "no FPU mismatch reported"
+}
+
+qemu_boot dom0-4on2 500 "$NEVER" $CPU -smp 2 -kernel $HV -append "console=com1 dom0_max_vcpus=4" \
+	-initrd "$KERNEL console=hvc0 bastion.test=1 bastion.load=1,$INITRD"
+expect dom0-4on2 'sched: credit2 scheduler, Pool-0 has 2 CPUs' "credit2 is the default, with both CPUs"
+check_dom0 dom0-4on2 4
+check_load dom0-4on2 4
+
+qemu_boot dom0-2on1 500 "$NEVER" $CPU -smp 1 -kernel $HV -append "console=com1 dom0_max_vcpus=2 credit2_runqueue=cpu" \
+	-initrd "$KERNEL console=hvc0 bastion.test=1 bastion.load=1,$INITRD"
+check_dom0 dom0-2on1 2
+check_load dom0-2on1 2
+
+qemu_boot dom0-null 400 "$NEVER" $CPU -smp 2 -kernel $HV -append "console=com1 dom0_max_vcpus=2 sched=null" \
+	-initrd "$KERNEL console=hvc0 bastion.test=1,$INITRD"
+expect dom0-null 'sched: null scheduler, Pool-0 has 2 CPUs' "sched=null selects the null scheduler"
+check_dom0 dom0-null 2
+
 qemu_boot dom0-small 200 'dom0: cannot build it' $CPU -smp 2 -kernel $HV -append "console=com1 dom0_mem=32M" \
 	-initrd "$KERNEL console=hvc0,$INITRD"
 expect dom0-small 'dom0: cannot build it: .*raise dom0_mem' "dom0_mem too small for the kernel: refused, naming dom0_mem"
 
-# What `make run` gives: a dom0 shell on the serial console that takes input.
+# What `make run` gives: a dom0 shell on the serial console that takes
+# input, here with 4 vCPUs on 2 CPUs, each running a CPU-bound loop.
 shell_session() {
 	local dir=$INTEG_OUT/shell fifo
 	mkdir -p "$dir"
@@ -71,11 +102,14 @@ shell_session() {
 	LOG=$INTEG_OUT/dom0-shell.log
 	: >"$LOG"
 	timeout 400 qemu-system-x86_64 -M q35 -accel tcg $CPU -m 2048 -smp 2 -display none -no-reboot \
-		-serial stdio -kernel $HV -append "console=com1" \
+		-serial stdio -kernel $HV -append "console=com1 dom0_max_vcpus=4" \
 		-initrd "$KERNEL console=hvc0,$INITRD" <"$fifo" >"$LOG" 2>&1 &
 	local pid=$!
 	exec 3>"$fifo"
 	for _ in $(seq 1200); do grep -aq '/ # ' "$LOG" && break; sleep 0.25; done
+	printf 'for c in 0 1 2 3; do taskset -c $c sh -c "while :; do :; done" & done; echo HOGS-STARTED\r' >&3
+	for _ in $(seq 200); do grep -aq '^HOGS-STARTED' "$LOG" && break; sleep 0.25; done
+	sleep 3
 	printf 'echo SHELL-SAYS-$((6*7))\r' >&3
 	for _ in $(seq 200); do grep -aq 'SHELL-SAYS-42' "$LOG" && break; sleep 0.25; done
 	printf 'poweroff -f\r' >&3
@@ -86,7 +120,7 @@ shell_session() {
 }
 shell_session
 expect dom0-shell 'Bastion dom0 shell' "make run's dom0 reaches its shell"
-expect dom0-shell 'SHELL-SAYS-42' "typed input reaches the dom0 shell and its output comes back"
+expect dom0-shell 'SHELL-SAYS-42' "typed input reaches the dom0 shell and its output comes back, with every vCPU busy"
 if [ "$QEMU_RC" != 124 ]; then pass "dom0-shell: poweroff typed at the shell ends QEMU"
 else fail "dom0-shell: poweroff typed at the shell ends QEMU - timed out"; fi
 

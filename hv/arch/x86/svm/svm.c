@@ -28,7 +28,7 @@ static const char *const svm_feature_names[32] = {
 	[24] = "INVLPGB-ctl", [25] = "vNMI", [26] = "IBS-virt",
 };
 
-static const char *svm_probe(void)
+const char *svm_probe(void)
 {
 	if (cpuid(0x80000000).eax < 0x8000000a)
 		return "this CPU has no AMD-V (SVM)";
@@ -44,7 +44,7 @@ static const char *svm_probe(void)
 	return NULL;
 }
 
-static int svm_cpu_enable(struct percpu *pc)
+int svm_cpu_enable(struct percpu *pc)
 {
 	if (svm_probe())
 		return -1;
@@ -60,7 +60,7 @@ static int svm_cpu_enable(struct percpu *pc)
 	return 0;
 }
 
-static void svm_report_features(void)
+void svm_report_features(void)
 {
 	char buf[384];
 	size_t n = 0;
@@ -74,11 +74,3 @@ static void svm_report_features(void)
 	if (!(svm_features & (1u << 7)))
 		printk("svm: no decode assists: MMIO instructions are fetched and decoded by the hv\n");
 }
-
-const struct hvm_ops svm_hvm_ops = {
-	.name = "AMD-V",
-	.probe = svm_probe,
-	.cpu_enable = svm_cpu_enable,
-	.report_features = svm_report_features,
-	.selftest = svm_selftest,
-};

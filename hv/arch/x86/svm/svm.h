@@ -7,6 +7,16 @@
 extern uint32_t svm_features;
 extern uint32_t svm_nr_asids;
 
+struct percpu;
+struct vcpu;
+
+#define SVM_FEATURE_NRIP (1u << 3)
+#define SVM_FEATURE_FLUSH_BY_ASID (1u << 6)
+
+const char *svm_probe(void);
+int svm_cpu_enable(struct percpu *pc);
+void svm_report_features(void);
 int svm_selftest(void);
+void svm_inject_exception(struct vcpu *v, uint8_t vector, int64_t error_code);
 
 #endif

@@ -1,28 +1,28 @@
 /*
- * void svm_vmrun(paddr_t vmcb_pa, struct svm_gprs *gprs, paddr_t host_vmcb_pa)
+ * void svm_vmrun(paddr_t vmcb_pa, uint64_t gprs[16], paddr_t host_vmcb_pa)
  *
  * VMRUN switches only part of the CPU (AMD APM vol. 2 section 15.5):
  * the rest of the host's state (FS/GS/TR/LDTR bases, syscall MSRs) is
  * kept with VMSAVE/VMLOAD around it, and the guest's general registers
- * other than RAX/RSP are loaded from and stored to *gprs here.  The
+ * other than RAX/RSP are loaded from and stored to gprs[] here.  The
  * caller clears GIF before its last checks, so an interrupt arriving
  * after them makes the guest exit at once rather than being missed;
  * GIF is set again here once the host state is back.
  */
-#define G_RBX 0
 #define G_RCX 8
 #define G_RDX 16
-#define G_RSI 24
-#define G_RDI 32
+#define G_RBX 24
 #define G_RBP 40
-#define G_R8 48
-#define G_R9 56
-#define G_R10 64
-#define G_R11 72
-#define G_R12 80
-#define G_R13 88
-#define G_R14 96
-#define G_R15 104
+#define G_RSI 48
+#define G_RDI 56
+#define G_R8 64
+#define G_R9 72
+#define G_R10 80
+#define G_R11 88
+#define G_R12 96
+#define G_R13 104
+#define G_R14 112
+#define G_R15 120
 
 	.text
 	.globl svm_vmrun

@@ -6,7 +6,7 @@
  * the next RIP in EXITINFO2.  Whatever a guest does wrong hurts only its
  * own domain: an exception the CPU would raise, or a crash of that domain.
  */
-#include "domain.h"
+#include "svm_vcpu.h"
 #include "console.h"
 #include "public/sched.h"
 #include "hypercall.h"
@@ -18,15 +18,18 @@
 #include "svm.h"
 #include "svm_exit.h"
 
-#define SVM_FEATURE_NRIP (1u << 3)
+#define VEC_DB 1
 #define VEC_UD 6
 #define VEC_GP 13
+#define VEC_AC 17
 
 typedef void (*svm_exit_fn)(struct vcpu *v, struct vmcb *vm);
 
-static void advance(struct vmcb *vm, unsigned len)
+/* Steps over the intercepted instruction (len bytes without next-RIP). */
+static void advance(struct vcpu *v, struct vmcb *vm, unsigned len)
 {
-	vm->rip = (svm_features & SVM_FEATURE_NRIP) && vm->next_rip ? vm->next_rip : vm->rip + len;
+	v->regs.rip = (svm_features & SVM_FEATURE_NRIP) && vm->next_rip ? vm->next_rip :
+		      v->regs.rip + len;
 	vm->int_shadow = 0;
 }
 
@@ -37,20 +40,22 @@ static void exit_nothing(struct vcpu *v, struct vmcb *vm)
 
 static void exit_cpuid(struct vcpu *v, struct vmcb *vm)
 {
+	uint64_t *gpr = v->regs.gpr;
 	struct cpuid_regs r;
-	guest_cpuid(v, (uint32_t)vm->rax, (uint32_t)v->arch.gprs.rcx, &r);
-	vm->rax = r.eax;
-	v->arch.gprs.rbx = r.ebx;
-	v->arch.gprs.rcx = r.ecx;
-	v->arch.gprs.rdx = r.edx;
-	advance(vm, 2);
+	guest_cpuid(v, (uint32_t)gpr[GPR_RAX], (uint32_t)gpr[GPR_RCX], &r);
+	gpr[GPR_RAX] = r.eax;
+	gpr[GPR_RBX] = r.ebx;
+	gpr[GPR_RCX] = r.ecx;
+	gpr[GPR_RDX] = r.edx;
+	advance(v, vm, 2);
 }
 
 static void exit_msr(struct vcpu *v, struct vmcb *vm)
 {
-	uint32_t msr = (uint32_t)v->arch.gprs.rcx;
+	uint64_t *gpr = v->regs.gpr;
+	uint32_t msr = (uint32_t)gpr[GPR_RCX];
 	if (vm->exitinfo1 & 1) {
-		uint64_t val = (vm->rax & 0xffffffff) | (v->arch.gprs.rdx << 32);
+		uint64_t val = (gpr[GPR_RAX] & 0xffffffff) | (gpr[GPR_RDX] << 32);
 		if (guest_wrmsr(v, msr, val)) {
 			svm_inject_exception(v, VEC_GP, 0);
 			return;
@@ -61,15 +66,15 @@ static void exit_msr(struct vcpu *v, struct vmcb *vm)
 			svm_inject_exception(v, VEC_GP, 0);
 			return;
 		}
-		vm->rax = (uint32_t)val;
-		v->arch.gprs.rdx = val >> 32;
+		gpr[GPR_RAX] = (uint32_t)val;
+		gpr[GPR_RDX] = val >> 32;
 	}
-	advance(vm, 2);
+	advance(v, vm, 2);
 }
 
 static void exit_vmmcall(struct vcpu *v, struct vmcb *vm)
 {
-	advance(vm, 3);
+	advance(v, vm, 3);
 	hypercall_dispatch(v);
 }
 
@@ -79,9 +84,10 @@ static void exit_ud(struct vcpu *v, struct vmcb *vm)
 {
 	static const uint8_t vmcall[3] = { 0x0f, 0x01, 0xc1 };
 	uint8_t insn[3];
-	uint64_t rip = vm->rip + ((vm->efer & EFER_LMA) && (vm->cs.attrib & (1u << 9)) ? 0 : vm->cs.base);
+	(void)vm;
+	uint64_t rip = v->regs.rip + (v->regs.cs_long ? 0 : v->regs.cs_base);
 	if (!copy_from_guest(v, insn, rip, sizeof(insn)) && !memcmp(insn, vmcall, sizeof(insn))) {
-		vm->rip += 3;
+		v->regs.rip += 3;
 		hypercall_dispatch(v);
 		return;
 	}
@@ -90,14 +96,55 @@ static void exit_ud(struct vcpu *v, struct vmcb *vm)
 
 static void exit_hlt(struct vcpu *v, struct vmcb *vm)
 {
-	advance(vm, 1);
+	advance(v, vm, 1);
 	vcpu_block(v);
 }
 
 static void exit_invd(struct vcpu *v, struct vmcb *vm)
 {
-	(void)v;
-	advance(vm, 2); /* nothing of ours is cached: a no-op */
+	advance(v, vm, 2); /* nothing of ours is cached: a no-op */
+}
+
+/* WBINVD, or WBNOINVD (F3 0F 09): a guest owns no device that would need
+ * its caches written back, so both are no-ops, as on Xen without
+ * passed-through devices. */
+static void exit_wbinvd(struct vcpu *v, struct vmcb *vm)
+{
+	uint8_t first = 0;
+	(void)copy_from_guest(v, &first, v->regs.rip + (v->regs.cs_long ? 0 : v->regs.cs_base), 1);
+	advance(v, vm, first == 0xf3 ? 3 : 2);
+}
+
+/* #AC and #DB go straight back to the guest (intercepted only so that
+ * the hv regains the CPU between them). */
+static void exit_ac(struct vcpu *v, struct vmcb *vm)
+{
+	(void)vm;
+	svm_inject_exception(v, VEC_AC, 0);
+}
+
+static void exit_db(struct vcpu *v, struct vmcb *vm)
+{
+	(void)vm;
+	svm_inject_exception(v, VEC_DB, -1);
+}
+
+/* ICEBP (F1): a #DB as the instruction raises it, with RIP after it. */
+static void exit_icebp(struct vcpu *v, struct vmcb *vm)
+{
+	advance(v, vm, 1);
+	svm_inject_exception(v, VEC_DB, -1);
+}
+
+static void exit_xsetbv(struct vcpu *v, struct vmcb *vm)
+{
+	uint64_t *gpr = v->regs.gpr;
+	uint64_t val = (gpr[GPR_RAX] & 0xffffffff) | (gpr[GPR_RDX] << 32);
+	if (v->regs.cpl != 0 || guest_xsetbv(v, (uint32_t)gpr[GPR_RCX], val)) {
+		svm_inject_exception(v, VEC_GP, 0);
+		return;
+	}
+	advance(v, vm, 3);
 }
 
 static void exit_ioio(struct vcpu *v, struct vmcb *vm)
@@ -106,23 +153,24 @@ static void exit_ioio(struct vcpu *v, struct vmcb *vm)
 	unsigned size = SVM_IOIO_SIZE(info);
 	uint64_t next = vm->exitinfo2;
 	uint64_t mask = size == 1 ? 0xff : size == 2 ? 0xffff : 0xffffffff;
-	uint32_t val = (uint32_t)(vm->rax & mask);
-	vm->rip = next;
+	uint64_t *rax = &v->regs.gpr[GPR_RAX];
+	uint32_t val = (uint32_t)(*rax & mask);
+	v->regs.rip = next;
 	if (!(info & SVM_IOIO_STR) && guest_acpi_io(v, SVM_IOIO_PORT(info), info & SVM_IOIO_IN, &val)) {
 		if (info & SVM_IOIO_IN)
-			vm->rax = size == 4 ? val : (vm->rax & ~mask) | (val & mask);
+			*rax = size == 4 ? val : (*rax & ~mask) | (val & mask);
 		return;
 	}
 	if (info & SVM_IOIO_STR) {
 		/* INS/OUTS on a port nothing claims: no data moves; a REP
 		 * prefix would repeat that, so the count is consumed. */
 		if (info & SVM_IOIO_REP)
-			v->arch.gprs.rcx = 0;
+			v->regs.gpr[GPR_RCX] = 0;
 	} else if (info & SVM_IOIO_IN) {
 		/* unclaimed port: all ones; a 32-bit IN zero-extends into RAX */
-		vm->rax = size == 4 ? mask : (vm->rax & ~mask) | mask;
+		*rax = size == 4 ? mask : (*rax & ~mask) | mask;
 	} else if (SVM_IOIO_PORT(info) == 0xe9 && v->d->is_privileged) {
-		char c = (char)vm->rax;
+		char c = (char)*rax;
 		console_write(&c, 1); /* Xen's debug port for the hardware domain */
 	}
 	guest_port_first_use(v, SVM_IOIO_PORT(info), (info & SVM_IOIO_IN) != 0);
@@ -151,7 +199,9 @@ static void exit_undefined(struct vcpu *v, struct vmcb *vm)
 }
 
 static const svm_exit_fn exit_table[SVM_EXIT_TABLE_SIZE] = {
+	[SVM_EXIT_EXCP_BASE + VEC_DB] = exit_db,
 	[SVM_EXIT_EXCP_BASE + VEC_UD] = exit_ud,
+	[SVM_EXIT_EXCP_BASE + VEC_AC] = exit_ac,
 	[SVM_EXIT_INTR] = exit_nothing,
 	[SVM_EXIT_NMI] = exit_nothing,
 	[SVM_EXIT_CPUID] = exit_cpuid,
@@ -170,12 +220,14 @@ static const svm_exit_fn exit_table[SVM_EXIT_TABLE_SIZE] = {
 	[SVM_EXIT_SKINIT] = exit_undefined,
 	[SVM_EXIT_MONITOR] = exit_undefined,
 	[SVM_EXIT_MWAIT] = exit_undefined,
+	[SVM_EXIT_ICEBP] = exit_icebp,
+	[SVM_EXIT_WBINVD] = exit_wbinvd,
+	[SVM_EXIT_XSETBV] = exit_xsetbv,
 	[SVM_EXIT_NPF] = exit_npf,
 };
 
-void svm_handle_exit(struct vcpu *v)
+void svm_handle_exit(struct vcpu *v, struct vmcb *vm)
 {
-	struct vmcb *vm = v->arch.vmcb;
 	uint32_t code = (uint32_t)vm->exitcode;
 	svm_exit_fn fn = code < SVM_EXIT_TABLE_SIZE ? exit_table[code] : NULL;
 	if (fn) {

@@ -3,8 +3,9 @@
 #define BASTION_SVM_EXIT_H
 
 struct vcpu;
+struct vmcb;
 
-void svm_handle_exit(struct vcpu *v);
+void svm_handle_exit(struct vcpu *v, struct vmcb *vm);
 /* Fills the MSR permission map: everything intercepted except the
  * registers VMLOAD/VMSAVE already switch per guest. */
 void svm_msr_policy(void *msrpm);

@@ -7,7 +7,7 @@
  * reach the host page behind the guest address.
  */
 #include "svm.h"
-#include "x86/vmcb.h"
+#include "vmcb.h"
 #include "x86/asm_defs.h"
 #include "x86/cpu.h"
 #include "x86/paging.h"
@@ -57,7 +57,7 @@ struct selftest {
 	struct vmcb *vmcb;
 	uint64_t *npt;
 	void *code, *data, *iopm, *msrpm;
-	struct svm_gprs gprs;
+	uint64_t gprs[16];
 };
 
 static void real_mode_state(struct vmcb *v)
@@ -160,7 +160,7 @@ static int run_guest(struct selftest *t, unsigned *intr_exits)
 	unsigned n = 0;
 	while (n < ARRAY_SIZE(expected)) {
 		__asm__ volatile("clgi" ::: "memory");
-		svm_vmrun((uintptr_t)t->vmcb, &t->gprs, this_cpu()->hvm_host_vmcb);
+		svm_vmrun((uintptr_t)t->vmcb, t->gprs, this_cpu()->hvm_host_vmcb);
 		t->vmcb->tlb_control = 0;
 		if ((uint32_t)t->vmcb->exitcode == SVM_EXIT_INTR) {
 			if (++*intr_exits > 1000)

@@ -1,25 +1,34 @@
 /*
  * Running a vCPU on AMD-V: its VMCB (intercepts, nested paging, the
- * architectural start states), register access by number, event
- * injection, and the loop that enters the guest and dispatches exits.
- * Interrupts reach the guest as virtual interrupts (V_IRQ), which the
- * CPU delivers itself once the guest can take them; an event that was
- * being delivered when an exit cut in (EXITINTINFO) is re-injected.
+ * architectural start states), the copy of the guest's registers that
+ * common code works on (struct vcpu_regs), event injection, and one
+ * guest entry with its exit.  An interrupt the guest can take at once is
+ * injected (EVENTINJ); one it blocks (IF=0, interrupt shadow) waits as a
+ * virtual interrupt (V_IRQ), which the CPU delivers once the guest sets
+ * IF.  (Bochs takes a V_IRQ only when the guest changes IF, so a guest
+ * already running with IF=1 would never see one.)  An event whose
+ * delivery an exit cut short (EXITINTINFO) is re-injected.
  */
-#include "domain.h"
+#include "svm_vcpu.h"
 #include "console.h"
+#include "heap.h"
 #include "page_alloc.h"
 #include "vcpu_sched.h"
-#include "vlapic.h"
 #include "x86/cpu.h"
+#include "x86/hvm.h"
 #include "x86/percpu.h"
 #include "svm_exit.h"
 #include "svm.h"
 
-#define DEFAULT_PAT 0x0007040600070406ULL
 #define SEG_CODE32 0xc9b /* G, D, P, S, execute/read, accessed */
 #define SEG_DATA32 0xc93
 #define SEG_TSS32_BUSY 0x8b
+#define RFLAGS_IF (1ULL << 9)
+#define SEG_ATTR_L (1u << 9)
+#define SEG_ATTR_DB (1u << 10)
+#define VEC_DB 1
+#define VEC_UD 6
+#define VEC_AC 17
 
 static void *svm_iopm, *svm_msrpm; /* one interception policy for all vCPUs */
 
@@ -36,32 +45,80 @@ static int svm_policy_init(void)
 	return 0;
 }
 
-int svm_vcpu_init(struct vcpu *v)
+/* What every vCPU intercepts.  #AC and #DB are intercepted so a guest
+ * can never hold a CPU in an endless chain of them (XSA-156); WBINVD
+ * because nothing of a guest's needs it; XSETBV so XCR0 is checked and
+ * switched with the vCPU. */
+static void set_intercepts(struct vmcb *vm)
 {
-	struct vmcb *vm = alloc_zeroed_page();
-	if (!vm || svm_policy_init())
-		return -1;
-	v->arch.vmcb = vm;
 	vm->intercepts1 = SVM_INTERCEPT_INTR | SVM_INTERCEPT_NMI | SVM_INTERCEPT_CPUID |
 			  SVM_INTERCEPT_INVD | SVM_INTERCEPT_HLT | SVM_INTERCEPT_INVLPGA | SVM_INTERCEPT_IOIO |
 			  SVM_INTERCEPT_MSR | SVM_INTERCEPT_SHUTDOWN;
 	vm->intercepts2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL | SVM_INTERCEPT_VMLOAD |
 			  SVM_INTERCEPT_VMSAVE | SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
-			  SVM_INTERCEPT_SKINIT | SVM_INTERCEPT_MONITOR | SVM_INTERCEPT_MWAIT;
-	vm->exception_intercepts = 1u << 6; /* #UD: VMCALL, Intel's hypercall instruction */
+			  SVM_INTERCEPT_SKINIT | SVM_INTERCEPT_MONITOR | SVM_INTERCEPT_MWAIT |
+			  SVM_INTERCEPT_ICEBP | SVM_INTERCEPT_WBINVD | SVM_INTERCEPT_XSETBV;
+	/* #UD: VMCALL, Intel's hypercall instruction, is turned into one */
+	vm->exception_intercepts = 1u << VEC_UD | 1u << VEC_AC | 1u << VEC_DB;
+}
+
+static int svm_vcpu_init(struct vcpu *v)
+{
+	struct svm_vcpu *s = xzalloc(sizeof(*s));
+	struct vmcb *vm = alloc_zeroed_page();
+	if (!s || !vm || svm_policy_init()) {
+		xfree(s);
+		if (vm)
+			free_pages((uintptr_t)vm, 0);
+		return -1;
+	}
+	s->vmcb = vm;
+	v->hvm = s;
+	set_intercepts(vm);
 	vm->iopm_base_pa = (uintptr_t)svm_iopm;
 	vm->msrpm_base_pa = (uintptr_t)svm_msrpm;
-	/* One vCPU per CPU: an ASID per domain suffices; the TLB is flushed
-	 * whenever a domain's p2m changes, so sharing one is safe. */
-	vm->asid = svm_nr_asids > 1 ? 1 + v->d->domid % (svm_nr_asids - 1) : 1;
-	vm->tlb_control = SVM_TLB_FLUSH_ALL;
 	vm->int_control = SVM_V_INTR_MASKING;
 	vm->np_control = 1;
 	vm->n_cr3 = (uintptr_t)v->d->p2m;
-	vm->g_pat = DEFAULT_PAT;
 	vm->efer = EFER_SVME;
-	vlapic_init(v);
 	return 0;
+}
+
+static void svm_vcpu_destroy(struct vcpu *v)
+{
+	struct svm_vcpu *s = svm(v);
+	if (!s)
+		return;
+	free_pages((uintptr_t)s->vmcb, 0);
+	xfree(s);
+	v->hvm = NULL;
+}
+
+/* The VMCB's state save area into v->regs, after every exit. */
+static void sync_from_vmcb(struct vcpu *v, const struct vmcb *vm)
+{
+	struct vcpu_regs *r = &v->regs;
+	r->gpr[GPR_RAX] = vm->rax;
+	r->gpr[GPR_RSP] = vm->rsp;
+	r->rip = vm->rip;
+	r->rflags = vm->rflags;
+	r->cr0 = vm->cr0, r->cr2 = vm->cr2, r->cr3 = vm->cr3, r->cr4 = vm->cr4;
+	r->efer = vm->efer & ~(uint64_t)EFER_SVME;
+	r->cpl = vm->cpl;
+	r->cs_base = vm->cs.base;
+	r->cs_long = (vm->efer & EFER_LMA) && (vm->cs.attrib & SEG_ATTR_L);
+	r->cs_db = (vm->cs.attrib & SEG_ATTR_DB) != 0;
+}
+
+/* What common code may have changed, back into the VMCB before entry. */
+static void sync_to_vmcb(const struct vcpu *v, struct vmcb *vm)
+{
+	vm->rax = v->regs.gpr[GPR_RAX];
+	vm->rsp = v->regs.gpr[GPR_RSP];
+	vm->rip = v->regs.rip;
+	vm->rflags = v->regs.rflags;
+	vm->tsc_offset = v->tsc_offset;
+	vm->g_pat = v->pat;
 }
 
 static void set_flat_segments(struct vmcb *vm)
@@ -74,36 +131,34 @@ static void set_flat_segments(struct vmcb *vm)
 	vm->gdtr = vm->idtr = (struct vmcb_seg){ 0, 0, 0, 0 };
 }
 
-static void reset_common(struct vcpu *v)
+static void reset_common(struct vcpu *v, struct vmcb *vm)
 {
-	struct vmcb *vm = v->arch.vmcb;
-	memset(&v->arch.gprs, 0, sizeof(v->arch.gprs));
+	memset(v->regs.gpr, 0, sizeof(v->regs.gpr));
 	vm->rax = vm->rsp = 0;
 	vm->cr2 = vm->cr3 = vm->cr4 = 0;
 	vm->efer = EFER_SVME;
-	v->arch.guest_efer = 0;
 	vm->rflags = 0x2;
 	vm->dr6 = 0xffff0ff0;
 	vm->dr7 = 0x400;
 	vm->eventinj = 0;
 	vm->int_control = SVM_V_INTR_MASKING;
-	vm->tlb_control = SVM_TLB_FLUSH_ALL;
 }
 
-void svm_vcpu_pvh_entry(struct vcpu *v, uint32_t entry, uint32_t start_info)
+static void svm_vcpu_pvh_entry(struct vcpu *v, uint32_t entry, uint32_t start_info)
 {
-	struct vmcb *vm = v->arch.vmcb;
-	reset_common(v);
+	struct vmcb *vm = vmcb_of(v);
+	reset_common(v, vm);
 	set_flat_segments(vm);
 	vm->cr0 = CR0_PE | CR0_ET;
 	vm->rip = entry;
-	v->arch.gprs.rbx = start_info;
+	sync_from_vmcb(v, vm);
+	v->regs.gpr[GPR_RBX] = start_info;
 }
 
-void svm_vcpu_sipi_entry(struct vcpu *v, uint8_t vector)
+static void svm_vcpu_sipi_entry(struct vcpu *v, uint8_t vector)
 {
-	struct vmcb *vm = v->arch.vmcb;
-	reset_common(v);
+	struct vmcb *vm = vmcb_of(v);
+	reset_common(v, vm);
 	struct vmcb_seg data = { 0, 0x93, 0xffff, 0 };
 	vm->cs = (struct vmcb_seg){ (uint16_t)(vector << 8), 0x9b, 0xffff, (uint64_t)vector << 12 };
 	vm->ds = vm->es = vm->ss = vm->fs = vm->gs = data;
@@ -112,46 +167,48 @@ void svm_vcpu_sipi_entry(struct vcpu *v, uint8_t vector)
 	vm->gdtr = vm->idtr = (struct vmcb_seg){ 0, 0, 0xffff, 0 };
 	vm->cr0 = CR0_ET;
 	vm->rip = 0;
-	v->arch.gprs.rdx = cpuid(1).eax; /* processor signature, as after reset */
+	sync_from_vmcb(v, vm);
+	v->regs.gpr[GPR_RDX] = cpuid(1).eax; /* processor signature, as after reset */
 }
-
-static uint64_t *gpr_slot(struct vcpu *v, unsigned reg)
-{
-	struct svm_gprs *g = &v->arch.gprs;
-	uint64_t *slots[16] = { &v->arch.vmcb->rax, &g->rcx, &g->rdx, &g->rbx,
-				&v->arch.vmcb->rsp, &g->rbp, &g->rsi, &g->rdi,
-				&g->r8, &g->r9, &g->r10, &g->r11, &g->r12, &g->r13, &g->r14, &g->r15 };
-	return slots[reg & 15];
-}
-
-uint64_t svm_get_gpr(struct vcpu *v, unsigned reg) { return *gpr_slot(v, reg); }
-void svm_set_gpr(struct vcpu *v, unsigned reg, uint64_t val) { *gpr_slot(v, reg) = val; }
 
 void svm_inject_exception(struct vcpu *v, uint8_t vector, int64_t error_code)
 {
 	uint64_t ev = SVM_EVTINJ_VALID | SVM_EVTINJ_TYPE_EXCEPTION | vector;
 	if (error_code >= 0)
 		ev |= SVM_EVTINJ_ERROR_VALID | ((uint64_t)error_code << 32);
-	v->arch.vmcb->eventinj = ev;
+	vmcb_of(v)->eventinj = ev;
 }
 
-/* Picks what to offer the guest as its next virtual interrupt. */
-static void prepare_injection(struct vcpu *v)
+static void svm_set_efer(struct vcpu *v, uint64_t efer)
 {
-	struct vmcb *vm = v->arch.vmcb;
+	struct vmcb *vm = vmcb_of(v);
+	vm->efer = (efer & ~(uint64_t)EFER_LMA) | (vm->efer & EFER_LMA) | EFER_SVME;
+	v->regs.efer = vm->efer & ~(uint64_t)EFER_SVME;
+}
+
+/* Picks what to offer the guest as its next virtual interrupt; returns
+ * the vector offered, or -1. */
+static int prepare_injection(struct vcpu *v, struct vmcb *vm)
+{
 	if (vm->eventinj & SVM_EVTINJ_VALID)
-		return; /* an exception or a re-injected event goes first */
+		return -1; /* an exception or a re-injected event goes first */
 	/* An NMI IPI.  NMI blocking until IRET is not tracked (that needs the
 	 * IRET intercept); guests send these for backtraces, one at a time. */
 	if (__atomic_exchange_n(&v->nmi_pending, false, __ATOMIC_SEQ_CST)) {
 		vm->eventinj = SVM_EVTINJ_VALID | SVM_EVTINJ_TYPE_NMI | 2;
-		return;
+		return -1;
 	}
 	int vector = vcpu_pending_vector(v);
 	vm->int_control &= ~(SVM_V_IRQ | SVM_V_INTR_VECTOR(0xff) | SVM_V_INTR_PRIO(0xf));
-	if (vector >= 0)
-		vm->int_control |= SVM_V_IRQ | SVM_V_IGN_TPR | SVM_V_INTR_PRIO(0xf) |
-				   SVM_V_INTR_VECTOR(vector);
+	if (vector < 0)
+		return -1;
+	if ((v->regs.rflags & RFLAGS_IF) && !(vm->int_shadow & 1)) {
+		vm->eventinj = SVM_EVTINJ_VALID | SVM_EVTINJ_TYPE_INTR | (uint64_t)vector;
+		vcpu_vector_taken(v, vector);
+		return -1;
+	}
+	vm->int_control |= SVM_V_IRQ | SVM_V_IGN_TPR | SVM_V_INTR_PRIO(0xf) | SVM_V_INTR_VECTOR(vector);
+	return vector;
 }
 
 /* An event whose delivery an exit cut short is delivered again, except
@@ -170,9 +227,8 @@ static bool needs_reinjection(uint64_t info)
 
 /* After an exit: note a virtual interrupt the guest took; re-queue an
  * event whose delivery the exit interrupted (APM vol. 2 15.7.2). */
-static void after_exit(struct vcpu *v, int offered)
+static void after_exit(struct vcpu *v, struct vmcb *vm, int offered)
 {
-	struct vmcb *vm = v->arch.vmcb;
 	if (offered >= 0 && !(vm->int_control & SVM_V_IRQ))
 		vcpu_vector_taken(v, offered);
 	/* Whatever EVENTINJ held was delivered, or is in EXITINTINFO now: do
@@ -182,31 +238,40 @@ static void after_exit(struct vcpu *v, int offered)
 		vm->eventinj = vm->exitintinfo; /* taken, not yet delivered: finish it */
 }
 
-void svm_vcpu_run(struct vcpu *v)
+static void svm_vcpu_run(struct vcpu *v)
 {
-	struct percpu *pc = this_cpu();
-	pc->current_vcpu = v;
-	for (;;) {
-		vcpu_wait_runnable(v);
-		__asm__ volatile("clgi" ::: "memory");
-		irq_enable();
-		__atomic_store_n(&v->in_guest, true, __ATOMIC_SEQ_CST);
-		if (!vcpu_ready_to_enter(v)) {
-			__atomic_store_n(&v->in_guest, false, __ATOMIC_SEQ_CST);
-			__asm__ volatile("stgi" ::: "memory");
-			continue;
-		}
-		/* A p2m change after this point kicks us out again: GIF is clear,
-		 * so its IPI makes the VMRUN below exit at once. */
-		if (__atomic_exchange_n(&v->flush_tlb, false, __ATOMIC_SEQ_CST))
-			v->arch.vmcb->tlb_control = SVM_TLB_FLUSH_ALL;
-		prepare_injection(v);
-		int offered = (v->arch.vmcb->int_control & SVM_V_IRQ) ?
-			(int)((v->arch.vmcb->int_control >> 32) & 0xff) : -1;
-		svm_vmrun((uintptr_t)v->arch.vmcb, &v->arch.gprs, pc->hvm_host_vmcb);
+	struct vmcb *vm = vmcb_of(v);
+	__asm__ volatile("clgi" ::: "memory");
+	/* From here an interrupt or a kick IPI waits for VMRUN and makes the
+	 * guest exit at once, so nothing raised after these checks is lost. */
+	__atomic_store_n(&v->in_guest, true, __ATOMIC_SEQ_CST);
+	if (!vcpu_may_enter(v)) {
 		__atomic_store_n(&v->in_guest, false, __ATOMIC_SEQ_CST);
-		v->arch.vmcb->tlb_control = 0;
-		after_exit(v, offered);
-		svm_handle_exit(v);
+		__asm__ volatile("stgi" ::: "memory");
+		return;
 	}
+	svm_asid_assign(v, vm);
+	int offered = prepare_injection(v, vm);
+	sync_to_vmcb(v, vm);
+	svm_vmrun((uintptr_t)vm, v->regs.gpr, this_cpu()->hvm_host_vmcb);
+	__atomic_store_n(&v->in_guest, false, __ATOMIC_SEQ_CST);
+	vm->tlb_control = 0;
+	sync_from_vmcb(v, vm);
+	after_exit(v, vm, offered);
+	svm_handle_exit(v, vm);
 }
+
+const struct hvm_ops svm_hvm_ops = {
+	.name = "AMD-V",
+	.probe = svm_probe,
+	.cpu_enable = svm_cpu_enable,
+	.report_features = svm_report_features,
+	.selftest = svm_selftest,
+	.vcpu_init = svm_vcpu_init,
+	.vcpu_destroy = svm_vcpu_destroy,
+	.vcpu_pvh_entry = svm_vcpu_pvh_entry,
+	.vcpu_sipi_entry = svm_vcpu_sipi_entry,
+	.vcpu_run = svm_vcpu_run,
+	.inject_exception = svm_inject_exception,
+	.set_efer = svm_set_efer,
+};

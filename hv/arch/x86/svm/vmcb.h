@@ -104,6 +104,9 @@ _Static_assert(offsetof(struct vmcb, g_pat) == 0x668, "VMCB G_PAT");
 #define SVM_INTERCEPT_SKINIT (1u << 6)
 #define SVM_INTERCEPT_MONITOR (1u << 10)
 #define SVM_INTERCEPT_MWAIT (1u << 11)
+#define SVM_INTERCEPT_ICEBP (1u << 8)
+#define SVM_INTERCEPT_WBINVD (1u << 9)
+#define SVM_INTERCEPT_XSETBV (1u << 13)
 
 #define SVM_V_IRQ (1ULL << 8)
 #define SVM_V_INTR_PRIO(p) ((uint64_t)(p) << 16)
@@ -142,6 +145,9 @@ _Static_assert(offsetof(struct vmcb, g_pat) == 0x668, "VMCB G_PAT");
 #define SVM_EXIT_SKINIT 0x086
 #define SVM_EXIT_MONITOR 0x08a
 #define SVM_EXIT_MWAIT 0x08b
+#define SVM_EXIT_ICEBP 0x088
+#define SVM_EXIT_WBINVD 0x089
+#define SVM_EXIT_XSETBV 0x08d
 #define SVM_EXIT_NPF 0x400
 #define SVM_EXIT_TABLE_SIZE 0x401
 #define SVM_EXIT_INVALID 0xffffffffu
@@ -153,16 +159,10 @@ _Static_assert(offsetof(struct vmcb, g_pat) == 0x668, "VMCB G_PAT");
 #define SVM_IOIO_SIZE(info) (((info) >> 4) & 7) /* 1: byte, 2: word, 4: dword */
 #define SVM_IOIO_PORT(info) ((uint16_t)((info) >> 16))
 
-/* Registers VMRUN does not switch, saved and restored by svm_vmrun. */
-struct svm_gprs {
-	uint64_t rbx, rcx, rdx, rsi, rdi, rbp;
-	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
-};
-_Static_assert(offsetof(struct svm_gprs, rsi) == 24 && offsetof(struct svm_gprs, r15) == 104,
-	       "svm_entry.S's G_* offsets");
-
-/* Runs the guest until its next #VMEXIT (svm_entry.S).  Call with GIF
- * clear (clgi) and host interrupts enabled; returns with GIF set. */
-void svm_vmrun(paddr_t vmcb_pa, struct svm_gprs *gprs, paddr_t host_vmcb_pa);
+/* Runs the guest until its next #VMEXIT (svm_entry.S).  gprs: the 16
+ * general registers in encoding order (RAX and RSP slots unused: VMRUN
+ * switches those).  Call with GIF clear (clgi) and host interrupts
+ * enabled; returns with GIF set. */
+void svm_vmrun(paddr_t vmcb_pa, uint64_t gprs[16], paddr_t host_vmcb_pa);
 
 #endif

@@ -1,0 +1,30 @@
+/* Per-vCPU state of the AMD-V backend, private to svm/ (v->hvm). */
+#ifndef BASTION_SVM_VCPU_H
+#define BASTION_SVM_VCPU_H
+
+#include "domain.h"
+#include "vmcb.h"
+
+struct svm_vcpu {
+	struct vmcb *vmcb;
+	/* The TLB tag: valid on asid_cpu while that CPU's ASID generation
+	 * is asid_gen (svm_asid.c). */
+	uint32_t asid;
+	unsigned asid_cpu;
+	uint64_t asid_gen;
+};
+
+static inline struct svm_vcpu *svm(const struct vcpu *v)
+{
+	return v->hvm;
+}
+
+static inline struct vmcb *vmcb_of(const struct vcpu *v)
+{
+	return svm(v)->vmcb;
+}
+
+/* Gives v a TLB tag valid on this CPU, flushing where the rules need. */
+void svm_asid_assign(struct vcpu *v, struct vmcb *vm);
+
+#endif

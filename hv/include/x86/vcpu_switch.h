@@ -1,0 +1,22 @@
+/* A vCPU's register state beyond what VMRUN switches (vcpu_switch.c). */
+#ifndef BASTION_X86_VCPU_SWITCH_H
+#define BASTION_X86_VCPU_SWITCH_H
+
+#include "lib.h"
+
+struct vcpu;
+
+extern uint64_t xcr0_offered; /* XCR0 bits guests may set; 0 without XSAVE */
+
+/* Each CPU, at boot: FPU and XSAVE on, XCR0 at its maximum. */
+void fpu_init_cpu(void);
+bool cpu_has_tsc_aux(void);
+bool cpu_has_ibpb(void);
+int vcpu_fpu_init(struct vcpu *v);
+void vcpu_fpu_destroy(struct vcpu *v);
+/* v leaves this CPU: keep what only the registers hold. */
+void vcpu_state_save(struct vcpu *v);
+/* v becomes this CPU's current vCPU. */
+void vcpu_state_load(struct vcpu *v);
+
+#endif
