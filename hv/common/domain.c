@@ -35,7 +35,9 @@ static const struct evtchn_owner_ops domain_evtchn_ops = { owner_vcpu_info, owne
 
 struct vcpu *domain_vcpu(const struct domain *d, unsigned vcpu_id)
 {
-	return vcpu_id < d->nr_vcpus ? d->vcpu[vcpu_id] : NULL;
+	if (vcpu_id >= d->nr_vcpus)
+		return NULL;
+	return d->vcpu[array_index_nospec(vcpu_id, d->nr_vcpus)]; /* guests name vCPUs */
 }
 
 static struct vcpu *vcpu_create(struct domain *d, unsigned id)
@@ -85,7 +87,9 @@ static const char *shutdown_reason_name(unsigned reason)
 {
 	static const char *const names[] = { "poweroff", "reboot", "suspend", "crash", "watchdog",
 					     "soft_reset" };
-	return reason < ARRAY_SIZE(names) ? names[reason] : "unknown";
+	if (reason >= ARRAY_SIZE(names))
+		return "unknown";
+	return names[array_index_nospec(reason, ARRAY_SIZE(names))]; /* the guest's number */
 }
 
 void domain_shutdown(struct domain *d, unsigned reason)
