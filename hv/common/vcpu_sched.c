@@ -118,6 +118,7 @@ static void per_entry_housekeeping(struct vcpu *v)
 void vcpu_wait_runnable(struct vcpu *v)
 {
 	for (;;) {
+		console_flush(); /* after every exit and wake-up, interrupts on */
 		irq_disable();
 		handle_startup_ipis(v);
 		per_entry_housekeeping(v);

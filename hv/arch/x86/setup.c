@@ -50,6 +50,7 @@ static void idle_loop(void)
 {
 	struct percpu *pc = this_cpu();
 	for (;;) {
+		console_flush(); /* woken by the tick or a kick: interrupts are on */
 		irq_disable();
 		struct vcpu *v = __atomic_load_n(&pc->current_vcpu, __ATOMIC_ACQUIRE);
 		if (v) {
@@ -195,6 +196,7 @@ void hv_start(uint32_t magic, uint32_t info_pa)
 	if (hvm)
 		boot_virtualization(online);
 	printk("boot: done at %lu us since reset (TSC)\n", tsc_to_us(rdtsc()));
+	console_end_boot();
 	if (hvm)
 		start_dom0(online);
 	idle_loop();
