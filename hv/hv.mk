@@ -30,7 +30,8 @@ $(HV_ELF): $(BUILD)/hv/bastion64.elf
 -include $(HV_OBJS:.o=.d)
 
 # Host unit tests of the hv's pure logic (tests/unit/hv/).
-HV_UNIT_TESTS := format cmdline page_alloc heap memmap multiboot acpi serial_config evtchn vtime elf sched
+HV_UNIT_TESTS := format cmdline page_alloc heap memmap multiboot acpi serial_config evtchn vtime elf sched \
+	lib console
 HV_UNIT_SRCS_format := hv/common/format.c
 HV_UNIT_SRCS_cmdline := hv/common/cmdline.c
 HV_UNIT_SRCS_page_alloc := hv/common/page_alloc.c
@@ -43,6 +44,8 @@ HV_UNIT_SRCS_evtchn := hv/common/evtchn.c
 HV_UNIT_SRCS_vtime := hv/common/vtime.c
 HV_UNIT_SRCS_elf := hv/common/elf_load.c
 HV_UNIT_SRCS_sched := hv/common/sched/schedule.c hv/common/sched/credit2.c hv/common/sched/null.c
+HV_UNIT_SRCS_lib :=
+HV_UNIT_SRCS_console := hv/common/console_ring.c hv/common/ratelimit.c hv/common/format.c
 HV_UNIT_BINS := $(addprefix $(BUILD)/tests/unit/hv/test_,$(HV_UNIT_TESTS))
 
 .SECONDEXPANSION:
@@ -91,6 +94,11 @@ bench-dom0-boot: $(HV_ELF)
 	@tests/bench/dom0/boot.sh
 
 BENCH_TARGETS += bench-dom0-boot
+
+bench-sched: $(HV_ELF)
+	@tests/bench/sched/boot.sh
+
+BENCH_TARGETS += bench-sched
 
 # The hv under Bochs (tests/integration/hv/bochs.sh); the dom0 run is
 # its own target until an intermittent stall there is understood.

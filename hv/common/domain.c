@@ -4,6 +4,7 @@
  * reboot or crash, unless "noreboot" is given, as with Xen).
  */
 #include "domain.h"
+#include "cpu_loop.h"
 #include "console.h"
 #include "public/sched.h"
 #include "heap.h"
@@ -38,7 +39,9 @@ static const struct evtchn_owner_ops domain_evtchn_ops = { owner_vcpu_info, owne
 
 struct vcpu *domain_vcpu(const struct domain *d, unsigned vcpu_id)
 {
-	return vcpu_id < d->nr_vcpus ? d->vcpu[vcpu_id] : NULL;
+	if (vcpu_id >= d->nr_vcpus)
+		return NULL;
+	return d->vcpu[array_index_nospec(vcpu_id, d->nr_vcpus)]; /* guests name vCPUs */
 }
 
 /* The n-th CPU of the pool, counting round: where vCPU n starts. */
@@ -108,7 +111,9 @@ static const char *shutdown_reason_name(unsigned reason)
 {
 	static const char *const names[] = { "poweroff", "reboot", "suspend", "crash", "watchdog",
 					     "soft_reset" };
-	return reason < ARRAY_SIZE(names) ? names[reason] : "unknown";
+	if (reason >= ARRAY_SIZE(names))
+		return "unknown";
+	return names[array_index_nospec(reason, ARRAY_SIZE(names))]; /* the guest's number */
 }
 
 void domain_shutdown(struct domain *d, unsigned reason)
@@ -121,6 +126,7 @@ void domain_shutdown(struct domain *d, unsigned reason)
 		sched_vcpu_flags(&d->vcpu[i]->sched, SVF_PAUSED, 0, now_ns());
 	if (d != dom0)
 		return;
+	cpu_loop_report();
 	if (reason == SHUTDOWN_poweroff) {
 		machine_power_off();
 	} else if (!opt_noreboot || reason == SHUTDOWN_reboot) {

@@ -39,10 +39,18 @@ static void notify_vcpu(struct evtchn_table *t, uint32_t port)
 	t->ops->kick(t->owner, vcpu);
 }
 
+/* A guest's port number, already checked, clamped against speculation. */
+static uint32_t clamp_port(uint32_t port)
+{
+	return (uint32_t)array_index_nospec(port, EVTCHN_MAX_PORTS);
+}
+
 bool evtchn_port_pending(const struct evtchn_table *t, uint32_t port)
 {
-	return port < EVTCHN_MAX_PORTS &&
-	       test_bit((volatile const uint64_t *)&t->shared->evtchn_pending[port / BITS_PER_WORD],
+	if (port >= EVTCHN_MAX_PORTS)
+		return false;
+	port = clamp_port(port);
+	return test_bit((volatile const uint64_t *)&t->shared->evtchn_pending[port / BITS_PER_WORD],
 			port % BITS_PER_WORD);
 }
 
@@ -130,6 +138,8 @@ int evtchn_bind_virq(struct evtchn_table *t, uint32_t virq, uint32_t vcpu, uint3
 		return -XEN_ENOENT;
 	if (vcpu != 0 && !virq_is_per_vcpu(virq))
 		return -XEN_EINVAL;
+	virq = (uint32_t)array_index_nospec(virq, EVTCHN_NR_VIRQS);
+	vcpu = (uint32_t)array_index_nospec(vcpu, t->nr_vcpus);
 	uint64_t flags = spin_lock_irqsave(&t->lock);
 	int rc = -XEN_EEXIST;
 	if (!t->virq_port[vcpu][virq]) {
@@ -172,6 +182,7 @@ int evtchn_bind_interdomain(struct evtchn_table *t, struct evtchn_table *remote,
 {
 	if (!remote || !port_valid(remote, remote_port))
 		return -XEN_EINVAL;
+	remote_port = clamp_port(remote_port);
 	uint64_t flags = lock_pair(t, remote);
 	struct evtchn_port_state *rp = &remote->port[remote_port];
 	int rc = 0;
@@ -198,6 +209,7 @@ int evtchn_send(struct evtchn_table *t, uint32_t port, evtchn_lookup_fn lookup)
 {
 	if (!port_valid(t, port))
 		return -XEN_EINVAL;
+	port = clamp_port(port);
 	uint64_t flags = spin_lock_irqsave(&t->lock);
 	struct evtchn_port_state ps = t->port[port];
 	spin_unlock_irqrestore(&t->lock, flags);
@@ -225,6 +237,7 @@ int evtchn_close(struct evtchn_table *t, uint32_t port, evtchn_lookup_fn lookup)
 {
 	if (!port_valid(t, port))
 		return -XEN_EINVAL;
+	port = clamp_port(port);
 	for (;;) {
 		uint64_t flags = spin_lock_irqsave(&t->lock);
 		struct evtchn_port_state ps = t->port[port];
@@ -263,6 +276,7 @@ int evtchn_unmask(struct evtchn_table *t, uint32_t port)
 {
 	if (!port_valid(t, port))
 		return -XEN_EINVAL;
+	port = clamp_port(port);
 	volatile uint64_t *pending = (volatile uint64_t *)t->shared->evtchn_pending;
 	volatile uint64_t *mask = (volatile uint64_t *)t->shared->evtchn_mask;
 	clear_bit(&mask[port / BITS_PER_WORD], port % BITS_PER_WORD);
@@ -275,6 +289,7 @@ int evtchn_bind_vcpu(struct evtchn_table *t, uint32_t port, uint32_t vcpu)
 {
 	if (!port_valid(t, port))
 		return -XEN_EINVAL;
+	port = clamp_port(port);
 	if (vcpu >= t->nr_vcpus)
 		return -XEN_ENOENT;
 	uint64_t flags = spin_lock_irqsave(&t->lock);
@@ -295,6 +310,7 @@ int evtchn_get_status(struct evtchn_table *t, uint32_t port, struct evtchn_statu
 {
 	if (port >= EVTCHN_MAX_PORTS)
 		return -XEN_EINVAL;
+	port = clamp_port(port);
 	uint64_t flags = spin_lock_irqsave(&t->lock);
 	struct evtchn_port_state ps = t->port[port];
 	spin_unlock_irqrestore(&t->lock, flags);
@@ -314,6 +330,8 @@ bool evtchn_raise_virq(struct evtchn_table *t, uint32_t virq, uint32_t vcpu)
 {
 	if (virq >= EVTCHN_NR_VIRQS || vcpu >= t->nr_vcpus)
 		return false;
+	virq = (uint32_t)array_index_nospec(virq, EVTCHN_NR_VIRQS);
+	vcpu = (uint32_t)array_index_nospec(vcpu, t->nr_vcpus);
 	uint32_t port = __atomic_load_n(&t->virq_port[vcpu][virq], __ATOMIC_ACQUIRE);
 	if (!port)
 		return false;

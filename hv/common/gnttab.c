@@ -36,6 +36,7 @@ long gnttab_map_frame(struct domain *d, uint64_t idx, uint64_t gpa)
 		return -XEN_EINVAL; /* status frames exist only in version 2 */
 	if (idx >= GNTTAB_MAX_FRAMES)
 		return -XEN_EINVAL;
+	idx = array_index_nospec(idx, GNTTAB_MAX_FRAMES);
 	uint64_t flags = spin_lock_irqsave(&gt->lock);
 	long rc = grow_locked(gt, idx);
 	uint64_t old_gpa = gt->frame_gpa[idx];

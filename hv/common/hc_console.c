@@ -15,6 +15,7 @@ static long console_write_guest(struct vcpu *v, uint64_t count, uint64_t gva)
 		if (copy_from_guest(v, buf, gva, n))
 			return -XEN_EFAULT;
 		console_write(buf, n);
+		console_flush(); /* at most a budget per chunk: the caller pays for its output */
 		count -= n, gva += n;
 	}
 	return 0;

@@ -19,7 +19,7 @@ static long param_op(struct vcpu *v, bool set, uint64_t gva)
 	if (p.index >= HVM_NR_PARAMS)
 		return -XEN_EINVAL;
 	if (!set) {
-		p.value = d->hvm_param[p.index];
+		p.value = d->hvm_param[array_index_nospec(p.index, HVM_NR_PARAMS)];
 		return GUEST_OUT(v, gva, &p) ? -XEN_EFAULT : 0;
 	}
 	if (p.index != HVM_PARAM_CALLBACK_IRQ)
@@ -27,7 +27,7 @@ static long param_op(struct vcpu *v, bool set, uint64_t gva)
 	uint64_t type = p.value >> 56;
 	if (p.value && (type != HVM_PARAM_CALLBACK_TYPE_VECTOR || (p.value & 0xff) < 16))
 		return -XEN_EINVAL; /* no emulated interrupt controller to route a GSI to */
-	d->hvm_param[p.index] = p.value;
+	d->hvm_param[HVM_PARAM_CALLBACK_IRQ] = p.value;
 	for (unsigned i = 0; i < d->nr_vcpus; i++)
 		vcpu_kick(d->vcpu[i]); /* events may already be waiting */
 	return 0;

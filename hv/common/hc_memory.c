@@ -46,9 +46,10 @@ static long memory_map(struct vcpu *v, uint64_t gva)
 	uint32_t n = MIN(map.nr_entries, d->nr_e820);
 	for (uint32_t i = 0; i < n; i++) {
 		uint8_t e[E820_ENTRY_SIZE];
-		memcpy(e, &d->e820[i].addr, 8);
-		memcpy(e + 8, &d->e820[i].size, 8);
-		memcpy(e + 16, &d->e820[i].type, 4);
+		size_t k = array_index_nospec(i, n); /* n is the guest's when smaller */
+		memcpy(e, &d->e820[k].addr, 8);
+		memcpy(e + 8, &d->e820[k].size, 8);
+		memcpy(e + 16, &d->e820[k].type, 4);
 		if (copy_to_guest(v, map.buffer + i * E820_ENTRY_SIZE, e, sizeof(e)))
 			return -XEN_EFAULT;
 	}

@@ -12,36 +12,44 @@
 #define POLL_MAX_PORTS 128
 #define POLL_BLOCKING_PORTS 4 /* polls on more ports return at once */
 
-/* True if any of the ports named at gva is pending. */
-static long any_pending(struct vcpu *v, uint64_t gva, uint32_t nr, bool *pending)
+/* Copies the guest's port list in, once: everything below works on this
+ * copy, so the guest cannot change a port between its check and its use. */
+static long copy_ports(struct vcpu *v, uint64_t gva, uint32_t nr, uint32_t *ports)
 {
-	uint32_t ports[POLL_MAX_PORTS];
 	if (nr > POLL_MAX_PORTS)
 		return -XEN_EINVAL;
 	if (copy_from_guest(v, ports, gva, nr * sizeof(ports[0])))
 		return -XEN_EFAULT;
-	*pending = false;
-	for (uint32_t i = 0; i < nr; i++) {
+	for (uint32_t i = 0; i < nr; i++)
 		if (ports[i] >= EVTCHN_MAX_PORTS)
 			return -XEN_EINVAL;
-		*pending |= evtchn_port_pending(&v->d->evtchn, ports[i]);
-	}
 	return 0;
+}
+
+/* True if any of the (already checked) ports is pending. */
+static bool any_pending(struct vcpu *v, const uint32_t *ports, uint32_t nr)
+{
+	bool pending = false;
+	for (uint32_t i = 0; i < nr; i++)
+		pending |= evtchn_port_pending(&v->d->evtchn, ports[i]);
+	return pending;
 }
 
 static long poll(struct vcpu *v, uint64_t gva)
 {
 	struct sched_poll p;
-	bool pending;
+	uint32_t ports[POLL_MAX_PORTS];
 	if (GUEST_IN(v, &p, gva))
 		return -XEN_EFAULT;
-	long rc = any_pending(v, p.ports, p.nr_ports, &pending);
-	if (rc || pending || p.nr_ports > POLL_BLOCKING_PORTS || vcpu_has_work(v))
+	long rc = copy_ports(v, p.ports, p.nr_ports, ports);
+	if (rc || any_pending(v, ports, p.nr_ports) || p.nr_ports > POLL_BLOCKING_PORTS ||
+	    vcpu_has_work(v))
 		return rc; /* many ports: return at once, a wake-up the guest allows */
 	if (p.timeout && p.timeout <= now_ns())
 		return 0;
-	if (copy_from_guest(v, v->poll_ports, p.ports, p.nr_ports * sizeof(uint32_t)))
-		return -XEN_EFAULT;
+	_Static_assert(sizeof(v->poll_ports) >= POLL_BLOCKING_PORTS * sizeof(uint32_t),
+		       "a blocking poll's ports fit in the vCPU");
+	memcpy(v->poll_ports, ports, p.nr_ports * sizeof(uint32_t));
 	v->nr_poll_ports = p.nr_ports;
 	v->poll_deadline = p.timeout;
 	v->polling = true; /* until a polled port is pending, any event, or the timeout */

@@ -36,7 +36,7 @@ static void log_unknown(struct vcpu *v, uint64_t nr)
 	unsigned bit = nr < 63 ? (unsigned)nr : 63;
 	if ((__atomic_fetch_or(&seen, 1ULL << bit, __ATOMIC_RELAXED) >> bit) & 1)
 		return;
-	printk("d%uv%u: hypercall %lu%s not implemented: -ENOSYS (logged once)\n", v->d->domid,
+	printk_guest("d%uv%u: hypercall %lu%s not implemented: -ENOSYS (logged once)\n", v->d->domid,
 	       v->vcpu_id, nr, bit == 63 ? " (and any above 62)" : "");
 }
 

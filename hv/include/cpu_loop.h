@@ -10,6 +10,8 @@ struct vcpu;
 
 /* Sets up this CPU's scheduling (timers, kick vector); each CPU, once. */
 int cpu_loop_init_cpu(void);
+/* Prints how many vCPU switches there were and what each cost. */
+void cpu_loop_report(void);
 /* Runs softirqs, the current vCPU, or halts, for ever. */
 __attribute__((noreturn)) void cpu_loop(void);
 

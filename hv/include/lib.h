@@ -27,17 +27,50 @@
 
 typedef uint64_t paddr_t;
 
-/* index if index < size, else 0, with no branch a mispredicting CPU
- * could run past (the mask comes from a compare and borrow). */
-static inline uint64_t array_index_nospec(uint64_t index, uint64_t size)
+/*
+ * Speculation clamp (Spectre variant 1, bounds-check bypass).  After
+ * "if (i >= n) return -EINVAL;" the CPU may still run the code below
+ * with an out-of-range i while the branch is unresolved.  Indexing with
+ * array_index_nospec(i, n) instead of i closes that window: the result
+ * is i when i < n and 0 otherwise, computed from the flags of a compare
+ * (no branch to predict), so even a speculative path sees an index in
+ * range.  Use it on guest-supplied numbers, after the architectural
+ * bounds check, and index with what it returns.
+ */
+#ifdef __x86_64__
+static inline size_t array_index_mask_nospec_x86(size_t index, size_t size)
 {
-#ifdef HOST_TEST
-	return index < size ? index : 0;
-#else
-	uint64_t mask;
-	__asm__("cmp %2, %1; sbb %0, %0" : "=r"(mask) : "r"(index), "r"(size) : "cc");
-	return index & mask;
+	size_t mask;
+	/* cmp computes index - size: the borrow (CF) is set exactly when
+	 * index < size; sbb of a register from itself turns CF into 0 - CF. */
+	__asm__("cmp %[size], %[index]\n\tsbb %[mask], %[mask]"
+		: [mask] "=r"(mask)
+		: [size] "re"(size), [index] "r"(index)
+		: "cc");
+	return mask;
+}
 #endif
+
+/* The same mask in plain C, for host tests (which check the arithmetic,
+ * not the CPU's speculation) and hosts that are not x86-64. */
+static inline size_t array_index_mask_nospec_c(size_t index, size_t size)
+{
+	return (size_t)0 - (size_t)(index < size);
+}
+
+/* All ones when index < size, else 0. */
+static inline size_t array_index_mask_nospec(size_t index, size_t size)
+{
+#ifndef HOST_TEST
+	return array_index_mask_nospec_x86(index, size);
+#else
+	return array_index_mask_nospec_c(index, size);
+#endif
+}
+
+static inline size_t array_index_nospec(size_t index, size_t size)
+{
+	return index & array_index_mask_nospec(index, size);
 }
 
 void *memcpy(void *dst, const void *src, size_t n);

@@ -27,6 +27,9 @@
 #define vcpu_of(sv) ((struct vcpu *)((char *)(sv) - offsetof(struct vcpu, sched)))
 
 static struct timer sched_timer[MAX_CPUS];
+/* Per CPU: vCPU-to-vCPU switches and the TSC ticks they cost (the
+ * scheduler's decision, saving one vCPU's state and loading the other's). */
+static uint64_t switches[MAX_CPUS], switch_ticks[MAX_CPUS];
 static struct timer console_timer;
 
 void sched_plat_raise(unsigned cpu)
@@ -65,6 +68,8 @@ static void sched_timer_fired(void *data)
 static void schedule_softirq(unsigned cpu)
 {
 	struct percpu *pc = this_cpu();
+	uint64_t t0 = rdtsc();
+	struct vcpu *prev = pc->current_vcpu;
 	uint64_t until = 0;
 	struct sched_vcpu *sv = sched_schedule(cpu, now_ns(), &until);
 	struct vcpu *next = sv ? vcpu_of(sv) : NULL;
@@ -79,6 +84,19 @@ static void schedule_softirq(unsigned cpu)
 		vcpu_state_load(next);
 		vcpu_runstate_publish(next);
 	}
+	if (prev && next) {
+		switches[cpu]++;
+		switch_ticks[cpu] += rdtsc() - t0;
+	}
+}
+
+void cpu_loop_report(void)
+{
+	uint64_t n = 0, ticks = 0;
+	for (unsigned c = 0; c < MAX_CPUS; c++)
+		n += switches[c], ticks += switch_ticks[c];
+	printk("sched: %lu switches from one vCPU to another, %lu TSC ticks each on average\n", n,
+	       n ? ticks / n : 0);
 }
 
 /* Dom0's serial input is polled on CPU 0. */
@@ -123,9 +141,12 @@ void cpu_loop(void)
 		if (!v) {
 			if (!softirq_pending(cpu))
 				__asm__ volatile("sti; hlt" ::: "memory"); /* sti's shadow covers the hlt */
+			irq_enable();
+			console_flush();
 			continue;
 		}
 		irq_enable();
+		console_flush(); /* after every exit and wake-up, interrupts on */
 		if (vcpu_prepare_entry(v))
 			hvm->vcpu_run(v);
 	}

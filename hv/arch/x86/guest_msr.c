@@ -43,7 +43,7 @@ static void log_once(struct vcpu *v, const char *what, uint32_t msr)
 			return;
 	if (nr_seen < ARRAY_SIZE(seen))
 		seen[nr_seen++] = msr;
-	printk("d%uv%u: %s of MSR %#x refused with #GP (logged once)\n", v->d->domid, v->vcpu_id, what,
+	printk_guest("d%uv%u: %s of MSR %#x refused with #GP (logged once)\n", v->d->domid, v->vcpu_id, what,
 	       msr);
 }
 
@@ -138,6 +138,6 @@ void guest_port_first_use(struct vcpu *v, uint16_t port, bool in)
 	uint64_t bit = 1ULL << (port % 64);
 	if (__atomic_fetch_or(&seen[port / 64], bit, __ATOMIC_RELAXED) & bit)
 		return;
-	printk("d%uv%u: %s port %#x: nothing there (reads all ones, writes dropped; logged once)\n",
+	printk_guest("d%uv%u: %s port %#x: nothing there (reads all ones, writes dropped; logged once)\n",
 	       v->d->domid, v->vcpu_id, in ? "read from" : "write to", port);
 }

@@ -25,6 +25,7 @@ static void write_pm1(const struct acpi_gas *g, int typ)
 
 void machine_power_off(void)
 {
+	console_sync(); /* the machine stops before any later flush */
 	printk("bastion: powering off\n");
 	if (power_acpi.s5_typ_a < 0)
 		printk("bastion: no \\_S5 in the DSDT: cannot power off, halting\n");
@@ -35,6 +36,7 @@ void machine_power_off(void)
 
 void machine_restart(void)
 {
+	console_sync();
 	printk("bastion: resetting the machine\n");
 	const struct acpi_gas *r = &power_acpi.reset_reg;
 	if (r->space_id == 1 && r->address) /* system I/O */

@@ -155,6 +155,7 @@ static void boot_scheduler(unsigned online)
 		printk("sched: no scheduler '%s' (credit2, null); using credit2\n", opt_sched);
 		ops = sched_find(NULL);
 	}
+	vcpu_switch_report();
 	if (!ops || cpupool_init(&cpupool0, 0, ops))
 		panic("sched: cannot set up Pool-0");
 	unsigned added = 0;
@@ -211,6 +212,7 @@ void hv_start(uint32_t magic, uint32_t info_pa)
 	if (hvm)
 		boot_virtualization(online);
 	printk("boot: done at %lu us since reset (TSC)\n", tsc_to_us(rdtsc()));
+	console_end_boot();
 	boot_scheduler(online);
 	if (hvm)
 		start_dom0(online);

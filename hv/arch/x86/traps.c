@@ -64,6 +64,7 @@ void set_irq_handler(unsigned vector, irq_handler_fn fn)
 static void dump_and_halt(const struct cpu_regs *r)
 {
 	unsigned cpu = this_cpu()->cpu_id;
+	console_sync(); /* what led here, and this dump, must reach the UART */
 	printk("\n*** CPU %u: exception %s (vector %lu, error code %#lx)\n", cpu,
 	       exception_names[r->vector], r->vector, r->error_code);
 	printk("*** faulting RIP %016lx  CS %04lx  RFLAGS %016lx\n", r->rip, r->cs, r->rflags);

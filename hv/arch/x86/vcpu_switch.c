@@ -15,6 +15,7 @@
  * AVX-512 and PKRU where the CPU has them (not MPX, not AMX).
  */
 #include "domain.h"
+#include "console.h"
 #include "page_alloc.h"
 #include "x86/cpu.h"
 #include "x86/guest_cpu.h"
@@ -69,6 +70,13 @@ void fpu_init_cpu(void)
 	this_cpu()->xcr0 = 0;
 	set_xcr0(this_cpu(), xcr0_offered);
 	xsave_size = cpuid(0xd).ebx; /* for the XCR0 just set */
+}
+
+void vcpu_switch_report(void)
+{
+	printk("cpu: vCPU switch: %s, XCR0 offered %#lx (%u-byte image), TSC_AUX %s, IBPB %s\n",
+	       has_xsave ? "XSAVE" : "FXSAVE", xcr0_offered, has_xsave ? xsave_size : 512,
+	       has_tsc_aux ? "switched" : "absent", has_ibpb ? "between domains" : "not offered by this CPU");
 }
 
 bool cpu_has_tsc_aux(void) { return has_tsc_aux; }

@@ -102,11 +102,11 @@ int vlapic_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val)
 	if (!(a->apic_base & APIC_BASE_EXTD))
 		return -1;
 	if (r >= R_ISR && r < R_ISR + 8)
-		*val = read_bitmap(a->isr, r - R_ISR);
+		*val = read_bitmap(a->isr, (unsigned)array_index_nospec(r - R_ISR, 8));
 	else if (r >= R_TMR && r < R_TMR + 8)
 		*val = 0;
 	else if (r >= R_IRR && r < R_IRR + 8)
-		*val = read_bitmap((const uint64_t *)a->irr, r - R_IRR);
+		*val = read_bitmap((const uint64_t *)a->irr, (unsigned)array_index_nospec(r - R_IRR, 8));
 	else if (r == R_ID)
 		*val = a->apic_id;
 	else if (r == R_PPR)
@@ -119,7 +119,7 @@ int vlapic_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val)
 		*val = 0;
 	else if (r == R_VERSION || r == R_TPR || r == R_SVR || r == R_ESR || r == R_LVT_CMCI ||
 		 (r >= R_LVT_FIRST && r <= R_LVT_LAST) || r == R_TIMER_INIT || r == R_TIMER_DIV)
-		*val = a->regs[r];
+		*val = a->regs[array_index_nospec(r, ARRAY_SIZE(a->regs))];
 	else
 		return -1; /* reserved or write-only (EOI, SELF_IPI) */
 	return 0;
@@ -145,7 +145,7 @@ static void deliver_ipi(struct vcpu *src, struct vcpu *dst, unsigned mode, uint8
 		vcpu_kick(dst);
 		break;
 	default:
-		printk("d%uv%u: IPI delivery mode %u not supported, dropped\n", src->d->domid,
+		printk_guest("d%uv%u: IPI delivery mode %u not supported, dropped\n", src->d->domid,
 		       src->vcpu_id, mode);
 	}
 }
@@ -193,7 +193,7 @@ int vlapic_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val)
 		vlapic_set_irq(v, (uint8_t)val);
 	else if (r == R_TPR || r == R_SVR || r == R_LVT_CMCI || (r >= R_LVT_FIRST && r <= R_LVT_LAST) ||
 		 r == R_TIMER_INIT || r == R_TIMER_DIV)
-		a->regs[r] = (uint32_t)val;
+		a->regs[array_index_nospec(r, ARRAY_SIZE(a->regs))] = (uint32_t)val;
 	else if (r == R_ESR)
 		a->regs[R_ESR] = 0;
 	else
@@ -216,7 +216,7 @@ bool vlapic_mmio_access(struct vcpu *v, uint64_t gpa, uint64_t info)
 	(void)info;
 	if ((gpa & ~0xfffULL) != APIC_BASE_ADDR)
 		return false;
-	printk("d%uv%u: xAPIC MMIO access at %#lx: only x2APIC mode is emulated\n", v->d->domid,
+	printk_guest("d%uv%u: xAPIC MMIO access at %#lx: only x2APIC mode is emulated\n", v->d->domid,
 	       v->vcpu_id, gpa);
 	return false;
 }

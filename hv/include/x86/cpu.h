@@ -2,6 +2,7 @@
 #ifndef BASTION_X86_CPU_H
 #define BASTION_X86_CPU_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "x86/asm_defs.h"
 
@@ -69,6 +70,13 @@ static inline uint64_t irq_save(void)
 	uint64_t flags;
 	__asm__ volatile("pushfq; popq %0; cli" : "=r"(flags)::"memory");
 	return flags;
+}
+
+static inline bool irqs_enabled(void)
+{
+	uint64_t flags;
+	__asm__ volatile("pushfq; popq %0" : "=r"(flags)::"memory");
+	return flags & 0x200;
 }
 
 static inline void irq_restore(uint64_t flags)

@@ -10,6 +10,7 @@ extern uint64_t xcr0_offered; /* XCR0 bits guests may set; 0 without XSAVE */
 
 /* Each CPU, at boot: FPU and XSAVE on, XCR0 at its maximum. */
 void fpu_init_cpu(void);
+void vcpu_switch_report(void);
 bool cpu_has_tsc_aux(void);
 bool cpu_has_ibpb(void);
 int vcpu_fpu_init(struct vcpu *v);

@@ -180,14 +180,14 @@ static void exit_npf(struct vcpu *v, struct vmcb *vm)
 {
 	if (vlapic_mmio_access(v, vm->exitinfo2, vm->exitinfo1))
 		return;
-	printk("d%uv%u: access to unmapped guest-physical %#lx (info %#lx) at RIP %#lx; crashing it\n",
+	printk_guest("d%uv%u: access to unmapped guest-physical %#lx (info %#lx) at RIP %#lx; crashing it\n",
 	       v->d->domid, v->vcpu_id, vm->exitinfo2, vm->exitinfo1, vm->rip);
 	domain_shutdown(v->d, SHUTDOWN_crash);
 }
 
 static void exit_shutdown(struct vcpu *v, struct vmcb *vm)
 {
-	printk("d%uv%u: triple fault at RIP %#lx (CR0 %#lx CR3 %#lx CR4 %#lx); crashing it\n",
+	printk_guest("d%uv%u: triple fault at RIP %#lx (CR0 %#lx CR3 %#lx CR4 %#lx); crashing it\n",
 	       v->d->domid, v->vcpu_id, vm->rip, vm->cr0, vm->cr3, vm->cr4);
 	domain_shutdown(v->d, SHUTDOWN_crash);
 }
@@ -229,12 +229,14 @@ static const svm_exit_fn exit_table[SVM_EXIT_TABLE_SIZE] = {
 void svm_handle_exit(struct vcpu *v, struct vmcb *vm)
 {
 	uint32_t code = (uint32_t)vm->exitcode;
-	svm_exit_fn fn = code < SVM_EXIT_TABLE_SIZE ? exit_table[code] : NULL;
+	svm_exit_fn fn = NULL;
+	if (code < SVM_EXIT_TABLE_SIZE)
+		fn = exit_table[array_index_nospec(code, SVM_EXIT_TABLE_SIZE)];
 	if (fn) {
 		fn(v, vm);
 		return;
 	}
-	printk("d%uv%u: unexpected exit %#x (info %#lx %#lx) at RIP %#lx; crashing it\n", v->d->domid,
+	printk_guest("d%uv%u: unexpected exit %#x (info %#lx %#lx) at RIP %#lx; crashing it\n", v->d->domid,
 	       v->vcpu_id, code, vm->exitinfo1, vm->exitinfo2, vm->rip);
 	domain_shutdown(v->d, SHUTDOWN_crash);
 }
