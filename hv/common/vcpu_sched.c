@@ -60,9 +60,7 @@ bool vcpu_has_work(struct vcpu *v)
 	bool work = vcpu_pending_vector(v) >= 0 || v->init_pending || v->nmi_pending ||
 		    v->sipi_vector >= 0 || (deadline && now >= deadline) ||
 		    (v->periodic_ns && now >= v->periodic_next) || (v->polling && poll_satisfied(v));
-	if (work)
-		v->polling = false;
-	return work;
+	return work; /* a predicate only: other CPUs call it too */
 }
 
 void vcpu_block(struct vcpu *v)
@@ -119,6 +117,7 @@ static void apply_init_locked(struct vcpu *t)
 {
 	t->init_pending = false;
 	t->wait_for_sipi = true;
+	t->polling = false; /* a poll in progress ends with the reset */
 	sched_vcpu_flags_locked(&t->sched, SVF_DOWN, SVF_BLOCKED, now_ns());
 }
 
@@ -178,6 +177,7 @@ bool vcpu_prepare_entry(struct vcpu *v)
 {
 	if (v->init_pending || v->sipi_vector >= 0)
 		startup_ipis(v);
+	v->polling = false; /* it runs: any SCHEDOP_poll it blocked in is over */
 	vtime_check_timers(v);
 	vcpu_arm_alarm(v);
 	return sched_vcpu_runnable(&v->sched);

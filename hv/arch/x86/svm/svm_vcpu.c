@@ -190,6 +190,7 @@ static void svm_set_efer(struct vcpu *v, uint64_t efer)
  * the vector offered, or -1. */
 static int prepare_injection(struct vcpu *v, struct vmcb *vm)
 {
+	vm->int_control &= ~(SVM_V_IRQ | SVM_V_INTR_VECTOR(0xff) | SVM_V_INTR_PRIO(0xf));
 	if (vm->eventinj & SVM_EVTINJ_VALID)
 		return -1; /* an exception or a re-injected event goes first */
 	/* An NMI IPI.  NMI blocking until IRET is not tracked (that needs the
@@ -199,7 +200,6 @@ static int prepare_injection(struct vcpu *v, struct vmcb *vm)
 		return -1;
 	}
 	int vector = vcpu_pending_vector(v);
-	vm->int_control &= ~(SVM_V_IRQ | SVM_V_INTR_VECTOR(0xff) | SVM_V_INTR_PRIO(0xf));
 	if (vector < 0)
 		return -1;
 	if ((v->regs.rflags & RFLAGS_IF) && !(vm->int_shadow & 1)) {
