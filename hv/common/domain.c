@@ -47,14 +47,11 @@ struct vcpu *domain_vcpu(const struct domain *d, unsigned vcpu_id)
 /* The n-th CPU of the pool, counting round: where vCPU n starts. */
 static unsigned initial_cpu(const struct cpupool *pool, unsigned n)
 {
-	unsigned count = 0;
-	for (cpumask_t m = pool->cpus; m; m &= m - 1)
-		count++;
-	unsigned want = count ? n % count : 0;
-	for (unsigned cpu = 0; cpu < SCHED_MAX_CPUS; cpu++)
-		if (((pool->cpus >> cpu) & 1) && want-- == 0)
-			return cpu;
-	return 0;
+	unsigned count = cpumask_weight(pool->cpus);
+	cpumask_t m = pool->cpus;
+	for (unsigned skip = count ? n % count : 0; skip; skip--)
+		m &= m - 1; /* drop the lowest CPU */
+	return m ? (unsigned)__builtin_ctzll(m) : 0;
 }
 
 #define DEFAULT_PAT 0x0007040600070406ULL
