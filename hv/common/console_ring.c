@@ -101,17 +101,34 @@ static size_t send_batches(struct cring *r, cring_putc_fn putc, size_t budget)
 	return done;
 }
 
+/* A forced drain waits this many spins for a running drain to end, so
+ * that two CPUs' batches do not interleave on the line, then pushes past
+ * it (its CPU may be the one that crashed, or this one, interrupted). */
+#define FORCE_WAIT_SPINS (1u << 22)
+
+static bool take_transmitter(struct cring *r, bool force)
+{
+	for (uint32_t spins = 0; __atomic_exchange_n(&r->transmitting, true, __ATOMIC_ACQUIRE);
+	     spins++) {
+		if (!force)
+			return false; /* another drain runs; it or the next call sends ours */
+		if (spins == FORCE_WAIT_SPINS)
+			return true; /* pushed past: it stays marked as transmitting */
+		__builtin_ia32_pause();
+	}
+	return true;
+}
+
 size_t cring_drain(struct cring *r, cring_putc_fn putc, size_t budget, bool force)
 {
 	size_t done = 0;
 	/* Looks again after letting go: bytes appended while a writer found
 	 * the transmitter busy would otherwise wait for the next call. */
 	while (done < budget && cring_pending(r)) {
-		if (!force && __atomic_exchange_n(&r->transmitting, true, __ATOMIC_ACQUIRE))
-			break; /* another drain runs; it or the next call sends ours */
+		if (!take_transmitter(r, force))
+			break;
 		done += send_batches(r, putc, budget - done);
-		if (!force)
-			__atomic_store_n(&r->transmitting, false, __ATOMIC_RELEASE);
+		__atomic_store_n(&r->transmitting, false, __ATOMIC_RELEASE);
 	}
 	return done;
 }

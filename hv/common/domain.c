@@ -35,7 +35,17 @@ static void owner_kick(void *owner, unsigned vcpu)
 		vcpu_kick(v);
 }
 
-static const struct evtchn_owner_ops domain_evtchn_ops = { owner_vcpu_info, owner_kick };
+static void owner_wake_pollers(void *owner)
+{
+	struct domain *d = owner;
+	for (unsigned i = 0; i < d->nr_vcpus; i++)
+		if (__atomic_load_n(&d->vcpu[i]->polling, __ATOMIC_SEQ_CST))
+			vcpu_kick(d->vcpu[i]);
+}
+
+static const struct evtchn_owner_ops domain_evtchn_ops = {
+	owner_vcpu_info, owner_kick, owner_wake_pollers
+};
 
 struct vcpu *domain_vcpu(const struct domain *d, unsigned vcpu_id)
 {

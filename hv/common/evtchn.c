@@ -60,11 +60,9 @@ void evtchn_set_pending(struct evtchn_table *t, uint32_t port)
 	volatile uint64_t *mask = (volatile uint64_t *)t->shared->evtchn_mask;
 	if (test_and_set(&pending[port / BITS_PER_WORD], port % BITS_PER_WORD))
 		return;
-	if (test_bit(&mask[port / BITS_PER_WORD], port % BITS_PER_WORD)) {
-		t->ops->kick(t->owner, t->port[port].vcpu); /* a SCHEDOP_poll may wait on it */
-		return;
-	}
-	notify_vcpu(t, port);
+	if (!test_bit(&mask[port / BITS_PER_WORD], port % BITS_PER_WORD))
+		notify_vcpu(t, port);
+	t->ops->wake_pollers(t->owner); /* masked or not, as Xen does */
 }
 
 void evtchn_table_init(struct evtchn_table *t, uint16_t domid, unsigned nr_vcpus,

@@ -38,15 +38,19 @@ static long register_vcpu_info(struct vcpu *v, struct vcpu *target, uint64_t gva
 
 static long register_runstate(struct vcpu *v, struct vcpu *target, uint64_t gva)
 {
-	uint64_t area, gpa;
+	uint64_t area, gpa = 0, irq;
 	if (GUEST_IN(v, &area, gva))
 		return -XEN_EFAULT;
-	/* Resolved once: the area sits in the direct map and never moves. */
-	if (guest_va_to_gpa(v, area, true, &gpa) ||
-	    p2m_lookup(target->d, gpa + sizeof(struct vcpu_runstate_info) - 1) == P2M_INVALID)
+	/* Resolved once: the area sits in the direct map and never moves.
+	 * A null address unregisters, as in Xen. */
+	if (area && (guest_va_to_gpa(v, area, true, &gpa) ||
+		     p2m_lookup(target->d, gpa + sizeof(struct vcpu_runstate_info) - 1) == P2M_INVALID))
 		return -XEN_EFAULT;
-	target->runstate_gpa = gpa;
-	vcpu_runstate_publish(target);
+	spinlock_t *lock = sched_vcpu_lock(&target->sched, &irq);
+	__atomic_store_n(&target->runstate_gpa, gpa, __ATOMIC_RELEASE);
+	if (target == v || !target->sched.is_running) /* else its CPU writes it soon */
+		vcpu_runstate_publish(target);
+	sched_vcpu_unlock(lock, irq);
 	return 0;
 }
 

@@ -15,7 +15,9 @@
 #include "vlapic.h"
 #include "evtchn.h"
 #include "vtime.h"
+#include "console.h"
 #include "public/hvm/params.h"
+#include "public/sched.h"
 #include "public/vcpu.h"
 #include "public/xen.h"
 #include "x86/apic.h"
@@ -66,9 +68,26 @@ bool vcpu_has_work(struct vcpu *v)
 void vcpu_block(struct vcpu *v)
 {
 	sched_vcpu_flags(&v->sched, SVF_BLOCKED, 0, now_ns());
-	vcpu_arm_alarm(v);
-	if (vcpu_has_work(v))
+	bool armed = vcpu_arm_alarm(v);
+	if (!armed || vcpu_has_work(v)) /* no alarm: stay runnable, never lost */
 		sched_vcpu_flags(&v->sched, 0, SVF_BLOCKED, now_ns());
+}
+
+void vcpu_halt(struct vcpu *v, bool interrupts_on)
+{
+	if (interrupts_on) {
+		vcpu_block(v);
+		return;
+	}
+	/* As on Xen: with interrupts off the vCPU goes offline until INIT
+	 * and STARTUP, and a domain with every vCPU offline is powered off. */
+	struct domain *d = v->d;
+	sched_vcpu_flags(&v->sched, SVF_DOWN, 0, now_ns());
+	for (unsigned i = 0; i < d->nr_vcpus; i++)
+		if (!(__atomic_load_n(&d->vcpu[i]->sched.pause_flags, __ATOMIC_ACQUIRE) & SVF_DOWN))
+			return;
+	printk_guest("d%u: every vCPU halted with interrupts off: powering off\n", d->domid);
+	domain_shutdown(d, SHUTDOWN_poweroff);
 }
 
 void vcpu_kick(struct vcpu *v)
@@ -94,7 +113,7 @@ void vcpu_alarm_init(struct vcpu *v)
 	timer_init(&v->alarm, alarm_fired, v);
 }
 
-void vcpu_arm_alarm(struct vcpu *v)
+bool vcpu_arm_alarm(struct vcpu *v)
 {
 	uint64_t at = v->timer_deadline;
 	if (v->periodic_ns && (!at || v->periodic_next < at))
@@ -102,12 +121,18 @@ void vcpu_arm_alarm(struct vcpu *v)
 	if (v->polling && v->poll_deadline && (!at || v->poll_deadline < at))
 		at = v->poll_deadline;
 	if (at == v->alarm_at && (!at || __atomic_load_n(&v->alarm.cpu, __ATOMIC_ACQUIRE) >= 0))
-		return;
+		return true;
 	v->alarm_at = at;
-	if (at)
-		timer_set(&v->alarm, at, this_cpu()->cpu_id);
-	else
+	if (!at) {
 		timer_stop(&v->alarm);
+		return true;
+	}
+	if (timer_set(&v->alarm, at, this_cpu()->cpu_id) == 0)
+		return true;
+	v->alarm_at = 0; /* this CPU's heap is full: try again next time */
+	printk_guest("d%u v%u: no timer slot free on CPU %u\n", v->d->domid, v->vcpu_id,
+		     this_cpu()->cpu_id);
+	return false;
 }
 
 /* INIT puts a vCPU in wait-for-SIPI, STARTUP then starts it in real
@@ -195,7 +220,8 @@ bool vcpu_may_enter(struct vcpu *v)
  * state_entry_time, that the record is being rewritten. */
 void vcpu_runstate_publish(struct vcpu *v)
 {
-	if (!v->runstate_gpa)
+	uint64_t gpa = __atomic_load_n(&v->runstate_gpa, __ATOMIC_ACQUIRE);
+	if (!gpa)
 		return;
 	struct vcpu_runstate_info rs;
 	memset(&rs, 0, sizeof(rs)); /* no hv bytes in the padding */
@@ -203,14 +229,14 @@ void vcpu_runstate_publish(struct vcpu *v)
 	sched_runstate_read(&v->sched, now_ns(), &state, &rs.state_entry_time, rs.time);
 	rs.state = state;
 	bool flag = v->d->vm_assist & (1u << VMASST_TYPE_runstate_update_flag);
-	uint64_t gpa_entry = v->runstate_gpa + offsetof(struct vcpu_runstate_info, state_entry_time);
+	uint64_t gpa_entry = gpa + offsetof(struct vcpu_runstate_info, state_entry_time);
 	if (flag) {
 		uint64_t busy = rs.state_entry_time | XEN_RUNSTATE_UPDATE;
 		copy_to_gpa(v->d, gpa_entry, &busy, sizeof(busy));
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		rs.state_entry_time |= XEN_RUNSTATE_UPDATE;
 	}
-	copy_to_gpa(v->d, v->runstate_gpa, &rs, sizeof(rs));
+	copy_to_gpa(v->d, gpa, &rs, sizeof(rs));
 	if (flag) {
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		rs.state_entry_time &= ~XEN_RUNSTATE_UPDATE;

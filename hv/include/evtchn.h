@@ -29,6 +29,8 @@ struct evtchn_port_state {
 struct evtchn_owner_ops {
 	struct vcpu_info *(*vcpu_info)(void *owner, unsigned vcpu);
 	void (*kick)(void *owner, unsigned vcpu);
+	/* A port became pending: any vCPU in SCHEDOP_poll may wait on it. */
+	void (*wake_pollers)(void *owner);
 };
 
 struct evtchn_table {

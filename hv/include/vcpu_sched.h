@@ -20,13 +20,17 @@ bool vcpu_may_enter(struct vcpu *v);
 /* The vector to offer the guest now (event upcall or APIC), or -1. */
 int vcpu_pending_vector(struct vcpu *v);
 void vcpu_vector_taken(struct vcpu *v, int vector);
-/* HLT, SCHEDOP_block and _poll: block unless something is pending. */
+/* SCHEDOP_block and _poll: block unless something is pending. */
 void vcpu_block(struct vcpu *v);
+/* HLT: blocks as above with interrupts on; with them off the vCPU goes
+ * offline (Xen's rule), and so does the domain when none is left. */
+void vcpu_halt(struct vcpu *v, bool interrupts_on);
 /* True when an upcall, an APIC interrupt or a due timer waits for v. */
 bool vcpu_has_work(struct vcpu *v);
 void vcpu_alarm_init(struct vcpu *v);
-/* Sets v's alarm for its earliest timer (call in v's own context). */
-void vcpu_arm_alarm(struct vcpu *v);
+/* Sets v's alarm for its earliest timer (call in v's own context).
+ * False if no timer slot was free (v must not sleep then). */
+bool vcpu_arm_alarm(struct vcpu *v);
 /* INIT and STARTUP IPIs from another vCPU's virtual APIC. */
 void vcpu_send_init(struct vcpu *target);
 void vcpu_send_sipi(struct vcpu *target, uint8_t vector);

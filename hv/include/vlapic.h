@@ -25,6 +25,8 @@ bool vlapic_mmio_access(struct vcpu *v, uint64_t gpa, uint64_t info);
 int vlapic_pending_vector(struct vcpu *v);
 /* The guest took vector: IRR -> ISR (if it came from the APIC). */
 void vlapic_accept(struct vcpu *v, uint8_t vector);
+/* Undoes vlapic_accept for an interrupt whose delivery was abandoned. */
+void vlapic_requeue(struct vcpu *v, uint8_t vector);
 /* Raises a fixed interrupt on v (from another vCPU or itself). */
 void vlapic_set_irq(struct vcpu *v, uint8_t vector);
 

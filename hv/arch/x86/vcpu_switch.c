@@ -116,7 +116,9 @@ static void fpu_save(struct percpu *pc, struct vcpu *v)
 	if (has_xsave) {
 		/* What XCR0 holds is the guest's: an emulator that ignores the
 		 * XSETBV intercept (QEMU's TCG) lets the guest write it itself. */
-		v->xcr0 = pc->xcr0 = xgetbv0();
+		uint64_t xcr0 = pc->xcr0 = xgetbv0();
+		if (!(xcr0 & ~xcr0_offered)) /* else keep the last value we checked */
+			v->xcr0 = xcr0;
 		set_xcr0(pc, xcr0_offered);
 		__asm__ volatile("xsave64 (%0)" ::"r"(v->fpu), "a"(~0u), "d"(~0u) : "memory");
 	} else {
@@ -171,18 +173,21 @@ void vcpu_state_load(struct vcpu *v)
 	}
 }
 
-/* XSETBV from the guest (index, value): 0, or -1 for #GP.  The rules
- * are the CPU's (SDM vol. 1 13.3) against what CPUID offers the guest. */
+/* XSETBV from the guest (index, value).  The rules are the CPU's (SDM
+ * vol. 1 13.3, vol. 2 XSETBV) against what CPUID offers the guest. */
 int guest_xsetbv(struct vcpu *v, uint32_t index, uint64_t val)
 {
-	if (index != 0 || !has_xsave || !(v->regs.cr4 & CR4_OSXSAVE))
-		return -1;
+	enum { UD = 6, GP = 13 };
+	if (!has_xsave || !(v->regs.cr4 & CR4_OSXSAVE))
+		return UD;
+	if (v->regs.cpl != 0 || index != 0)
+		return GP;
 	if (!(val & XSTATE_X87) || (val & ~xcr0_offered))
-		return -1;
+		return GP;
 	if ((val & XSTATE_AVX) && !(val & XSTATE_SSE))
-		return -1;
+		return GP;
 	if ((val & XSTATE_AVX512) && ((val & XSTATE_AVX512) != XSTATE_AVX512 || !(val & XSTATE_AVX)))
-		return -1;
+		return GP;
 	v->xcr0 = val;
 	set_xcr0(this_cpu(), val);
 	return 0;

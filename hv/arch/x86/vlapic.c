@@ -82,6 +82,15 @@ void vlapic_accept(struct vcpu *v, uint8_t vector)
 		v->vlapic.isr[vector / 64] |= bit; /* else the event upcall, not the APIC */
 }
 
+void vlapic_requeue(struct vcpu *v, uint8_t vector)
+{
+	uint64_t bit = 1ULL << (vector % 64);
+	if (!(v->vlapic.isr[vector / 64] & bit))
+		return; /* the event upcall: still flagged in vcpu_info */
+	v->vlapic.isr[vector / 64] &= ~bit;
+	__atomic_fetch_or(&v->vlapic.irr[vector / 64], bit, __ATOMIC_SEQ_CST);
+}
+
 void vlapic_set_irq(struct vcpu *v, uint8_t vector)
 {
 	if (vector < 16)

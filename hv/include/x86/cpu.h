@@ -92,6 +92,8 @@ static inline __attribute__((noreturn)) void cpu_halt_forever(void)
 		__asm__ volatile("cli; hlt");
 }
 
+#define RFLAGS_IF (1ULL << 9)
+
 #define MSR_APIC_BASE 0x0000001B
 #define MSR_PAT 0x00000277
 #define MSR_FS_BASE 0xC0000100

@@ -11,7 +11,8 @@ void guest_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf, struct cpuid_r
 /* 0, or -1 where a real CPU would raise #GP. */
 int guest_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val);
 int guest_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val);
-/* XSETBV: 0, or -1 where a real CPU would raise #GP (vcpu_switch.c). */
+/* XSETBV: 0, or the vector a real CPU would raise, 6 (#UD) or 13 (#GP)
+ * (vcpu_switch.c). */
 int guest_xsetbv(struct vcpu *v, uint32_t index, uint64_t val);
 /* Logs the first access to each port a guest makes. */
 void guest_port_first_use(struct vcpu *v, uint16_t port, bool in);

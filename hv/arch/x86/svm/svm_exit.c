@@ -97,7 +97,7 @@ static void exit_ud(struct vcpu *v, struct vmcb *vm)
 static void exit_hlt(struct vcpu *v, struct vmcb *vm)
 {
 	advance(v, vm, 1);
-	vcpu_block(v);
+	vcpu_halt(v, v->regs.rflags & RFLAGS_IF);
 }
 
 static void exit_invd(struct vcpu *v, struct vmcb *vm)
@@ -108,11 +108,26 @@ static void exit_invd(struct vcpu *v, struct vmcb *vm)
 /* WBINVD, or WBNOINVD (F3 0F 09): a guest owns no device that would need
  * its caches written back, so both are no-ops, as on Xen without
  * passed-through devices. */
+static bool is_prefix(uint8_t b, bool long_mode)
+{
+	switch (b) {
+	case 0x26: case 0x2e: case 0x36: case 0x3e: case 0x64: case 0x65:
+	case 0x66: case 0x67: case 0xf2: case 0xf3:
+		return true;
+	default:
+		return long_mode && (b & 0xf0) == 0x40; /* REX */
+	}
+}
+
 static void exit_wbinvd(struct vcpu *v, struct vmcb *vm)
 {
-	uint8_t first = 0;
-	(void)copy_from_guest(v, &first, v->regs.rip + (v->regs.cs_long ? 0 : v->regs.cs_base), 1);
-	advance(v, vm, first == 0xf3 ? 3 : 2);
+	uint8_t insn[15] = { 0 };
+	unsigned len = 0;
+	(void)copy_from_guest(v, insn, v->regs.rip + (v->regs.cs_long ? 0 : v->regs.cs_base),
+			      sizeof(insn));
+	while (len < sizeof(insn) - 2 && is_prefix(insn[len], v->regs.cs_long))
+		len++;
+	advance(v, vm, len + 2); /* the prefixes, then 0F 09 */
 }
 
 /* #AC and #DB go straight back to the guest (intercepted only so that
@@ -140,8 +155,9 @@ static void exit_xsetbv(struct vcpu *v, struct vmcb *vm)
 {
 	uint64_t *gpr = v->regs.gpr;
 	uint64_t val = (gpr[GPR_RAX] & 0xffffffff) | (gpr[GPR_RDX] << 32);
-	if (v->regs.cpl != 0 || guest_xsetbv(v, (uint32_t)gpr[GPR_RCX], val)) {
-		svm_inject_exception(v, VEC_GP, 0);
+	int vector = guest_xsetbv(v, (uint32_t)gpr[GPR_RCX], val);
+	if (vector) {
+		svm_inject_exception(v, (uint8_t)vector, vector == VEC_GP ? 0 : -1);
 		return;
 	}
 	advance(v, vm, 3);
@@ -187,8 +203,13 @@ static void exit_npf(struct vcpu *v, struct vmcb *vm)
 
 static void exit_shutdown(struct vcpu *v, struct vmcb *vm)
 {
+	struct svm_vcpu *s = svm(v);
 	printk_guest("d%uv%u: triple fault at RIP %#lx (CR0 %#lx CR3 %#lx CR4 %#lx); crashing it\n",
 	       v->d->domid, v->vcpu_id, vm->rip, vm->cr0, vm->cr3, vm->cr4);
+	printk_guest("d%uv%u: RSP %#lx RFLAGS %#lx IDT %#lx+%#x TR %#x@%#lx GS %#lx/%#lx; "
+		     "entry injected %#lx after exit %#x\n", v->d->domid, v->vcpu_id, vm->rsp,
+		     vm->rflags, vm->idtr.base, vm->idtr.limit, vm->tr.selector, vm->tr.base,
+		     vm->gs.base, vm->kernel_gs_base, s->entry_eventinj, s->prev_exitcode);
 	domain_shutdown(v->d, SHUTDOWN_crash);
 }
 

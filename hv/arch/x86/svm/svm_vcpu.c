@@ -14,6 +14,9 @@
 #include "heap.h"
 #include "page_alloc.h"
 #include "vcpu_sched.h"
+#include "vlapic.h"
+#include "domain.h"
+#include "public/sched.h"
 #include "x86/cpu.h"
 #include "x86/hvm.h"
 #include "x86/percpu.h"
@@ -23,11 +26,12 @@
 #define SEG_CODE32 0xc9b /* G, D, P, S, execute/read, accessed */
 #define SEG_DATA32 0xc93
 #define SEG_TSS32_BUSY 0x8b
-#define RFLAGS_IF (1ULL << 9)
 #define SEG_ATTR_L (1u << 9)
 #define SEG_ATTR_DB (1u << 10)
 #define VEC_DB 1
 #define VEC_UD 6
+#define VEC_DF 8
+#define VEC_PF 14
 #define VEC_AC 17
 
 static void *svm_iopm, *svm_msrpm; /* one interception policy for all vCPUs */
@@ -171,8 +175,54 @@ static void svm_vcpu_sipi_entry(struct vcpu *v, uint8_t vector)
 	v->regs.gpr[GPR_RDX] = cpuid(1).eax; /* processor signature, as after reset */
 }
 
+/* A second exception while the first is being delivered: SDM vol. 3
+ * table 6-5 (benign pairs deliver the second; contributory or page-fault
+ * pairs make a #DF; a fault delivering #DF is a triple fault, -1). */
+static int combine_exceptions(uint8_t first, uint8_t second)
+{
+	const uint32_t contributory = 1u << 0 | 1u << 10 | 1u << 11 | 1u << 12 | 1u << 13;
+	bool c1 = first < 32 && (contributory >> first & 1);
+	bool c2 = second < 32 && (contributory >> second & 1);
+	if (first == VEC_DF)
+		return -1;
+	if ((c1 && c2) || (first == VEC_PF && (c2 || second == VEC_PF)))
+		return VEC_DF;
+	return second;
+}
+
+/* An exception displaces an event EVENTINJ already holds (re-injected
+ * from EXITINTINFO): an interrupt or NMI goes back to wait its turn, an
+ * exception combines with the new one.  False: the guest triple-faults. */
+static bool displace_pending(struct vcpu *v, struct vmcb *vm, uint8_t *vector,
+			     int64_t *error_code)
+{
+	uint64_t old = vm->eventinj;
+	vm->eventinj = 0;
+	if (!(old & SVM_EVTINJ_VALID))
+		return true;
+	uint64_t type = old & (7ULL << 8);
+	if (type == SVM_EVTINJ_TYPE_INTR)
+		vlapic_requeue(v, (uint8_t)old);
+	else if (type == SVM_EVTINJ_TYPE_NMI)
+		__atomic_store_n(&v->nmi_pending, true, __ATOMIC_SEQ_CST);
+	else if (type == SVM_EVTINJ_TYPE_EXCEPTION) {
+		int combined = combine_exceptions((uint8_t)old, *vector);
+		if (combined < 0)
+			return false;
+		if (combined == VEC_DF)
+			*vector = VEC_DF, *error_code = 0;
+	}
+	return true;
+}
+
 void svm_inject_exception(struct vcpu *v, uint8_t vector, int64_t error_code)
 {
+	if (!displace_pending(v, vmcb_of(v), &vector, &error_code)) {
+		printk_guest("d%uv%u: fault while delivering #DF at RIP %#lx; crashing it\n",
+			     v->d->domid, v->vcpu_id, v->regs.rip);
+		domain_shutdown(v->d, SHUTDOWN_crash);
+		return;
+	}
 	uint64_t ev = SVM_EVTINJ_VALID | SVM_EVTINJ_TYPE_EXCEPTION | vector;
 	if (error_code >= 0)
 		ev |= SVM_EVTINJ_ERROR_VALID | ((uint64_t)error_code << 32);
@@ -253,6 +303,8 @@ static void svm_vcpu_run(struct vcpu *v)
 	svm_asid_assign(v, vm);
 	int offered = prepare_injection(v, vm);
 	sync_to_vmcb(v, vm);
+	svm(v)->entry_eventinj = vm->eventinj;
+	svm(v)->prev_exitcode = (uint32_t)vm->exitcode;
 	svm_vmrun((uintptr_t)vm, v->regs.gpr, this_cpu()->hvm_host_vmcb);
 	__atomic_store_n(&v->in_guest, false, __ATOMIC_SEQ_CST);
 	vm->tlb_control = 0;

@@ -12,6 +12,10 @@ struct svm_vcpu {
 	uint32_t asid;
 	unsigned asid_cpu;
 	uint64_t asid_gen;
+	/* For the report of a triple fault: what the last entry injected
+	 * and why the guest exited before it. */
+	uint64_t entry_eventinj;
+	uint32_t prev_exitcode;
 };
 
 static inline struct svm_vcpu *svm(const struct vcpu *v)
