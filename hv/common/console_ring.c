@@ -106,17 +106,19 @@ static size_t send_batches(struct cring *r, cring_putc_fn putc, size_t budget)
  * it (its CPU may be the one that crashed, or this one, interrupted). */
 #define FORCE_WAIT_SPINS (1u << 22)
 
-static bool take_transmitter(struct cring *r, bool force)
+enum { TX_BUSY, TX_OWNED, TX_PUSHED_PAST };
+
+static int take_transmitter(struct cring *r, bool force)
 {
 	for (uint32_t spins = 0; __atomic_exchange_n(&r->transmitting, true, __ATOMIC_ACQUIRE);
 	     spins++) {
 		if (!force)
-			return false; /* another drain runs; it or the next call sends ours */
+			return TX_BUSY; /* another drain runs; it or the next call sends ours */
 		if (spins == FORCE_WAIT_SPINS)
-			return true; /* pushed past: it stays marked as transmitting */
+			return TX_PUSHED_PAST; /* the flag stays that drain's to clear */
 		__builtin_ia32_pause();
 	}
-	return true;
+	return TX_OWNED;
 }
 
 size_t cring_drain(struct cring *r, cring_putc_fn putc, size_t budget, bool force)
@@ -125,10 +127,12 @@ size_t cring_drain(struct cring *r, cring_putc_fn putc, size_t budget, bool forc
 	/* Looks again after letting go: bytes appended while a writer found
 	 * the transmitter busy would otherwise wait for the next call. */
 	while (done < budget && cring_pending(r)) {
-		if (!take_transmitter(r, force))
+		int tx = take_transmitter(r, force);
+		if (tx == TX_BUSY)
 			break;
 		done += send_batches(r, putc, budget - done);
-		__atomic_store_n(&r->transmitting, false, __ATOMIC_RELEASE);
+		if (tx == TX_OWNED)
+			__atomic_store_n(&r->transmitting, false, __ATOMIC_RELEASE);
 	}
 	return done;
 }

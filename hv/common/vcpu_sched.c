@@ -75,8 +75,8 @@ void vcpu_block(struct vcpu *v)
 
 void vcpu_halt(struct vcpu *v, bool interrupts_on)
 {
-	if (interrupts_on) {
-		vcpu_block(v);
+	if (interrupts_on || __atomic_load_n(&v->nmi_pending, __ATOMIC_ACQUIRE)) {
+		vcpu_block(v); /* an NMI ends HLT whatever IF says */
 		return;
 	}
 	/* As on Xen: with interrupts off the vCPU goes offline until INIT
@@ -142,6 +142,7 @@ static void apply_init_locked(struct vcpu *t)
 {
 	t->init_pending = false;
 	t->wait_for_sipi = true;
+	t->nmi_pending = false; /* INIT drops an NMI not yet taken */
 	t->polling = false; /* a poll in progress ends with the reset */
 	sched_vcpu_flags_locked(&t->sched, SVF_DOWN, SVF_BLOCKED, now_ns());
 }

@@ -20,6 +20,7 @@
 
 #define VEC_DB 1
 #define VEC_UD 6
+#define VEC_DF 8
 #define VEC_GP 13
 #define VEC_AC 17
 
@@ -201,6 +202,17 @@ static void exit_npf(struct vcpu *v, struct vmcb *vm)
 	domain_shutdown(v->d, SHUTDOWN_crash);
 }
 
+/* #DF is intercepted only to name the fault whose delivery failed (the
+ * event in EXITINTINFO, re-queued by after_exit), then delivered as the
+ * CPU would have; a guest that cannot take it triple-faults next. */
+static void exit_df(struct vcpu *v, struct vmcb *vm)
+{
+	printk_guest("d%uv%u: double fault at RIP %#lx RSP %#lx while delivering %#lx "
+		     "(CR2 %#lx CR3 %#lx)\n", v->d->domid, v->vcpu_id, vm->rip, vm->rsp,
+		     vm->exitintinfo, vm->cr2, vm->cr3);
+	svm_inject_exception(v, VEC_DF, 0);
+}
+
 static void exit_shutdown(struct vcpu *v, struct vmcb *vm)
 {
 	struct svm_vcpu *s = svm(v);
@@ -223,6 +235,7 @@ static const svm_exit_fn exit_table[SVM_EXIT_TABLE_SIZE] = {
 	[SVM_EXIT_EXCP_BASE + VEC_DB] = exit_db,
 	[SVM_EXIT_EXCP_BASE + VEC_UD] = exit_ud,
 	[SVM_EXIT_EXCP_BASE + VEC_AC] = exit_ac,
+	[SVM_EXIT_EXCP_BASE + VEC_DF] = exit_df,
 	[SVM_EXIT_INTR] = exit_nothing,
 	[SVM_EXIT_NMI] = exit_nothing,
 	[SVM_EXIT_CPUID] = exit_cpuid,

@@ -63,7 +63,7 @@ static void set_intercepts(struct vmcb *vm)
 			  SVM_INTERCEPT_SKINIT | SVM_INTERCEPT_MONITOR | SVM_INTERCEPT_MWAIT |
 			  SVM_INTERCEPT_ICEBP | SVM_INTERCEPT_WBINVD | SVM_INTERCEPT_XSETBV;
 	/* #UD: VMCALL, Intel's hypercall instruction, is turned into one */
-	vm->exception_intercepts = 1u << VEC_UD | 1u << VEC_AC | 1u << VEC_DB;
+	vm->exception_intercepts = 1u << VEC_UD | 1u << VEC_AC | 1u << VEC_DB | 1u << VEC_DF;
 }
 
 static int svm_vcpu_init(struct vcpu *v)
@@ -177,14 +177,15 @@ static void svm_vcpu_sipi_entry(struct vcpu *v, uint8_t vector)
 
 /* A second exception while the first is being delivered: SDM vol. 3
  * table 6-5 (benign pairs deliver the second; contributory or page-fault
- * pairs make a #DF; a fault delivering #DF is a triple fault, -1). */
+ * pairs make a #DF; a contributory fault or #PF delivering #DF is a
+ * triple fault, -1). */
 static int combine_exceptions(uint8_t first, uint8_t second)
 {
-	const uint32_t contributory = 1u << 0 | 1u << 10 | 1u << 11 | 1u << 12 | 1u << 13;
+	const uint32_t contributory = 1u << 0 | 1u << 10 | 1u << 11 | 1u << 12 | 1u << 13 | 1u << 21;
 	bool c1 = first < 32 && (contributory >> first & 1);
 	bool c2 = second < 32 && (contributory >> second & 1);
 	if (first == VEC_DF)
-		return -1;
+		return c2 || second == VEC_PF ? -1 : second;
 	if ((c1 && c2) || (first == VEC_PF && (c2 || second == VEC_PF)))
 		return VEC_DF;
 	return second;
