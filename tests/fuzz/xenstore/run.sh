@@ -16,8 +16,14 @@ msg '\200\001\000\000\004\000\000\000\001\000\000\000\000\000\000\000\005\000\00
 msg '\200\001\000\000\016\000\000\000\001\000\000\000\000\000\000\000\010\000\000\000/a\000b0\000r7\000' >"$seeds/perms"
 msg '\377\001\377\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\013\000\000\000\001\000\000\000\000\000\000\000\010\000\000\000data/x\000v' >"$seeds/ring"
 log=build/tests/xenstored/fuzz.log
-if timeout $((secs + 60)) "$fuzzer" -max_total_time="$secs" -timeout=10 \
-	-rss_limit_mb=1024 -print_final_stats=1 "$corpus" "$seeds" >"$log" 2>&1; then
+# Run where the files a fuzzed "CONTROL logfile <name>" opens can land.
+top=$(pwd)
+scratch=build/tests/xenstored/fuzz-cwd
+rm -rf "$scratch"
+mkdir -p "$scratch"
+case $fuzzer in /*) ;; *) fuzzer=$top/$fuzzer ;; esac
+if (cd "$scratch" && timeout $((secs + 60)) "$fuzzer" -max_total_time="$secs" -timeout=10 \
+	-rss_limit_mb=1024 -print_final_stats=1 "$top/$corpus" "$top/$seeds") >"$log" 2>&1; then
 	runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$')
 	echo "PASS: xenstored message fuzzer ran ${secs}s (${runs:-?} inputs) without a crash, leak or UB"
 else
