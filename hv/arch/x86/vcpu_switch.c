@@ -177,17 +177,16 @@ void vcpu_state_load(struct vcpu *v)
  * vol. 1 13.3, vol. 2 XSETBV) against what CPUID offers the guest. */
 int guest_xsetbv(struct vcpu *v, uint32_t index, uint64_t val)
 {
-	enum { UD = 6, GP = 13 };
 	if (!has_xsave || !(v->regs.cr4 & CR4_OSXSAVE))
-		return UD;
+		return VEC_UD;
 	if (v->regs.cpl != 0 || index != 0)
-		return GP;
+		return VEC_GP;
 	if (!(val & XSTATE_X87) || (val & ~xcr0_offered))
-		return GP;
+		return VEC_GP;
 	if ((val & XSTATE_AVX) && !(val & XSTATE_SSE))
-		return GP;
+		return VEC_GP;
 	if ((val & XSTATE_AVX512) && ((val & XSTATE_AVX512) != XSTATE_AVX512 || !(val & XSTATE_AVX)))
-		return GP;
+		return VEC_GP;
 	v->xcr0 = val;
 	set_xcr0(this_cpu(), val);
 	return 0;

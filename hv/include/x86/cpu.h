@@ -94,6 +94,14 @@ static inline __attribute__((noreturn)) void cpu_halt_forever(void)
 
 #define RFLAGS_IF (1ULL << 9)
 
+/* Exception vectors the hv raises in guests or intercepts. */
+#define VEC_DB 1
+#define VEC_UD 6
+#define VEC_DF 8
+#define VEC_GP 13
+#define VEC_PF 14
+#define VEC_AC 17
+
 #define MSR_APIC_BASE 0x0000001B
 #define MSR_PAT 0x00000277
 #define MSR_FS_BASE 0xC0000100

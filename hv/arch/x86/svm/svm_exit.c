@@ -18,11 +18,6 @@
 #include "svm.h"
 #include "svm_exit.h"
 
-#define VEC_DB 1
-#define VEC_UD 6
-#define VEC_DF 8
-#define VEC_GP 13
-#define VEC_AC 17
 
 typedef void (*svm_exit_fn)(struct vcpu *v, struct vmcb *vm);
 

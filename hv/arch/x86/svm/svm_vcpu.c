@@ -28,11 +28,6 @@
 #define SEG_TSS32_BUSY 0x8b
 #define SEG_ATTR_L (1u << 9)
 #define SEG_ATTR_DB (1u << 10)
-#define VEC_DB 1
-#define VEC_UD 6
-#define VEC_DF 8
-#define VEC_PF 14
-#define VEC_AC 17
 
 static void *svm_iopm, *svm_msrpm; /* one interception policy for all vCPUs */
 
