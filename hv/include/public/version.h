@@ -58,8 +58,6 @@ struct xen_feature_info {
 };
 typedef struct xen_feature_info xen_feature_info_t;
 
-typedef uint8_t xen_domain_handle_t[16];
-
 typedef char xen_commandline_t[1024];
 
 struct xen_build_id {
@@ -86,7 +84,6 @@ _Static_assert(sizeof(xen_changeset_info_t) == 64, "xen_changeset_info_t size");
 _Static_assert(sizeof(struct xen_platform_parameters) == 8, "xen_platform_parameters size");
 _Static_assert(sizeof(struct xen_feature_info) == 8, "xen_feature_info size");
 _Static_assert(offsetof(struct xen_feature_info, submap) == 4, "xen_feature_info.submap");
-_Static_assert(sizeof(xen_domain_handle_t) == 16, "xen_domain_handle_t size");
 _Static_assert(sizeof(xen_commandline_t) == 1024, "xen_commandline_t size");
 _Static_assert(sizeof(struct xen_build_id) == 4, "xen_build_id header size");
 _Static_assert(offsetof(struct xen_varbuf, buf) == 4, "xen_varbuf.buf");

@@ -5,7 +5,8 @@
  * vm_assist and console_io sub-ops, start-info flags, and the page a guest
  * maps with XENMAPSPACE_shared_info: per-vCPU event and time state
  * (vcpu_info, vcpu_time_info), the 2-level event-channel bitmaps and the
- * wall clock.  Layouts are Xen's x86-64 ones, checked below.
+ * wall clock; also the domain handle (UUID) and bitmap that domctl and
+ * sysctl share.  Layouts are Xen's x86-64 ones, checked below.
  */
 #ifndef BASTION_PUBLIC_XEN_H
 #define BASTION_PUBLIC_XEN_H
@@ -122,6 +123,16 @@ typedef uint16_t domid_t;
 #define DOMID_IDLE           0x7FFFU
 #define DOMID_MASK           0x7FFFU
 
+/* A domain's UUID (XENVER_guest_handle, domctl createdomain/getdomaininfo). */
+typedef uint8_t xen_domain_handle_t[16];
+
+/* A bitmap in caller memory (CPU or node masks of domctl/sysctl). */
+struct xenctl_bitmap {
+    XEN_GUEST_HANDLE_64(uint8) bitmap;  /* GVA of (nr_bits + 7) / 8 bytes */
+    uint32_t nr_bits;
+};
+typedef struct xenctl_bitmap xenctl_bitmap_t;
+
 /* start_info / hvm_start_info flags. */
 #define SIF_PRIVILEGED      (1 << 0)  /* domain may touch hardware */
 #define SIF_INITDOMAIN      (1 << 1)  /* the initial domain (dom0) */
@@ -215,6 +226,10 @@ struct shared_info {
 };
 typedef struct shared_info shared_info_t;
 #define xen_wc_sec_hi wc_sec_hi
+
+_Static_assert(sizeof(xen_domain_handle_t) == 16, "xen_domain_handle_t size");
+_Static_assert(sizeof(struct xenctl_bitmap) == 16, "xenctl_bitmap size");
+_Static_assert(offsetof(struct xenctl_bitmap, nr_bits) == 8, "xenctl_bitmap.nr_bits");
 
 _Static_assert(sizeof(struct multicall_entry) == 64, "multicall_entry size");
 _Static_assert(offsetof(struct multicall_entry, args) == 16, "multicall_entry.args");
