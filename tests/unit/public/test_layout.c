@@ -3,7 +3,10 @@
  * stored through Bastion's structures into a raw page, then read back at
  * the byte offsets Xen's x86-64 ABI gives (pvh-abi.md sections 1.4, 4.2,
  * 5.2), and constant encodings are checked byte by byte as a guest reads
- * them (the CPUID signature, the start_info magic).  The _Static_asserts in
+ * them (the CPUID signature, the start_info magic).  The toolstack's
+ * domctl/sysctl structures and HVM context records are checked the same
+ * way against the offsets of Xen 4.17's headers (the xl-pvh-4.17 notes,
+ * section 4).  The _Static_asserts in
  * the headers pin the same offsets at compile time; this program proves
  * the structures and raw guest memory agree when actually written.
  */
@@ -13,11 +16,14 @@
 
 #include "check.h"
 #include "public/arch-x86/cpuid.h"
+#include "public/domctl.h"
 #include "public/errno.h"
 #include "public/event_channel.h"
 #include "public/hvm/params.h"
+#include "public/hvm/save.h"
 #include "public/hvm/start_info.h"
 #include "public/platform.h"
+#include "public/sysctl.h"
 #include "public/xen.h"
 
 #define PAGE_SIZE 4096
@@ -34,6 +40,13 @@ static uint64_t read_u64(size_t off)
 static uint32_t read_u32(size_t off)
 {
 	uint32_t v;
+	memcpy(&v, page + off, sizeof(v));
+	return v;
+}
+
+static uint16_t read_u16(size_t off)
+{
+	uint16_t v;
 	memcpy(&v, page + off, sizeof(v));
 	return v;
 }
@@ -120,10 +133,275 @@ static void check_encodings(void)
 	      "Xen errno values equal x86 Linux's (EPERM, EINVAL, ENOSYS, EFAULT, ETIME, EOPNOTSUPP)");
 }
 
+/* domctl as libxl 4.17 fills it: the union starts at byte 16. */
+static void check_domctl(void)
+{
+	struct xen_domctl *d = (struct xen_domctl *)page;
+	struct xen_domctl_createdomain *cd = &d->u.createdomain;
+	struct xen_domctl_getdomaininfo *di = &d->u.getdomaininfo;
+	struct xen_domctl_getdomaininfo *list = (struct xen_domctl_getdomaininfo *)(page + 1024);
+
+	memset(page, 0, sizeof(page));
+	CHECK(sizeof(*d) == 144 && sizeof(d->u) == 128 &&
+		      (size_t)((unsigned char *)&d->u - page) == 16,
+	      "xen_domctl is 144 bytes with its 128-byte union at 16");
+	d->cmd = XEN_DOMCTL_createdomain;
+	d->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
+	d->domain = 0xFFFF;
+	CHECK(read_u32(0) == 1 && read_u32(4) == 0x15 && read_u16(8) == 0xFFFF,
+	      "domctl cmd at 0, interface_version 0x15 at 4, domain at 8");
+
+	cd->ssidref = 12;
+	cd->handle[0] = 0xAA;
+	cd->handle[15] = 0xBB;
+	cd->flags = XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap;
+	cd->iommu_opts = XEN_DOMCTL_IOMMU_no_sharept;
+	cd->max_vcpus = 2;
+	cd->max_evtchn_port = 1023;
+	cd->max_grant_frames = -1;
+	cd->max_maptrack_frames = -2;
+	cd->grant_opts = XEN_DOMCTL_GRANT_version(2);
+	cd->vmtrace_size = 0x10000;
+	cd->cpupool_id = 7;
+	cd->arch.emulation_flags = XEN_X86_EMU_LAPIC;
+	cd->arch.misc_flags = 0x5a;
+	CHECK(sizeof(*cd) == 64 && read_u32(16) == 12 && page[20] == 0xAA && page[35] == 0xBB,
+	      "createdomain (64 bytes): ssidref at u+0, handle at u+4..19");
+	CHECK(read_u32(16 + 20) == 3 && read_u32(16 + 24) == 1 && read_u32(16 + 28) == 2 &&
+		      read_u32(16 + 32) == 1023,
+	      "createdomain flags 0x3 (hvm|hap) at u+20, iommu_opts 24, max_vcpus 28, max_evtchn_port 32");
+	CHECK(read_u32(16 + 36) == 0xFFFFFFFF && read_u32(16 + 40) == 0xFFFFFFFE &&
+		      read_u32(16 + 44) == 2 && read_u32(16 + 48) == 0x10000 && read_u32(16 + 52) == 7,
+	      "createdomain max_grant_frames -1 at u+36, max_maptrack_frames 40, grant_opts 44, "
+	      "vmtrace_size 48, cpupool_id 52");
+	CHECK(read_u32(16 + 56) == 1 && read_u32(16 + 60) == 0x5a,
+	      "createdomain arch.emulation_flags (LAPIC = 1) at u+56, arch.misc_flags at u+60");
+
+	memset(page, 0, sizeof(page));
+	di->domain = 5;
+	di->flags = XEN_DOMINF_hvm_guest | XEN_DOMINF_shutdown | (3u << XEN_DOMINF_shutdownshift);
+	di->tot_pages = 0x10000;
+	di->max_pages = 0x10100;
+	di->outstanding_pages = 3;
+	di->shr_pages = 4;
+	di->paged_pages = 5;
+	di->shared_info_frame = 0xFEFFF;
+	di->cpu_time = 123456789012ULL;
+	di->nr_online_vcpus = 1;
+	di->max_vcpu_id = XEN_INVALID_MAX_VCPU_ID;
+	di->ssidref = 12;
+	di->handle[0] = 0xCC;
+	di->cpupool = 0x55;
+	di->gpaddr_bits = 48;
+	di->arch_config.emulation_flags = XEN_X86_EMU_LAPIC;
+	CHECK(sizeof(*di) == 112 && read_u16(16) == 5 && read_u32(16 + 4) == 0x30006,
+	      "getdomaininfo (112 bytes): domain at u+0, flags at u+4 with the reason in bits 23:16");
+	CHECK(read_u64(16 + 8) == 0x10000 && read_u64(16 + 16) == 0x10100 && read_u64(16 + 24) == 3 &&
+		      read_u64(16 + 32) == 4 && read_u64(16 + 40) == 5 && read_u64(16 + 48) == 0xFEFFF &&
+		      read_u64(16 + 56) == 123456789012ULL,
+	      "getdomaininfo tot/max/outstanding/shr/paged pages, shared_info_frame, cpu_time at u+8..56");
+	CHECK(read_u32(16 + 64) == 1 && read_u32(16 + 68) == 0xFFFFFFFF && read_u32(16 + 72) == 12 &&
+		      page[16 + 76] == 0xCC && read_u32(16 + 92) == 0x55 && page[16 + 96] == 48 &&
+		      read_u32(16 + 104) == 1,
+	      "getdomaininfo nr_online_vcpus 64, max_vcpu_id 68, ssidref 72, handle 76, cpupool 92, "
+	      "gpaddr_bits 96, arch_config 104");
+	list[2].domain = 9;
+	list[2].cpu_time = 42;
+	CHECK(read_u16(1024 + 2 * 112) == 9 && read_u64(1024 + 2 * 112 + 56) == 42,
+	      "getdomaininfolist buffer entries are 112 bytes apart");
+}
+
+/* sysctl: the union starts at byte 8. */
+static void check_sysctl(void)
+{
+	struct xen_sysctl *s = (struct xen_sysctl *)page;
+	struct xen_sysctl_physinfo *pi = &s->u.physinfo;
+
+	memset(page, 0, sizeof(page));
+	CHECK(sizeof(*s) == 136 && sizeof(s->u) == 128 &&
+		      (size_t)((unsigned char *)&s->u - page) == 8,
+	      "xen_sysctl is 136 bytes with its 128-byte union at 8");
+	s->cmd = XEN_SYSCTL_physinfo;
+	s->interface_version = XEN_SYSCTL_INTERFACE_VERSION;
+	pi->threads_per_core = 1;
+	pi->cores_per_socket = 2;
+	pi->nr_cpus = 3;
+	pi->max_cpu_id = 4;
+	pi->nr_nodes = 5;
+	pi->max_node_id = 6;
+	pi->cpu_khz = 2400000;
+	pi->capabilities = XEN_SYSCTL_PHYSCAP_hvm | XEN_SYSCTL_PHYSCAP_hap |
+			   XEN_SYSCTL_PHYSCAP_gnttab_v1 | XEN_SYSCTL_PHYSCAP_gnttab_v2;
+	pi->arch_capabilities = 0x77;
+	pi->total_pages = 0x100000;
+	pi->free_pages = 0x80000;
+	pi->scrub_pages = 0x10;
+	pi->outstanding_pages = 0x20;
+	pi->max_mfn = 0xFFFFF;
+	pi->hw_cap[7] = 0xdeadbeef;
+	CHECK(read_u32(0) == 3 && read_u32(4) == 0x15, "sysctl cmd at 0, interface_version 0x15 at 4");
+	CHECK(sizeof(*pi) == 112 && read_u32(8) == 1 && read_u32(8 + 4) == 2 && read_u32(8 + 8) == 3 &&
+		      read_u32(8 + 12) == 4 && read_u32(8 + 16) == 5 && read_u32(8 + 20) == 6 &&
+		      read_u32(8 + 24) == 2400000,
+	      "physinfo (112 bytes): threads, cores, nr_cpus, max_cpu_id, nr_nodes, max_node_id, cpu_khz at u+0..24");
+	CHECK(read_u32(8 + 28) == 0x309 && read_u32(8 + 32) == 0x77,
+	      "physinfo capabilities (hvm|hap|gnttab_v1|v2 = 0x309) at u+28, arch_capabilities at u+32");
+	CHECK(read_u64(8 + 40) == 0x100000 && read_u64(8 + 48) == 0x80000 && read_u64(8 + 56) == 0x10 &&
+		      read_u64(8 + 64) == 0x20 && read_u64(8 + 72) == 0xFFFFF &&
+		      read_u32(8 + 80 + 28) == 0xdeadbeef,
+	      "physinfo total/free/scrub/outstanding pages at u+40..64, max_mfn 72, hw_cap[8] at 80");
+
+	memset(page, 0, sizeof(page));
+	s->u.readconsole.clear = 1;
+	s->u.readconsole.incremental = 2;
+	s->u.readconsole.index = 0x1234;
+	s->u.readconsole.buffer = 0x7f0000001000ULL;
+	s->u.readconsole.count = 16384;
+	CHECK(sizeof(s->u.readconsole) == 24 && page[8] == 1 && page[9] == 2 &&
+		      read_u32(8 + 4) == 0x1234 && read_u64(8 + 8) == 0x7f0000001000ULL &&
+		      read_u32(8 + 16) == 16384,
+	      "readconsole (24 bytes): clear 0, incremental 1, index 4, buffer 8, count 16");
+
+	memset(page, 0, sizeof(page));
+	s->u.getdomaininfolist.first_domain = 0x7FEF;
+	s->u.getdomaininfolist.max_domains = 1024;
+	s->u.getdomaininfolist.buffer = 0x7f0000002000ULL;
+	s->u.getdomaininfolist.num_domains = 2;
+	CHECK(sizeof(s->u.getdomaininfolist) == 24 && read_u16(8) == 0x7FEF && read_u32(8 + 4) == 1024 &&
+		      read_u64(8 + 8) == 0x7f0000002000ULL && read_u32(8 + 16) == 2,
+	      "getdomaininfolist (24 bytes): first_domain 0, max_domains 4, buffer 8, num_domains 16");
+
+	memset(page, 0, sizeof(page));
+	s->u.cpupool_op.op = XEN_SYSCTL_CPUPOOL_OP_INFO;
+	s->u.cpupool_op.cpupool_id = 1;
+	s->u.cpupool_op.sched_id = XEN_SCHEDULER_NULL;
+	s->u.cpupool_op.domid = 11;
+	s->u.cpupool_op.cpu = 12;
+	s->u.cpupool_op.n_dom = 13;
+	s->u.cpupool_op.cpumap.bitmap = 0x7f0000003000ULL;
+	s->u.cpupool_op.cpumap.nr_bits = 64;
+	CHECK(sizeof(s->u.cpupool_op) == 40 && read_u32(8) == 3 && read_u32(8 + 4) == 1 &&
+		      read_u32(8 + 8) == 9 && read_u32(8 + 12) == 11 && read_u32(8 + 16) == 12 &&
+		      read_u32(8 + 20) == 13 && read_u64(8 + 24) == 0x7f0000003000ULL &&
+		      read_u32(8 + 32) == 64,
+	      "cpupool_op (40 bytes): op 0, cpupool_id 4, sched_id 8, domid 12, cpu 16, n_dom 20, "
+	      "cpumap 24 (nr_bits at 32)");
+}
+
+/* A context blob as libxenguest builds it for vCPU 0: HEADER, CPU, END; and an MTRR record. */
+static void check_hvm_context(void)
+{
+	struct hvm_save_descriptor *hd = (struct hvm_save_descriptor *)page;
+	struct hvm_save_header *hdr = (struct hvm_save_header *)(page + 8);
+	struct hvm_save_descriptor *cd = (struct hvm_save_descriptor *)(page + 32);
+	struct hvm_hw_cpu *cpu = (struct hvm_hw_cpu *)(page + 40);
+	struct hvm_save_descriptor *ed = (struct hvm_save_descriptor *)(page + 40 + 1032);
+	struct hvm_save_descriptor *md = (struct hvm_save_descriptor *)(page + 2048);
+	struct hvm_hw_mtrr *mtrr = (struct hvm_hw_mtrr *)(page + 2056);
+	const size_t c = 40;
+
+	memset(page, 0, sizeof(page));
+	CHECK(sizeof(*hd) == 8 && sizeof(*hdr) == 24 && sizeof(*cpu) == 1032 && sizeof(*mtrr) == 240,
+	      "descriptor 8, HEADER 24, CPU 1032, MTRR 240 bytes");
+	hd->typecode = HVM_SAVE_CODE(HEADER);
+	hd->instance = 0;
+	hd->length = sizeof(*hdr);
+	hdr->magic = HVM_FILE_MAGIC;
+	hdr->version = HVM_FILE_VERSION;
+	hdr->changeset = 0x1122334455667788ULL;
+	hdr->cpuid = 0x000906ea;
+	hdr->gtsc_khz = 2400000;
+	CHECK(read_u16(0) == 1 && read_u16(2) == 0 && read_u32(4) == 24,
+	      "descriptor: typecode 0, instance 2, length 4 (HEADER = 1, 24 bytes)");
+	CHECK(read_u32(8) == 0x54381286 && read_u32(12) == 1 && read_u64(16) == 0x1122334455667788ULL &&
+		      read_u32(24) == 0x000906ea && read_u32(28) == 2400000,
+	      "HEADER: magic 0x54381286 at 0, version 4, changeset 8, cpuid 16, gtsc_khz 20");
+
+	cd->typecode = HVM_SAVE_CODE(CPU);
+	cd->instance = 1;
+	cd->length = sizeof(*cpu);
+	cpu->rbx = 0x1000;
+	cpu->r15 = 0xf15;
+	cpu->rip = 0x1000000;
+	cpu->rflags = 2;
+	cpu->cr0 = 0x11;
+	cpu->cr4 = 0x20;
+	cpu->dr6 = 0xFFFF0FF0;
+	cpu->dr7 = 0x400;
+	cpu->cs_sel = 0x10;
+	cpu->ldtr_sel = 0x18;
+	cpu->cs_limit = 0xFFFFFFFF;
+	cpu->ss_limit = 0xFFFFFFFE;
+	cpu->tr_limit = 0x67;
+	cpu->gdtr_limit = 0x27;
+	cpu->cs_base = 0x1111;
+	cpu->gdtr_base = 0x2222;
+	cpu->cs_arbytes = 0xC9B;
+	cpu->ss_arbytes = 0xC93;
+	cpu->tr_arbytes = 0x8B;
+	cpu->sysenter_cs = 0x33;
+	cpu->shadow_gs = 0x44;
+	cpu->msr_lstar = 0x55;
+	cpu->msr_syscall_mask = 0x66;
+	cpu->msr_efer = 0x500;
+	cpu->msr_tsc_aux = 0x77;
+	cpu->tsc = 0x88;
+	cpu->pending_event = HVM_CPU_PENDING_VALID | HVM_CPU_PENDING_ERROR_VALID |
+			     (3u << HVM_CPU_PENDING_TYPE_SHIFT) | 14;
+	cpu->error_code = 0x99;
+	cpu->flags = XEN_X86_FPU_INITIALISED;
+	ed->typecode = HVM_SAVE_CODE(END);
+	CHECK(read_u16(32) == 2 && read_u16(34) == 1 && read_u32(36) == 1032 && read_u64(40 + 1032) == 0,
+	      "CPU descriptor (code 2, instance 1, length 1032), END is 8 zero bytes after the CPU body");
+	CHECK(read_u64(c + 520) == 0x1000 && read_u64(c + 632) == 0xf15 && read_u64(c + 640) == 0x1000000 &&
+		      read_u64(c + 648) == 2,
+	      "CPU: rbx at 520, r15 at 632, rip 640, rflags 648");
+	CHECK(read_u64(c + 656) == 0x11 && read_u64(c + 680) == 0x20 && read_u64(c + 720) == 0xFFFF0FF0 &&
+		      read_u64(c + 728) == 0x400,
+	      "CPU: cr0 656, cr4 680, dr6 720, dr7 728");
+	CHECK(read_u32(c + 736) == 0x10 && read_u32(c + 764) == 0x18 && read_u32(c + 768) == 0xFFFFFFFF &&
+		      read_u32(c + 788) == 0xFFFFFFFE && read_u32(c + 792) == 0x67 &&
+		      read_u32(c + 804) == 0x27,
+	      "CPU: selectors from 736 (ldtr 764), limits from 768 (ss 788, tr 792, gdtr 804)");
+	CHECK(read_u64(c + 808) == 0x1111 && read_u64(c + 880) == 0x2222 && read_u32(c + 888) == 0xC9B &&
+		      read_u32(c + 908) == 0xC93 && read_u32(c + 912) == 0x8B,
+	      "CPU: bases from 808 (gdtr 880), arbytes from 888 (ss 908, tr 912)");
+	CHECK(read_u64(c + 920) == 0x33 && read_u64(c + 944) == 0x44 && read_u64(c + 960) == 0x55 &&
+		      read_u64(c + 984) == 0x66 && read_u64(c + 992) == 0x500 &&
+		      read_u64(c + 1000) == 0x77 && read_u64(c + 1008) == 0x88,
+	      "CPU: sysenter_cs 920, shadow_gs 944, lstar 960, syscall_mask 984, efer 992, tsc_aux 1000, tsc 1008");
+	CHECK(page[c + 1016] == 14 && (page[c + 1017] & 7) == 3 && (page[c + 1017] & 8) &&
+		      (page[c + 1019] & 0x80) && read_u32(c + 1020) == 0x99 && read_u32(c + 1024) == 1 &&
+		      read_u32(c + 1028) == 0,
+	      "CPU: pending_event at 1016 (vector byte 0, type bits 8-10, error_valid 11, valid 31), "
+	      "error_code 1020, flags 1024, pad0 1028");
+
+	md->typecode = HVM_SAVE_CODE(MTRR);
+	md->instance = 1;
+	md->length = sizeof(*mtrr);
+	mtrr->msr_pat_cr = 0x0007040600070406ULL;
+	mtrr->msr_mtrr_var[0] = 0x6;
+	mtrr->msr_mtrr_var[MTRR_VCNT * 2 - 1] = 0x800;
+	mtrr->msr_mtrr_fixed[0] = 0x0606060606060606ULL;
+	mtrr->msr_mtrr_fixed[NUM_FIXED_MSR - 1] = 0x0505050505050505ULL;
+	mtrr->msr_mtrr_cap = 0x508;
+	mtrr->msr_mtrr_def_type = 0x806;
+	CHECK(read_u16(2048) == 14 && read_u32(2048 + 4) == 240 && read_u64(2056) == 0x0007040600070406ULL &&
+		      read_u64(2056 + 8) == 6 && read_u64(2056 + 128) == 0x800,
+	      "MTRR (code 14, 240 bytes): pat at 0, var[16] from 8 (last at 128)");
+	CHECK(read_u64(2056 + 136) == 0x0606060606060606ULL &&
+		      read_u64(2056 + 216) == 0x0505050505050505ULL && read_u64(2056 + 224) == 0x508 &&
+		      read_u64(2056 + 232) == 0x806,
+	      "MTRR: fixed[11] from 136 (last at 216), cap 224, def_type 232");
+}
+
 int main(void)
 {
 	check_shared_info();
 	check_start_info();
 	check_encodings();
+	check_domctl();
+	check_sysctl();
+	check_hvm_context();
 	return check_exit();
 }
