@@ -131,6 +131,8 @@ static const char *parse_word(const char *w, size_t len, const struct hv_param *
 	return apply(p, val, vlen, negated);
 }
 
+const char *hv_cmdline;
+
 int cmdline_parse(const char *cmdline, const struct hv_param *first,
 		  const struct hv_param *last, param_report_fn report)
 {

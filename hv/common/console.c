@@ -99,6 +99,16 @@ size_t console_log_tail(char *buf, size_t size)
 	return cring_tail(&ring, buf, size);
 }
 
+uint64_t console_log_end(void)
+{
+	return cring_head(&ring);
+}
+
+size_t console_log_read(uint64_t *pos, char *buf, size_t size)
+{
+	return cring_read(&ring, pos, buf, size);
+}
+
 static void vprintk(const char *fmt, va_list ap)
 {
 	char buf[512];

@@ -26,8 +26,8 @@ void console_poll_input(void)
 		got = true;
 	}
 	spin_unlock_irqrestore(&input_lock, flags);
-	if (got && dom0)
-		evtchn_raise_virq(&dom0->evtchn, VIRQ_CONSOLE, 0);
+	if (got && hardware_domain)
+		evtchn_raise_virq(&hardware_domain->evtchn, VIRQ_CONSOLE, 0);
 }
 
 size_t console_read_input(char *buf, size_t max)

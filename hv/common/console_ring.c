@@ -64,6 +64,23 @@ size_t cring_tail(struct cring *r, char *out, size_t max)
 	return n;
 }
 
+size_t cring_read(struct cring *r, uint64_t *pos, char *out, size_t max)
+{
+	uint64_t flags = spin_lock_irqsave(&r->lock);
+	uint64_t oldest = r->head - MIN(r->head, (uint64_t)r->size);
+	uint64_t from = *pos < oldest || *pos > r->head ? oldest : *pos;
+	size_t n = (size_t)MIN((uint64_t)max, r->head - from);
+	copy_out(r, from, out, n);
+	*pos = from + n;
+	spin_unlock_irqrestore(&r->lock, flags);
+	return n;
+}
+
+uint64_t cring_head(struct cring *r)
+{
+	return __atomic_load_n(&r->head, __ATOMIC_ACQUIRE);
+}
+
 /* Takes the next batch for the sink; call with the lock held.  A loss is
  * reported where it happened, on a line of its own. */
 static size_t take_locked(struct cring *r, char out[CRING_BATCH], size_t max)

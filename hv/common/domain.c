@@ -4,6 +4,9 @@
  * reboot or crash, unless "noreboot" is given, as with Xen).
  */
 #include "domain.h"
+#include "public/errno.h"
+#include "x86/percpu.h"
+#include "x86/cpu.h"
 #include "cpu_loop.h"
 #include "console.h"
 #include "public/sched.h"
@@ -18,9 +21,215 @@
 #include "x86/hvm.h"
 #include "x86/vcpu_switch.h"
 
-struct domain *dom0;
+struct domain *hardware_domain;
 static bool opt_noreboot;
 HV_PARAM_BOOL("noreboot", opt_noreboot);
+
+extern const struct domain_hook *const __start_hv_domain_hooks[], *const __stop_hv_domain_hooks[];
+#define NR_HOOKS ((unsigned)(__stop_hv_domain_hooks - __start_hv_domain_hooks))
+
+struct vcpu *domain_vcpu(const struct domain *d, unsigned vcpu_id)
+{
+	if (vcpu_id >= d->nr_vcpus)
+		return NULL;
+	return d->vcpu[array_index_nospec(vcpu_id, d->nr_vcpus)]; /* guests name vCPUs */
+}
+
+static struct domain *domain_of(struct domain_entry *e)
+{
+	return e ? (struct domain *)((char *)e - offsetof(struct domain, entry)) : NULL;
+}
+
+struct domain *domain_lookup(unsigned domid)
+{
+	return domain_of(domain_table_get(domid));
+}
+
+struct domain *domain_lookup_next(unsigned domid)
+{
+	return domain_of(domain_table_get_next(domid));
+}
+
+void domain_hold(struct domain *d)
+{
+	domain_table_hold(&d->entry);
+}
+
+void domain_put(struct domain *d)
+{
+	domain_table_put(&d->entry);
+}
+
+static void set_vcpu_flags(struct domain *d, uint32_t set, uint32_t clear);
+
+/* Undoes hooks [0, n): release, then destroy, last first. */
+static void unwind_hooks(struct domain *d, unsigned n, bool release)
+{
+	for (unsigned i = n; i-- > 0;) {
+		const struct domain_hook *h = __start_hv_domain_hooks[i];
+		if (release && h->release)
+			h->release(d);
+		if (!release && h->destroy)
+			h->destroy(d);
+	}
+}
+
+/* The last reference is gone: the domain is unlinked from the table. */
+static void domain_free(struct domain_entry *e)
+{
+	struct domain *d = domain_of(e);
+	if (d->state == DOMAIN_ALIVE) /* a failed creation: nothing released yet */
+		unwind_hooks(d, NR_HOOKS, true);
+	unwind_hooks(d, NR_HOOKS, false);
+	xfree(d);
+}
+
+struct domain *domain_create(const struct domain_config *cfg, int *err)
+{
+	static uint64_t serials;
+	*err = -XEN_EINVAL;
+	if (!cfg->max_vcpus || cfg->max_vcpus > MAX_VCPUS)
+		return NULL;
+	struct domain *d = xzalloc(sizeof(*d));
+	*err = -XEN_ENOMEM;
+	if (!d)
+		return NULL;
+	d->is_privileged = cfg->privileged;
+	d->create_flags = cfg->flags;
+	d->ssidref = cfg->ssidref;
+	memcpy(d->handle, cfg->handle, sizeof(d->handle));
+	d->max_vcpus = cfg->max_vcpus;
+	d->pause_count = 1;
+	d->target = -1;
+	d->cpupool_id = cfg->cpupool_id;
+	d->serial = __atomic_add_fetch(&serials, 1, __ATOMIC_RELAXED);
+	int id = cfg->exact_domid ? domain_table_insert_at(&d->entry, (uint16_t)cfg->domid, NULL)
+				  : domain_table_insert(&d->entry, cfg->domid, NULL);
+	if (id < 0) {
+		xfree(d);
+		*err = id;
+		return NULL;
+	}
+	d->domid = (uint16_t)id;
+	d->entry.release = domain_free; /* from here on, the last put frees */
+	for (unsigned i = 0; i < NR_HOOKS; i++) {
+		const struct domain_hook *h = __start_hv_domain_hooks[i];
+		int rc = h->init ? h->init(d, cfg) : 0;
+		if (rc) {
+			unwind_hooks(d, i, true);
+			unwind_hooks(d, i, false);
+			d->entry.release = NULL;
+			domain_table_put(&d->entry); /* unlinks; nothing left to free but d */
+			xfree(d);
+			*err = rc;
+			return NULL;
+		}
+	}
+	set_vcpu_flags(d, SVF_PAUSED, 0); /* born paused: pause_count 1 */
+	*err = 0;
+	return d;
+}
+
+/* Waits until no vCPU of d is on a CPU, but the caller's own. */
+static void wait_not_running(struct domain *d)
+{
+	struct vcpu *self = this_cpu()->current_vcpu;
+	for (unsigned i = 0; i < d->nr_vcpus; i++)
+		while (d->vcpu[i] != self && __atomic_load_n(&d->vcpu[i]->sched.is_running, __ATOMIC_ACQUIRE))
+			cpu_relax();
+}
+
+static void set_vcpu_flags(struct domain *d, uint32_t set, uint32_t clear)
+{
+	for (unsigned i = 0; i < d->nr_vcpus; i++)
+		sched_vcpu_flags(&d->vcpu[i]->sched, set, clear, now_ns());
+}
+
+int domain_pause(struct domain *d)
+{
+	int rc = 0;
+	spin_lock(&d->lock);
+	if (d->pause_count >= 255)
+		rc = -XEN_EOVERFLOW;
+	else if (d->pause_count++ == 0)
+		set_vcpu_flags(d, SVF_PAUSED, 0);
+	spin_unlock(&d->lock);
+	if (!rc)
+		wait_not_running(d);
+	return rc;
+}
+
+int domain_unpause(struct domain *d)
+{
+	int rc = 0;
+	spin_lock(&d->lock);
+	if (d->pause_count <= 0)
+		rc = -XEN_EINVAL;
+	else if (--d->pause_count == 0)
+		set_vcpu_flags(d, 0, SVF_PAUSED);
+	spin_unlock(&d->lock);
+	return rc;
+}
+
+void domain_notify_controller(void)
+{
+	if (hardware_domain)
+		evtchn_raise_virq(&hardware_domain->evtchn, VIRQ_DOM_EXC, 0);
+}
+
+int domain_kill(struct domain *d)
+{
+	spin_lock(&d->lock);
+	bool first = d->state == DOMAIN_ALIVE;
+	if (first)
+		d->state = DOMAIN_DYING;
+	spin_unlock(&d->lock);
+	if (!first)
+		return 0; /* dying or dead already: nothing left to release */
+	d->is_shutting_down = true;
+	set_vcpu_flags(d, SVF_SHUTDOWN, 0);
+	wait_not_running(d);
+	unwind_hooks(d, NR_HOOKS, true);
+	d->state = DOMAIN_DEAD;
+	domain_put(d); /* the table's reference */
+	domain_notify_controller();
+	return 0;
+}
+
+/* ---- the parts of a domain this file owns: shared_info and vCPUs ---- */
+
+static int shared_info_init(struct domain *d, const struct domain_config *cfg)
+{
+	(void)cfg;
+	d->shared_info = alloc_zeroed_page();
+	return d->shared_info ? 0 : -XEN_ENOMEM;
+}
+
+static void shared_info_destroy(struct domain *d)
+{
+	if (d->shared_info)
+		free_pages((uintptr_t)d->shared_info, 0);
+}
+
+static const struct domain_hook shared_info_hook = { "shared_info", shared_info_init, NULL,
+						     shared_info_destroy };
+DOMAIN_HOOK(10, shared_info_hook);
+
+static int sched_hook_init(struct domain *d, const struct domain_config *cfg)
+{
+	if (cfg->cpupool_id != (unsigned)cpupool0.id)
+		return -XEN_ENOENT; /* Pool-0 is the only pool so far */
+	return sched_dom_init(&d->sched, d->domid, &cpupool0) ? -XEN_ENOMEM : 0;
+}
+
+static void sched_hook_destroy(struct domain *d)
+{
+	if (d->sched.pool)
+		sched_dom_destroy(&d->sched);
+}
+
+static const struct domain_hook sched_hook = { "sched", sched_hook_init, NULL, sched_hook_destroy };
+DOMAIN_HOOK(35, sched_hook);
 
 static struct vcpu_info *owner_vcpu_info(void *owner, unsigned vcpu)
 {
@@ -47,12 +256,15 @@ static const struct evtchn_owner_ops domain_evtchn_ops = {
 	owner_vcpu_info, owner_kick, owner_wake_pollers
 };
 
-struct vcpu *domain_vcpu(const struct domain *d, unsigned vcpu_id)
+static int evtchn_hook_init(struct domain *d, const struct domain_config *cfg)
 {
-	if (vcpu_id >= d->nr_vcpus)
-		return NULL;
-	return d->vcpu[array_index_nospec(vcpu_id, d->nr_vcpus)]; /* guests name vCPUs */
+	evtchn_table_init(&d->evtchn, d->domid, cfg->max_vcpus, d->shared_info, &domain_evtchn_ops, d);
+	vtime_update_wallclock(d);
+	return 0;
 }
+
+static const struct domain_hook evtchn_hook = { "evtchn", evtchn_hook_init, NULL, NULL };
+DOMAIN_HOOK(40, evtchn_hook);
 
 /* The n-th CPU of the pool, counting round: where vCPU n starts. */
 static unsigned initial_cpu(const struct cpupool *pool, unsigned n)
@@ -66,6 +278,15 @@ static unsigned initial_cpu(const struct cpupool *pool, unsigned n)
 
 #define DEFAULT_PAT 0x0007040600070406ULL
 
+static void vcpu_free(struct vcpu *v)
+{
+	timer_stop(&v->alarm);
+	if (v->hvm)
+		hvm->vcpu_destroy(v);
+	vcpu_fpu_destroy(v);
+	xfree(v);
+}
+
 static struct vcpu *vcpu_create(struct domain *d, unsigned id)
 {
 	struct vcpu *v = xzalloc(sizeof(*v));
@@ -78,41 +299,49 @@ static struct vcpu *vcpu_create(struct domain *d, unsigned id)
 	v->vcpu_info = &d->shared_info->vcpu_info[id];
 	vlapic_init(v);
 	vcpu_alarm_init(v);
-	if (vcpu_fpu_init(v) || hvm->vcpu_init(v) ||
-	    sched_vcpu_init(&v->sched, &d->sched, id, initial_cpu(d->sched.pool, id), now_ns())) {
-		if (v->hvm)
-			hvm->vcpu_destroy(v);
-		vcpu_fpu_destroy(v);
-		xfree(v);
+	if (vcpu_fpu_init(v) || hvm->vcpu_init(v)) {
+		vcpu_free(v);
+		return NULL;
+	}
+	if (sched_vcpu_init(&v->sched, &d->sched, id, initial_cpu(d->sched.pool, id), now_ns())) {
+		vcpu_free(v);
 		return NULL;
 	}
 	vtime_update_vcpu(v);
 	return v;
 }
 
-struct domain *domain_create(uint16_t domid, unsigned nr_vcpus, bool privileged)
+static void vcpus_destroy(struct domain *d)
 {
-	if (!nr_vcpus || nr_vcpus > MAX_VCPUS)
-		return NULL;
-	struct domain *d = xzalloc(sizeof(*d));
-	if (!d)
-		return NULL;
-	d->domid = domid;
-	d->is_privileged = privileged;
-	d->shared_info = alloc_zeroed_page();
-	d->p2m = alloc_zeroed_page();
-	if (!d->shared_info || !d->p2m || gnttab_init(d) || sched_dom_init(&d->sched, domid, &cpupool0))
-		return NULL; /* boot-time only for now: nothing to unwind to */
-	evtchn_table_init(&d->evtchn, domid, nr_vcpus, d->shared_info, &domain_evtchn_ops, d);
-	vtime_update_wallclock(d);
-	for (unsigned i = 0; i < nr_vcpus; i++) {
+	for (unsigned i = d->nr_vcpus; i-- > 0;) {
+		sched_vcpu_destroy(&d->vcpu[i]->sched);
+		vcpu_free(d->vcpu[i]);
+		d->vcpu[i] = NULL;
+	}
+	d->nr_vcpus = 0;
+}
+
+static int vcpus_init(struct domain *d, const struct domain_config *cfg)
+{
+	for (unsigned i = 0; i < cfg->max_vcpus; i++) {
 		d->vcpu[i] = vcpu_create(d, i);
-		if (!d->vcpu[i])
-			return NULL;
+		if (!d->vcpu[i]) {
+			vcpus_destroy(d);
+			return -XEN_ENOMEM;
+		}
 		d->nr_vcpus = i + 1;
 	}
-	return d;
+	return 0;
 }
+
+static void vcpus_release(struct domain *d)
+{
+	for (unsigned i = 0; i < d->nr_vcpus; i++)
+		timer_stop(&d->vcpu[i]->alarm);
+}
+
+static const struct domain_hook vcpus_hook = { "vcpus", vcpus_init, vcpus_release, vcpus_destroy };
+DOMAIN_HOOK(60, vcpus_hook);
 
 static const char *shutdown_reason_name(unsigned reason)
 {
@@ -129,10 +358,11 @@ void domain_shutdown(struct domain *d, unsigned reason)
 		return;
 	d->shutdown_reason = reason;
 	printk("d%u: shut down, reason %u (%s)\n", d->domid, reason, shutdown_reason_name(reason));
-	for (unsigned i = 0; i < d->nr_vcpus; i++)
-		sched_vcpu_flags(&d->vcpu[i]->sched, SVF_PAUSED, 0, now_ns());
-	if (d != dom0)
+	set_vcpu_flags(d, SVF_SHUTDOWN, 0);
+	if (d != hardware_domain) {
+		domain_notify_controller(); /* it reads the reason with getdomaininfo */
 		return;
+	}
 	cpu_loop_report();
 	if (reason == SHUTDOWN_poweroff) {
 		machine_power_off();

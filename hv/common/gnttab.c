@@ -6,11 +6,31 @@
 #include "public/grant_table.h"
 #include "public/memory.h"
 
-int gnttab_init(struct domain *d)
+static int gnttab_init(struct domain *d, const struct domain_config *cfg)
 {
+	(void)cfg;
 	d->gnttab = xzalloc(sizeof(*d->gnttab));
-	return d->gnttab ? 0 : -1;
+	return d->gnttab ? 0 : -XEN_ENOMEM;
 }
+
+/* The vCPUs are stopped; the p2m entries that still point at the
+ * frames go with the p2m, which never frees what it does not own. */
+static void gnttab_release(struct domain *d)
+{
+	struct gnttab *gt = d->gnttab;
+	for (unsigned i = 0; i < gt->nr_frames; i++)
+		free_pages(gt->frame[i], 0);
+	gt->nr_frames = 0;
+}
+
+static void gnttab_destroy(struct domain *d)
+{
+	xfree(d->gnttab);
+	d->gnttab = NULL;
+}
+
+static const struct domain_hook gnttab_hook = { "gnttab", gnttab_init, gnttab_release, gnttab_destroy };
+DOMAIN_HOOK(30, gnttab_hook);
 
 static struct gnttab *table_of(struct domain *d)
 {

@@ -9,7 +9,8 @@
 
 static struct evtchn_table *lookup_table(uint16_t domid)
 {
-	return dom0 && domid == dom0->domid ? &dom0->evtchn : NULL;
+	struct domain *hw = hardware_domain; /* interdomain channels: dom0 only, for now */
+	return hw && domid == hw->domid ? &hw->evtchn : NULL;
 }
 
 /* Copies the struct in, calls body, copies it back out on success. */

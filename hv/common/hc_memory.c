@@ -81,6 +81,9 @@ long do_memory_op(struct vcpu *v, const uint64_t arg[5])
 	case XENMEM_maximum_reservation:
 	case XENMEM_maximum_gpfn:
 		return reservation_query(v, cmd, arg[1]);
+	case XENMEM_get_sharing_freed_pages:
+	case XENMEM_get_sharing_shared_pages:
+		return 0; /* no page sharing: nothing freed or shared by it */
 	default:
 		return -XEN_ENOSYS;
 	}

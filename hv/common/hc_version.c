@@ -7,6 +7,7 @@
 #include "hypercall.h"
 #include "public/version.h"
 #include "public/features.h"
+#include "param.h"
 
 #define VERSION_MAJOR 4
 #define VERSION_MINOR 17
@@ -41,6 +42,12 @@ long do_xen_version(struct vcpu *v, const uint64_t arg[5])
 		return copy_string(v, gva, "bastion", 64);
 	case XENVER_pagesize:
 		return PAGE_SIZE;
+	case XENVER_platform_parameters: {
+		uint64_t virt_start = 0xffff800000000000ULL; /* where Xen would sit in a 64-bit PV guest */
+		return copy_to_guest(v, gva, &virt_start, sizeof(virt_start)) ? -XEN_EFAULT : 0;
+	}
+	case XENVER_commandline:
+		return copy_string(v, gva, hv_cmdline ? hv_cmdline : "", 1024);
 	case XENVER_get_features: {
 		struct xen_feature_info fi;
 		if (GUEST_IN(v, &fi, gva))

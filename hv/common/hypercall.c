@@ -17,6 +17,7 @@ struct hypercall_desc {
 static const struct hypercall_desc hypercalls[] = {
 	[__HYPERVISOR_platform_op] = { do_platform_op, "platform_op", true },
 	[__HYPERVISOR_memory_op] = { do_memory_op, "memory_op", false },
+	[__HYPERVISOR_multicall] = { do_multicall, "multicall", false },
 	[__HYPERVISOR_set_timer_op] = { do_set_timer_op, "set_timer_op", false },
 	[__HYPERVISOR_xen_version] = { do_xen_version, "xen_version", false },
 	[__HYPERVISOR_console_io] = { do_console_io, "console_io", true },
@@ -27,6 +28,8 @@ static const struct hypercall_desc hypercalls[] = {
 	[__HYPERVISOR_event_channel_op] = { do_event_channel_op, "event_channel_op", false },
 	[__HYPERVISOR_physdev_op] = { do_physdev_op, "physdev_op", false },
 	[__HYPERVISOR_hvm_op] = { do_hvm_op, "hvm_op", false },
+	[__HYPERVISOR_sysctl] = { do_sysctl, "sysctl", false },
+	[__HYPERVISOR_domctl] = { do_domctl, "domctl", false },
 };
 
 /* Logs each unknown number below 63 once, and all larger ones once. */
@@ -38,6 +41,20 @@ static void log_unknown(struct vcpu *v, uint64_t nr)
 		return;
 	printk_guest("d%uv%u: hypercall %lu%s not implemented: -ENOSYS (logged once)\n", v->d->domid,
 	       v->vcpu_id, nr, bit == 63 ? " (and any above 62)" : "");
+}
+
+long hypercall_call(struct vcpu *v, uint64_t nr, const uint64_t arg[5])
+{
+	const struct hypercall_desc *h = NULL;
+	if (nr < ARRAY_SIZE(hypercalls))
+		h = &hypercalls[array_index_nospec(nr, ARRAY_SIZE(hypercalls))];
+	if (!h || !h->fn) {
+		log_unknown(v, nr);
+		return -XEN_ENOSYS;
+	}
+	if (h->privileged && !v->d->is_privileged)
+		return -XEN_EPERM;
+	return h->fn(v, arg);
 }
 
 void hypercall_dispatch(struct vcpu *v)
@@ -54,18 +71,6 @@ void hypercall_dispatch(struct vcpu *v)
 				  (uint32_t)gpr[GPR_RSI], (uint32_t)gpr[GPR_RDI] };
 		memcpy(arg, a, sizeof(arg));
 	}
-	long rc;
-	const struct hypercall_desc *h = NULL;
-	if (nr < ARRAY_SIZE(hypercalls))
-		h = &hypercalls[array_index_nospec(nr, ARRAY_SIZE(hypercalls))];
-	if (v->regs.cpl != 0 && v->regs.cr0 & CR0_PE)
-		rc = -XEN_EPERM;
-	else if (!h || !h->fn) {
-		log_unknown(v, nr);
-		rc = -XEN_ENOSYS;
-	} else if (h->privileged && !v->d->is_privileged)
-		rc = -XEN_EPERM;
-	else
-		rc = h->fn(v, arg);
+	long rc = v->regs.cpl != 0 && v->regs.cr0 & CR0_PE ? -XEN_EPERM : hypercall_call(v, nr, arg);
 	gpr[GPR_RAX] = long_mode ? (uint64_t)rc : (uint32_t)rc;
 }

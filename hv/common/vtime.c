@@ -99,8 +99,12 @@ void vtime_update_wallclock(struct domain *d)
 void vtime_set_wallclock(uint64_t secs, uint32_t nsecs, uint64_t sys_ns)
 {
 	boot_wallclock_ns = secs * 1000000000ULL + nsecs - sys_ns;
-	if (dom0)
-		vtime_update_wallclock(dom0);
+	for (struct domain *d = domain_lookup_next(0); d;) {
+		vtime_update_wallclock(d);
+		unsigned next = d->domid + 1u;
+		domain_put(d);
+		d = domain_lookup_next(next);
+	}
 }
 
 uint64_t vtime_check_timers(struct vcpu *v)

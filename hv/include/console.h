@@ -52,6 +52,9 @@ void console_end_boot(void);
 void console_serial_ready(void (*putc)(char c));
 /* Copies the newest bytes of the log ring; returns how many. */
 size_t console_log_tail(char *buf, size_t size);
+/* The log by position (bytes ever written), for XEN_SYSCTL_readconsole. */
+uint64_t console_log_end(void);
+size_t console_log_read(uint64_t *pos, char *buf, size_t size);
 
 /* Moves bytes typed on the serial line into the input ring and tells
  * dom0 (VIRQ_CONSOLE); CONSOLEIO_read takes them from there. */

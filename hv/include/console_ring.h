@@ -38,6 +38,12 @@ void cring_append(struct cring *r, const char *s, size_t n);
 bool cring_pending(const struct cring *r);
 /* Copies the newest bytes, sent or not, into out; returns how many. */
 size_t cring_tail(struct cring *r, char *out, size_t max);
+/* Copies up to max bytes of the log from position *pos (a count of bytes
+ * ever appended; one older than the oldest kept, or past the newest,
+ * means the oldest) and advances *pos past them; returns how many. */
+size_t cring_read(struct cring *r, uint64_t *pos, char *out, size_t max);
+/* Bytes ever appended: the position after the newest. */
+uint64_t cring_head(struct cring *r);
 
 /* Sends unsent output to putc, oldest first, the report of any loss in
  * its place.  Returns at once (0) while another drain runs, unless force

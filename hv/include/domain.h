@@ -11,6 +11,7 @@
 #define BASTION_DOMAIN_H
 
 #include "lib.h"
+#include "domain_table.h"
 #include "spinlock.h"
 #include "evtchn.h"
 #include "sched.h"
@@ -78,14 +79,42 @@ struct vcpu {
 	volatile int sipi_vector; /* -1 when none */
 };
 
+/* What a domain is created with (XEN_DOMCTL_createdomain, or dom0's builder). */
+struct domain_config {
+	unsigned domid;            /* wanted; 0 or >= DOMID_FIRST_RESERVED: any */
+	bool exact_domid;          /* domid as given, 0 included (dom0) */
+	bool privileged;
+	unsigned max_vcpus;
+	uint32_t flags;            /* XEN_DOMCTL_CDF_* */
+	uint32_t ssidref;
+	uint8_t handle[16];
+	unsigned max_evtchn_port;
+	unsigned max_grant_frames, max_maptrack_frames;
+	unsigned cpupool_id;
+};
+
+/* A domain's life: running (or paused), then dying once destroyed (its
+ * resources released), then gone when the last reference is dropped. */
+enum domain_state { DOMAIN_ALIVE, DOMAIN_DYING, DOMAIN_DEAD };
+
 struct domain {
+	struct domain_entry entry; /* domid, references (domain_table.h) */
 	uint16_t domid;
+	uint64_t serial;           /* unique over the hv's life */
 	bool is_privileged;
+	uint32_t create_flags;     /* XEN_DOMCTL_CDF_* */
+	uint32_t ssidref;
+	uint8_t handle[16];
+	unsigned cpupool_id;
+	int target;                /* the domain it is device model of (set_target), -1: none */
+	unsigned max_vcpus;
 	unsigned nr_vcpus;
 	struct vcpu *vcpu[MAX_VCPUS];
 	uint64_t *p2m;             /* nested page table root */
 	spinlock_t p2m_lock;       /* every change to the p2m */
-	uint64_t mem_bytes;        /* RAM given to the guest */
+	uint64_t mem_bytes;        /* RAM given to the guest at build */
+	uint64_t tot_pages;        /* pages of RAM it owns (under p2m_lock) */
+	uint64_t max_pages;        /* XEN_DOMCTL_max_mem */
 	struct shared_info *shared_info;
 	uint64_t shared_info_gpa;  /* where the guest mapped it, 0 = nowhere */
 	uint64_t hvm_param[40];
@@ -95,17 +124,58 @@ struct domain {
 	struct { uint64_t addr, size; uint32_t type; } e820[8]; /* guest memory map */
 	volatile bool is_shutting_down;
 	unsigned shutdown_reason;
+	volatile enum domain_state state;
+	int pause_count;           /* the controller's pauses (domctl pausedomain) */
+	int64_t time_offset_s;     /* XEN_DOMCTL_settimeoffset */
+	uint64_t paging_pool_bytes; /* XEN_DOMCTL_set_paging_mempool_size */
 	uint32_t vm_assist;        /* VMASST_TYPE_* bits the guest enabled */
 	struct sched_dom sched;
 	spinlock_t lock;
 };
 
-extern struct domain *dom0;
+/* Every part of a domain that has state of its own registers a hook:
+ * init runs at creation in ascending order, and if one fails those
+ * already run are undone (release, then destroy, in reverse order);
+ * release gives back what other domains or the allocator want when the
+ * domain dies (memory, channels, mappings); destroy frees the rest
+ * once the last reference is gone.  release and destroy may be NULL. */
+struct domain_hook {
+	const char *name;
+	int (*init)(struct domain *d, const struct domain_config *cfg); /* 0 or -XEN_E* */
+	void (*release)(struct domain *d);
+	void (*destroy)(struct domain *d);
+};
 
-struct domain *domain_create(uint16_t domid, unsigned nr_vcpus, bool privileged);
+#define DOMAIN_HOOK(order, hook_)                                                     \
+	static const struct domain_hook *const __domain_hook_##hook_                   \
+		__attribute__((used, section("hv_domain_hooks." #order), aligned(8))) = &(hook_)
+
+/* The domain that owns the hardware (dom0): console input, power. */
+extern struct domain *hardware_domain;
+
+/* Creates a domain, paused once (the controller's pause), its vCPUs
+ * down.  NULL on failure with *err = -XEN_E*. */
+struct domain *domain_create(const struct domain_config *cfg, int *err);
+/* The domain with this id, referenced (release with domain_put); NULL
+ * if there is none.  domain_lookup_next: the first with id >= domid. */
+struct domain *domain_lookup(unsigned domid);
+struct domain *domain_lookup_next(unsigned domid);
+void domain_hold(struct domain *d);
+void domain_put(struct domain *d);
+/* The controller's pause: counted (at most 255, else -XEN_EOVERFLOW);
+ * pausing waits until no vCPU of d runs (the caller's own excepted).
+ * Unpausing below zero is -XEN_EINVAL. */
+int domain_pause(struct domain *d);
+int domain_unpause(struct domain *d);
+/* XEN_DOMCTL_destroydomain: the domain dies, its resources go back, and
+ * it leaves the table once the last reference is dropped.  Again on a
+ * dead domain: 0, nothing more to do. */
+int domain_kill(struct domain *d);
 struct vcpu *domain_vcpu(const struct domain *d, unsigned vcpu_id); /* NULL if out of range */
 /* Sets the domain shutting down and reports it; handled by the run loops. */
 void domain_shutdown(struct domain *d, unsigned reason);
+/* Tells the control domain that some domain changed state (VIRQ_DOM_EXC). */
+void domain_notify_controller(void);
 /* Wakes a vCPU wherever it runs: from HLT, poll or guest mode. */
 void vcpu_kick(struct vcpu *v);
 

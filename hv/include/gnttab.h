@@ -22,9 +22,6 @@ struct gnttab {
 	uint64_t frame_gpa[GNTTAB_MAX_FRAMES]; /* where the guest put each, 0 = nowhere */
 };
 
-/* Called at domain creation; 0 or -1 when out of memory. */
-int gnttab_init(struct domain *d);
-
 /* Puts grant frame idx of d at guest-physical gpa; 0 or -Xen errno. */
 long gnttab_map_frame(struct domain *d, uint64_t idx, uint64_t gpa);
 

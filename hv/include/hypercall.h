@@ -17,6 +17,8 @@
 typedef long (*hypercall_fn)(struct vcpu *v, const uint64_t arg[5]);
 
 void hypercall_dispatch(struct vcpu *v);
+/* Runs hypercall nr for v (from the dispatcher or a multicall entry). */
+long hypercall_call(struct vcpu *v, uint64_t nr, const uint64_t arg[5]);
 
 long do_xen_version(struct vcpu *v, const uint64_t arg[5]);
 long do_vm_assist(struct vcpu *v, const uint64_t arg[5]);
@@ -30,6 +32,9 @@ long do_grant_table_op(struct vcpu *v, const uint64_t arg[5]);
 long do_console_io(struct vcpu *v, const uint64_t arg[5]);
 long do_platform_op(struct vcpu *v, const uint64_t arg[5]);
 long do_physdev_op(struct vcpu *v, const uint64_t arg[5]);
+long do_multicall(struct vcpu *v, const uint64_t arg[5]);
+long do_sysctl(struct vcpu *v, const uint64_t arg[5]);
+long do_domctl(struct vcpu *v, const uint64_t arg[5]);
 
 /* Copies a whole struct in or out; -XEN_EFAULT from the caller on failure. */
 #define GUEST_IN(v, ptr, gva) copy_from_guest(v, ptr, gva, sizeof(*(ptr)))

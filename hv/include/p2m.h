@@ -21,6 +21,9 @@ int p2m_populate(struct domain *d, uint64_t gpa, uint64_t size);
 int p2m_map_page(struct domain *d, uint64_t gpa, paddr_t hpa);
 /* Removes the 4 KiB mapping at gpa (a hole afterwards); same flush. */
 int p2m_unmap_page(struct domain *d, uint64_t gpa);
+/* Frees every page of the domain's own RAM and every table; the vCPUs
+ * must never run again. */
+void p2m_teardown(struct domain *d);
 /* Guest-physical addresses the 4-level nested tables can map. */
 #define P2M_GPA_LIMIT (1ULL << 48)
 /* Host address behind gpa (same offset within the page), or P2M_INVALID. */

@@ -35,6 +35,7 @@ int page_pool_free(struct page_pool *pool, paddr_t pa, unsigned order);
 
 /* The hv's pool over all of RAM (set up by setup.c). */
 extern struct page_pool hv_page_pool;
+extern uint64_t hv_total_pages; /* usable RAM, the hv's own included */
 paddr_t alloc_pages(unsigned order);
 void *alloc_zeroed_page(void);
 void free_pages(paddr_t pa, unsigned order);

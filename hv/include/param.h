@@ -36,6 +36,9 @@ struct hv_param {
 /* Reports one rejected option; the parse goes on. */
 typedef void (*param_report_fn)(const char *option, size_t len, const char *why);
 
+/* The hv's command line as the loader gave it (XENVER_commandline). */
+extern const char *hv_cmdline;
+
 /* Applies every option in cmdline against the descriptors [first, last).
  * A leading word containing '/' is the image's file name (some loaders
  * pass it) and is skipped.  Returns the number of rejected options. */

@@ -46,7 +46,8 @@ static inline unsigned cpumask_cycle(cpumask_t m, unsigned start)
 /* Why a vCPU may not run; it is runnable when none is set. */
 #define SVF_DOWN (1u << 0)     /* not brought up yet, or waiting for a STARTUP IPI */
 #define SVF_BLOCKED (1u << 1)  /* HLT, SCHEDOP_block/poll: waits for an event */
-#define SVF_PAUSED (1u << 2)   /* its domain is paused or shutting down */
+#define SVF_PAUSED (1u << 2)   /* its domain is paused by the controller */
+#define SVF_SHUTDOWN (1u << 3) /* its domain shut down or is dying */
 
 /* Runstates, numbered as in public/vcpu.h. */
 enum sched_runstate { RS_RUNNING, RS_RUNNABLE, RS_BLOCKED, RS_OFFLINE };
@@ -82,6 +83,7 @@ struct sched_vcpu {
  * (interrupts off) unless it says otherwise. */
 struct sched_ops {
 	const char *name; /* as given in sched= */
+	unsigned xen_id;  /* XEN_SCHEDULER_* (public/domctl.h) */
 	/* Per pool: set up and tear down pool->priv.  No lock. */
 	int (*init)(struct cpupool *pool);
 	void (*deinit)(struct cpupool *pool);

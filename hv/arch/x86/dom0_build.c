@@ -17,6 +17,7 @@
 #include "p2m.h"
 #include "page_alloc.h"
 #include "param.h"
+#include "public/domctl.h"
 #include "public/hvm/start_info.h"
 #include "vtime.h"
 #include "x86/hvm.h"
@@ -139,9 +140,13 @@ int dom0_build(struct boot_info *bi, unsigned nr_cpus_online, const char **why)
 	if (img.paddr_hi > mem || initrd_size > mem - img.paddr_hi)
 		return *why = "kernel and initramfs do not both fit in dom0's RAM (raise dom0_mem)", -1;
 	uint64_t initrd_gpa = ALIGN_DOWN(mem - initrd_size, PAGE_SIZE);
-	struct domain *d = domain_create(0, choose_vcpus(nr_cpus_online), true);
+	struct domain_config cfg = { .exact_domid = true, .privileged = true, .flags = XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap,
+				     .max_vcpus = choose_vcpus(nr_cpus_online), .max_evtchn_port = 1023 };
+	int err;
+	struct domain *d = domain_create(&cfg, &err);
 	if (!d || p2m_populate(d, 0, mem))
 		return *why = "out of memory building dom0", -1;
+	d->max_pages = d->tot_pages;
 	d->mem_bytes = mem;
 	set_e820(d, mem);
 	if (load_kernel(d, &img, mem, why))
@@ -158,6 +163,7 @@ int dom0_build(struct boot_info *bi, unsigned nr_cpus_online, const char **why)
 	printk("dom0: %lu MiB, %u vCPUs, kernel %#lx-%#lx entry %#lx, initramfs %lu KiB at %#lx\n",
 	       mem >> 20, d->nr_vcpus, img.paddr_lo, img.paddr_hi, img.phys32_entry, initrd_size >> 10,
 	       initrd_gpa);
-	dom0 = d;
+	hardware_domain = d; /* keeps the table's reference: dom0 is never destroyed */
+	domain_unpause(d);
 	return 0;
 }

@@ -102,6 +102,8 @@ static uint64_t find_boot_area(const struct boot_info *bi, uint64_t len)
 	return 0;
 }
 
+uint64_t hv_total_pages;
+
 uint64_t memory_init(struct boot_info *bi)
 {
 	bi->nr_mem = memmap_sanitize(bi->mem, bi->nr_mem, BOOT_MAX_MEM);
@@ -127,5 +129,7 @@ uint64_t memory_init(struct boot_info *bi)
 		page_pool_claim(&hv_page_pool, bi->keep[i].base, bi->keep[i].len);
 	paging_map_ram(0, top);
 	heap_init(&hv_heap, &hv_heap_ops);
-	return memmap_total(bi->mem, bi->nr_mem, MEM_USABLE);
+	uint64_t usable = memmap_total(bi->mem, bi->nr_mem, MEM_USABLE);
+	hv_total_pages = usable >> PAGE_SHIFT;
+	return usable;
 }

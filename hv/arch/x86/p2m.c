@@ -3,12 +3,16 @@
 #include "domain.h"
 #include "page_alloc.h"
 #include "console.h"
+#include "public/errno.h"
 #include "vcpu_sched.h"
 #include "x86/cpu.h"
 #include "x86/percpu.h"
 #include "x86/paging.h"
 
 #define NPT_FLAGS (PTE_P | PTE_W | PTE_U)
+/* A software bit of the leaf: the page is the domain's own RAM, freed
+ * with the domain or when something else is mapped over it. */
+#define P2M_OWNED (1ULL << 9)
 
 static int populate_locked(struct domain *d, uint64_t gpa, uint64_t size)
 {
@@ -23,8 +27,11 @@ static int populate_locked(struct domain *d, uint64_t gpa, uint64_t size)
 		if (!hpa)
 			return -1;
 		memset((void *)(uintptr_t)hpa, 0, big ? MiB(2) : PAGE_SIZE);
-		if (pt_map(d->p2m, gpa, hpa, big ? 21 : 12, NPT_FLAGS, NPT_FLAGS))
+		if (pt_map(d->p2m, gpa, hpa, big ? 21 : 12, NPT_FLAGS | P2M_OWNED, NPT_FLAGS)) {
+			free_pages(hpa, big ? 9 : 0);
 			return -1;
+		}
+		d->tot_pages += big ? 512 : 1;
 		gpa += big ? MiB(2) : PAGE_SIZE;
 	}
 	return 0;
@@ -38,16 +45,17 @@ int p2m_populate(struct domain *d, uint64_t gpa, uint64_t size)
 	return rc;
 }
 
-/* Replaces the 2 MiB leaf *pde by a table of 512 4 KiB leaves.  Call
- * with the p2m lock held. */
+/* Replaces the 2 MiB leaf *pde by a table of 512 4 KiB leaves with the
+ * same flags.  Call with the p2m lock held. */
 static int split_2m(uint64_t *pde)
 {
 	paddr_t base = *pde & PTE_ADDR_MASK & ~(MiB(2) - 1);
+	uint64_t leaf_flags = (*pde & ~PTE_ADDR_MASK) & ~PTE_PS;
 	uint64_t *pt = alloc_zeroed_page();
 	if (!pt)
 		return -1;
 	for (unsigned i = 0; i < 512; i++)
-		pt[i] = (base + i * PAGE_SIZE) | NPT_FLAGS;
+		pt[i] = (base + i * PAGE_SIZE) | leaf_flags;
 	*pde = (uintptr_t)pt | NPT_FLAGS;
 	return 0;
 }
@@ -70,23 +78,40 @@ static void flush_all_vcpus(struct domain *d)
 	}
 }
 
-static int map_page_locked(struct domain *d, uint64_t gpa, paddr_t hpa)
+/* The 4 KiB leaf for gpa, creating tables and splitting a 2 MiB page on
+ * the way; NULL when out of memory. */
+static uint64_t *leaf_for(struct domain *d, uint64_t gpa)
 {
 	uint64_t *table = d->p2m;
-	for (unsigned shift = 39; shift > 21; shift -= 9) {
+	for (unsigned shift = 39; shift > 12; shift -= 9) {
 		uint64_t *e = &table[(gpa >> shift) & 511];
 		if (!(*e & PTE_P)) {
 			void *t = alloc_zeroed_page();
 			if (!t)
-				return -1;
+				return NULL;
 			*e = (uintptr_t)t | NPT_FLAGS;
+		} else if ((*e & PTE_PS) && split_2m(e)) {
+			return NULL;
 		}
 		table = (uint64_t *)(uintptr_t)(*e & PTE_ADDR_MASK);
 	}
-	uint64_t *pde = &table[(gpa >> 21) & 511];
-	if ((*pde & PTE_P) && (*pde & PTE_PS) && split_2m(pde))
+	return &table[(gpa >> 12) & 511];
+}
+
+/* Puts hpa (0: nothing) at gpa; the domain's own page that was there
+ * goes back to the allocator. */
+static int map_page_locked(struct domain *d, uint64_t gpa, paddr_t hpa)
+{
+	uint64_t *e = leaf_for(d, gpa);
+	if (!e)
 		return -1;
-	return pt_map(d->p2m, gpa, hpa, 12, hpa ? NPT_FLAGS : 0, NPT_FLAGS);
+	uint64_t old = *e;
+	*e = hpa ? (hpa & PTE_ADDR_MASK) | NPT_FLAGS : 0;
+	if ((old & PTE_P) && (old & P2M_OWNED)) {
+		free_pages(old & PTE_ADDR_MASK, 0);
+		d->tot_pages--;
+	}
+	return 0;
 }
 
 int p2m_map_page(struct domain *d, uint64_t gpa, paddr_t hpa)
@@ -105,9 +130,38 @@ int p2m_unmap_page(struct domain *d, uint64_t gpa)
 	return p2m_map_page(d, gpa, 0); /* a zero leaf: not present */
 }
 
+/* Frees the domain's own pages below table, then the table itself. */
+static void teardown_level(struct domain *d, uint64_t *table, unsigned shift)
+{
+	for (unsigned i = 0; i < 512; i++) {
+		uint64_t e = table[i];
+		if (!(e & PTE_P))
+			continue;
+		if (shift > 12 && !(e & PTE_PS)) {
+			teardown_level(d, (uint64_t *)(uintptr_t)(e & PTE_ADDR_MASK), shift - 9);
+		} else if (e & P2M_OWNED) {
+			free_pages(e & PTE_ADDR_MASK, shift - 12);
+			d->tot_pages -= 1ULL << (shift - 12);
+		}
+	}
+	free_pages((uintptr_t)table, 0);
+}
+
+void p2m_teardown(struct domain *d)
+{
+	uint64_t flags = spin_lock_irqsave(&d->p2m_lock);
+	uint64_t *root = d->p2m;
+	d->p2m = NULL;
+	if (root)
+		teardown_level(d, root, 39);
+	spin_unlock_irqrestore(&d->p2m_lock, flags);
+}
+
 paddr_t p2m_lookup(const struct domain *d, uint64_t gpa)
 {
 	const uint64_t *table = d->p2m;
+	if (!table)
+		return P2M_INVALID; /* torn down */
 	for (unsigned shift = 39;; shift -= 9) {
 		uint64_t e = table[(gpa >> shift) & 511];
 		if (!(e & PTE_P))
@@ -147,3 +201,13 @@ int copy_from_gpa(const struct domain *d, void *dst, uint64_t gpa, size_t len)
 	}
 	return 0;
 }
+
+static int p2m_hook_init(struct domain *d, const struct domain_config *cfg)
+{
+	(void)cfg;
+	d->p2m = alloc_zeroed_page();
+	return d->p2m ? 0 : -XEN_ENOMEM;
+}
+
+static const struct domain_hook p2m_hook = { "p2m", p2m_hook_init, p2m_teardown, p2m_teardown };
+DOMAIN_HOOK(20, p2m_hook);

@@ -178,7 +178,7 @@ static void start_dom0(unsigned online)
 		return;
 	}
 	printk("dom0: starting d0v0 at %lu us since reset (TSC)\n", tsc_to_us(rdtsc()));
-	sched_vcpu_flags(&dom0->vcpu[0]->sched, 0, SVF_DOWN, now_ns());
+	sched_vcpu_flags(&hardware_domain->vcpu[0]->sched, 0, SVF_DOWN, now_ns());
 }
 
 void hv_start(uint32_t magic, uint32_t info_pa)
@@ -190,6 +190,8 @@ void hv_start(uint32_t magic, uint32_t info_pa)
 	bsp->online = true;
 	printk("Bastion hypervisor %s (x86-64), entered at TSC %lu\n", BASTION_VERSION, rdtsc());
 	int mb_err = multiboot_parse(magic, info_pa, identity_map, &boot_info, &why);
+	if (!mb_err)
+		hv_cmdline = boot_info.cmdline;
 	if (!mb_err)
 		cmdline_parse(boot_info.cmdline, __start_hv_params, __stop_hv_params, report_option);
 	serial_init();

@@ -166,10 +166,10 @@ void vcpu_state_load(struct vcpu *v)
 	WRITE_DR(3, v->dr[3]);
 	if (has_tsc_aux)
 		wrmsr(MSR_TSC_AUX, v->tsc_aux);
-	if (pc->last_guest_domain != v->d) {
-		if (has_ibpb && pc->last_guest_domain)
+	if (pc->last_guest_serial != v->d->serial) { /* a serial is never reused, unlike an address */
+		if (has_ibpb && pc->last_guest_serial)
 			wrmsr(MSR_PRED_CMD, 1);
-		pc->last_guest_domain = v->d;
+		pc->last_guest_serial = v->d->serial;
 	}
 }
 

@@ -521,6 +521,7 @@ static void c2_remove_cpu(struct cpupool *pool, unsigned cpu)
 
 static const struct sched_ops credit2_ops = {
 	.name = "credit2",
+	.xen_id = 6,
 	.init = c2_init,
 	.deinit = c2_deinit,
 	.add_cpu = c2_add_cpu,

@@ -191,6 +191,7 @@ static void null_affinity_changed(struct cpupool *pool, struct sched_vcpu *v)
 
 static const struct sched_ops null_ops = {
 	.name = "null",
+	.xen_id = 9,
 	.init = null_init,
 	.deinit = null_deinit,
 	.add_cpu = null_add_cpu,

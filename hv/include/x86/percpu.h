@@ -44,7 +44,7 @@ struct percpu {
 	volatile uint32_t softirq_pending;
 	uint64_t xcr0;             /* what XCR0 holds now */
 	struct vcpu *fpu_owner;    /* whose FPU/XCR0 state the registers hold */
-	const void *last_guest_domain; /* for the IBPB between domains */
+	uint64_t last_guest_serial; /* domain serial last run here, for the IBPB between domains */
 };
 
 extern struct percpu percpu[MAX_CPUS];

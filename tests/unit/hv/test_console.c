@@ -236,8 +236,33 @@ static void concurrent(void)
 	      out_len);
 }
 
+/* The log read by position (XEN_SYSCTL_readconsole's index). */
+static void read_by_position(void)
+{
+	static char store[16];
+	struct cring r = CRING_INIT(store);
+	char buf[32] = { 0 };
+	uint64_t pos = 0;
+	cring_append(&r, "abcdefghij", 10);
+	size_t n = cring_read(&r, &pos, buf, 4);
+	CHECK(n == 4 && !memcmp(buf, "abcd", 4) && pos == 4, "console: read 4 from 0 gives abcd, position 4");
+	n = cring_read(&r, &pos, buf, sizeof(buf));
+	CHECK(n == 6 && !memcmp(buf, "efghij", 6) && pos == 10, "console: the rest, up to the newest byte");
+	CHECK(cring_read(&r, &pos, buf, sizeof(buf)) == 0 && pos == 10, "console: nothing new, nothing read");
+	cring_append(&r, "klmnopqrst", 10);
+	pos = 2; /* overwritten since: starts at the oldest kept */
+	n = cring_read(&r, &pos, buf, sizeof(buf));
+	CHECK(n == 16 && !memcmp(buf, "efghijklmnopqrst", 16) && pos == 20,
+	      "console: a position older than the ring starts at the oldest byte kept (%zu)", n);
+	pos = 99;
+	n = cring_read(&r, &pos, buf, 3);
+	CHECK(n == 3 && !memcmp(buf, "efg", 3) && pos == 7 && cring_head(&r) == 20,
+	      "console: a position past the newest starts at the oldest too");
+}
+
 int main(void)
 {
+	read_by_position();
 	drain_bounded();
 	overrun();
 	budget_and_report();
