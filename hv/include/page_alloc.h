@@ -40,4 +40,12 @@ paddr_t alloc_pages(unsigned order);
 void *alloc_zeroed_page(void);
 void free_pages(paddr_t pa, unsigned order);
 
+/* Pages given to domains carry a reference count: the owner's reference
+ * from page_ref_init, one more per mapping in another domain.  The last
+ * put gives the frame back to the allocator; page_ref_get fails on a
+ * frame that no domain owns (the hv's own pages, free frames). */
+void page_ref_init(paddr_t pa, unsigned order);
+bool page_ref_get(paddr_t pa);
+void page_ref_put(paddr_t pa, unsigned order);
+
 #endif

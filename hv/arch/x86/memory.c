@@ -31,6 +31,48 @@ void free_pages(paddr_t pa, unsigned order)
 		panic("free_pages: %#lx order %u was not allocated", pa, order);
 }
 
+/* One count per frame of RAM: how many references hold a page given to
+ * a domain (its owner's, and one per foreign or grant mapping).  Zero
+ * for everything else, which therefore cannot be referenced. */
+static uint32_t *frame_refs;
+
+static uint32_t *ref_of(paddr_t pa)
+{
+	uint64_t pfn = pa >> PAGE_SHIFT;
+	return frame_refs && pfn < hv_page_pool.nr_pfns ? &frame_refs[pfn] : NULL;
+}
+
+void page_ref_init(paddr_t pa, unsigned order)
+{
+	for (uint64_t i = 0; i < 1ULL << order; i++) {
+		uint32_t *r = ref_of(pa + i * PAGE_SIZE);
+		if (r)
+			__atomic_store_n(r, 1, __ATOMIC_RELEASE);
+	}
+}
+
+bool page_ref_get(paddr_t pa)
+{
+	uint32_t *r = ref_of(pa);
+	uint32_t n = r ? __atomic_load_n(r, __ATOMIC_RELAXED) : 0;
+	while (n && n < UINT32_MAX)
+		if (__atomic_compare_exchange_n(r, &n, n + 1, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+			return true;
+	return false;
+}
+
+void page_ref_put(paddr_t pa, unsigned order)
+{
+	for (uint64_t i = 0; i < 1ULL << order; i++) {
+		paddr_t frame = pa + i * PAGE_SIZE;
+		uint32_t *r = ref_of(frame);
+		if (!r || !__atomic_load_n(r, __ATOMIC_RELAXED))
+			panic("page_ref_put: %#lx holds no reference", frame);
+		if (__atomic_sub_fetch(r, 1, __ATOMIC_ACQ_REL) == 0)
+			free_pages(frame, 0);
+	}
+}
+
 void *alloc_zeroed_page(void)
 {
 	paddr_t pa = alloc_pages(0);
@@ -128,6 +170,14 @@ uint64_t memory_init(struct boot_info *bi)
 	for (unsigned i = 0; i < bi->nr_keep; i++)
 		page_pool_claim(&hv_page_pool, bi->keep[i].base, bi->keep[i].len);
 	paging_map_ram(0, top);
+	unsigned order = 0;
+	while ((PAGE_SIZE << order) < nr_pfns * sizeof(*frame_refs))
+		order++;
+	paddr_t refs = page_pool_alloc(&hv_page_pool, order);
+	if (!refs)
+		panic("memory: no room for the frame reference counts (order %u)", order);
+	memset((void *)(uintptr_t)refs, 0, PAGE_SIZE << order);
+	frame_refs = (uint32_t *)(uintptr_t)refs;
 	heap_init(&hv_heap, &hv_heap_ops);
 	uint64_t usable = memmap_total(bi->mem, bi->nr_mem, MEM_USABLE);
 	hv_total_pages = usable >> PAGE_SHIFT;

@@ -10,9 +10,11 @@
 #include "x86/paging.h"
 
 #define NPT_FLAGS (PTE_P | PTE_W | PTE_U)
-/* A software bit of the leaf: the page is the domain's own RAM, freed
- * with the domain or when something else is mapped over it. */
+/* Software bits of a leaf.  OWNED: the domain's own RAM; FOREIGN: a page
+ * of another domain (or a grant frame) mapped here.  Both hold a page
+ * reference (page_alloc.h), dropped when the leaf goes. */
 #define P2M_OWNED (1ULL << 9)
+#define P2M_FOREIGN (1ULL << 10)
 
 static int populate_locked(struct domain *d, uint64_t gpa, uint64_t size)
 {
@@ -31,6 +33,7 @@ static int populate_locked(struct domain *d, uint64_t gpa, uint64_t size)
 			free_pages(hpa, big ? 9 : 0);
 			return -1;
 		}
+		page_ref_init(hpa, big ? 9 : 0);
 		d->tot_pages += big ? 512 : 1;
 		gpa += big ? MiB(2) : PAGE_SIZE;
 	}
@@ -98,19 +101,26 @@ static uint64_t *leaf_for(struct domain *d, uint64_t gpa)
 	return &table[(gpa >> 12) & 511];
 }
 
-/* Puts hpa (0: nothing) at gpa; the domain's own page that was there
- * goes back to the allocator. */
-static int map_page_locked(struct domain *d, uint64_t gpa, paddr_t hpa)
+/* A leaf is going: the references it held are dropped. */
+static void leaf_gone(struct domain *d, uint64_t e, unsigned order)
+{
+	if (!(e & PTE_P) || !(e & (P2M_OWNED | P2M_FOREIGN)))
+		return;
+	page_ref_put(e & PTE_ADDR_MASK, order);
+	if (e & P2M_OWNED)
+		d->tot_pages -= 1ULL << order;
+}
+
+/* Puts hpa (0: nothing) at gpa with the extra leaf bits given; what was
+ * there lets go of its page. */
+static int map_page_locked(struct domain *d, uint64_t gpa, paddr_t hpa, uint64_t bits)
 {
 	uint64_t *e = leaf_for(d, gpa);
 	if (!e)
 		return -1;
 	uint64_t old = *e;
-	*e = hpa ? (hpa & PTE_ADDR_MASK) | NPT_FLAGS : 0;
-	if ((old & PTE_P) && (old & P2M_OWNED)) {
-		free_pages(old & PTE_ADDR_MASK, 0);
-		d->tot_pages--;
-	}
+	*e = hpa ? (hpa & PTE_ADDR_MASK) | NPT_FLAGS | bits : 0;
+	leaf_gone(d, old, 0);
 	return 0;
 }
 
@@ -119,7 +129,7 @@ int p2m_map_page(struct domain *d, uint64_t gpa, paddr_t hpa)
 	if (gpa >= P2M_GPA_LIMIT)
 		return -1;
 	uint64_t flags = spin_lock_irqsave(&d->p2m_lock);
-	int rc = map_page_locked(d, gpa, hpa);
+	int rc = map_page_locked(d, gpa, hpa, 0);
 	spin_unlock_irqrestore(&d->p2m_lock, flags);
 	flush_all_vcpus(d);
 	return rc;
@@ -137,12 +147,10 @@ static void teardown_level(struct domain *d, uint64_t *table, unsigned shift)
 		uint64_t e = table[i];
 		if (!(e & PTE_P))
 			continue;
-		if (shift > 12 && !(e & PTE_PS)) {
+		if (shift > 12 && !(e & PTE_PS))
 			teardown_level(d, (uint64_t *)(uintptr_t)(e & PTE_ADDR_MASK), shift - 9);
-		} else if (e & P2M_OWNED) {
-			free_pages(e & PTE_ADDR_MASK, shift - 12);
-			d->tot_pages -= 1ULL << (shift - 12);
-		}
+		else
+			leaf_gone(d, e, shift - 12);
 	}
 	free_pages((uintptr_t)table, 0);
 }

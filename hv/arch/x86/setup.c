@@ -181,6 +181,23 @@ static void start_dom0(unsigned online)
 	sched_vcpu_flags(&hardware_domain->vcpu[0]->sched, 0, SVF_DOWN, now_ns());
 }
 
+/* The command line as XENVER_commandline shows it: GRUB 2 passes only the
+ * options; other multiboot loaders (QEMU) put the image's name first. */
+static const char *cmdline_without_image(const char *p, const char *loader)
+{
+	if (!p)
+		return "";
+	while (*p == ' ')
+		p++;
+	if (loader && !strncmp(loader, "GRUB 2", 6))
+		return p;
+	while (*p && *p != ' ')
+		p++;
+	while (*p == ' ')
+		p++;
+	return p;
+}
+
 void hv_start(uint32_t magic, uint32_t info_pa)
 {
 	struct percpu *bsp = &percpu[0];
@@ -191,7 +208,7 @@ void hv_start(uint32_t magic, uint32_t info_pa)
 	printk("Bastion hypervisor %s (x86-64), entered at TSC %lu\n", BASTION_VERSION, rdtsc());
 	int mb_err = multiboot_parse(magic, info_pa, identity_map, &boot_info, &why);
 	if (!mb_err)
-		hv_cmdline = boot_info.cmdline;
+		hv_cmdline = cmdline_without_image(boot_info.cmdline, boot_info.loader_name);
 	if (!mb_err)
 		cmdline_parse(boot_info.cmdline, __start_hv_params, __stop_hv_params, report_option);
 	serial_init();
