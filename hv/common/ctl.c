@@ -10,6 +10,28 @@ struct access_subject domain_subject(const struct domain *d)
 	return s;
 }
 
+struct domain *domain_get_checked(struct vcpu *v, unsigned domid, enum access_rule rule, long *rc)
+{
+	struct domain *d = NULL;
+	if (domid == DOMID_SELF) {
+		d = v->d;
+		domain_hold(d);
+	} else {
+		d = domain_lookup(domid);
+	}
+	if (!d) {
+		*rc = -XEN_ESRCH;
+		return NULL;
+	}
+	struct access_subject caller = domain_subject(v->d), target = domain_subject(d);
+	*rc = access_check(&caller, &target, rule);
+	if (*rc) {
+		domain_put(d);
+		return NULL;
+	}
+	return d;
+}
+
 /* Running, blocked and online vCPUs, and the time they ran. */
 static uint32_t vcpu_flags(struct domain *d, uint32_t *online, uint64_t *cpu_time)
 {

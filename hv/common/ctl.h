@@ -22,6 +22,9 @@ struct domctl_call {
 typedef long (*domctl_fn)(struct domctl_call *c);
 
 struct access_subject domain_subject(const struct domain *d);
+/* The domain a hypercall names (DOMID_SELF or an id), referenced, if the
+ * caller passes rule over it; else NULL with *rc -ESRCH or -EPERM. */
+struct domain *domain_get_checked(struct vcpu *v, unsigned domid, enum access_rule rule, long *rc);
 void domain_info(struct domain *d, struct xen_domctl_getdomaininfo *info);
 
 /* xenctl_bitmap <-> cpumask, with Xen's rules: bits past nr_bits are

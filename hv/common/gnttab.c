@@ -19,7 +19,7 @@ static void gnttab_release(struct domain *d)
 {
 	struct gnttab *gt = d->gnttab;
 	for (unsigned i = 0; i < gt->nr_frames; i++)
-		free_pages(gt->frame[i], 0);
+		page_ref_put(gt->frame[i], 0); /* freed once no other domain maps it */
 	gt->nr_frames = 0;
 }
 
@@ -44,9 +44,26 @@ static long grow_locked(struct gnttab *gt, uint64_t idx)
 		void *frame = alloc_zeroed_page();
 		if (!frame)
 			return -XEN_ENOMEM;
+		page_ref_init((uintptr_t)frame, 0); /* the table's; mappings elsewhere add theirs */
 		gt->frame[gt->nr_frames++] = (uintptr_t)frame;
 	}
 	return 0;
+}
+
+long gnttab_frame_ref(struct domain *d, uint64_t idx, paddr_t *frame)
+{
+	struct gnttab *gt = table_of(d);
+	if (idx >= GNTTAB_MAX_FRAMES)
+		return -XEN_EINVAL;
+	idx = array_index_nospec(idx, GNTTAB_MAX_FRAMES);
+	uint64_t flags = spin_lock_irqsave(&gt->lock);
+	long rc = grow_locked(gt, idx);
+	if (!rc)
+		rc = page_ref_get(gt->frame[idx]) ? 0 : -XEN_EINVAL;
+	if (!rc)
+		*frame = gt->frame[idx];
+	spin_unlock_irqrestore(&gt->lock, flags);
+	return rc;
 }
 
 long gnttab_map_frame(struct domain *d, uint64_t idx, uint64_t gpa)

@@ -1,12 +1,13 @@
 /*
  * memory_op (public/memory.h): placing Xen's pages in the guest-physical
- * map (add_to_physmap: shared_info, grant frames), the guest's memory map
- * as E820 entries, and reservation queries.  Ballooning (populate,
- * decrease) is not implemented yet and says so with -ENOSYS.
+ * map (add_to_physmap: shared_info, grant frames) and the guest's memory
+ * map as E820 entries here; a domain's RAM (hc_reservation.c) and other
+ * domains' pages (hc_physmap.c) in files of their own.
  */
 #include "hypercall.h"
 #include "gnttab.h"
 #include "public/memory.h"
+#include "memory_op.h"
 
 #define E820_ENTRY_SIZE 20 /* packed u64 addr, u64 size, u32 type */
 
@@ -57,22 +58,22 @@ static long memory_map(struct vcpu *v, uint64_t gva)
 	return GUEST_OUT(v, gva, &map) ? -XEN_EFAULT : 0;
 }
 
-static long reservation_query(struct vcpu *v, uint64_t cmd, uint64_t gva)
-{
-	domid_t domid;
-	if (GUEST_IN(v, &domid, gva))
-		return -XEN_EFAULT;
-	struct domain *d = self_domain(v, domid);
-	if (!d)
-		return -XEN_ESRCH;
-	uint64_t pages = d->mem_bytes >> PAGE_SHIFT;
-	return cmd == XENMEM_maximum_gpfn ? (long)(pages - 1) : (long)pages;
-}
-
 long do_memory_op(struct vcpu *v, const uint64_t arg[5])
 {
 	uint64_t cmd = arg[0] & 0x3f; /* the rest carries a continuation start */
 	switch (cmd) {
+	case XENMEM_populate_physmap:
+	case XENMEM_decrease_reservation:
+	case XENMEM_claim_pages:
+		return memory_reservation_op(v, arg[0], arg[1]);
+	case XENMEM_set_memory_map:
+		return memory_set_map(v, arg[1]);
+	case XENMEM_add_to_physmap_batch:
+		return memory_add_to_physmap_batch(v, arg[0], arg[1]);
+	case XENMEM_remove_from_physmap:
+		return memory_remove_from_physmap(v, arg[1]);
+	case XENMEM_acquire_resource:
+		return memory_acquire_resource(v, arg[1]);
 	case XENMEM_add_to_physmap:
 		return add_to_physmap(v, arg[1]);
 	case XENMEM_memory_map:
@@ -80,7 +81,7 @@ long do_memory_op(struct vcpu *v, const uint64_t arg[5])
 	case XENMEM_current_reservation:
 	case XENMEM_maximum_reservation:
 	case XENMEM_maximum_gpfn:
-		return reservation_query(v, cmd, arg[1]);
+		return memory_reservation_query(v, cmd, arg[1]);
 	case XENMEM_get_sharing_freed_pages:
 	case XENMEM_get_sharing_shared_pages:
 		return 0; /* no page sharing: nothing freed or shared by it */

@@ -7,6 +7,7 @@
  */
 #include "ctl.h"
 #include "console.h"
+#include "memory_op.h"
 #include "page_alloc.h"
 #include "sched.h"
 #include "x86/cpu.h"
@@ -37,6 +38,7 @@ static long physinfo(struct vcpu *v, struct xen_sysctl *op)
 	pi->capabilities = XEN_SYSCTL_PHYSCAP_hvm | XEN_SYSCTL_PHYSCAP_hap | XEN_SYSCTL_PHYSCAP_gnttab_v1;
 	pi->total_pages = hv_total_pages;
 	pi->free_pages = __atomic_load_n(&hv_page_pool.free_pages, __ATOMIC_RELAXED);
+	pi->outstanding_pages = memory_claims_total();
 	pi->max_mfn = hv_page_pool.base_pfn + hv_page_pool.nr_pfns - 1;
 	struct cpuid_regs l1 = cpuid(1), e1 = cpuid(0x80000001), l7, d1;
 	cpuid_count(7, 0, &l7);

@@ -19,6 +19,7 @@
 #include "vlapic.h"
 
 #define MAX_VCPUS 32 /* shared_info holds 32 vcpu_info slots */
+#define DOMAIN_E820_MAX 32 /* entries of XENMEM_set_memory_map kept */
 
 struct domain;
 
@@ -115,13 +116,15 @@ struct domain {
 	uint64_t mem_bytes;        /* RAM given to the guest at build */
 	uint64_t tot_pages;        /* pages of RAM it owns (under p2m_lock) */
 	uint64_t max_pages;        /* XEN_DOMCTL_max_mem */
+	uint64_t outstanding_pages; /* XENMEM_claim_pages not yet populated */
+	uint64_t max_gfn;          /* highest frame ever mapped (XENMEM_maximum_gpfn) */
 	struct shared_info *shared_info;
 	uint64_t shared_info_gpa;  /* where the guest mapped it, 0 = nowhere */
 	uint64_t hvm_param[40];
 	struct evtchn_table evtchn;
 	struct gnttab *gnttab;
 	unsigned nr_e820;
-	struct { uint64_t addr, size; uint32_t type; } e820[8]; /* guest memory map */
+	struct { uint64_t addr, size; uint32_t type; } e820[DOMAIN_E820_MAX]; /* guest memory map */
 	volatile bool is_shutting_down;
 	unsigned shutdown_reason;
 	volatile enum domain_state state;

@@ -22,6 +22,10 @@ struct gnttab {
 	uint64_t frame_gpa[GNTTAB_MAX_FRAMES]; /* where the guest put each, 0 = nowhere */
 };
 
+/* A reference on grant frame idx of d (created if need be), for mapping
+ * it elsewhere (XENMEM_acquire_resource); 0 or -Xen errno. */
+long gnttab_frame_ref(struct domain *d, uint64_t idx, paddr_t *frame);
+
 /* Puts grant frame idx of d at guest-physical gpa; 0 or -Xen errno. */
 long gnttab_map_frame(struct domain *d, uint64_t idx, uint64_t gpa);
 

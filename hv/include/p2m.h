@@ -21,6 +21,18 @@ int p2m_populate(struct domain *d, uint64_t gpa, uint64_t size);
 int p2m_map_page(struct domain *d, uint64_t gpa, paddr_t hpa);
 /* Removes the 4 KiB mapping at gpa (a hole afterwards); same flush. */
 int p2m_unmap_page(struct domain *d, uint64_t gpa);
+/* One extent of fresh RAM (order 0 or 9, aligned) at gpa, within the
+ * domain's max_pages; what was mapped there goes.  0 or -1. */
+int p2m_populate_extent(struct domain *d, uint64_t gpa, unsigned order);
+/* A reference on the 4 KiB page of d's own RAM at gpa; 0 or -1 (a hole,
+ * or a page d does not own: shared_info, grant frames, foreign maps). */
+int p2m_get_page(struct domain *d, uint64_t gpa, paddr_t *hpa);
+/* Maps hpa, on which the caller holds a reference, at gpa in d; the
+ * leaf keeps the reference (dropped at once on failure).  0 or -1. */
+int p2m_map_foreign(struct domain *d, uint64_t gpa, paddr_t hpa);
+/* Whatever is mapped at gpa goes (its page reference with it); -1 if
+ * nothing was. */
+int p2m_remove(struct domain *d, uint64_t gpa);
 /* Frees every page of the domain's own RAM and every table; the vCPUs
  * must never run again. */
 void p2m_teardown(struct domain *d);

@@ -144,9 +144,10 @@ int dom0_build(struct boot_info *bi, unsigned nr_cpus_online, const char **why)
 				     .max_vcpus = choose_vcpus(nr_cpus_online), .max_evtchn_port = 1023 };
 	int err;
 	struct domain *d = domain_create(&cfg, &err);
+	if (d)
+		d->max_pages = mem >> PAGE_SHIFT;
 	if (!d || p2m_populate(d, 0, mem))
 		return *why = "out of memory building dom0", -1;
-	d->max_pages = d->tot_pages;
 	d->mem_bytes = mem;
 	set_e820(d, mem);
 	if (load_kernel(d, &img, mem, why))

@@ -16,38 +16,6 @@
 #define P2M_OWNED (1ULL << 9)
 #define P2M_FOREIGN (1ULL << 10)
 
-static int populate_locked(struct domain *d, uint64_t gpa, uint64_t size)
-{
-	uint64_t end = gpa + size;
-	while (gpa < end) {
-		bool big = gpa % MiB(2) == 0 && end - gpa >= MiB(2);
-		paddr_t hpa = alloc_pages(big ? 9 : 0);
-		if (!hpa && big) { /* fragmented: fall back to 4 KiB pages */
-			big = false;
-			hpa = alloc_pages(0);
-		}
-		if (!hpa)
-			return -1;
-		memset((void *)(uintptr_t)hpa, 0, big ? MiB(2) : PAGE_SIZE);
-		if (pt_map(d->p2m, gpa, hpa, big ? 21 : 12, NPT_FLAGS | P2M_OWNED, NPT_FLAGS)) {
-			free_pages(hpa, big ? 9 : 0);
-			return -1;
-		}
-		page_ref_init(hpa, big ? 9 : 0);
-		d->tot_pages += big ? 512 : 1;
-		gpa += big ? MiB(2) : PAGE_SIZE;
-	}
-	return 0;
-}
-
-int p2m_populate(struct domain *d, uint64_t gpa, uint64_t size)
-{
-	uint64_t flags = spin_lock_irqsave(&d->p2m_lock);
-	int rc = populate_locked(d, gpa, size);
-	spin_unlock_irqrestore(&d->p2m_lock, flags);
-	return rc;
-}
-
 /* Replaces the 2 MiB leaf *pde by a table of 512 4 KiB leaves with the
  * same flags.  Call with the p2m lock held. */
 static int split_2m(uint64_t *pde)
@@ -81,13 +49,14 @@ static void flush_all_vcpus(struct domain *d)
 	}
 }
 
-/* The 4 KiB leaf for gpa, creating tables and splitting a 2 MiB page on
- * the way; NULL when out of memory. */
-static uint64_t *leaf_for(struct domain *d, uint64_t gpa)
+/* The entry mapping gpa at the level of `shift` (21: 2 MiB, 12: 4 KiB),
+ * creating tables and splitting a 2 MiB page above that level on the
+ * way; NULL when out of memory. */
+static uint64_t *entry_for(struct domain *d, uint64_t gpa, unsigned shift)
 {
 	uint64_t *table = d->p2m;
-	for (unsigned shift = 39; shift > 12; shift -= 9) {
-		uint64_t *e = &table[(gpa >> shift) & 511];
+	for (unsigned level = 39; level > shift; level -= 9) {
+		uint64_t *e = &table[(gpa >> level) & 511];
 		if (!(*e & PTE_P)) {
 			void *t = alloc_zeroed_page();
 			if (!t)
@@ -98,8 +67,10 @@ static uint64_t *leaf_for(struct domain *d, uint64_t gpa)
 		}
 		table = (uint64_t *)(uintptr_t)(*e & PTE_ADDR_MASK);
 	}
-	return &table[(gpa >> 12) & 511];
+	return &table[(gpa >> shift) & 511];
 }
+
+static void teardown_level(struct domain *d, uint64_t *table, unsigned shift);
 
 /* A leaf is going: the references it held are dropped. */
 static void leaf_gone(struct domain *d, uint64_t e, unsigned order)
@@ -111,17 +82,78 @@ static void leaf_gone(struct domain *d, uint64_t e, unsigned order)
 		d->tot_pages -= 1ULL << order;
 }
 
-/* Puts hpa (0: nothing) at gpa with the extra leaf bits given; what was
- * there lets go of its page. */
+/* Replaces *e (at level shift) by val; whatever was there, a leaf or a
+ * whole table below a 2 MiB entry, lets go of its pages. */
+static void replace_entry(struct domain *d, uint64_t *e, unsigned shift, uint64_t val)
+{
+	uint64_t old = *e;
+	*e = val;
+	if (shift == 21 && (old & PTE_P) && !(old & PTE_PS))
+		teardown_level(d, (uint64_t *)(uintptr_t)(old & PTE_ADDR_MASK), 12);
+	else
+		leaf_gone(d, old, shift - 12);
+}
+
+/* Puts hpa (0: nothing) at gpa with the extra leaf bits given. */
 static int map_page_locked(struct domain *d, uint64_t gpa, paddr_t hpa, uint64_t bits)
 {
-	uint64_t *e = leaf_for(d, gpa);
+	uint64_t *e = entry_for(d, gpa, 12);
 	if (!e)
 		return -1;
-	uint64_t old = *e;
-	*e = hpa ? (hpa & PTE_ADDR_MASK) | NPT_FLAGS | bits : 0;
-	leaf_gone(d, old, 0);
+	replace_entry(d, e, 12, hpa ? (hpa & PTE_ADDR_MASK) | NPT_FLAGS | bits : 0);
+	if (hpa)
+		d->max_gfn = MAX(d->max_gfn, gpa >> PAGE_SHIFT);
 	return 0;
+}
+
+/* Fresh zeroed RAM of 2^order pages (0 or 9) at gpa, owned by d. */
+static int populate_one(struct domain *d, uint64_t gpa, unsigned order)
+{
+	if (d->tot_pages + (1ULL << order) > d->max_pages)
+		return -1;
+	unsigned shift = 12 + order;
+	paddr_t hpa = alloc_pages(order);
+	if (!hpa)
+		return -1;
+	uint64_t *e = entry_for(d, gpa, shift);
+	if (!e) {
+		free_pages(hpa, order);
+		return -1;
+	}
+	memset((void *)(uintptr_t)hpa, 0, PAGE_SIZE << order);
+	page_ref_init(hpa, order);
+	replace_entry(d, e, shift, hpa | NPT_FLAGS | P2M_OWNED | (order ? PTE_PS : 0));
+	d->tot_pages += 1ULL << order;
+	d->max_gfn = MAX(d->max_gfn, (gpa >> PAGE_SHIFT) + (1ULL << order) - 1);
+	return 0;
+}
+
+int p2m_populate_extent(struct domain *d, uint64_t gpa, unsigned order)
+{
+	if (gpa >= P2M_GPA_LIMIT || gpa % (PAGE_SIZE << order) || (order != 0 && order != 9))
+		return -1;
+	uint64_t flags = spin_lock_irqsave(&d->p2m_lock);
+	int rc = d->p2m ? populate_one(d, gpa, order) : -1;
+	spin_unlock_irqrestore(&d->p2m_lock, flags);
+	flush_all_vcpus(d);
+	return rc;
+}
+
+int p2m_populate(struct domain *d, uint64_t gpa, uint64_t size)
+{
+	uint64_t end = gpa + size;
+	int rc = 0;
+	uint64_t flags = spin_lock_irqsave(&d->p2m_lock);
+	while (!rc && gpa < end) {
+		bool big = gpa % MiB(2) == 0 && end - gpa >= MiB(2);
+		rc = populate_one(d, gpa, big ? 9 : 0);
+		if (rc && big) /* fragmented: 4 KiB pages will do */
+			rc = populate_one(d, gpa, 0), big = false;
+		gpa += big ? MiB(2) : PAGE_SIZE;
+	}
+	spin_unlock_irqrestore(&d->p2m_lock, flags);
+	flush_all_vcpus(d);
+	return rc;
 }
 
 int p2m_map_page(struct domain *d, uint64_t gpa, paddr_t hpa)
@@ -140,7 +172,66 @@ int p2m_unmap_page(struct domain *d, uint64_t gpa)
 	return p2m_map_page(d, gpa, 0); /* a zero leaf: not present */
 }
 
-/* Frees the domain's own pages below table, then the table itself. */
+int p2m_map_foreign(struct domain *d, uint64_t gpa, paddr_t hpa)
+{
+	int rc = -1;
+	if (gpa < P2M_GPA_LIMIT) {
+		uint64_t flags = spin_lock_irqsave(&d->p2m_lock);
+		rc = d->p2m ? map_page_locked(d, gpa, hpa, P2M_FOREIGN) : -1;
+		spin_unlock_irqrestore(&d->p2m_lock, flags);
+		flush_all_vcpus(d);
+	}
+	if (rc)
+		page_ref_put(hpa, 0);
+	return rc;
+}
+
+/* The leaf that maps gpa (a 4 KiB or 2 MiB one), or NULL; p2m lock held. */
+static const uint64_t *leaf_at(const struct domain *d, uint64_t gpa, unsigned *shift)
+{
+	const uint64_t *table = d->p2m;
+	for (unsigned level = 39; table; level -= 9) {
+		const uint64_t *e = &table[(gpa >> level) & 511];
+		if (!(*e & PTE_P))
+			return NULL;
+		if (level == 12 || (*e & PTE_PS)) {
+			*shift = level;
+			return e;
+		}
+		table = (const uint64_t *)(uintptr_t)(*e & PTE_ADDR_MASK);
+	}
+	return NULL;
+}
+
+int p2m_get_page(struct domain *d, uint64_t gpa, paddr_t *hpa)
+{
+	int rc = -1;
+	unsigned shift;
+	uint64_t flags = spin_lock_irqsave(&d->p2m_lock);
+	const uint64_t *e = gpa < P2M_GPA_LIMIT ? leaf_at(d, gpa, &shift) : NULL;
+	if (e && (*e & P2M_OWNED)) {
+		paddr_t page = (*e & PTE_ADDR_MASK & ~((1ULL << shift) - 1)) |
+			       (gpa & ((1ULL << shift) - 1) & ~(PAGE_SIZE - 1));
+		if (page_ref_get(page)) {
+			*hpa = page;
+			rc = 0;
+		}
+	}
+	spin_unlock_irqrestore(&d->p2m_lock, flags);
+	return rc;
+}
+
+int p2m_remove(struct domain *d, uint64_t gpa)
+{
+	unsigned shift;
+	uint64_t flags = spin_lock_irqsave(&d->p2m_lock);
+	int rc = gpa < P2M_GPA_LIMIT && leaf_at(d, gpa, &shift) ? map_page_locked(d, gpa, 0, 0) : -1;
+	spin_unlock_irqrestore(&d->p2m_lock, flags);
+	flush_all_vcpus(d);
+	return rc;
+}
+
+/* Lets go of every page below table, then frees the table itself. */
 static void teardown_level(struct domain *d, uint64_t *table, unsigned shift)
 {
 	for (unsigned i = 0; i < 512; i++) {

@@ -1,0 +1,124 @@
+/*
+ * memory_op calls that put another domain's pages into the caller's
+ * guest-physical map, the way a PVH dom0's privcmd maps a guest it builds
+ * or serves (public/memory.h): add_to_physmap_batch with
+ * XENMAPSPACE_gmfn_foreign, acquire_resource for grant-table frames, and
+ * remove_from_physmap to undo either.  Each mapped page holds a reference
+ * (page_alloc.h), so it outlives neither the mapping nor is freed under it.
+ */
+#include "ctl.h"
+#include "gnttab.h"
+#include "memory_op.h"
+#include "public/memory.h"
+
+#define ACQUIRE_MAX_FRAMES 32 /* per call, as Xen 4.17 */
+
+/* One foreign page: fd's gfn at the caller's gpfn; 0 or -errno. */
+static long map_foreign_one(struct domain *d, struct domain *fd, uint64_t gfn, uint64_t gpfn)
+{
+	paddr_t page;
+	if (gpfn >= (P2M_GPA_LIMIT >> PAGE_SHIFT) || gfn >= (P2M_GPA_LIMIT >> PAGE_SHIFT))
+		return -XEN_EINVAL;
+	if (p2m_get_page(fd, gfn << PAGE_SHIFT, &page))
+		return -XEN_EINVAL; /* not RAM of that domain */
+	return p2m_map_foreign(d, gpfn << PAGE_SHIFT, page) ? -XEN_ENOMEM : 0;
+}
+
+long memory_add_to_physmap_batch(struct vcpu *v, uint64_t op, uint64_t gva)
+{
+	struct xen_add_to_physmap_batch b;
+	if (GUEST_IN(v, &b, gva))
+		return -XEN_EFAULT;
+	if (b.space == XENMAPSPACE_gmfn_range)
+		return -XEN_EOPNOTSUPP;
+	long rc;
+	struct domain *d = domain_get_checked(v, b.domid, ACCESS_TARGET, &rc);
+	if (!d)
+		return rc;
+	struct domain *fd = NULL;
+	if (b.space != XENMAPSPACE_gmfn_foreign || d != v->d)
+		rc = -XEN_EOPNOTSUPP; /* foreign pages only, into the caller's own map */
+	else if (b.u.foreign_domid == DOMID_SELF || b.u.foreign_domid == d->domid)
+		rc = -XEN_EINVAL;
+	else
+		fd = domain_get_checked(v, b.u.foreign_domid, ACCESS_DM_PRIV, &rc);
+	for (uint64_t i = op >> 6; fd && i < b.size; i++) {
+		uint64_t idx, gpfn;
+		if (copy_from_guest(v, &idx, b.idxs + i * 8, 8) || copy_from_guest(v, &gpfn, b.gpfns + i * 8, 8)) {
+			rc = -XEN_EFAULT;
+			break;
+		}
+		int32_t err = (int32_t)map_foreign_one(d, fd, idx, gpfn);
+		if (copy_to_guest(v, b.errs + i * 4, &err, sizeof(err))) {
+			rc = -XEN_EFAULT;
+			break;
+		}
+	}
+	if (fd)
+		domain_put(fd);
+	domain_put(d);
+	return rc;
+}
+
+long memory_remove_from_physmap(struct vcpu *v, uint64_t gva)
+{
+	struct xen_remove_from_physmap r;
+	if (GUEST_IN(v, &r, gva))
+		return -XEN_EFAULT;
+	long rc;
+	struct domain *d = domain_get_checked(v, r.domid, ACCESS_TARGET, &rc);
+	if (!d)
+		return rc;
+	rc = r.gpfn < (P2M_GPA_LIMIT >> PAGE_SHIFT) && !p2m_remove(d, r.gpfn << PAGE_SHIFT) ? 0 : -XEN_ENOENT;
+	domain_put(d);
+	return rc;
+}
+
+/* Grant frames [first, first + n) of fd into the caller's map at the
+ * frames its list names. */
+static long acquire_grant_frames(struct vcpu *v, struct domain *fd, const struct xen_mem_acquire_resource *r)
+{
+	if (r->id != XENMEM_resource_grant_table_id_shared)
+		return -XEN_EINVAL; /* status frames are v2 only */
+	for (uint32_t i = 0; i < r->nr_frames; i++) {
+		uint64_t gpfn;
+		paddr_t frame;
+		if (copy_from_guest(v, &gpfn, r->frame_list + i * 8, 8))
+			return -XEN_EFAULT;
+		long rc = gnttab_frame_ref(fd, r->frame + i, &frame);
+		if (rc)
+			return rc;
+		if (gpfn >= (P2M_GPA_LIMIT >> PAGE_SHIFT) || p2m_map_foreign(v->d, gpfn << PAGE_SHIFT, frame))
+			return -XEN_EINVAL;
+	}
+	return 0;
+}
+
+long memory_acquire_resource(struct vcpu *v, uint64_t gva)
+{
+	struct xen_mem_acquire_resource r;
+	if (GUEST_IN(v, &r, gva))
+		return -XEN_EFAULT;
+	if (r.pad)
+		return -XEN_EINVAL;
+	long rc;
+	struct domain *fd = domain_get_checked(v, r.domid, ACCESS_DM_PRIV, &rc);
+	if (!fd)
+		return rc;
+	if (r.type != XENMEM_resource_grant_table) {
+		rc = -XEN_EOPNOTSUPP;
+	} else if (!r.frame_list) { /* how many frames there can be */
+		rc = r.nr_frames ? -XEN_EINVAL : 0;
+		r.nr_frames = GNTTAB_MAX_FRAMES;
+		if (!rc && GUEST_OUT(v, gva, &r))
+			rc = -XEN_EFAULT;
+	} else if (r.nr_frames > ACQUIRE_MAX_FRAMES) {
+		rc = -XEN_E2BIG;
+	} else if (r.frame >= GNTTAB_MAX_FRAMES || r.nr_frames > GNTTAB_MAX_FRAMES - r.frame) {
+		rc = -XEN_EINVAL;
+	} else {
+		rc = acquire_grant_frames(v, fd, &r);
+	}
+	domain_put(fd);
+	return rc;
+}

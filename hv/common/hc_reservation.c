@@ -1,0 +1,171 @@
+/*
+ * memory_op on a domain's RAM (public/memory.h), for itself or, with the
+ * access rule Xen's default policy gives, for another: populate_physmap,
+ * decrease_reservation, claim_pages, set_memory_map and the reservation
+ * queries.  Extents are 4 KiB or 2 MiB; a larger order is not done (0
+ * extents), and callers such as libxenguest fall back to 2 MiB.  A
+ * batch resumes at the extent in the command's upper bits, as Xen's
+ * continuations encode it.
+ */
+#include "ctl.h"
+#include "page_alloc.h"
+#include "public/memory.h"
+#include "memory_op.h"
+
+#define EXTENT_SHIFT 6 /* cmd >> 6: the extent to start at (MEMOP_EXTENT_SHIFT) */
+#define E820_ENTRY_SIZE 20 /* packed u64 addr, u64 size, u32 type */
+
+static uint64_t claims_total; /* every domain's outstanding claim, in pages */
+
+uint64_t memory_claims_total(void)
+{
+	return __atomic_load_n(&claims_total, __ATOMIC_RELAXED);
+}
+
+/* Pages just allocated to d come out of its claim first. */
+static void claim_consume(struct domain *d, uint64_t pages)
+{
+	uint64_t n = MIN(pages, d->outstanding_pages);
+	d->outstanding_pages -= n;
+	__atomic_sub_fetch(&claims_total, n, __ATOMIC_RELAXED);
+}
+
+static long populate_physmap(struct vcpu *v, struct domain *d, struct xen_memory_reservation *r,
+			     uint64_t start)
+{
+	if (r->extent_order != 0 && r->extent_order != 9)
+		return (long)start; /* not done: the caller retries smaller */
+	if (r->mem_flags & XENMEMF_populate_on_demand)
+		return (long)start; /* no populate-on-demand */
+	uint64_t i;
+	for (i = start; i < r->nr_extents; i++) {
+		uint64_t gfn;
+		if (copy_from_guest(v, &gfn, r->extent_start + i * sizeof(gfn), sizeof(gfn)))
+			return i ? (long)i : -XEN_EFAULT;
+		if (gfn > (P2M_GPA_LIMIT >> PAGE_SHIFT) || p2m_populate_extent(d, gfn << PAGE_SHIFT, r->extent_order))
+			break;
+		claim_consume(d, 1ULL << r->extent_order);
+	}
+	return (long)i;
+}
+
+static long decrease_reservation(struct vcpu *v, struct domain *d, struct xen_memory_reservation *r,
+				 uint64_t start)
+{
+	uint64_t i;
+	for (i = start; i < r->nr_extents; i++) {
+		uint64_t gfn;
+		if (r->extent_order > 9 ||
+		    copy_from_guest(v, &gfn, r->extent_start + i * sizeof(gfn), sizeof(gfn)))
+			break;
+		for (uint64_t j = 0; j < 1ULL << r->extent_order; j++)
+			if (p2m_remove(d, (gfn + j) << PAGE_SHIFT))
+				return (long)i;
+	}
+	return (long)i;
+}
+
+/* XENMEM_claim_pages: a promise of free pages for a domain being built. */
+static long claim_pages(struct domain *d, const struct xen_memory_reservation *r)
+{
+	if (r->extent_order || r->mem_flags)
+		return -XEN_EINVAL;
+	if (!r->nr_extents) { /* cancel */
+		claim_consume(d, d->outstanding_pages);
+		return 0;
+	}
+	if (d->outstanding_pages)
+		return -XEN_EINVAL;
+	uint64_t free = __atomic_load_n(&hv_page_pool.free_pages, __ATOMIC_RELAXED);
+	uint64_t want = r->nr_extents > d->tot_pages ? r->nr_extents - d->tot_pages : 0;
+	if (want > free || want > free - memory_claims_total())
+		return -XEN_ENOMEM;
+	d->outstanding_pages = want;
+	__atomic_add_fetch(&claims_total, want, __ATOMIC_RELAXED);
+	return 0;
+}
+
+long memory_reservation_op(struct vcpu *v, uint64_t op, uint64_t gva)
+{
+	uint64_t cmd = op & ((1u << EXTENT_SHIFT) - 1), start = op >> EXTENT_SHIFT;
+	struct xen_memory_reservation r;
+	if (GUEST_IN(v, &r, gva))
+		return -XEN_EFAULT;
+	if (start > r.nr_extents)
+		return -XEN_EINVAL;
+	long rc;
+	enum access_rule rule = cmd == XENMEM_claim_pages ? ACCESS_PRIV : ACCESS_TARGET;
+	struct domain *d = domain_get_checked(v, r.domid, rule, &rc);
+	if (!d)
+		return rc;
+	if (cmd == XENMEM_populate_physmap)
+		rc = populate_physmap(v, d, &r, start);
+	else if (cmd == XENMEM_decrease_reservation)
+		rc = decrease_reservation(v, d, &r, start);
+	else
+		rc = claim_pages(d, &r);
+	domain_put(d);
+	return rc;
+}
+
+long memory_set_map(struct vcpu *v, uint64_t gva)
+{
+	struct xen_foreign_memory_map fmap;
+	if (GUEST_IN(v, &fmap, gva))
+		return -XEN_EFAULT;
+	if (fmap.map.nr_entries > DOMAIN_E820_MAX)
+		return -XEN_EINVAL;
+	long rc;
+	struct domain *d = domain_get_checked(v, fmap.domid, ACCESS_TARGET, &rc);
+	if (!d)
+		return rc;
+	struct { uint64_t addr, size; uint32_t type; } e[DOMAIN_E820_MAX];
+	for (uint32_t i = 0; i < fmap.map.nr_entries && !rc; i++) {
+		uint8_t raw[E820_ENTRY_SIZE];
+		rc = copy_from_guest(v, raw, fmap.map.buffer + i * E820_ENTRY_SIZE, sizeof(raw)) ? -XEN_EFAULT : 0;
+		memcpy(&e[i].addr, raw, 8);
+		memcpy(&e[i].size, raw + 8, 8);
+		memcpy(&e[i].type, raw + 16, 4);
+	}
+	if (!rc) {
+		spin_lock(&d->lock);
+		for (uint32_t i = 0; i < fmap.map.nr_entries; i++) {
+			d->e820[i].addr = e[i].addr;
+			d->e820[i].size = e[i].size;
+			d->e820[i].type = e[i].type;
+		}
+		d->nr_e820 = fmap.map.nr_entries;
+		spin_unlock(&d->lock);
+	}
+	domain_put(d);
+	return rc;
+}
+
+/* current_reservation, maximum_reservation, maximum_gpfn. */
+long memory_reservation_query(struct vcpu *v, uint64_t cmd, uint64_t gva)
+{
+	domid_t domid;
+	if (GUEST_IN(v, &domid, gva))
+		return -XEN_EFAULT;
+	long rc;
+	struct domain *d = domain_get_checked(v, domid, ACCESS_TARGET, &rc);
+	if (!d)
+		return rc;
+	if (cmd == XENMEM_current_reservation)
+		rc = (long)d->tot_pages;
+	else if (cmd == XENMEM_maximum_reservation)
+		rc = (long)d->max_pages;
+	else
+		rc = (long)d->max_gfn;
+	domain_put(d);
+	return rc;
+}
+
+/* A dying domain's claim goes back to everyone. */
+static void claim_release(struct domain *d)
+{
+	claim_consume(d, d->outstanding_pages);
+}
+
+static const struct domain_hook claim_hook = { "claim", NULL, claim_release, NULL };
+DOMAIN_HOOK(15, claim_hook);
