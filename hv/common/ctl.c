@@ -3,6 +3,8 @@
 #include "sched.h"
 #include "vtime.h"
 
+spinlock_t ctl_lock = SPINLOCK_INIT;
+
 struct access_subject domain_subject(const struct domain *d)
 {
 	struct access_subject s = { d->domid, d->is_privileged,

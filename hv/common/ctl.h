@@ -21,6 +21,9 @@ struct domctl_call {
 
 typedef long (*domctl_fn)(struct domctl_call *c);
 
+/* Held while a domctl or sysctl sub-op runs: one at a time, as in Xen. */
+extern spinlock_t ctl_lock;
+
 struct access_subject domain_subject(const struct domain *d);
 /* The domain a hypercall names (DOMID_SELF or an id), referenced, if the
  * caller passes rule over it; else NULL with *rc -ESRCH or -EPERM. */
@@ -37,5 +40,16 @@ long domctl_getvcpuinfo(struct domctl_call *c);
 long domctl_vcpuaffinity(struct domctl_call *c);
 long domctl_nodeaffinity(struct domctl_call *c);
 long domctl_scheduler_op(struct domctl_call *c);
+
+/* domctl_hvm.c */
+long domctl_gethvmcontext(struct domctl_call *c);
+long domctl_sethvmcontext(struct domctl_call *c);
+long domctl_tscinfo(struct domctl_call *c);
+
+/* x86/ctl_cpu_policy.c */
+long sysctl_get_cpu_featureset(struct vcpu *v, struct xen_sysctl *op);
+long sysctl_get_cpu_policy(struct vcpu *v, struct xen_sysctl *op);
+long domctl_get_cpu_policy(struct domctl_call *c);
+long domctl_set_cpu_policy(struct domctl_call *c);
 
 #endif

@@ -103,6 +103,7 @@ struct domain *domain_create(const struct domain_config *cfg, int *err)
 	d->target = -1;
 	d->cpupool_id = cfg->cpupool_id;
 	d->serial = __atomic_add_fetch(&serials, 1, __ATOMIC_RELAXED);
+	d->tsc_base = -rdtsc();
 	int id = cfg->exact_domid ? domain_table_insert_at(&d->entry, (uint16_t)cfg->domid, NULL)
 				  : domain_table_insert(&d->entry, cfg->domid, NULL);
 	if (id < 0) {
@@ -165,8 +166,10 @@ int domain_unpause(struct domain *d)
 	spin_lock(&d->lock);
 	if (d->pause_count <= 0)
 		rc = -XEN_EINVAL;
-	else if (--d->pause_count == 0)
+	else if (--d->pause_count == 0) {
+		d->creation_finished = true;
 		set_vcpu_flags(d, 0, SVF_PAUSED);
+	}
 	spin_unlock(&d->lock);
 	return rc;
 }
@@ -258,12 +261,18 @@ static const struct evtchn_owner_ops domain_evtchn_ops = {
 
 static int evtchn_hook_init(struct domain *d, const struct domain_config *cfg)
 {
-	evtchn_table_init(&d->evtchn, d->domid, cfg->max_vcpus, d->shared_info, &domain_evtchn_ops, d);
+	evtchn_table_init(&d->evtchn, d->domid, cfg->max_vcpus, cfg->max_evtchn_port, d->shared_info,
+			  &domain_evtchn_ops, d);
 	vtime_update_wallclock(d);
 	return 0;
 }
 
-static const struct domain_hook evtchn_hook = { "evtchn", evtchn_hook_init, NULL, NULL };
+static void evtchn_hook_release(struct domain *d)
+{
+	evtchn_close_all(&d->evtchn, &evtchn_domain_peers);
+}
+
+static const struct domain_hook evtchn_hook = { "evtchn", evtchn_hook_init, evtchn_hook_release, NULL };
 DOMAIN_HOOK(40, evtchn_hook);
 
 /* The n-th CPU of the pool, counting round: where vCPU n starts. */
@@ -296,6 +305,9 @@ static struct vcpu *vcpu_create(struct domain *d, unsigned id)
 	v->vcpu_id = id;
 	v->sipi_vector = -1;
 	v->pat = DEFAULT_PAT;
+	/* dom0 reads the host's TSC; another domain's starts near 0 when it
+	 * is created, the same on every vCPU (Xen's rule). */
+	v->tsc_offset = d->is_privileged ? 0 : d->tsc_base;
 	v->vcpu_info = &d->shared_info->vcpu_info[id];
 	vlapic_init(v);
 	vcpu_alarm_init(v);

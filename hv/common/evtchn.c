@@ -65,12 +65,13 @@ void evtchn_set_pending(struct evtchn_table *t, uint32_t port)
 	t->ops->wake_pollers(t->owner); /* masked or not, as Xen does */
 }
 
-void evtchn_table_init(struct evtchn_table *t, uint16_t domid, unsigned nr_vcpus,
+void evtchn_table_init(struct evtchn_table *t, uint16_t domid, unsigned nr_vcpus, uint32_t max_port,
 		       struct shared_info *shared, const struct evtchn_owner_ops *ops, void *owner)
 {
 	memset(t, 0, sizeof(*t));
 	t->domid = domid;
 	t->nr_vcpus = nr_vcpus;
+	t->max_port = MIN(max_port, (uint32_t)EVTCHN_MAX_PORTS - 1);
 	t->shared = shared;
 	t->ops = ops;
 	t->owner = owner;
@@ -80,7 +81,7 @@ void evtchn_table_init(struct evtchn_table *t, uint16_t domid, unsigned nr_vcpus
 /* Finds a free port; call with the lock held.  0 when the table is full. */
 static uint32_t get_free_port(struct evtchn_table *t)
 {
-	for (uint32_t p = 1; p < EVTCHN_MAX_PORTS; p++)
+	for (uint32_t p = 1; p <= t->max_port; p++)
 		if (t->port[p].state == EVTCHNSTAT_closed)
 			return p;
 	return 0;
@@ -203,7 +204,7 @@ int evtchn_bind_interdomain(struct evtchn_table *t, struct evtchn_table *remote,
 	return rc;
 }
 
-int evtchn_send(struct evtchn_table *t, uint32_t port, evtchn_lookup_fn lookup)
+int evtchn_send(struct evtchn_table *t, uint32_t port, const struct evtchn_peers *peers)
 {
 	if (!port_valid(t, port))
 		return -XEN_EINVAL;
@@ -213,9 +214,15 @@ int evtchn_send(struct evtchn_table *t, uint32_t port, evtchn_lookup_fn lookup)
 	spin_unlock_irqrestore(&t->lock, flags);
 	switch (ps.state) {
 	case EVTCHNSTAT_interdomain: {
-		struct evtchn_table *remote = ps.remote_domid == t->domid ? t : lookup(ps.remote_domid);
-		if (remote)
+		if (ps.remote_domid == t->domid) {
+			evtchn_set_pending(t, ps.remote_port);
+			return 0;
+		}
+		struct evtchn_table *remote = peers->get(ps.remote_domid);
+		if (remote) {
 			evtchn_set_pending(remote, ps.remote_port);
+			peers->put(remote);
+		}
 		return 0;
 	}
 	case EVTCHNSTAT_ipi:
@@ -231,7 +238,7 @@ int evtchn_send(struct evtchn_table *t, uint32_t port, evtchn_lookup_fn lookup)
 static void close_locked(struct evtchn_table *t, uint32_t port, struct evtchn_port_state ps,
 			 struct evtchn_table *remote);
 
-int evtchn_close(struct evtchn_table *t, uint32_t port, evtchn_lookup_fn lookup)
+int evtchn_close(struct evtchn_table *t, uint32_t port, const struct evtchn_peers *peers)
 {
 	if (!port_valid(t, port))
 		return -XEN_EINVAL;
@@ -243,16 +250,29 @@ int evtchn_close(struct evtchn_table *t, uint32_t port, evtchn_lookup_fn lookup)
 		if (ps.state == EVTCHNSTAT_closed || ps.state == EVTCHN_RESERVED)
 			return -XEN_EINVAL;
 		struct evtchn_table *remote = NULL;
-		if (ps.state == EVTCHNSTAT_interdomain)
-			remote = ps.remote_domid == t->domid ? t : lookup(ps.remote_domid);
+		bool held = false;
+		if (ps.state == EVTCHNSTAT_interdomain && ps.remote_domid == t->domid)
+			remote = t;
+		else if (ps.state == EVTCHNSTAT_interdomain)
+			held = (remote = peers->get(ps.remote_domid)) != NULL;
 		flags = lock_pair(t, remote ? remote : t);
-		if (!memcmp(&t->port[port], &ps, sizeof(ps))) { /* unchanged meanwhile */
+		bool same = !memcmp(&t->port[port], &ps, sizeof(ps)); /* unchanged meanwhile? */
+		if (same)
 			close_locked(t, port, ps, remote);
-			unlock_pair(t, remote ? remote : t, flags);
+		unlock_pair(t, remote ? remote : t, flags);
+		if (held)
+			peers->put(remote);
+		if (same)
 			return 0;
-		}
-		unlock_pair(t, remote ? remote : t, flags); /* raced with another close: look again */
+		/* raced with another close: look again */
 	}
+}
+
+void evtchn_close_all(struct evtchn_table *t, const struct evtchn_peers *peers)
+{
+	for (uint32_t port = 1; port < EVTCHN_MAX_PORTS; port++)
+		if (t->port[port].state != EVTCHNSTAT_closed)
+			evtchn_close(t, port, peers);
 }
 
 /* Undoes a binding; call with both tables locked. */

@@ -173,6 +173,12 @@ static const struct domctl_desc domctls[] = {
 	[XEN_DOMCTL_set_target] = { set_target, ACCESS_PRIV, DOMCTL_NAMED },
 	[XEN_DOMCTL_setnodeaffinity] = { domctl_nodeaffinity, ACCESS_PRIV, DOMCTL_NAMED },
 	[XEN_DOMCTL_getnodeaffinity] = { domctl_nodeaffinity, ACCESS_PRIV, DOMCTL_NAMED },
+	[XEN_DOMCTL_gethvmcontext] = { domctl_gethvmcontext, ACCESS_PRIV, DOMCTL_NAMED },
+	[XEN_DOMCTL_sethvmcontext] = { domctl_sethvmcontext, ACCESS_PRIV, DOMCTL_NAMED },
+	[XEN_DOMCTL_gettscinfo] = { domctl_tscinfo, ACCESS_PRIV, DOMCTL_NAMED },
+	[XEN_DOMCTL_settscinfo] = { domctl_tscinfo, ACCESS_PRIV, DOMCTL_NAMED },
+	[XEN_DOMCTL_get_cpu_policy] = { domctl_get_cpu_policy, ACCESS_PRIV, DOMCTL_NAMED },
+	[XEN_DOMCTL_set_cpu_policy] = { domctl_set_cpu_policy, ACCESS_PRIV, DOMCTL_NAMED },
 	[XEN_DOMCTL_get_paging_mempool_size] = { paging_mempool, ACCESS_PRIV, DOMCTL_NAMED },
 	[XEN_DOMCTL_set_paging_mempool_size] = { paging_mempool, ACCESS_PRIV, DOMCTL_NAMED },
 };
@@ -210,8 +216,13 @@ long do_domctl(struct vcpu *v, const uint64_t arg[5])
 	if (c.d)
 		target = domain_subject(c.d);
 	rc = access_check(&caller, c.d ? &target : NULL, desc && desc->fn ? desc->rule : ACCESS_PRIV);
-	if (!rc)
-		rc = desc && desc->fn ? desc->fn(&c) : -XEN_ENOSYS;
+	if (!rc && desc && desc->fn) {
+		spin_lock(&ctl_lock); /* one control operation at a time, as Xen's domctl lock */
+		rc = desc->fn(&c);
+		spin_unlock(&ctl_lock);
+	} else if (!rc) {
+		rc = -XEN_ENOSYS;
+	}
 	if (c.d)
 		domain_put(c.d);
 	if (c.copyback && GUEST_OUT(v, arg[0], &op))

@@ -174,6 +174,8 @@ static const sysctl_fn sysctls[] = {
 	[XEN_SYSCTL_cputopoinfo] = cputopoinfo,
 	[XEN_SYSCTL_numainfo] = numainfo,
 	[XEN_SYSCTL_cpupool_op] = cpupool_op,
+	[XEN_SYSCTL_get_cpu_featureset] = sysctl_get_cpu_featureset,
+	[XEN_SYSCTL_get_cpu_policy] = sysctl_get_cpu_policy,
 };
 
 long do_sysctl(struct vcpu *v, const uint64_t arg[5])
@@ -192,7 +194,9 @@ long do_sysctl(struct vcpu *v, const uint64_t arg[5])
 		fn = sysctls[array_index_nospec(op.cmd, ARRAY_SIZE(sysctls))];
 	if (!fn)
 		return -XEN_ENOSYS;
+	spin_lock(&ctl_lock);
 	rc = fn(v, &op);
+	spin_unlock(&ctl_lock);
 	if ((rc == 0 || rc == -XEN_ENOBUFS) && GUEST_OUT(v, arg[0], &op))
 		return -XEN_EFAULT;
 	return rc;

@@ -22,6 +22,7 @@
 #define DOMAIN_E820_MAX 32 /* entries of XENMEM_set_memory_map kept */
 
 struct domain;
+struct xen_cpuid_leaf;
 
 /* The guest's registers as common code sees them.  The backend copies
  * them from its own save area after every exit and writes back the ones
@@ -102,6 +103,7 @@ struct domain {
 	struct domain_entry entry; /* domid, references (domain_table.h) */
 	uint16_t domid;
 	uint64_t serial;           /* unique over the hv's life */
+	uint64_t tsc_base;         /* TSC offset of its vCPUs at creation */
 	bool is_privileged;
 	uint32_t create_flags;     /* XEN_DOMCTL_CDF_* */
 	uint32_t ssidref;
@@ -132,6 +134,9 @@ struct domain {
 	int64_t time_offset_s;     /* XEN_DOMCTL_settimeoffset */
 	uint64_t paging_pool_bytes; /* XEN_DOMCTL_set_paging_mempool_size */
 	uint32_t vm_assist;        /* VMASST_TYPE_* bits the guest enabled */
+	bool creation_finished;    /* first unpaused: its CPU policy is fixed */
+	struct xen_cpuid_leaf *cpuid; /* the toolstack's CPUID policy, NULL: the default */
+	unsigned nr_cpuid;
 	struct sched_dom sched;
 	spinlock_t lock;
 };

@@ -36,6 +36,7 @@ struct evtchn_owner_ops {
 struct evtchn_table {
 	uint16_t domid;
 	unsigned nr_vcpus;
+	uint32_t max_port;     /* highest port it may allocate (createdomain's max_evtchn_port) */
 	struct shared_info *shared;
 	const struct evtchn_owner_ops *ops;
 	void *owner;
@@ -44,8 +45,15 @@ struct evtchn_table {
 	spinlock_t lock;
 };
 
-void evtchn_table_init(struct evtchn_table *t, uint16_t domid, unsigned nr_vcpus,
+void evtchn_table_init(struct evtchn_table *t, uint16_t domid, unsigned nr_vcpus, uint32_t max_port,
 		       struct shared_info *shared, const struct evtchn_owner_ops *ops, void *owner);
+
+/* Another domain's table, for sends and closes: get returns it held (NULL
+ * if there is no such domain), put lets it go. */
+struct evtchn_peers {
+	struct evtchn_table *(*get)(uint16_t domid);
+	void (*put)(struct evtchn_table *t);
+};
 
 /* Each returns 0 or a negative Xen errno. */
 int evtchn_alloc_unbound(struct evtchn_table *t, uint16_t remote_domid, uint32_t *port);
@@ -53,10 +61,12 @@ int evtchn_bind_interdomain(struct evtchn_table *t, struct evtchn_table *remote,
 			    uint32_t *port);
 int evtchn_bind_virq(struct evtchn_table *t, uint32_t virq, uint32_t vcpu, uint32_t *port);
 int evtchn_bind_ipi(struct evtchn_table *t, uint32_t vcpu, uint32_t *port);
-/* remote_of(t, domid) finds the peer's table for sends and closes. */
-typedef struct evtchn_table *(*evtchn_lookup_fn)(uint16_t domid);
-int evtchn_send(struct evtchn_table *t, uint32_t port, evtchn_lookup_fn lookup);
-int evtchn_close(struct evtchn_table *t, uint32_t port, evtchn_lookup_fn lookup);
+int evtchn_send(struct evtchn_table *t, uint32_t port, const struct evtchn_peers *peers);
+int evtchn_close(struct evtchn_table *t, uint32_t port, const struct evtchn_peers *peers);
+/* The hv's peers: the domain table (hc_evtchn.c). */
+extern const struct evtchn_peers evtchn_domain_peers;
+/* Every port closed (the domain dies): peers' ends become unbound. */
+void evtchn_close_all(struct evtchn_table *t, const struct evtchn_peers *peers);
 int evtchn_unmask(struct evtchn_table *t, uint32_t port);
 int evtchn_bind_vcpu(struct evtchn_table *t, uint32_t port, uint32_t vcpu);
 int evtchn_get_status(struct evtchn_table *t, uint32_t port, struct evtchn_status *st);

@@ -69,7 +69,7 @@ static uint32_t build_madt(uint8_t *t, unsigned nr_vcpus)
 		e[0] = 0; /* processor local APIC */
 		e[1] = 8;
 		e[2] = (uint8_t)i; /* ACPI processor UID = vCPU id */
-		e[3] = (uint8_t)i; /* APIC ID */
+		e[3] = (uint8_t)(2 * i); /* APIC ID: twice the vCPU id, as Xen's */
 		put32(e + 4, 1);   /* enabled */
 	}
 	seal(t);

@@ -3,11 +3,14 @@
  * VMMCALL or VMCALL from it) with what we do not virtualise removed
  * (SVM/VMX, MONITOR, MCE/MCA, MTRR, TSC-deadline, perf counters, SME/SEV,
  * XSAVES; x2APIC set because the virtual APIC speaks it), the hypervisor
- * bit and the
- * vCPU's APIC ID, and Xen's leaves at 0x40000000 (public/arch-x86/cpuid.h).
+ * bit, and Xen's leaves at 0x40000000 (public/arch-x86/cpuid.h): the
+ * domain's policy (cpu_policy.c serialises it for the toolstack, which
+ * may narrow it), then what depends on the vCPU: its APIC ID and the
+ * OSXSAVE/OSPKE bits that mirror its CR4.
  */
 #include "domain.h"
 #include "x86/guest_cpu.h"
+#include "x86/cpu_policy.h"
 #include "x86/vcpu_switch.h"
 #include "public/arch-x86/cpuid.h"
 
@@ -16,7 +19,8 @@
 #define XEN_VERSION_MINOR 17
 #define MSR_HYPERCALL_PAGE 0x40000000
 
-static void xen_leaves(struct vcpu *v, uint32_t leaf, struct cpuid_regs *r)
+/* Xen's leaves; the vCPU id (leaf 4) is filled in per vCPU. */
+static void xen_leaves(unsigned domid, uint32_t leaf, struct cpuid_regs *r)
 {
 	*r = (struct cpuid_regs){ 0 };
 	switch (leaf - XEN_LEAF_BASE) {
@@ -36,8 +40,7 @@ static void xen_leaves(struct vcpu *v, uint32_t leaf, struct cpuid_regs *r)
 	case 4:
 		r->eax = XEN_HVM_CPUID_VCPU_ID_PRESENT | XEN_HVM_CPUID_DOMID_PRESENT |
 			 XEN_HVM_CPUID_IOMMU_MAPPINGS;
-		r->ebx = v->vcpu_id;
-		r->ecx = v->d->domid;
+		r->ecx = domid;
 		break;
 	}
 }
@@ -56,46 +59,40 @@ static void xsave_leaf(uint32_t subleaf, struct cpuid_regs *r)
 	}
 }
 
-static void adjust_leaf1(struct vcpu *v, struct cpuid_regs *r)
+static void adjust_leaf1(unsigned nr_vcpus, struct cpuid_regs *r)
 {
-	r->ebx = (r->ebx & 0x0000ffff) | (v->vlapic.apic_id << 24) |
-		 (MIN(v->d->nr_vcpus, 255u) << 16);
-	r->ecx &= ~((1u << 3) | (1u << 5) | (1u << 24)); /* MONITOR, VMX, TSC-deadline */
+	r->ebx = (r->ebx & 0x0000ffff) | (MIN(2 * nr_vcpus, 255u) << 16); /* APIC IDs are 2 x vCPU id */
+	r->ecx &= ~((1u << 3) | (1u << 5) | (1u << 24) | (1u << 27)); /* MONITOR, VMX, TSC-deadline, OSXSAVE */
 	r->ecx |= (1u << 21) | (1u << 31);               /* x2APIC, hypervisor */
-	r->ecx &= ~(1u << 27);                           /* OSXSAVE mirrors the guest's CR4 */
-	if (v->regs.cr4 & (1u << 18))
-		r->ecx |= 1u << 27;
 	r->edx &= ~((1u << 7) | (1u << 12) | (1u << 14)); /* MCE, MTRR, MCA */
 	r->edx |= (1u << 9) | (1u << 28);                /* APIC, HTT (logical count) */
 }
 
-void guest_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r)
+void cpuid_policy_leaf(const struct domain *d, uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r)
 {
+	unsigned nr_vcpus = d ? d->max_vcpus : 1;
 	if (leaf >= XEN_LEAF_BASE && leaf < XEN_LEAF_BASE + 0x10000) {
-		xen_leaves(v, leaf, r);
+		xen_leaves(d ? d->domid : 0, leaf, r);
 		return;
 	}
 	cpuid_count(leaf, subleaf, r);
 	switch (leaf) {
 	case 1:
-		adjust_leaf1(v, r);
+		adjust_leaf1(nr_vcpus, r);
 		break;
 	case 5: /* MONITOR/MWAIT: not offered */
 	case 6: /* thermal and power: ours, not the guest's */
 		*r = (struct cpuid_regs){ 0 };
 		break;
-	case 0xb: /* x2APIC topology: one thread per core, every vCPU a core */
-		r->eax = subleaf == 0 ? 0 : subleaf == 1 ? 5 : 0;
-		r->ebx = subleaf == 0 ? 1 : subleaf == 1 ? v->d->nr_vcpus : 0;
+	case 0xb: /* x2APIC topology: one thread per core (APIC ID bit 0), every vCPU a core */
+		r->eax = subleaf == 0 ? 1 : subleaf == 1 ? 6 : 0;
+		r->ebx = subleaf == 0 ? 1 : subleaf == 1 ? nr_vcpus : 0;
 		r->ecx = (subleaf & 0xff) | (subleaf == 0 ? 1u << 8 : subleaf == 1 ? 2u << 8 : 0);
-		r->edx = v->vlapic.apic_id;
+		r->edx = 0;
 		break;
 	case 7:
-		if (subleaf == 0) { /* OSPKE mirrors the guest's CR4.PKE */
-			r->ecx &= ~(1u << 4);
-			if (v->regs.cr4 & (1u << 22))
-				r->ecx |= 1u << 4;
-		}
+		if (subleaf == 0)
+			r->ecx &= ~(1u << 4); /* OSPKE mirrors the guest's CR4.PKE */
 		break;
 	case 0xd:
 		xsave_leaf(subleaf, r);
@@ -110,6 +107,31 @@ void guest_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf, struct cpuid_r
 		break;
 	case 0x8000000a: /* no nested virtualization */
 		*r = (struct cpuid_regs){ 0 };
+		break;
+	}
+}
+
+void guest_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r)
+{
+	if (!cpuid_set_leaf(v->d, leaf, subleaf, r))
+		cpuid_policy_leaf(v->d, leaf, subleaf, r);
+	/* What depends on the vCPU and the state the guest put it in. */
+	switch (leaf) {
+	case 1:
+		r->ebx = (r->ebx & 0x00ffffff) | (v->vlapic.apic_id << 24);
+		r->ecx &= ~(1u << 27);
+		if (v->regs.cr4 & (1u << 18))
+			r->ecx |= 1u << 27; /* OSXSAVE */
+		break;
+	case 7:
+		if (subleaf == 0)
+			r->ecx = (r->ecx & ~(1u << 4)) | ((v->regs.cr4 >> 22 & 1) << 4); /* OSPKE */
+		break;
+	case 0xb:
+		r->edx = v->vlapic.apic_id;
+		break;
+	case XEN_LEAF_BASE + 4:
+		r->ebx = v->vcpu_id;
 		break;
 	}
 }

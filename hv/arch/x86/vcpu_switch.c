@@ -97,6 +97,19 @@ int vcpu_fpu_init(struct vcpu *v)
 	return 0;
 }
 
+void vcpu_fpu_get(const struct vcpu *v, uint8_t fx[512])
+{
+	memcpy(fx, v->fpu, 512); /* the legacy region of the XSAVE image */
+}
+
+void vcpu_fpu_set(struct vcpu *v, const uint8_t fx[512])
+{
+	memcpy(v->fpu, fx, 512);
+	if (has_xsave) /* XSTATE_BV: x87 and SSE now come from the image */
+		*(uint64_t *)((uint8_t *)v->fpu + 512) |= XSTATE_X87 | XSTATE_SSE;
+	v->fpu_cpu = -1; /* no CPU's registers hold it any more */
+}
+
 void vcpu_fpu_destroy(struct vcpu *v)
 {
 	if (v->fpu)

@@ -40,7 +40,7 @@
 void vlapic_init(struct vcpu *v)
 {
 	struct vlapic *a = &v->vlapic;
-	a->apic_id = v->vcpu_id;
+	a->apic_id = 2 * v->vcpu_id; /* Xen's rule: no SMT siblings; libxl's MADT says the same */
 	a->apic_base = APIC_BASE_ADDR | APIC_BASE_EN | APIC_BASE_EXTD | (v->vcpu_id ? 0 : APIC_BASE_BSP);
 	memset(a->regs, 0, sizeof(a->regs));
 	a->regs[R_VERSION] = 0x00050014; /* version 0x14, 6 LVT entries */

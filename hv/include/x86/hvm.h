@@ -14,6 +14,7 @@
 #include "x86/percpu.h"
 
 struct vcpu;
+struct hvm_hw_cpu;
 
 struct hvm_ops {
 	const char *name;
@@ -41,6 +42,11 @@ struct hvm_ops {
 	void (*inject_exception)(struct vcpu *v, uint8_t vector, int64_t error_code);
 	/* The guest wrote EFER (already checked against the allowed bits). */
 	void (*set_efer)(struct vcpu *v, uint64_t efer);
+	/* The whole architectural state of a vCPU that is not running, as
+	 * Xen's HVM context CPU record (public/hvm/save.h); set checks it as
+	 * a CPU would (-XEN_EINVAL). */
+	void (*vcpu_get_state)(struct vcpu *v, struct hvm_hw_cpu *c);
+	int (*vcpu_set_state)(struct vcpu *v, const struct hvm_hw_cpu *c);
 };
 
 extern const struct hvm_ops svm_hvm_ops;

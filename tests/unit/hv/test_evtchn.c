@@ -27,10 +27,23 @@ static void wake_pollers(void *owner)
 static const struct evtchn_owner_ops ops = { vi, kick, wake_pollers };
 static struct evtchn_table ta, tb;
 
-static struct evtchn_table *lookup(uint16_t domid)
+static int held; /* references the peers interface has out */
+
+static struct evtchn_table *peer_get(uint16_t domid)
 {
-	return domid == 0 ? &ta : domid == 1 ? &tb : NULL;
+	struct evtchn_table *t = domid == 0 ? &ta : domid == 1 ? &tb : NULL;
+	held += t != NULL;
+	return t;
 }
+
+static void peer_put(struct evtchn_table *t)
+{
+	(void)t;
+	held--;
+}
+
+static const struct evtchn_peers peers = { peer_get, peer_put };
+#define lookup (&peers)
 
 static bool pending(struct shared_info *s, uint32_t port)
 {
@@ -43,8 +56,8 @@ static void reset(void)
 	memset(&shared_b, 0, sizeof(shared_b));
 	memset(kicks, 0, sizeof(kicks));
 	memset(poller_wakes, 0, sizeof(poller_wakes));
-	evtchn_table_init(&ta, 0, 2, &shared_a, &ops, &shared_a);
-	evtchn_table_init(&tb, 1, 2, &shared_b, &ops, &shared_b);
+	evtchn_table_init(&ta, 0, 2, 1023, &shared_a, &ops, &shared_a);
+	evtchn_table_init(&tb, 1, 2, 1023, &shared_b, &ops, &shared_b);
 }
 
 static void loopback(void)
@@ -137,8 +150,32 @@ static void two_domains_and_limits(void)
 	      "evtchn: the table fills at %u ports, then -ENOSPC", n + 2);
 }
 
+/* A domain's port limit, and closing every port when a domain dies. */
+static void limit_and_close_all(void)
+{
+	uint32_t a, b, x;
+	reset();
+	evtchn_table_init(&tb, 1, 2, 3, &shared_b, &ops, &shared_b);
+	unsigned n = 0;
+	while (evtchn_alloc_unbound(&tb, 0, &x) == 0)
+		n++;
+	CHECK(n == 3 && x == 3, "evtchn: max_evtchn_port 3 gives ports 1-3, then -ENOSPC (%u)", n);
+	evtchn_table_init(&tb, 1, 2, 1023, &shared_b, &ops, &shared_b);
+	evtchn_alloc_unbound(&ta, 1, &a);
+	evtchn_bind_interdomain(&tb, &ta, a, &b);
+	evtchn_bind_ipi(&tb, 1, &x);
+	evtchn_close_all(&tb, &peers);
+	struct evtchn_status st = { 0 };
+	evtchn_get_status(&ta, a, &st);
+	CHECK(st.status == EVTCHNSTAT_unbound && st.u.unbound.dom == 1 && held == 0,
+	      "evtchn: a dying domain's ports close; the peer's end is unbound again, no reference kept");
+	CHECK(evtchn_send(&tb, b, &peers) == -XEN_EINVAL && evtchn_send(&ta, a, &peers) == 0,
+	      "evtchn: the dead end cannot send; the live end's send is dropped");
+}
+
 int main(void)
 {
+	limit_and_close_all();
 	loopback();
 	masking();
 	virqs();

@@ -109,6 +109,11 @@ static void sync_from_vmcb(struct vcpu *v, const struct vmcb *vm)
 	r->cs_db = (vm->cs.attrib & SEG_ATTR_DB) != 0;
 }
 
+void svm_sync_from_vmcb(struct vcpu *v)
+{
+	sync_from_vmcb(v, vmcb_of(v));
+}
+
 /* What common code may have changed, back into the VMCB before entry. */
 static void sync_to_vmcb(const struct vcpu *v, struct vmcb *vm)
 {
@@ -322,4 +327,6 @@ const struct hvm_ops svm_hvm_ops = {
 	.vcpu_run = svm_vcpu_run,
 	.inject_exception = svm_inject_exception,
 	.set_efer = svm_set_efer,
+	.vcpu_get_state = svm_vcpu_get_state,
+	.vcpu_set_state = svm_vcpu_set_state,
 };
