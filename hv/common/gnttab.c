@@ -6,11 +6,17 @@
 #include "public/grant_table.h"
 #include "public/memory.h"
 
+#define MAPTRACK_PER_FRAME 256 /* mappings per maptrack frame, as Xen counts them */
+
 static int gnttab_init(struct domain *d, const struct domain_config *cfg)
 {
-	(void)cfg;
 	d->gnttab = xzalloc(sizeof(*d->gnttab));
-	return d->gnttab ? 0 : -XEN_ENOMEM;
+	if (!d->gnttab)
+		return -XEN_ENOMEM;
+	d->gnttab->max_frames = cfg->max_grant_frames ? MIN(cfg->max_grant_frames, GNTTAB_MAX_FRAMES)
+						      : GNTTAB_MAX_FRAMES;
+	d->gnttab->max_maptrack = cfg->max_maptrack_frames * MAPTRACK_PER_FRAME;
+	return 0;
 }
 
 /* The vCPUs are stopped; the p2m entries that still point at the
@@ -25,6 +31,9 @@ static void gnttab_release(struct domain *d)
 
 static void gnttab_destroy(struct domain *d)
 {
+	for (unsigned i = 0; i < GNTTAB_MAX_FRAMES; i++)
+		xfree(d->gnttab->pins[i]);
+	xfree(d->gnttab->maptrack);
 	xfree(d->gnttab);
 	d->gnttab = NULL;
 }
@@ -53,7 +62,7 @@ static long grow_locked(struct gnttab *gt, uint64_t idx)
 long gnttab_frame_ref(struct domain *d, uint64_t idx, paddr_t *frame)
 {
 	struct gnttab *gt = table_of(d);
-	if (idx >= GNTTAB_MAX_FRAMES)
+	if (idx >= gt->max_frames)
 		return -XEN_EINVAL;
 	idx = array_index_nospec(idx, GNTTAB_MAX_FRAMES);
 	uint64_t flags = spin_lock_irqsave(&gt->lock);
@@ -71,7 +80,7 @@ long gnttab_map_frame(struct domain *d, uint64_t idx, uint64_t gpa)
 	struct gnttab *gt = table_of(d);
 	if (idx & XENMAPIDX_grant_table_status)
 		return -XEN_EINVAL; /* status frames exist only in version 2 */
-	if (idx >= GNTTAB_MAX_FRAMES)
+	if (idx >= gt->max_frames)
 		return -XEN_EINVAL;
 	idx = array_index_nospec(idx, GNTTAB_MAX_FRAMES);
 	uint64_t flags = spin_lock_irqsave(&gt->lock);
@@ -97,7 +106,7 @@ static long query_size(struct vcpu *v, uint64_t gva)
 	if (d) {
 		struct gnttab *gt = table_of(d);
 		q.nr_frames = gt ? gt->nr_frames : 0;
-		q.max_nr_frames = GNTTAB_MAX_FRAMES;
+		q.max_nr_frames = gt ? gt->max_frames : 0;
 	}
 	return GUEST_OUT(v, gva, &q) ? -XEN_EFAULT : 0;
 }
@@ -125,8 +134,17 @@ static long get_version(struct vcpu *v, uint64_t gva)
 
 long do_grant_table_op(struct vcpu *v, const uint64_t arg[5])
 {
-	if (arg[2] != 1 && arg[0] != GNTTABOP_set_version)
-		return -XEN_EINVAL; /* batches come with the second domain */
+	uint32_t count = (uint32_t)arg[2];
+	switch (arg[0]) {
+	case GNTTABOP_map_grant_ref:
+		return gnttab_map(v, arg[1], count);
+	case GNTTABOP_unmap_grant_ref:
+		return gnttab_unmap(v, arg[1], count);
+	case GNTTABOP_copy:
+		return gnttab_copy(v, arg[1], count);
+	}
+	if (count != 1 && arg[0] != GNTTABOP_set_version)
+		return -XEN_EINVAL; /* the queries come one at a time */
 	switch (arg[0]) {
 	case GNTTABOP_query_size:
 		return query_size(v, arg[1]);

@@ -46,6 +46,9 @@ static long check_config(const struct xen_domctl_createdomain *cd)
 	unsigned version = XEN_DOMCTL_GRANT_version(cd->grant_opts);
 	if (version != 1 || (cd->grant_opts & ~XEN_DOMCTL_GRANT_version_mask))
 		return -XEN_EINVAL; /* only grant tables v1 (physinfo says so) */
+	if (cd->max_grant_frames == 0 || cd->max_grant_frames > GNTTAB_MAX_FRAMES ||
+	    cd->max_maptrack_frames > 1024)
+		return -XEN_EINVAL; /* beyond the hv's limits (Xen's defaults: 64 and 1024) */
 	if (cd->arch.misc_flags & ~XEN_X86_MISC_FLAGS_MAX)
 		return -XEN_EINVAL;
 	if (cd->arch.emulation_flags & ~XEN_X86_EMU_LAPIC)

@@ -21,7 +21,7 @@ static long map_foreign_one(struct domain *d, struct domain *fd, uint64_t gfn, u
 		return -XEN_EINVAL;
 	if (p2m_get_page(fd, gfn << PAGE_SHIFT, &page))
 		return -XEN_EINVAL; /* not RAM of that domain */
-	return p2m_map_foreign(d, gpfn << PAGE_SHIFT, page) ? -XEN_ENOMEM : 0;
+	return p2m_map_foreign(d, gpfn << PAGE_SHIFT, page, true) ? -XEN_ENOMEM : 0;
 }
 
 long memory_add_to_physmap_batch(struct vcpu *v, uint64_t op, uint64_t gva)
@@ -88,7 +88,7 @@ static long acquire_grant_frames(struct vcpu *v, struct domain *fd, const struct
 		long rc = gnttab_frame_ref(fd, r->frame + i, &frame);
 		if (rc)
 			return rc;
-		if (gpfn >= (P2M_GPA_LIMIT >> PAGE_SHIFT) || p2m_map_foreign(v->d, gpfn << PAGE_SHIFT, frame))
+		if (gpfn >= (P2M_GPA_LIMIT >> PAGE_SHIFT) || p2m_map_foreign(v->d, gpfn << PAGE_SHIFT, frame, true))
 			return -XEN_EINVAL;
 	}
 	return 0;

@@ -27,9 +27,12 @@ int p2m_populate_extent(struct domain *d, uint64_t gpa, unsigned order);
 /* A reference on the 4 KiB page of d's own RAM at gpa; 0 or -1 (a hole,
  * or a page d does not own: shared_info, grant frames, foreign maps). */
 int p2m_get_page(struct domain *d, uint64_t gpa, paddr_t *hpa);
-/* Maps hpa, on which the caller holds a reference, at gpa in d; the
- * leaf keeps the reference (dropped at once on failure).  0 or -1. */
-int p2m_map_foreign(struct domain *d, uint64_t gpa, paddr_t hpa);
+/* Maps hpa, on which the caller holds a reference, at gpa in d (read
+ * only unless writable); the leaf keeps the reference (dropped at once
+ * on failure).  0 or -1. */
+int p2m_map_foreign(struct domain *d, uint64_t gpa, paddr_t hpa, bool writable);
+/* Whether gpa is mapped read-only (a read-only grant mapping). */
+bool p2m_write_protected(struct domain *d, uint64_t gpa);
 /* Whatever is mapped at gpa goes (its page reference with it); -1 if
  * nothing was. */
 int p2m_remove(struct domain *d, uint64_t gpa);

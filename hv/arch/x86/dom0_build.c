@@ -141,7 +141,8 @@ int dom0_build(struct boot_info *bi, unsigned nr_cpus_online, const char **why)
 		return *why = "kernel and initramfs do not both fit in dom0's RAM (raise dom0_mem)", -1;
 	uint64_t initrd_gpa = ALIGN_DOWN(mem - initrd_size, PAGE_SIZE);
 	struct domain_config cfg = { .exact_domid = true, .privileged = true, .flags = XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap,
-				     .max_vcpus = choose_vcpus(nr_cpus_online), .max_evtchn_port = 1023 };
+				     .max_vcpus = choose_vcpus(nr_cpus_online), .max_evtchn_port = 1023,
+				     .max_grant_frames = 64, .max_maptrack_frames = 1024 };
 	int err;
 	struct domain *d = domain_create(&cfg, &err);
 	if (d)

@@ -15,6 +15,7 @@
  * reference (page_alloc.h), dropped when the leaf goes. */
 #define P2M_OWNED (1ULL << 9)
 #define P2M_FOREIGN (1ULL << 10)
+#define P2M_READONLY (1ULL << 62) /* request only, never in a leaf: map without W */
 
 /* Replaces the 2 MiB leaf *pde by a table of 512 4 KiB leaves with the
  * same flags.  Call with the p2m lock held. */
@@ -100,7 +101,8 @@ static int map_page_locked(struct domain *d, uint64_t gpa, paddr_t hpa, uint64_t
 	uint64_t *e = entry_for(d, gpa, 12);
 	if (!e)
 		return -1;
-	replace_entry(d, e, 12, hpa ? (hpa & PTE_ADDR_MASK) | NPT_FLAGS | bits : 0);
+	uint64_t leaf = (hpa & PTE_ADDR_MASK) | NPT_FLAGS | (bits & ~P2M_READONLY);
+	replace_entry(d, e, 12, !hpa ? 0 : bits & P2M_READONLY ? leaf & ~PTE_W : leaf);
 	if (hpa)
 		d->max_gfn = MAX(d->max_gfn, gpa >> PAGE_SHIFT);
 	return 0;
@@ -172,12 +174,12 @@ int p2m_unmap_page(struct domain *d, uint64_t gpa)
 	return p2m_map_page(d, gpa, 0); /* a zero leaf: not present */
 }
 
-int p2m_map_foreign(struct domain *d, uint64_t gpa, paddr_t hpa)
+int p2m_map_foreign(struct domain *d, uint64_t gpa, paddr_t hpa, bool writable)
 {
 	int rc = -1;
 	if (gpa < P2M_GPA_LIMIT) {
 		uint64_t flags = spin_lock_irqsave(&d->p2m_lock);
-		rc = d->p2m ? map_page_locked(d, gpa, hpa, P2M_FOREIGN) : -1;
+		rc = d->p2m ? map_page_locked(d, gpa, hpa, P2M_FOREIGN | (writable ? 0 : P2M_READONLY)) : -1;
 		spin_unlock_irqrestore(&d->p2m_lock, flags);
 		flush_all_vcpus(d);
 	}
@@ -219,6 +221,16 @@ int p2m_get_page(struct domain *d, uint64_t gpa, paddr_t *hpa)
 	}
 	spin_unlock_irqrestore(&d->p2m_lock, flags);
 	return rc;
+}
+
+bool p2m_write_protected(struct domain *d, uint64_t gpa)
+{
+	unsigned shift;
+	uint64_t flags = spin_lock_irqsave(&d->p2m_lock);
+	const uint64_t *e = gpa < P2M_GPA_LIMIT ? leaf_at(d, gpa, &shift) : NULL;
+	bool ro = e && !(*e & PTE_W);
+	spin_unlock_irqrestore(&d->p2m_lock, flags);
+	return ro;
 }
 
 int p2m_remove(struct domain *d, uint64_t gpa)

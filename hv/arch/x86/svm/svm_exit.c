@@ -192,6 +192,10 @@ static void exit_npf(struct vcpu *v, struct vmcb *vm)
 {
 	if (vlapic_mmio_access(v, vm->exitinfo2, vm->exitinfo1))
 		return;
+	if ((vm->exitinfo1 & 2) && p2m_write_protected(v->d, vm->exitinfo2)) {
+		svm_inject_exception(v, VEC_GP, 0); /* a read-only grant mapping, as Xen */
+		return;
+	}
 	printk_guest("d%uv%u: access to unmapped guest-physical %#lx (info %#lx) at RIP %#lx; crashing it\n",
 	       v->d->domid, v->vcpu_id, vm->exitinfo2, vm->exitinfo1, vm->rip);
 	domain_shutdown(v->d, SHUTDOWN_crash);
