@@ -17,18 +17,21 @@
 		   CR0_NW | CR0_CD | CR0_PG)
 #define CR4_VALID 0x770fffULL /* VME..OSXMMEXCPT, UMIP, FSGSBASE, PCIDE, OSXSAVE, SMEP, SMAP, PKE */
 #define EFER_VALID (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE | (1u << 14) /* FFXSR */)
-#define AR_UNUSABLE (1u << 16)
 
-/* Access rights: the record's are VMX-style (flags in bits 12-15, bit
- * 16 unusable); the VMCB packs the flags into bits 8-11. */
+/* The record's access rights are Xen's packed form, the one the VMCB
+ * uses: type, S, DPL, P in bits 0-7, AVL, L, D/B, G in bits 8-11.  On
+ * load, the unpacked form older savers wrote (flags in bits 12-15) is
+ * folded, as Xen does. */
 static uint32_t ar_of(uint16_t attrib)
 {
-	return (attrib & 0x80) ? (attrib & 0xffu) | (uint32_t)(attrib & 0xf00) << 4 : AR_UNUSABLE;
+	return attrib & 0xfffu;
 }
 
 static uint16_t attrib_of(uint32_t ar)
 {
-	return ar & AR_UNUSABLE ? 0 : (uint16_t)((ar & 0xff) | ((ar >> 4) & 0xf00));
+	if ((ar & 0xf000) && !(ar & 0x0f00))
+		ar = (ar & 0xff) | ((ar >> 4) & 0xf00);
+	return (uint16_t)(ar & 0xfff);
 }
 
 #define SEGMENTS(X) X(cs) X(ds) X(es) X(fs) X(gs) X(ss) X(tr) X(ldtr)

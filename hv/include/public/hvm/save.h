@@ -81,7 +81,7 @@ struct hvm_hw_cpu {
     uint32_t tr_limit, ldtr_limit, idtr_limit, gdtr_limit;
     uint64_t cs_base, ds_base, es_base, fs_base, gs_base, ss_base;
     uint64_t tr_base, ldtr_base, idtr_base, gdtr_base;
-    uint32_t cs_arbytes, ds_arbytes, es_arbytes, fs_arbytes;  /* VMX-style access rights */
+    uint32_t cs_arbytes, ds_arbytes, es_arbytes, fs_arbytes;  /* packed: type S DPL P (0-7), AVL L D/B G (8-11) */
     uint32_t gs_arbytes, ss_arbytes, tr_arbytes, ldtr_arbytes;
 
     uint64_t sysenter_cs, sysenter_esp, sysenter_eip;
