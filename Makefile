@@ -16,6 +16,7 @@ include mk/common.mk
 include hv/hv.mk
 include images/dom0/dom0.mk
 include images/images.mk
+include images/xl-dom0/xl-dom0.mk
 -include hv/hvm/emulate.mk
 -include hv/include/public/public.mk
 -include hv/common/xz/xz.mk

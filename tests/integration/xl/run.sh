@@ -1,0 +1,162 @@
+#!/bin/bash
+# Debian's Xen 4.17 toolstack (xl, libxl, libxenctrl, the C xenstored,
+# xenconsoled) in a PVH dom0 runs an xl scenario (images/xl-dom0/init)
+# and the serial log is checked here.
+#
+#   run.sh bastion   on build/hv/bastion.elf
+#   run.sh xen       on Debian's Xen 4.17 (build/xen/xen.elf): the reference
+#                    that proves the image and these checks
+#
+# XLTEST=info|pvh (default pvh): info runs the read-only xl commands; pvh
+# also creates a PVH guest, reads its console, shuts it down, and creates
+# and destroys a second one.  XL_TIMEOUT bounds the QEMU run (default 900 s).
+cd "$(dirname "$0")/../../.." || exit 1
+. tests/integration/lib.sh
+HV=${1:-bastion}
+SCEN=${XLTEST:-pvh}
+KERNEL=build/dom0/vmlinuz
+INITRD=build/xl-dom0/rootfs.cpio
+NEVER='^never-matches$' # wait for the dom0's power-off
+case $HV in
+bastion)
+	ELF=build/hv/bastion.elf
+	HV_ARGS=(-kernel "$ELF" -append "console=com1 dom0_mem=1024M")
+	;;
+xen)
+	# Xen's PVH dom0 needs an IOMMU.  -icount as the Xen anchor runs it:
+	# without it (multi- or single-threaded TCG alike) on 2 CPUs, dom0's
+	# processes die of #UD on AVX instructions or wild pointers, and once
+	# Xen builds a guest, of "Bad FPU state", even with one dom0 vCPU.
+	ELF=build/xen/xen.elf
+	HV_ARGS=(-icount shift=0,sleep=off -device amd-iommu -kernel "$ELF"
+		-append "console=com1 com1=115200 dom0_mem=1024M dom0=pvh guest_loglvl=all")
+	;;
+*)
+	echo "usage: $0 bastion|xen" >&2
+	exit 2
+	;;
+esac
+N=xl-$HV-$SCEN
+for f in "$ELF" "$KERNEL" "$INITRD"; do
+	[ -f "$f" ] || { fail "$N: $f is missing (make test-xl / test-xl-xen build it)"; exit 1; }
+done
+
+start=$(date +%s)
+qemu_boot "$N" "${XL_TIMEOUT:-900}" "$NEVER" -cpu "$QEMU_SVM_CPU" -smp 2 "${HV_ARGS[@]}" \
+	-initrd "$KERNEL console=hvc0 xltest=$SCEN,$INITRD"
+echo "  ($N: QEMU ran $(($(date +%s) - start)) s, log $LOG)"
+
+# out STEP: the output lines of one step of the dom0's /init.
+out() { grep -a "XL-OUT\[$1\] " "$LOG" | sed "s/^.*XL-OUT\[$1\] //" | tr -d '\r'; }
+# rc STEP: the exit status of a step of the dom0's /init, empty if it never ran.
+rc() { grep -aoE "XL-STEP: $1 rc=[0-9]+" "$LOG" | head -n 1 | sed 's/.*rc=//'; }
+# step_ok STEP DESCRIPTION: the step ran, exited 0 and printed no libxl or
+# libxenctrl error (xl exits 0 from some commands that failed); otherwise
+# the failure names the step's first line of output.
+step_ok() {
+	local rc why err
+	rc=$(rc "$1")
+	err=$(out "$1" | grep -m 1 -E '^(libxl|xc): error')
+	if [ "$rc" = 0 ] && [ -z "$err" ]; then
+		pass "$N: $2"
+		return
+	elif [ "$rc" = 0 ]; then
+		why="step $1: $err"
+	elif [ -n "$rc" ]; then
+		why="step $1 exited with $rc$(out "$1" | grep -m 1 . | sed 's/^/: /')"
+	elif grep -aq "XL-SKIP: $1" "$LOG"; then
+		why="step $1 skipped (an earlier step failed)"
+	else
+		why="step $1 never ran"
+	fi
+	fail "$N: $2 - $why"
+}
+# info_field KEY: a value of the first `xl info`.
+info_field() { out xl-info | awk -v k="$1" '$1 == k { print $3; exit }'; }
+# mem TAG: the free memory (MiB) the dom0 printed at TAG.
+mem() { grep -aoE "XL-MEM: $1 total=[0-9]* free=[0-9]*" "$LOG" | head -n 1 | sed 's/.*free=//'; }
+# check DESCRIPTION 'TEST': pass when the shell test succeeds; the
+# failure shows $got.
+check() {
+	if eval "$2"; then pass "$N: $1"; else fail "$N: $1 - got '$got'"; fi
+}
+
+expect "$N" 'XL-INIT: reached /init' "the dom0 reached the image's /init"
+expect "$N" 'XL-HV: type=xen ' "/sys/hypervisor/type says xen"
+step_ok modules "xenfs, evtchn, gntdev, gntalloc and privcmd load"
+step_ok xenfs "xenfs mounts on /proc/xen"
+step_ok xenstored "Debian's C xenstored starts"
+step_ok xenstore-ready "xenstored answers xenstore-read"
+step_ok xen-init-dom0 "xen-init-dom0 sets up dom0's xenstore entries"
+step_ok xenconsoled "xenconsoled starts"
+
+step_ok xl-info "xl info"
+got=$(info_field nr_cpus)
+check "xl info: nr_cpus is 2" '[ "$got" = 2 ]'
+got=$(info_field total_memory)
+check "xl info: total_memory is about the machine's 2048 MiB" '[ "${got:-0}" -ge 1900 ] && [ "${got:-0}" -le 2048 ]'
+got=$(info_field free_memory)
+check "xl info: free_memory is what dom0's 1024 MiB leave" '[ "${got:-0}" -ge 700 ] && [ "${got:-0}" -le 1100 ]'
+# On Xen the version is known; on Bastion it is whatever /sys/hypervisor says.
+if [ "$HV" = xen ]; then
+	want=4.17
+else
+	want=$(grep -aoE 'XL-HV: type=[a-z]* version=[0-9]+\.[0-9]+' "$LOG" | head -n 1 | sed 's/.*version=//')
+fi
+got=$(info_field xen_major).$(info_field xen_minor)
+check "xl info: xen_major.xen_minor are the hypervisor's (${want:-unknown})" '[ -n "$want" ] && [ "$got" = "$want" ]'
+
+step_ok xl-list "xl list"
+got=$(out xl-list | awk '$1 == "Domain-0" { print $2 " " $3 " " $4 }')
+check "xl list: Domain-0 is domain 0 with about 1024 MiB and 2 vCPUs" \
+	'[[ "$got" =~ ^0\ 10[0-2][0-9]\ 2$ ]]'
+step_ok xl-vcpu-list "xl vcpu-list"
+got=$(out xl-vcpu-list | awk '$1 == "Domain-0"' | wc -l)
+check "xl vcpu-list: Domain-0 has 2 vCPUs" '[ "$got" = 2 ]'
+step_ok xl-dmesg "xl dmesg"
+got=$(out xl-dmesg | wc -l)
+check "xl dmesg prints the hypervisor's log" '[ "$got" -ge 5 ]'
+step_ok xl-cpupool-list "xl cpupool-list"
+step_ok xl-uptime "xl uptime"
+got=$(out xl-uptime | awk '$1 == "Domain-0" { print $2 }')
+check "xl uptime lists Domain-0" '[ "$got" = 0 ]'
+
+if [ "$SCEN" = pvh ]; then
+	step_ok backend-modules "xen-blkback and loop load"
+	step_ok xl-create "xl create of the PVH guest"
+	got=$(out xl-list-running | awk '$1 == "anchor-pvh" { print $2 " " $3 }')
+	check "xl list shows the running guest with 256 MiB" '[[ "$got" =~ ^[1-9][0-9]*\ 25[0-9]$ ]]'
+	got=$(out guest-console | grep -m 1 DOMU-UP)
+	check "the guest's /init runs as PVH (its console, through xenconsoled)" \
+		'[[ "$got" == *"DOMU-UP: type=PVH"* ]]'
+	magic=$(out disk | sed -n 's/^magic=//p')
+	got=$(out guest-console | grep -m 1 DOMU-BLK)
+	check "the guest reads its PV disk (blkback on a loop device) and sees dom0's magic" \
+		'[ -n "$magic" ] && [[ "$got" == *"size=67108864 read=67108864 magic=$magic"* ]]'
+	step_ok xl-shutdown "xl shutdown -w of the guest"
+	got=$(out guest-console-end | grep -m 1 DOMU-POWEROFF)
+	check "the guest saw the shutdown request" '[ -n "$got" ]'
+	step_ok guest-gone "the guest is gone after its shutdown"
+	got=$(out xl-list-after-shutdown | awk '$1 ~ /^(Domain-0|anchor-pvh)$/ { print $1 }' | tr '\n' ' ')
+	check "xl list then shows Domain-0 only" '[ "$got" = "Domain-0 " ]'
+	before=$(mem boot)
+	got=$(mem running)
+	check "free memory drops by about 256 MiB while the guest runs ($before -> $got)" \
+		'[ -n "$before" ] && [ -n "$got" ] && [ $((before - got)) -ge 256 ] && [ $((before - got)) -le 270 ]'
+	got=$(mem after-shutdown)
+	check "free memory returns after the shutdown ($before -> $got)" '[ -n "$got" ] && [ "$got" -ge $((before - 1)) ]'
+	step_ok xl-create-2 "a second xl create"
+	step_ok xl-destroy "xl destroy of the second guest"
+	step_ok guest-2-gone "the second guest is gone after xl destroy"
+	got=$(out xl-list-after-destroy | awk '$1 ~ /^(Domain-0|anchor-pvh-2)$/ { print $1 }' | tr '\n' ' ')
+	check "xl list then shows Domain-0 only" '[ "$got" = "Domain-0 " ]'
+	got=$(mem after-destroy)
+	check "free memory returns after the destroy ($before -> $got)" '[ -n "$got" ] && [ "$got" -ge $((before - 1)) ]'
+fi
+
+expect "$N" "XL-DONE: scenario=$SCEN failed_steps=0 " "every step of the scenario succeeded"
+expect_not "$N" 'XL-WATCHDOG' "the dom0's watchdog did not fire"
+if [ "$QEMU_RC" != 124 ]; then pass "$N: dom0's power-off ended QEMU"
+else fail "$N: dom0's power-off ended QEMU - timed out"; fi
+expect_not "$N" 'Kernel panic|BUG:|Oops|PANIC|FATAL PAGE FAULT' "no hypervisor or kernel crash"
+exit $integ_failed
