@@ -81,7 +81,7 @@ static int maptrack_slot(struct gnttab *lt, const struct grant_mapping *m)
 	uint64_t flags = spin_lock_irqsave(&lt->lock);
 	int slot = -1;
 	for (unsigned i = 0; i < lt->nr_maptrack && slot < 0; i++)
-		if (!lt->maptrack[i].gpa)
+		if (!lt->maptrack[i].used)
 			slot = (int)i;
 	if (slot < 0 && lt->nr_maptrack < lt->max_maptrack) {
 		unsigned n = MIN(MAX(lt->nr_maptrack * 2, 64u), lt->max_maptrack);
@@ -102,20 +102,20 @@ static int maptrack_slot(struct gnttab *lt, const struct grant_mapping *m)
 }
 
 /* Maps a pinned entry's frame; GNTST_* (on failure nothing stays). */
-static int16_t map_pinned(struct vcpu *v, struct domain *rd, struct gnttab_map_grant_ref *op, uint64_t gfn,
-			  bool writable)
+static int16_t map_pinned(struct vcpu *v, struct domain *rd, struct gnttab_map_grant_ref *op, uint64_t gpa,
+			  uint64_t gfn, bool writable)
 {
 	paddr_t page;
 	if (p2m_get_page(rd, gfn << PAGE_SHIFT, &page))
 		return GNTST_general_error; /* the frame is not the granter's RAM */
-	struct grant_mapping m = { op->host_addr, page, op->ref, rd->domid, writable };
+	struct grant_mapping m = { true, gpa, page, op->ref, rd->domid, writable };
 	int slot = maptrack_slot(v->d->gnttab, &m);
 	if (slot < 0) {
 		page_ref_put(page, 0);
 		return GNTST_no_space;
 	}
-	if (p2m_map_foreign(v->d, op->host_addr, page, writable)) { /* its reference went with it */
-		__atomic_store_n(&v->d->gnttab->maptrack[slot].gpa, 0, __ATOMIC_RELEASE);
+	if (p2m_map_foreign(v->d, gpa, page, writable)) { /* its reference went with it */
+		__atomic_store_n(&v->d->gnttab->maptrack[slot].used, false, __ATOMIC_RELEASE);
 		return GNTST_no_space;
 	}
 	op->handle = (grant_handle_t)slot;
@@ -126,9 +126,13 @@ static int16_t map_pinned(struct vcpu *v, struct domain *rd, struct gnttab_map_g
 static int16_t map_one(struct vcpu *v, struct gnttab_map_grant_ref *op)
 {
 	bool writable = !(op->flags & GNTMAP_readonly);
-	if (!(op->flags & GNTMAP_host_map) || (op->flags & GNTMAP_contains_pte) || !op->host_addr ||
-	    op->host_addr >= P2M_GPA_LIMIT || (op->host_addr & (PAGE_SIZE - 1)))
-		return GNTST_general_error; /* an auto-translated mapper names a p2m page */
+	if (!(op->flags & (GNTMAP_host_map | GNTMAP_device_map)))
+		return GNTST_bad_gntref; /* Xen's answer to a map of nothing */
+	if (op->flags & (GNTMAP_device_map | GNTMAP_application_map | GNTMAP_contains_pte))
+		return GNTST_general_error; /* an auto-translated mapper only maps into its p2m */
+	uint64_t gpa = op->host_addr & ~(uint64_t)(PAGE_SIZE - 1); /* the frame it names */
+	if (gpa >= P2M_GPA_LIMIT)
+		return GNTST_general_error;
 	struct domain *rd = domain_lookup(op->dom);
 	if (!rd)
 		return GNTST_bad_domain;
@@ -136,7 +140,7 @@ static int16_t map_one(struct vcpu *v, struct gnttab_map_grant_ref *op)
 	int16_t st = rd->state == DOMAIN_ALIVE ? pin_entry(rd, v->d->domid, op->ref, writable, &gfn)
 					       : GNTST_bad_domain;
 	if (st == GNTST_okay) {
-		st = map_pinned(v, rd, op, gfn, writable);
+		st = map_pinned(v, rd, op, gpa, gfn, writable);
 		if (st != GNTST_okay)
 			unpin_entry(rd, op->ref, writable);
 	}
@@ -152,13 +156,13 @@ static int16_t unmap_one(struct vcpu *v, struct gnttab_unmap_grant_ref *op)
 	if (op->handle < lt->nr_maptrack) {
 		size_t i = array_index_nospec(op->handle, lt->nr_maptrack);
 		m = lt->maptrack[i];
-		if (m.gpa && (!op->host_addr || op->host_addr == m.gpa))
-			lt->maptrack[i].gpa = 0;
+		if (m.used && (!op->host_addr || (op->host_addr & ~(uint64_t)(PAGE_SIZE - 1)) == m.gpa))
+			lt->maptrack[i].used = false;
 	}
 	spin_unlock_irqrestore(&lt->lock, flags);
-	if (!m.gpa)
+	if (!m.used)
 		return GNTST_bad_handle;
-	if (op->host_addr && op->host_addr != m.gpa)
+	if (op->host_addr && (op->host_addr & ~(uint64_t)(PAGE_SIZE - 1)) != m.gpa)
 		return GNTST_general_error;
 	p2m_remove(v->d, m.gpa); /* drops the page reference */
 	struct domain *rd = domain_lookup(m.granter);
@@ -283,9 +287,9 @@ static void maptrack_release(struct domain *d)
 	struct gnttab *lt = d->gnttab;
 	for (unsigned i = 0; i < lt->nr_maptrack; i++) {
 		struct grant_mapping m = lt->maptrack[i];
-		if (!m.gpa)
+		if (!m.used)
 			continue;
-		lt->maptrack[i].gpa = 0;
+		lt->maptrack[i].used = false;
 		p2m_remove(d, m.gpa);
 		struct domain *rd = domain_lookup(m.granter);
 		if (rd) {

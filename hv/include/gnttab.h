@@ -27,7 +27,8 @@ struct grant_pin {
 /* One mapping this domain made of another's grant (a maptrack entry; its
  * index is the handle the mapper gets). */
 struct grant_mapping {
-	uint64_t gpa;        /* where in the mapper's p2m; 0: slot free */
+	bool used;           /* the slot holds a mapping */
+	uint64_t gpa;        /* where in the mapper's p2m */
 	paddr_t frame;
 	grant_ref_t ref;
 	uint16_t granter;    /* domid */

@@ -99,7 +99,10 @@ domu=$out/domu-root
 rm -rf "$domu"
 mkdir -p "$domu"/{bin,sbin,dev,proc,sys,lib/modules}
 cp "$dom0/busybox-root/bin/busybox" "$domu/bin/busybox"
-cp "$src/kernel/drivers/block/xen-blkfront.ko" "$domu/lib/modules/"
+cp "$src/kernel/drivers/block/xen-blkfront.ko" "$src/kernel/drivers/xen/xen-privcmd.ko" "$domu/lib/modules/"
+for tool in ${DOMU_TOOLS:-}; do # static test programs the guest runs
+	cp "$tool" "$domu/bin/"
+done
 here=$(dirname "$0")
 install -m 755 "$here/domu-init" "$domu/init"
 install -m 755 "$here/domu-poweroff" "$domu/sbin/poweroff"

@@ -4,9 +4,8 @@
 # xl scenarios (tests/integration/xl/run.sh).  The same image runs on
 # Debian's own Xen 4.17 (test-xl-xen), which proves the image and the
 # checks, and on Bastion (test-xl).
-#
-# test-xl is not in TEST_SUITES yet: Bastion has no domctl/sysctl, so xl
-# fails there.  Add it once they land.
+# test-xl is part of `make test`; test-xl-xen runs on demand (it fetches
+# Xen, and needs -icount to run Xen's dom0 reliably under TCG).
 
 XL_DOM0_DIR := $(BUILD)/xl-dom0
 XL_DOM0_CPIO := $(XL_DOM0_DIR)/rootfs.cpio
@@ -17,10 +16,18 @@ XEN_REF_ELF := $(XEN_REF_DIR)/xen.elf
 XEN_ANCHOR_DIR ?= ../shared/tools/xen-anchor
 XL_GUEST_CFG := $(XEN_ANCHOR_DIR)/guests/anchor-pvh.cfg
 
+# What the test guest runs besides busybox: the probe of what a domU must
+# not do, and the dom0 test's garbage hypercalls.
+XL_DOMU_TOOLS := $(XL_DOM0_DIR)/domu-probe $(DOM0_DIR)/hypercall-garbage
+
+$(XL_DOM0_DIR)/domu-probe: tests/integration/xl/domu_probe.c $(wildcard hv/include/public/*.h hv/include/public/*/*.h)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -Ihv/include -static -o $@ $<
+
 $(XL_DOM0_CPIO): images/xl-dom0/build.sh images/xl-dom0/init images/xl-dom0/domu-init \
-		images/xl-dom0/domu-poweroff $(DOM0_KERNEL) $(XL_GUEST_CFG)
+		images/xl-dom0/domu-poweroff $(DOM0_KERNEL) $(XL_GUEST_CFG) $(XL_DOMU_TOOLS)
 	@mk/deps.sh --quiet debootstrap cpio
-	images/xl-dom0/build.sh $(XL_DOM0_DIR) $(DOM0_DIR) $(XL_GUEST_CFG)
+	DOMU_TOOLS="$(XL_DOMU_TOOLS)" images/xl-dom0/build.sh $(XL_DOM0_DIR) $(DOM0_DIR) $(XL_GUEST_CFG)
 
 $(XEN_REF_ELF): images/xl-dom0/fetch-xen.sh
 	images/xl-dom0/fetch-xen.sh $(XEN_REF_DIR)
@@ -35,4 +42,5 @@ test-xl-xen: $(XEN_REF_ELF) $(XL_DOM0_CPIO)
 	@tests/integration/xl/run.sh xen
 
 .PHONY: xl-dom0 test-xl test-xl-xen
+TEST_SUITES += test-xl
 DEPS_PKGS += debootstrap cpio

@@ -6,6 +6,7 @@
  * the event callback, moving vcpu_info or shared_info).  Each call must
  * come back with an error, never hang or crash anything; afterwards the
  * caller checks that event channels still work.  Prints "HCALL-GARBAGE:".
+ * With --random-only (in a domU) only the random calls are made.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -74,7 +75,9 @@ static int allowed(uint64_t op, uint64_t cmd)
 		return 0;
 	if (op == 24 && (cmd == 10 || cmd == 5))   /* vcpu_op: vcpu_info, runstate moves */
 		return 0;
-	if (op == 12 && cmd == 7)                  /* memory_op add_to_physmap */
+	if (op == 12 && (cmd == 1 || cmd == 6 || cmd == 7 || cmd == 13 || cmd == 15 || cmd == 23))
+		return 0; /* memory_op: giving back, adding or moving dom0's own pages */
+	if (op == 20 && (cmd == 0 || cmd == 7))    /* grant maps over dom0's own pages */
 		return 0;
 	if (op == 24 && (cmd == 7 || cmd == 9 || cmd == 6 || cmd == 8)) /* our own timers */
 		return 0;
@@ -98,14 +101,15 @@ static uint64_t random_arg(void)
 	}
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	fd = open("/dev/xen/privcmd", O_RDWR);
 	if (fd < 0) {
 		printf("HCALL-GARBAGE: FAIL open /dev/xen/privcmd: %s\n", strerror(errno));
 		return 1;
 	}
-	targeted();
+	if (argc < 2 || strcmp(argv[1], "--random-only")) /* the targeted errnos are dom0's */
+		targeted();
 	srand(42);
 	for (int i = 0; i < 5000; i++) {
 		uint64_t op = (uint64_t)rand() % 64, cmd = (uint64_t)rand() % 16;

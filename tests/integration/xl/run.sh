@@ -9,7 +9,7 @@
 #
 # XLTEST=info|pvh (default pvh): info runs the read-only xl commands; pvh
 # also creates a PVH guest, reads its console, shuts it down, and creates
-# and destroys a second one.  XL_TIMEOUT bounds the QEMU run (default 900 s).
+# and destroys a second one.  XL_TIMEOUT bounds the QEMU run (default 1500 s).
 cd "$(dirname "$0")/../../.." || exit 1
 . tests/integration/lib.sh
 HV=${1:-bastion}
@@ -42,12 +42,12 @@ for f in "$ELF" "$KERNEL" "$INITRD"; do
 done
 
 start=$(date +%s)
-qemu_boot "$N" "${XL_TIMEOUT:-900}" "$NEVER" -cpu "$QEMU_SVM_CPU" -smp 2 "${HV_ARGS[@]}" \
+qemu_boot "$N" "${XL_TIMEOUT:-1500}" "$NEVER" -cpu "$QEMU_SVM_CPU" -smp 2 "${HV_ARGS[@]}" \
 	-initrd "$KERNEL console=hvc0 xltest=$SCEN,$INITRD"
 echo "  ($N: QEMU ran $(($(date +%s) - start)) s, log $LOG)"
 
 # out STEP: the output lines of one step of the dom0's /init.
-out() { grep -a "XL-OUT\[$1\] " "$LOG" | sed "s/^.*XL-OUT\[$1\] //" | tr -d '\r'; }
+out() { grep -a "^XL-OUT\[$1\] " "$LOG" | sed "s/^XL-OUT\[$1\] //" | tr -d '\r'; }
 # rc STEP: the exit status of a step of the dom0's /init, empty if it never ran.
 rc() { grep -aoE "XL-STEP: $1 rc=[0-9]+" "$LOG" | head -n 1 | sed 's/.*rc=//'; }
 # step_ok STEP DESCRIPTION: the step ran, exited 0 and printed no libxl or
@@ -133,25 +133,38 @@ if [ "$SCEN" = pvh ]; then
 	got=$(out guest-console | grep -m 1 DOMU-BLK)
 	check "the guest reads its PV disk (blkback on a loop device) and sees dom0's magic" \
 		'[ -n "$magic" ] && [[ "$got" == *"size=67108864 read=67108864 magic=$magic"* ]]'
-	step_ok xl-shutdown "xl shutdown -w of the guest"
+	got=$(out guest-console | grep -m 1 'DOMU-PROBE: done')
+	check "the guest's attempts at privileged and cross-domain operations all fail with Xen's errnos" \
+		'[ "$got" = "DOMU-PROBE: done, 0 failed" ]'
+	got=$(out guest-console | grep 'DOMU-PROBE: FAIL' | head -n 3 | tr '\n' ';')
+	check "no such attempt succeeded or got another error" '[ -z "$got" ]'
+	got=$(out guest-console | grep -m 1 'HCALL-GARBAGE: done')
+	check "thousands of garbage hypercalls from the guest all return" '[ -n "$got" ]'
+	step_ok xl-create-2 "a second guest alongside the first"
+	got=$(out guest-2-console | grep -m 1 DOMU-IDLE)
+	check "the second guest runs too" '[ -n "$got" ]'
+	got=$(out xl-list-two | awk '$1 ~ /^(Domain-0|anchor-pvh|anchor-pvh-2)$/ { print $1 }' | tr '\n' ' ')
+	check "xl list shows both guests at once" '[ "$got" = "Domain-0 anchor-pvh anchor-pvh-2 " ]'
+	step_ok xl-shutdown "xl shutdown -w of the first guest"
 	got=$(out guest-console-end | grep -m 1 DOMU-POWEROFF)
 	check "the guest saw the shutdown request" '[ -n "$got" ]'
 	step_ok guest-gone "the guest is gone after its shutdown"
-	got=$(out xl-list-after-shutdown | awk '$1 ~ /^(Domain-0|anchor-pvh)$/ { print $1 }' | tr '\n' ' ')
+	got=$(out xl-list-after-shutdown | awk '$1 ~ /^(Domain-0|anchor-pvh|anchor-pvh-2)$/ { print $1 }' | tr '\n' ' ')
+	check "xl list then shows Domain-0 and the second guest" '[ "$got" = "Domain-0 anchor-pvh-2 " ]'
+	step_ok xl-destroy "xl destroy of the second guest"
+	step_ok guest-2-gone "the second guest is gone after xl destroy"
+	got=$(out xl-list-after-destroy | awk '$1 ~ /^(Domain-0|anchor-pvh|anchor-pvh-2)$/ { print $1 }' | tr '\n' ' ')
 	check "xl list then shows Domain-0 only" '[ "$got" = "Domain-0 " ]'
 	before=$(mem boot)
 	got=$(mem running)
 	check "free memory drops by about 256 MiB while the guest runs ($before -> $got)" \
 		'[ -n "$before" ] && [ -n "$got" ] && [ $((before - got)) -ge 256 ] && [ $((before - got)) -le 270 ]'
-	got=$(mem after-shutdown)
-	check "free memory returns after the shutdown ($before -> $got)" '[ -n "$got" ] && [ "$got" -ge $((before - 1)) ]'
-	step_ok xl-create-2 "a second xl create"
-	step_ok xl-destroy "xl destroy of the second guest"
-	step_ok guest-2-gone "the second guest is gone after xl destroy"
-	got=$(out xl-list-after-destroy | awk '$1 ~ /^(Domain-0|anchor-pvh-2)$/ { print $1 }' | tr '\n' ' ')
-	check "xl list then shows Domain-0 only" '[ "$got" = "Domain-0 " ]'
 	got=$(mem after-destroy)
-	check "free memory returns after the destroy ($before -> $got)" '[ -n "$got" ] && [ "$got" -ge $((before - 1)) ]'
+	check "free memory returns once both guests are gone ($before -> $got)" \
+		'[ -n "$got" ] && [ "$got" -ge $((before - 1)) ]'
+	step_ok cycles "guests created and destroyed over and over"
+	got=$(mem after-cycles)
+	check "the cycles leak no memory ($before -> $got MiB free)" '[ -n "$got" ] && [ "$got" -ge $((before - 1)) ]'
 fi
 
 expect "$N" "XL-DONE: scenario=$SCEN failed_steps=0 " "every step of the scenario succeeded"
