@@ -84,6 +84,12 @@ static void domain_free(struct domain_entry *e)
 	xfree(d);
 }
 
+/* A creation that failed has unwound its hooks already: only d is left. */
+static void domain_free_unwound(struct domain_entry *e)
+{
+	xfree(domain_of(e));
+}
+
 struct domain *domain_create(const struct domain_config *cfg, int *err)
 {
 	static uint64_t serials;
@@ -119,9 +125,8 @@ struct domain *domain_create(const struct domain_config *cfg, int *err)
 		if (rc) {
 			unwind_hooks(d, i, true);
 			unwind_hooks(d, i, false);
-			d->entry.release = NULL;
-			domain_table_put(&d->entry); /* unlinks; nothing left to free but d */
-			xfree(d);
+			d->entry.release = domain_free_unwound;
+			domain_table_put(&d->entry); /* unlinks; the last holder frees d */
 			*err = rc;
 			return NULL;
 		}
