@@ -8,6 +8,7 @@
 #include "public/arch-x86/cpuid.h"
 #include "public/hvm/save.h"
 #include "x86/cpu.h"
+#include "x86/guest_cpu.h"
 #include "x86/hvm.h"
 #include "vtime.h"
 #include "x86/time.h"
@@ -68,16 +69,6 @@ long domctl_gethvmcontext(struct domctl_call *c)
 	rc = save_context(c);
 	domain_unpause(c->d);
 	return rc;
-}
-
-static bool pat_valid(uint64_t pat)
-{
-	for (unsigned i = 0; i < 8; i++) {
-		uint8_t t = (uint8_t)(pat >> (8 * i));
-		if (t == 2 || t == 3 || t > 7)
-			return false;
-	}
-	return true;
 }
 
 /* One record (its descriptor already read and its length checked). */

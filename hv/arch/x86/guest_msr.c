@@ -85,7 +85,7 @@ static int write_hypercall_page(struct vcpu *v, uint64_t gpa)
 	return copy_to_gpa(v->d, gpa & ~(PAGE_SIZE - 1), page, PAGE_SIZE);
 }
 
-static bool pat_valid(uint64_t pat)
+bool pat_valid(uint64_t pat)
 {
 	for (unsigned i = 0; i < 8; i++) {
 		uint8_t t = (uint8_t)(pat >> (8 * i));
