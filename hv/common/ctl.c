@@ -70,7 +70,7 @@ void domain_info(struct domain *d, struct xen_domctl_getdomaininfo *info)
 		info->flags |= XEN_DOMINF_hap;
 	if (d->create_flags & XEN_DOMCTL_CDF_xs_domain)
 		info->flags |= XEN_DOMINF_xs_domain;
-	if (d->is_shutting_down && d->state == DOMAIN_ALIVE)
+	if (__atomic_load_n(&d->is_shut_down, __ATOMIC_ACQUIRE)) /* kept while dying, as Xen */
 		info->flags |= XEN_DOMINF_shutdown |
 			       (d->shutdown_reason & XEN_DOMINF_shutdownmask) << XEN_DOMINF_shutdownshift;
 	if (d->pause_count > 0)

@@ -132,6 +132,7 @@ struct domain *domain_create(const struct domain_config *cfg, int *err)
 		}
 	}
 	set_vcpu_flags(d, SVF_PAUSED, 0); /* born paused: pause_count 1 */
+	domain_table_publish(&d->entry);
 	*err = 0;
 	return d;
 }
@@ -185,6 +186,16 @@ void domain_notify_controller(void)
 		evtchn_raise_virq(&hardware_domain->evtchn, VIRQ_DOM_EXC, 0);
 }
 
+/* A dying device-model domain lets go of its target (set_target). */
+static void drop_target(struct domain *d)
+{
+	struct domain *t = d->target_dom;
+	__atomic_store_n(&d->target, -1, __ATOMIC_RELEASE);
+	d->target_dom = NULL;
+	if (t)
+		domain_put(t);
+}
+
 int domain_kill(struct domain *d)
 {
 	spin_lock(&d->lock);
@@ -198,6 +209,7 @@ int domain_kill(struct domain *d)
 	set_vcpu_flags(d, SVF_SHUTDOWN, 0);
 	wait_not_running(d);
 	unwind_hooks(d, NR_HOOKS, true);
+	drop_target(d);
 	d->state = DOMAIN_DEAD;
 	domain_put(d); /* the table's reference */
 	domain_notify_controller();
@@ -298,6 +310,8 @@ static void vcpu_free(struct vcpu *v)
 	if (v->hvm)
 		hvm->vcpu_destroy(v);
 	vcpu_fpu_destroy(v);
+	if (v->vcpu_info_page)
+		page_ref_put(v->vcpu_info_page, 0);
 	xfree(v);
 }
 
@@ -374,6 +388,7 @@ void domain_shutdown(struct domain *d, unsigned reason)
 	if (__atomic_exchange_n(&d->is_shutting_down, true, __ATOMIC_SEQ_CST))
 		return;
 	d->shutdown_reason = reason;
+	__atomic_store_n(&d->is_shut_down, true, __ATOMIC_RELEASE);
 	printk("d%u: shut down, reason %u (%s)\n", d->domid, reason, shutdown_reason_name(reason));
 	set_vcpu_flags(d, SVF_SHUTDOWN, 0);
 	if (d != hardware_domain) {

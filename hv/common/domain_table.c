@@ -26,6 +26,7 @@ static void link_locked(struct domain_entry *e, unsigned id, void (*release)(str
 {
 	struct domain_entry **pp = link_at(id);
 	e->domid = (uint16_t)id;
+	e->published = false;
 	e->refcnt = 1;
 	e->release = release;
 	e->next = *pp;
@@ -68,9 +69,17 @@ int domain_table_insert_at(struct domain_entry *e, uint16_t domid, void (*releas
 	return rc;
 }
 
-/* A reference on e unless its last one is gone (it is being unlinked). */
-static bool hold_unless_zero(struct domain_entry *e)
+void domain_table_publish(struct domain_entry *e)
 {
+	__atomic_store_n(&e->published, true, __ATOMIC_RELEASE);
+}
+
+/* A reference on e unless it is unpublished or its last one is gone
+ * (it is being unlinked). */
+static bool hold_if_live(struct domain_entry *e)
+{
+	if (!__atomic_load_n(&e->published, __ATOMIC_ACQUIRE))
+		return false;
 	int n = __atomic_load_n(&e->refcnt, __ATOMIC_RELAXED);
 	while (n > 0)
 		if (__atomic_compare_exchange_n(&e->refcnt, &n, n + 1, false, __ATOMIC_ACQUIRE,
@@ -83,7 +92,7 @@ struct domain_entry *domain_table_get_next(unsigned first)
 {
 	spin_lock(&table_lock);
 	struct domain_entry *e = *link_at(first);
-	while (e && !hold_unless_zero(e))
+	while (e && !hold_if_live(e))
 		e = e->next;
 	spin_unlock(&table_lock);
 	return e;

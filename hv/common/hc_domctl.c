@@ -7,6 +7,7 @@
  * not offer get -ENOSYS, as Xen's default.
  */
 #include "ctl.h"
+#include "p2m.h"
 #include "console.h"
 #include "gnttab.h"
 
@@ -98,8 +99,8 @@ static long unpausedomain(struct domctl_call *c)
 /* The domain named, or the first after it (Xen's rule for this sub-op). */
 static long getdomaininfo(struct domctl_call *c)
 {
-	if (!c->d)
-		return -XEN_ESRCH;
+	if (!c->d) /* none at or above: a reserved id is a bad request */
+		return c->op->domain >= DOMID_FIRST_RESERVED ? -XEN_EINVAL : -XEN_ESRCH;
 	domain_info(c->d, &c->op->u.getdomaininfo);
 	c->op->domain = c->d->domid;
 	c->copyback = true;
@@ -133,16 +134,21 @@ static long settimeoffset(struct domctl_call *c)
 	return 0;
 }
 
+/* The device-model domain holds a reference on its target until it is
+ * killed, so the target's domid cannot be reused meanwhile; once set,
+ * the target does not change (Xen's rules). */
 static long set_target(struct domctl_call *c)
 {
 	struct domain *t = domain_lookup(c->op->u.set_target.target);
 	if (!t)
 		return -XEN_ESRCH;
-	long rc = t == c->d ? -XEN_EINVAL : 0;
-	if (!rc)
-		c->d->target = t->domid;
-	domain_put(t);
-	return rc;
+	if (t == c->d || c->d->target_dom || c->d->state != DOMAIN_ALIVE) {
+		domain_put(t);
+		return -XEN_EINVAL;
+	}
+	c->d->target_dom = t;
+	__atomic_store_n(&c->d->target, t->domid, __ATOMIC_RELEASE);
+	return 0;
 }
 
 static long paging_mempool(struct domctl_call *c)
@@ -155,6 +161,8 @@ static long paging_mempool(struct domctl_call *c)
 	uint64_t size = c->op->u.paging_mempool.size;
 	if (size & (PAGE_SIZE - 1))
 		return -XEN_EINVAL;
+	if (p2m_set_table_limit(c->d, size >> PAGE_SHIFT))
+		return -XEN_EBUSY; /* more table pages in use already */
 	c->d->paging_pool_bytes = size;
 	return 0;
 }
@@ -220,15 +228,20 @@ long do_domctl(struct vcpu *v, const uint64_t arg[5])
 		target = domain_subject(c.d);
 	rc = access_check(&caller, c.d ? &target : NULL, desc && desc->fn ? desc->rule : ACCESS_PRIV);
 	if (!rc && desc && desc->fn) {
-		spin_lock(&ctl_lock); /* one control operation at a time, as Xen's domctl lock */
-		rc = desc->fn(&c);
-		spin_unlock(&ctl_lock);
+		/* One control operation at a time, as Xen's domctl lock; a busy
+		 * lock is tried again from the guest, never waited for here, so
+		 * an operation that waits for this vCPU to stop cannot deadlock. */
+		rc = HC_RESTART;
+		if (spin_trylock(&ctl_lock)) {
+			rc = desc->fn(&c);
+			spin_unlock(&ctl_lock);
+		}
 	} else if (!rc) {
 		rc = -XEN_ENOSYS;
 	}
 	if (c.d)
 		domain_put(c.d);
-	if (c.copyback && GUEST_OUT(v, arg[0], &op))
+	if (rc != HC_RESTART && c.copyback && GUEST_OUT(v, arg[0], &op))
 		return -XEN_EFAULT;
 	return rc;
 }

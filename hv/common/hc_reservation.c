@@ -5,7 +5,7 @@
  * queries.  Extents are 4 KiB or 2 MiB; a larger order is not done (0
  * extents), and callers such as libxenguest fall back to 2 MiB.  A
  * batch resumes at the extent in the command's upper bits, as Xen's
- * continuations encode it.
+ * continuations encode it; a long one is preempted that way.
  */
 #include "ctl.h"
 #include "page_alloc.h"
@@ -15,6 +15,13 @@
 #define EXTENT_SHIFT 6 /* cmd >> 6: the extent to start at (MEMOP_EXTENT_SHIFT) */
 #define E820_ENTRY_SIZE 20 /* packed u64 addr, u64 size, u32 type */
 
+/*
+ * Claims (XENMEM_claim_pages): a toolstack stakes the pages a domain being
+ * built will need, and other domains' allocations may not eat into them.
+ * claim_lock keeps the stake, each domain's outstanding count and the
+ * allocations that are checked against them consistent.
+ */
+static spinlock_t claim_lock = SPINLOCK_INIT;
 static uint64_t claims_total; /* every domain's outstanding claim, in pages */
 
 uint64_t memory_claims_total(void)
@@ -22,16 +29,50 @@ uint64_t memory_claims_total(void)
 	return __atomic_load_n(&claims_total, __ATOMIC_RELAXED);
 }
 
-/* Pages just allocated to d come out of its claim first. */
+static uint64_t free_pages_now(void)
+{
+	return __atomic_load_n(&hv_page_pool.free_pages, __ATOMIC_RELAXED);
+}
+
+/* Pages just allocated to d come out of its claim first; claim_lock held. */
 static void claim_consume(struct domain *d, uint64_t pages)
 {
 	uint64_t n = MIN(pages, d->outstanding_pages);
 	d->outstanding_pages -= n;
-	__atomic_sub_fetch(&claims_total, n, __ATOMIC_RELAXED);
+	claims_total -= n;
+}
+
+/* One extent for d, unless it would take pages other domains claimed. */
+static int populate_claimed(struct domain *d, uint64_t gfn, unsigned order)
+{
+	uint64_t pages = 1ULL << order;
+	spin_lock(&claim_lock);
+	uint64_t others = claims_total - d->outstanding_pages;
+	int rc = free_pages_now() < others + pages ? -1 : p2m_populate_extent(d, gfn << PAGE_SHIFT, order);
+	if (!rc)
+		claim_consume(d, pages);
+	spin_unlock(&claim_lock);
+	return rc;
+}
+
+/* Stops a batch at extent i to be continued (hypercall.h). */
+static long preempt_at(struct vcpu *v, uint64_t cmd, uint64_t i)
+{
+	hypercall_continue(v, 0, cmd | (i << EXTENT_SHIFT));
+	return HC_RESTART;
+}
+
+/* The gfn of extent i of the caller's list, within the guest-physical
+ * space.  0, or -1. */
+static int extent_gfn(struct vcpu *v, const struct xen_memory_reservation *r, uint64_t i, uint64_t *gfn)
+{
+	if (copy_from_guest(v, gfn, r->extent_start + i * sizeof(*gfn), sizeof(*gfn)))
+		return -1;
+	return *gfn < (P2M_GPA_LIMIT >> PAGE_SHIFT) ? 0 : -1;
 }
 
 static long populate_physmap(struct vcpu *v, struct domain *d, struct xen_memory_reservation *r,
-			     uint64_t start)
+			     uint64_t cmd, uint64_t start)
 {
 	if (r->extent_order != 0 && r->extent_order != 9)
 		return (long)start; /* not done: the caller retries smaller */
@@ -40,49 +81,53 @@ static long populate_physmap(struct vcpu *v, struct domain *d, struct xen_memory
 	uint64_t i;
 	for (i = start; i < r->nr_extents; i++) {
 		uint64_t gfn;
-		if (copy_from_guest(v, &gfn, r->extent_start + i * sizeof(gfn), sizeof(gfn)))
-			return i ? (long)i : -XEN_EFAULT;
-		if (gfn > (P2M_GPA_LIMIT >> PAGE_SHIFT) || p2m_populate_extent(d, gfn << PAGE_SHIFT, r->extent_order))
+		if (i > start && hypercall_preempt_check())
+			return preempt_at(v, cmd, i);
+		if (extent_gfn(v, r, i, &gfn) || populate_claimed(d, gfn, (unsigned)r->extent_order))
 			break;
-		claim_consume(d, 1ULL << r->extent_order);
 	}
 	return (long)i;
 }
 
 static long decrease_reservation(struct vcpu *v, struct domain *d, struct xen_memory_reservation *r,
-				 uint64_t start)
+				 uint64_t cmd, uint64_t start)
 {
 	uint64_t i;
 	for (i = start; i < r->nr_extents; i++) {
 		uint64_t gfn;
-		if (r->extent_order > 9 ||
-		    copy_from_guest(v, &gfn, r->extent_start + i * sizeof(gfn), sizeof(gfn)))
+		if (i > start && hypercall_preempt_check())
+			return preempt_at(v, cmd, i);
+		if (r->extent_order > 9 || extent_gfn(v, r, i, &gfn) ||
+		    p2m_remove_extent(d, gfn << PAGE_SHIFT, r->extent_order))
 			break;
-		for (uint64_t j = 0; j < 1ULL << r->extent_order; j++)
-			if (p2m_remove(d, (gfn + j) << PAGE_SHIFT))
-				return (long)i;
 	}
 	return (long)i;
 }
 
-/* XENMEM_claim_pages: a promise of free pages for a domain being built. */
+/* XENMEM_claim_pages: a promise of free pages for a domain being built;
+ * nr_extents 0 cancels it. */
 static long claim_pages(struct domain *d, const struct xen_memory_reservation *r)
 {
 	if (r->extent_order || r->mem_flags)
 		return -XEN_EINVAL;
-	if (!r->nr_extents) { /* cancel */
+	long rc = 0;
+	spin_lock(&claim_lock);
+	if (!r->nr_extents) {
 		claim_consume(d, d->outstanding_pages);
-		return 0;
+	} else if (d->outstanding_pages || d->state != DOMAIN_ALIVE) {
+		rc = -XEN_EINVAL;
+	} else {
+		uint64_t want = r->nr_extents > d->tot_pages ? r->nr_extents - d->tot_pages : 0;
+		uint64_t free = free_pages_now();
+		if (claims_total > free || want > free - claims_total) {
+			rc = -XEN_ENOMEM;
+		} else {
+			d->outstanding_pages = want;
+			claims_total += want;
+		}
 	}
-	if (d->outstanding_pages)
-		return -XEN_EINVAL;
-	uint64_t free = __atomic_load_n(&hv_page_pool.free_pages, __ATOMIC_RELAXED);
-	uint64_t want = r->nr_extents > d->tot_pages ? r->nr_extents - d->tot_pages : 0;
-	if (want > free || want > free - memory_claims_total())
-		return -XEN_ENOMEM;
-	d->outstanding_pages = want;
-	__atomic_add_fetch(&claims_total, want, __ATOMIC_RELAXED);
-	return 0;
+	spin_unlock(&claim_lock);
+	return rc;
 }
 
 long memory_reservation_op(struct vcpu *v, uint64_t op, uint64_t gva)
@@ -99,9 +144,9 @@ long memory_reservation_op(struct vcpu *v, uint64_t op, uint64_t gva)
 	if (!d)
 		return rc;
 	if (cmd == XENMEM_populate_physmap)
-		rc = populate_physmap(v, d, &r, start);
+		rc = populate_physmap(v, d, &r, cmd, start);
 	else if (cmd == XENMEM_decrease_reservation)
-		rc = decrease_reservation(v, d, &r, start);
+		rc = decrease_reservation(v, d, &r, cmd, start);
 	else
 		rc = claim_pages(d, &r);
 	domain_put(d);
@@ -164,7 +209,9 @@ long memory_reservation_query(struct vcpu *v, uint64_t cmd, uint64_t gva)
 /* A dying domain's claim goes back to everyone. */
 static void claim_release(struct domain *d)
 {
+	spin_lock(&claim_lock);
 	claim_consume(d, d->outstanding_pages);
+	spin_unlock(&claim_lock);
 }
 
 static const struct domain_hook claim_hook = { "claim", NULL, claim_release, NULL };

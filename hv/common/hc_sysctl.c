@@ -194,7 +194,8 @@ long do_sysctl(struct vcpu *v, const uint64_t arg[5])
 		fn = sysctls[array_index_nospec(op.cmd, ARRAY_SIZE(sysctls))];
 	if (!fn)
 		return -XEN_ENOSYS;
-	spin_lock(&ctl_lock);
+	if (!spin_trylock(&ctl_lock))
+		return HC_RESTART; /* busy: tried again from the guest (do_domctl) */
 	rc = fn(v, &op);
 	spin_unlock(&ctl_lock);
 	if ((rc == 0 || rc == -XEN_ENOBUFS) && GUEST_OUT(v, arg[0], &op))

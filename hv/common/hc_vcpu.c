@@ -5,6 +5,7 @@
  * as PVH Linux does, so VCPUOP_initialise/up are not offered yet.
  */
 #include "hypercall.h"
+#include "page_alloc.h"
 #include "vcpu_sched.h"
 #include "vtime.h"
 #include "public/vcpu.h"
@@ -23,10 +24,18 @@ static long register_vcpu_info(struct vcpu *v, struct vcpu *target, uint64_t gva
 		return -XEN_EINVAL; /* as Xen: itself, or a vCPU not yet running */
 	if (target->vcpu_info != &target->d->shared_info->vcpu_info[target->vcpu_id])
 		return -XEN_EINVAL; /* only once, as in Xen */
-	paddr_t hpa = p2m_lookup(target->d, (info.mfn << PAGE_SHIFT) + info.offset);
-	if (hpa == P2M_INVALID)
+	/* A reference on the page for as long as the vCPU lives: the guest
+	 * may balloon it out, but the frame stays ours to write. */
+	paddr_t page;
+	if (info.mfn >= (P2M_GPA_LIMIT >> PAGE_SHIFT) || p2m_get_page(target->d, info.mfn << PAGE_SHIFT, &page))
 		return -XEN_EINVAL;
-	struct vcpu_info *vi = (struct vcpu_info *)(uintptr_t)hpa;
+	paddr_t none = 0;
+	if (!__atomic_compare_exchange_n(&target->vcpu_info_page, &none, page, false, __ATOMIC_SEQ_CST,
+					 __ATOMIC_SEQ_CST)) {
+		page_ref_put(page, 0); /* a racing call registered first */
+		return -XEN_EINVAL;
+	}
+	struct vcpu_info *vi = (struct vcpu_info *)(uintptr_t)(page + info.offset);
 	*vi = *target->vcpu_info;
 	vi->evtchn_upcall_pending = 1; /* Xen also forces a look at the new copy */
 	vi->evtchn_pending_sel = ~0ULL;
@@ -44,7 +53,7 @@ static long register_runstate(struct vcpu *v, struct vcpu *target, uint64_t gva)
 	/* Resolved once: the area sits in the direct map and never moves.
 	 * A null address unregisters, as in Xen. */
 	if (area && (guest_va_to_gpa(v, area, true, &gpa) ||
-		     p2m_lookup(target->d, gpa + sizeof(struct vcpu_runstate_info) - 1) == P2M_INVALID))
+		     !p2m_is_mapped(target->d, gpa + sizeof(struct vcpu_runstate_info) - 1)))
 		return -XEN_EFAULT;
 	spinlock_t *lock = sched_vcpu_lock(&target->sched, &irq);
 	__atomic_store_n(&target->runstate_gpa, gpa, __ATOMIC_RELEASE);

@@ -46,7 +46,9 @@ long do_xen_version(struct vcpu *v, const uint64_t arg[5])
 		uint64_t virt_start = 0xffff800000000000ULL; /* where Xen would sit in a 64-bit PV guest */
 		return copy_to_guest(v, gva, &virt_start, sizeof(virt_start)) ? -XEN_EFAULT : 0;
 	}
-	case XENVER_commandline:
+	case XENVER_commandline: /* privileged, as Xen's default policy */
+		if (!v->d->is_privileged)
+			return -XEN_EPERM;
 		return copy_string(v, gva, hv_cmdline ? hv_cmdline : "", 1024);
 	case XENVER_get_features: {
 		struct xen_feature_info fi;
@@ -57,12 +59,10 @@ long do_xen_version(struct vcpu *v, const uint64_t arg[5])
 		fi.submap = feature_submap0(v->d);
 		return GUEST_OUT(v, gva, &fi) ? -XEN_EFAULT : 0;
 	}
-	case XENVER_guest_handle: {
-		uint8_t handle[16] = { 0 };
-		return copy_to_guest(v, gva, handle, sizeof(handle)) ? -XEN_EFAULT : 0;
-	}
+	case XENVER_guest_handle: /* the handle the toolstack gave it (its UUID) */
+		return copy_to_guest(v, gva, v->d->handle, sizeof(v->d->handle)) ? -XEN_EFAULT : 0;
 	case XENVER_build_id:
-		return -XEN_ENODATA;
+		return v->d->is_privileged ? -XEN_ENODATA : -XEN_EPERM;
 	default:
 		return -XEN_ENOSYS;
 	}

@@ -6,7 +6,9 @@
  */
 #include "hypercall.h"
 #include "console.h"
+#include "softirq.h"
 #include "x86/asm_defs.h"
+#include "x86/percpu.h"
 
 struct hypercall_desc {
 	hypercall_fn fn;
@@ -57,20 +59,55 @@ long hypercall_call(struct vcpu *v, uint64_t nr, const uint64_t arg[5])
 	return h->fn(v, arg);
 }
 
+bool hypercall_preempt_check(void)
+{
+	return softirq_pending(this_cpu()->cpu_id);
+}
+
+void hypercall_continue(struct vcpu *v, unsigned idx, uint64_t value)
+{
+	v->hc_cont_mask |= (uint8_t)(1u << idx);
+	v->hc_cont_arg[idx] = value;
+}
+
+void hypercall_continue_args(struct vcpu *v, uint64_t arg[5])
+{
+	for (unsigned i = 0; i < 5; i++)
+		if (v->hc_cont_mask & (1u << i))
+			arg[i] = v->hc_cont_arg[i];
+	v->hc_cont_mask = 0;
+}
+
+/* The registers holding the arguments: RDI RSI RDX R10 R8, or for a
+ * 32-bit caller EBX ECX EDX ESI EDI. */
+static const unsigned arg_reg64[5] = { GPR_RDI, GPR_RSI, GPR_RDX, GPR_R10, GPR_R8 };
+static const unsigned arg_reg32[5] = { GPR_RBX, GPR_RCX, GPR_RDX, GPR_RSI, GPR_RDI };
+
+/* The guest executes the hypercall again with the arguments changed. */
+static void restart(struct vcpu *v, bool long_mode)
+{
+	uint64_t arg[5] = { 0 };
+	uint8_t mask = v->hc_cont_mask;
+	hypercall_continue_args(v, arg);
+	for (unsigned i = 0; i < 5; i++)
+		if (mask & (1u << i))
+			v->regs.gpr[long_mode ? arg_reg64[i] : arg_reg32[i]] = long_mode ? arg[i] : (uint32_t)arg[i];
+	v->regs.rip -= 3; /* VMMCALL and VMCALL are both 3 bytes */
+}
+
 void hypercall_dispatch(struct vcpu *v)
 {
 	uint64_t *gpr = v->regs.gpr;
 	bool long_mode = v->regs.cs_long;
 	uint64_t nr = long_mode ? gpr[GPR_RAX] : (uint32_t)gpr[GPR_RAX];
 	uint64_t arg[5];
-	if (long_mode) {
-		uint64_t a[5] = { gpr[GPR_RDI], gpr[GPR_RSI], gpr[GPR_RDX], gpr[GPR_R10], gpr[GPR_R8] };
-		memcpy(arg, a, sizeof(arg));
-	} else {
-		uint64_t a[5] = { (uint32_t)gpr[GPR_RBX], (uint32_t)gpr[GPR_RCX], (uint32_t)gpr[GPR_RDX],
-				  (uint32_t)gpr[GPR_RSI], (uint32_t)gpr[GPR_RDI] };
-		memcpy(arg, a, sizeof(arg));
-	}
+	for (unsigned i = 0; i < 5; i++)
+		arg[i] = long_mode ? gpr[arg_reg64[i]] : (uint32_t)gpr[arg_reg32[i]];
+	v->hc_cont_mask = 0;
 	long rc = v->regs.cpl != 0 && v->regs.cr0 & CR0_PE ? -XEN_EPERM : hypercall_call(v, nr, arg);
+	if (rc == HC_RESTART) {
+		restart(v, long_mode);
+		return;
+	}
 	gpr[GPR_RAX] = long_mode ? (uint64_t)rc : (uint32_t)rc;
 }

@@ -44,6 +44,8 @@ enum { GPR_RAX, GPR_RCX, GPR_RDX, GPR_RBX, GPR_RSP, GPR_RBP, GPR_RSI, GPR_RDI,
 struct vcpu {
 	struct domain *d;
 	unsigned vcpu_id;
+	uint8_t hc_cont_mask;      /* arguments a continuation changes (hypercall.h) */
+	uint64_t hc_cont_arg[5];
 	struct sched_vcpu sched;
 	struct vcpu_regs regs;
 	uint64_t tsc_offset;       /* guest TSC = host TSC + this */
@@ -58,6 +60,7 @@ struct vcpu {
 	/* Where this vCPU's vcpu_info lives: in shared_info until the guest
 	 * registers another place (VCPUOP_register_vcpu_info). */
 	struct vcpu_info *vcpu_info;
+	paddr_t vcpu_info_page;    /* its page, referenced, once registered */
 	uint64_t runstate_gpa;     /* 0: none registered */
 	/* One-shot timer, absolute system time in ns; 0 when unarmed.  These
 	 * and the periodic timer are handled in the vCPU's own context; the
@@ -110,6 +113,7 @@ struct domain {
 	uint8_t handle[16];
 	unsigned cpupool_id;
 	int target;                /* the domain it is device model of (set_target), -1: none */
+	struct domain *target_dom; /* that domain, referenced until this one is killed */
 	unsigned max_vcpus;
 	unsigned nr_vcpus;
 	struct vcpu *vcpu[MAX_VCPUS];
@@ -117,6 +121,8 @@ struct domain {
 	spinlock_t p2m_lock;       /* every change to the p2m */
 	uint64_t mem_bytes;        /* RAM given to the guest at build */
 	uint64_t tot_pages;        /* pages of RAM it owns (under p2m_lock) */
+	uint64_t p2m_tables;       /* pages its nested tables use (under p2m_lock) */
+	uint64_t p2m_table_limit;  /* and may use: the paging pool */
 	uint64_t max_pages;        /* XEN_DOMCTL_max_mem */
 	uint64_t outstanding_pages; /* XENMEM_claim_pages not yet populated */
 	uint64_t max_gfn;          /* highest frame ever mapped (XENMEM_maximum_gpfn) */
@@ -127,7 +133,8 @@ struct domain {
 	struct gnttab *gnttab;
 	unsigned nr_e820;
 	struct { uint64_t addr, size; uint32_t type; } e820[DOMAIN_E820_MAX]; /* guest memory map */
-	volatile bool is_shutting_down;
+	volatile bool is_shutting_down; /* its vCPUs stop: shut down or being killed */
+	volatile bool is_shut_down;     /* shut down by itself (reason set); kept while dying */
 	unsigned shutdown_reason;
 	volatile enum domain_state state;
 	int pause_count;           /* the controller's pauses (domctl pausedomain) */

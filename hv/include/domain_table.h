@@ -14,18 +14,22 @@
 
 struct domain_entry {
 	uint16_t domid;
+	bool published; /* visible to lookups; set once the domain is built */
 	int refcnt;
 	struct domain_entry *next; /* the table's list, ascending domid */
 	void (*release)(struct domain_entry *e);
 };
 
-/* Inserts e.  want 0 or at/above DOMID_FIRST_RESERVED: allocate the next
+/* Inserts e, reserving its id but hidden from lookups until
+ * domain_table_publish(e): a domain is not found half-built.  want 0 or at/above DOMID_FIRST_RESERVED: allocate the next
  * free id after the rover (never 0); otherwise exactly want.  Returns the
  * domid, or -XEN_EEXIST (want in use) / -XEN_ENOMEM (no id left).  e starts with
  * the table's reference. */
 int domain_table_insert(struct domain_entry *e, unsigned want, void (*release)(struct domain_entry *));
 /* Same, for the boot-time domain 0 (and tests): exactly domid. */
 int domain_table_insert_at(struct domain_entry *e, uint16_t domid, void (*release)(struct domain_entry *));
+/* Makes e visible to lookups. */
+void domain_table_publish(struct domain_entry *e);
 /* The entry with this domid, referenced; NULL if none. */
 struct domain_entry *domain_table_get(unsigned domid);
 /* The first entry with domid >= first, referenced; NULL if none. */

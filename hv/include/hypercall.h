@@ -20,6 +20,22 @@ void hypercall_dispatch(struct vcpu *v);
 /* Runs hypercall nr for v (from the dispatcher or a multicall entry). */
 long hypercall_call(struct vcpu *v, uint64_t nr, const uint64_t arg[5]);
 
+/*
+ * Continuations (Xen's): a handler that stops a long batch part-way sets
+ * the arguments to resume with (hypercall_continue) and returns
+ * HC_RESTART; the guest's registers get them and it executes the same
+ * hypercall again, so a CPU is never held for an unbounded time and the
+ * guest's vCPU can be preempted in between.  HC_RESTART is never seen by
+ * the guest.
+ */
+#define HC_RESTART (-0x10000L)
+/* Whether a handler should stop now: this CPU has work pending. */
+bool hypercall_preempt_check(void);
+/* Argument idx (0-4) becomes value when the hypercall is re-executed. */
+void hypercall_continue(struct vcpu *v, unsigned idx, uint64_t value);
+/* Applies the arguments saved by hypercall_continue to arg[]. */
+void hypercall_continue_args(struct vcpu *v, uint64_t arg[5]);
+
 long do_xen_version(struct vcpu *v, const uint64_t arg[5]);
 long do_vm_assist(struct vcpu *v, const uint64_t arg[5]);
 long do_memory_op(struct vcpu *v, const uint64_t arg[5]);

@@ -12,8 +12,6 @@
 struct domain;
 struct vcpu;
 
-#define P2M_INVALID (~0ULL)
-
 /* Backs [gpa, gpa + size) with freshly allocated, zeroed RAM. */
 int p2m_populate(struct domain *d, uint64_t gpa, uint64_t size);
 /* Maps one 4 KiB host page at gpa, replacing whatever was there, and
@@ -31,22 +29,30 @@ int p2m_get_page(struct domain *d, uint64_t gpa, paddr_t *hpa);
  * only unless writable); the leaf keeps the reference (dropped at once
  * on failure).  0 or -1. */
 int p2m_map_foreign(struct domain *d, uint64_t gpa, paddr_t hpa, bool writable);
+/* Whether anything is mapped at gpa. */
+bool p2m_is_mapped(struct domain *d, uint64_t gpa);
+/* Bounds the pages d's nested tables may use (the paging pool); -1 if
+ * more are in use already. */
+int p2m_set_table_limit(struct domain *d, uint64_t pages);
 /* Whether gpa is mapped read-only (a read-only grant mapping). */
 bool p2m_write_protected(struct domain *d, uint64_t gpa);
 /* Whatever is mapped at gpa goes (its page reference with it); -1 if
  * nothing was. */
 int p2m_remove(struct domain *d, uint64_t gpa);
+/* The same for each page of 2^order pages from gpa (order 0-9); -1 at the first page with nothing mapped, the ones before it
+ * removed. */
+int p2m_remove_extent(struct domain *d, uint64_t gpa, unsigned order);
 /* Frees every page of the domain's own RAM and every table; the vCPUs
  * must never run again. */
 void p2m_teardown(struct domain *d);
 /* Guest-physical addresses the 4-level nested tables can map. */
 #define P2M_GPA_LIMIT (1ULL << 48)
-/* Host address behind gpa (same offset within the page), or P2M_INVALID. */
-paddr_t p2m_lookup(const struct domain *d, uint64_t gpa);
 
-/* Copies to/from guest-physical memory; 0, or -1 if any byte is unmapped. */
+/* Copies to/from guest-physical memory under the p2m lock, so a page
+ * cannot be freed mid-copy; 0, or -1 if any byte is unmapped (or, to
+ * the guest, mapped read-only). */
 int copy_to_gpa(struct domain *d, uint64_t gpa, const void *src, size_t len);
-int copy_from_gpa(const struct domain *d, void *dst, uint64_t gpa, size_t len);
+int copy_from_gpa(struct domain *d, void *dst, uint64_t gpa, size_t len);
 
 /* Translates a guest-virtual address with the vCPU's current paging mode;
  * 0, or -1 if not mapped (or not writable when write is set). */

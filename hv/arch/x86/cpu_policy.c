@@ -130,7 +130,7 @@ static bool in_range(const struct xen_cpuid_leaf *l)
 
 /* Feature words the policy may only narrow: leaf, subleaf, register. */
 static const struct { uint32_t leaf, sub; uint8_t reg; } feature_words[] = {
-	{ 1, 0, 2 }, { 1, 0, 3 }, { 7, 0, 1 }, { 7, 0, 2 }, { 7, 0, 3 }, { 0xd, 1, 0 },
+	{ 1, 0, 2 }, { 1, 0, 3 }, { 7, 0, 1 }, { 7, 0, 2 }, { 7, 0, 3 }, { 0xd, 0, 0 }, { 0xd, 0, 3 }, { 0xd, 1, 0 },
 	{ EXTD_BASE + 1, 0, 2 }, { EXTD_BASE + 1, 0, 3 }, { EXTD_BASE + 7, 0, 3 }, { EXTD_BASE + 8, 0, 1 },
 };
 
@@ -146,11 +146,22 @@ static bool compatible(const struct domain *d, const struct xen_cpuid_leaf *l)
 	cpuid_policy_leaf(d, l->leaf, sub, &max);
 	if ((l->leaf == 0 || l->leaf == EXTD_BASE) && l->a > max.eax)
 		return false; /* more leaves than there are */
+	if (l->leaf == 0xd && sub == 0 && (l->a || l->d) && !(l->a & 1))
+		return false; /* XSAVE without x87 state, which XCR0 must always hold */
 	for (unsigned i = 0; i < ARRAY_SIZE(feature_words); i++)
 		if (feature_words[i].leaf == l->leaf && feature_words[i].sub == sub &&
 		    (reg(&given, feature_words[i].reg) & ~reg(&max, feature_words[i].reg)))
 			return false;
 	return true;
+}
+
+/* Whether the list in[] sets leaf l's leaf and subleaf. */
+static bool given(const struct xen_cpuid_leaf *in, unsigned n, const struct xen_cpuid_leaf *l)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (in[i].leaf == l->leaf && in[i].subleaf == l->subleaf)
+			return true;
+	return false;
 }
 
 int cpuid_policy_set(struct domain *d, const struct xen_cpuid_leaf *in, unsigned n, uint32_t *bad_leaf,
@@ -165,13 +176,18 @@ int cpuid_policy_set(struct domain *d, const struct xen_cpuid_leaf *in, unsigned
 			return rc;
 		}
 	}
-	struct xen_cpuid_leaf *copy = n ? xmalloc(n * sizeof(*copy)) : NULL;
-	if (n && !copy)
-		return -XEN_ENOMEM;
-	if (n)
-		memcpy(copy, in, n * sizeof(*copy));
+	/* The leaves given replace the domain's; the others stay (Xen's
+	 * policy is a whole structure the list is copied into). */
 	struct xen_cpuid_leaf *old = d->cpuid;
-	d->cpuid = copy, d->nr_cpuid = n; /* the domain is paused and has not run */
+	unsigned kept = 0;
+	struct xen_cpuid_leaf *merged = xmalloc((d->nr_cpuid + n + 1) * sizeof(*merged));
+	if (!merged)
+		return -XEN_ENOMEM;
+	for (unsigned i = 0; i < d->nr_cpuid; i++)
+		if (!given(in, n, &old[i]))
+			merged[kept++] = old[i];
+	memcpy(merged + kept, in, n * sizeof(*in));
+	d->cpuid = merged, d->nr_cpuid = kept + n; /* the domain is paused and has not run */
 	xfree(old);
 	return 0;
 }

@@ -16,14 +16,46 @@
 #define P2M_OWNED (1ULL << 9)
 #define P2M_FOREIGN (1ULL << 10)
 #define P2M_READONLY (1ULL << 62) /* request only, never in a leaf: map without W */
+/* Table pages a domain other than dom0 may use before libxl sizes its
+ * pool (XEN_DOMCTL_set_paging_mempool_size), as Xen's HAP default. */
+#define P2M_DEFAULT_TABLES 256
+
+/*
+ * What a change let go of: leaves and whole tables no longer reachable
+ * from the root, but perhaps still cached in a vCPU's TLB.  Their pages
+ * go back only after flush_all_vcpus (p2m_gc_finish).  The accounting
+ * (tot_pages, table count) is done when an item is added, under the lock.
+ */
+struct p2m_gc {
+	unsigned n;
+	struct {
+		uint64_t entry;
+		unsigned shift; /* 12 or 21: a leaf of that size; 21 or 39 without PTE_PS: a table */
+	} item[16];
+};
+
+static bool gc_full(const struct p2m_gc *gc)
+{
+	return gc->n == ARRAY_SIZE(gc->item);
+}
+
+static void *table_alloc(struct domain *d)
+{
+	if (d->p2m_tables >= d->p2m_table_limit)
+		return NULL;
+	void *t = alloc_zeroed_page();
+	if (t)
+		d->p2m_tables++;
+	return t;
+}
 
 /* Replaces the 2 MiB leaf *pde by a table of 512 4 KiB leaves with the
  * same flags.  Call with the p2m lock held. */
-static int split_2m(uint64_t *pde)
+static int split_2m(struct domain *d, uint64_t *pde)
 {
 	paddr_t base = *pde & PTE_ADDR_MASK & ~(MiB(2) - 1);
 	uint64_t leaf_flags = (*pde & ~PTE_ADDR_MASK) & ~PTE_PS;
-	uint64_t *pt = alloc_zeroed_page();
+	uint64_t *pt = table_alloc(d);
 	if (!pt)
 		return -1;
 	for (unsigned i = 0; i < 512; i++)
@@ -52,64 +84,98 @@ static void flush_all_vcpus(struct domain *d)
 
 /* The entry mapping gpa at the level of `shift` (21: 2 MiB, 12: 4 KiB),
  * creating tables and splitting a 2 MiB page above that level on the
- * way; NULL when out of memory. */
+ * way; NULL when out of memory or past the domain's table pool. */
 static uint64_t *entry_for(struct domain *d, uint64_t gpa, unsigned shift)
 {
 	uint64_t *table = d->p2m;
-	for (unsigned level = 39; level > shift; level -= 9) {
+	for (unsigned level = 39; table && level > shift; level -= 9) {
 		uint64_t *e = &table[(gpa >> level) & 511];
 		if (!(*e & PTE_P)) {
-			void *t = alloc_zeroed_page();
+			void *t = table_alloc(d);
 			if (!t)
 				return NULL;
 			*e = (uintptr_t)t | NPT_FLAGS;
-		} else if ((*e & PTE_PS) && split_2m(e)) {
+		} else if ((*e & PTE_PS) && split_2m(d, e)) {
 			return NULL;
 		}
 		table = (uint64_t *)(uintptr_t)(*e & PTE_ADDR_MASK);
 	}
-	return &table[(gpa >> shift) & 511];
+	return table ? &table[(gpa >> shift) & 511] : NULL;
 }
 
-static void teardown_level(struct domain *d, uint64_t *table, unsigned shift);
-
-/* A leaf is going: the references it held are dropped. */
-static void leaf_gone(struct domain *d, uint64_t e, unsigned order)
+/* Owned pages below a table of 4 KiB leaves. */
+static uint64_t owned_leaves(const uint64_t *table)
 {
-	if (!(e & PTE_P) || !(e & (P2M_OWNED | P2M_FOREIGN)))
-		return;
-	page_ref_put(e & PTE_ADDR_MASK, order);
-	if (e & P2M_OWNED)
-		d->tot_pages -= 1ULL << order;
+	uint64_t n = 0;
+	for (unsigned i = 0; i < 512; i++)
+		n += (table[i] & (PTE_P | P2M_OWNED)) == (PTE_P | P2M_OWNED);
+	return n;
 }
 
-/* Replaces *e (at level shift) by val; whatever was there, a leaf or a
- * whole table below a 2 MiB entry, lets go of its pages. */
-static void replace_entry(struct domain *d, uint64_t *e, unsigned shift, uint64_t val)
+/* Replaces *e (at level shift) by val; what was there goes to gc. */
+static void replace_entry(struct domain *d, uint64_t *e, unsigned shift, uint64_t val,
+			  struct p2m_gc *gc)
 {
 	uint64_t old = *e;
 	*e = val;
-	if (shift == 21 && (old & PTE_P) && !(old & PTE_PS))
-		teardown_level(d, (uint64_t *)(uintptr_t)(old & PTE_ADDR_MASK), 12);
-	else
-		leaf_gone(d, old, shift - 12);
+	if (!(old & PTE_P))
+		return;
+	if (shift == 21 && !(old & PTE_PS)) {
+		d->p2m_tables--;
+		d->tot_pages -= owned_leaves((const uint64_t *)(uintptr_t)(old & PTE_ADDR_MASK));
+	} else if (old & P2M_OWNED) {
+		d->tot_pages -= 1ULL << (shift - 12);
+	}
+	gc->item[gc->n].entry = old;
+	gc->item[gc->n++].shift = shift;
+}
+
+/* Lets go of every page below table, then frees the table itself. */
+static void free_table(uint64_t *table, unsigned shift)
+{
+	for (unsigned i = 0; i < 512; i++) {
+		uint64_t e = table[i];
+		if (!(e & PTE_P))
+			continue;
+		if (shift > 12 && !(e & PTE_PS))
+			free_table((uint64_t *)(uintptr_t)(e & PTE_ADDR_MASK), shift - 9);
+		else if (e & (P2M_OWNED | P2M_FOREIGN))
+			page_ref_put(e & PTE_ADDR_MASK, shift - 12);
+	}
+	free_pages((uintptr_t)table, 0);
+}
+
+/* Called without the lock: flushes d's vCPUs, then frees what gc holds. */
+static void p2m_gc_finish(struct domain *d, struct p2m_gc *gc)
+{
+	flush_all_vcpus(d);
+	for (unsigned i = 0; i < gc->n; i++) {
+		uint64_t e = gc->item[i].entry;
+		unsigned shift = gc->item[i].shift;
+		if (shift > 12 && !(e & PTE_PS))
+			free_table((uint64_t *)(uintptr_t)(e & PTE_ADDR_MASK), shift - 9);
+		else if (e & (P2M_OWNED | P2M_FOREIGN))
+			page_ref_put(e & PTE_ADDR_MASK, shift - 12);
+	}
+	gc->n = 0;
 }
 
 /* Puts hpa (0: nothing) at gpa with the extra leaf bits given. */
-static int map_page_locked(struct domain *d, uint64_t gpa, paddr_t hpa, uint64_t bits)
+static int map_page_locked(struct domain *d, uint64_t gpa, paddr_t hpa, uint64_t bits,
+			   struct p2m_gc *gc)
 {
 	uint64_t *e = entry_for(d, gpa, 12);
 	if (!e)
 		return -1;
 	uint64_t leaf = (hpa & PTE_ADDR_MASK) | NPT_FLAGS | (bits & ~P2M_READONLY);
-	replace_entry(d, e, 12, !hpa ? 0 : bits & P2M_READONLY ? leaf & ~PTE_W : leaf);
+	replace_entry(d, e, 12, !hpa ? 0 : bits & P2M_READONLY ? leaf & ~PTE_W : leaf, gc);
 	if (hpa)
 		d->max_gfn = MAX(d->max_gfn, gpa >> PAGE_SHIFT);
 	return 0;
 }
 
 /* Fresh zeroed RAM of 2^order pages (0 or 9) at gpa, owned by d. */
-static int populate_one(struct domain *d, uint64_t gpa, unsigned order)
+static int populate_one(struct domain *d, uint64_t gpa, unsigned order, struct p2m_gc *gc)
 {
 	if (d->tot_pages + (1ULL << order) > d->max_pages)
 		return -1;
@@ -124,7 +190,7 @@ static int populate_one(struct domain *d, uint64_t gpa, unsigned order)
 	}
 	memset((void *)(uintptr_t)hpa, 0, PAGE_SIZE << order);
 	page_ref_init(hpa, order);
-	replace_entry(d, e, shift, hpa | NPT_FLAGS | P2M_OWNED | (order ? PTE_PS : 0));
+	replace_entry(d, e, shift, hpa | NPT_FLAGS | P2M_OWNED | (order ? PTE_PS : 0), gc);
 	d->tot_pages += 1ULL << order;
 	d->max_gfn = MAX(d->max_gfn, (gpa >> PAGE_SHIFT) + (1ULL << order) - 1);
 	return 0;
@@ -134,55 +200,63 @@ int p2m_populate_extent(struct domain *d, uint64_t gpa, unsigned order)
 {
 	if (gpa >= P2M_GPA_LIMIT || gpa % (PAGE_SIZE << order) || (order != 0 && order != 9))
 		return -1;
+	struct p2m_gc gc = { 0 };
 	uint64_t flags = spin_lock_irqsave(&d->p2m_lock);
-	int rc = d->p2m ? populate_one(d, gpa, order) : -1;
+	int rc = populate_one(d, gpa, order, &gc);
 	spin_unlock_irqrestore(&d->p2m_lock, flags);
-	flush_all_vcpus(d);
+	p2m_gc_finish(d, &gc);
 	return rc;
 }
 
 int p2m_populate(struct domain *d, uint64_t gpa, uint64_t size)
 {
 	uint64_t end = gpa + size;
-	int rc = 0;
-	uint64_t flags = spin_lock_irqsave(&d->p2m_lock);
+	struct p2m_gc gc = { 0 };
+	int rc = end > P2M_GPA_LIMIT ? -1 : 0;
 	while (!rc && gpa < end) {
-		bool big = gpa % MiB(2) == 0 && end - gpa >= MiB(2);
-		rc = populate_one(d, gpa, big ? 9 : 0);
-		if (rc && big) /* fragmented: 4 KiB pages will do */
-			rc = populate_one(d, gpa, 0), big = false;
-		gpa += big ? MiB(2) : PAGE_SIZE;
+		uint64_t flags = spin_lock_irqsave(&d->p2m_lock);
+		for (unsigned n = 0; !rc && gpa < end && !gc_full(&gc) && n < 512; n++) {
+			bool big = gpa % MiB(2) == 0 && end - gpa >= MiB(2);
+			rc = populate_one(d, gpa, big ? 9 : 0, &gc);
+			if (rc && big) /* fragmented: 4 KiB pages will do */
+				rc = populate_one(d, gpa, 0, &gc), big = false;
+			gpa += big ? MiB(2) : PAGE_SIZE;
+		}
+		spin_unlock_irqrestore(&d->p2m_lock, flags);
+		if (gc.n)
+			p2m_gc_finish(d, &gc);
 	}
-	spin_unlock_irqrestore(&d->p2m_lock, flags);
 	flush_all_vcpus(d);
+	return rc;
+}
+
+/* Maps hpa (0: a hole) at gpa with the leaf bits given; what was there
+ * is let go of once no vCPU can reach it. */
+static int map_page(struct domain *d, uint64_t gpa, paddr_t hpa, uint64_t bits)
+{
+	if (gpa >= P2M_GPA_LIMIT)
+		return -1;
+	struct p2m_gc gc = { 0 };
+	uint64_t flags = spin_lock_irqsave(&d->p2m_lock);
+	int rc = map_page_locked(d, gpa, hpa, bits, &gc);
+	spin_unlock_irqrestore(&d->p2m_lock, flags);
+	p2m_gc_finish(d, &gc);
 	return rc;
 }
 
 int p2m_map_page(struct domain *d, uint64_t gpa, paddr_t hpa)
 {
-	if (gpa >= P2M_GPA_LIMIT)
-		return -1;
-	uint64_t flags = spin_lock_irqsave(&d->p2m_lock);
-	int rc = map_page_locked(d, gpa, hpa, 0);
-	spin_unlock_irqrestore(&d->p2m_lock, flags);
-	flush_all_vcpus(d);
-	return rc;
+	return map_page(d, gpa, hpa, 0);
 }
 
 int p2m_unmap_page(struct domain *d, uint64_t gpa)
 {
-	return p2m_map_page(d, gpa, 0); /* a zero leaf: not present */
+	return map_page(d, gpa, 0, 0); /* a zero leaf: not present */
 }
 
 int p2m_map_foreign(struct domain *d, uint64_t gpa, paddr_t hpa, bool writable)
 {
-	int rc = -1;
-	if (gpa < P2M_GPA_LIMIT) {
-		uint64_t flags = spin_lock_irqsave(&d->p2m_lock);
-		rc = d->p2m ? map_page_locked(d, gpa, hpa, P2M_FOREIGN | (writable ? 0 : P2M_READONLY)) : -1;
-		spin_unlock_irqrestore(&d->p2m_lock, flags);
-		flush_all_vcpus(d);
-	}
+	int rc = map_page(d, gpa, hpa, P2M_FOREIGN | (writable ? 0 : P2M_READONLY));
 	if (rc)
 		page_ref_put(hpa, 0);
 	return rc;
@@ -191,7 +265,7 @@ int p2m_map_foreign(struct domain *d, uint64_t gpa, paddr_t hpa, bool writable)
 /* The leaf that maps gpa (a 4 KiB or 2 MiB one), or NULL; p2m lock held. */
 static const uint64_t *leaf_at(const struct domain *d, uint64_t gpa, unsigned *shift)
 {
-	const uint64_t *table = d->p2m;
+	const uint64_t *table = gpa < P2M_GPA_LIMIT ? d->p2m : NULL;
 	for (unsigned level = 39; table; level -= 9) {
 		const uint64_t *e = &table[(gpa >> level) & 511];
 		if (!(*e & PTE_P))
@@ -205,15 +279,21 @@ static const uint64_t *leaf_at(const struct domain *d, uint64_t gpa, unsigned *s
 	return NULL;
 }
 
+/* The host address of gpa's byte through leaf e of size 2^shift. */
+static paddr_t leaf_hpa(uint64_t e, unsigned shift, uint64_t gpa)
+{
+	uint64_t size = 1ULL << shift;
+	return (e & PTE_ADDR_MASK & ~(size - 1)) | (gpa & (size - 1));
+}
+
 int p2m_get_page(struct domain *d, uint64_t gpa, paddr_t *hpa)
 {
 	int rc = -1;
 	unsigned shift;
 	uint64_t flags = spin_lock_irqsave(&d->p2m_lock);
-	const uint64_t *e = gpa < P2M_GPA_LIMIT ? leaf_at(d, gpa, &shift) : NULL;
+	const uint64_t *e = leaf_at(d, gpa, &shift);
 	if (e && (*e & P2M_OWNED)) {
-		paddr_t page = (*e & PTE_ADDR_MASK & ~((1ULL << shift) - 1)) |
-			       (gpa & ((1ULL << shift) - 1) & ~(PAGE_SIZE - 1));
+		paddr_t page = leaf_hpa(*e, shift, gpa) & ~(PAGE_SIZE - 1);
 		if (page_ref_get(page)) {
 			*hpa = page;
 			rc = 0;
@@ -227,35 +307,59 @@ bool p2m_write_protected(struct domain *d, uint64_t gpa)
 {
 	unsigned shift;
 	uint64_t flags = spin_lock_irqsave(&d->p2m_lock);
-	const uint64_t *e = gpa < P2M_GPA_LIMIT ? leaf_at(d, gpa, &shift) : NULL;
+	const uint64_t *e = leaf_at(d, gpa, &shift);
 	bool ro = e && !(*e & PTE_W);
 	spin_unlock_irqrestore(&d->p2m_lock, flags);
 	return ro;
 }
 
-int p2m_remove(struct domain *d, uint64_t gpa)
+bool p2m_is_mapped(struct domain *d, uint64_t gpa)
 {
 	unsigned shift;
 	uint64_t flags = spin_lock_irqsave(&d->p2m_lock);
-	int rc = gpa < P2M_GPA_LIMIT && leaf_at(d, gpa, &shift) ? map_page_locked(d, gpa, 0, 0) : -1;
+	bool mapped = leaf_at(d, gpa, &shift) != NULL;
 	spin_unlock_irqrestore(&d->p2m_lock, flags);
-	flush_all_vcpus(d);
+	return mapped;
+}
+
+/* Removes up to a gc's worth of 4 KiB leaves from [*gpa, end); -1 at
+ * the first hole. */
+static int remove_some(struct domain *d, uint64_t *gpa, uint64_t end, struct p2m_gc *gc)
+{
+	unsigned shift;
+	int rc = 0;
+	uint64_t flags = spin_lock_irqsave(&d->p2m_lock);
+	while (!rc && *gpa < end && !gc_full(gc)) {
+		const uint64_t *e = leaf_at(d, *gpa, &shift);
+		if (e && shift == 21 && *gpa % MiB(2) == 0 && end - *gpa >= MiB(2)) {
+			replace_entry(d, (uint64_t *)e, 21, 0, gc); /* a whole 2 MiB page */
+			*gpa += MiB(2);
+			continue;
+		}
+		rc = e ? map_page_locked(d, *gpa, 0, 0, gc) : -1;
+		*gpa += PAGE_SIZE;
+	}
+	spin_unlock_irqrestore(&d->p2m_lock, flags);
 	return rc;
 }
 
-/* Lets go of every page below table, then frees the table itself. */
-static void teardown_level(struct domain *d, uint64_t *table, unsigned shift)
+int p2m_remove_extent(struct domain *d, uint64_t gpa, unsigned order)
 {
-	for (unsigned i = 0; i < 512; i++) {
-		uint64_t e = table[i];
-		if (!(e & PTE_P))
-			continue;
-		if (shift > 12 && !(e & PTE_PS))
-			teardown_level(d, (uint64_t *)(uintptr_t)(e & PTE_ADDR_MASK), shift - 9);
-		else
-			leaf_gone(d, e, shift - 12);
+	uint64_t end = gpa + (PAGE_SIZE << order);
+	if (order > 9 || end > P2M_GPA_LIMIT)
+		return -1;
+	struct p2m_gc gc = { 0 };
+	int rc = 0;
+	while (!rc && gpa < end) {
+		rc = remove_some(d, &gpa, end, &gc);
+		p2m_gc_finish(d, &gc);
 	}
-	free_pages((uintptr_t)table, 0);
+	return rc;
+}
+
+int p2m_remove(struct domain *d, uint64_t gpa)
+{
+	return p2m_remove_extent(d, gpa & ~(PAGE_SIZE - 1), 0);
 }
 
 void p2m_teardown(struct domain *d)
@@ -263,60 +367,71 @@ void p2m_teardown(struct domain *d)
 	uint64_t flags = spin_lock_irqsave(&d->p2m_lock);
 	uint64_t *root = d->p2m;
 	d->p2m = NULL;
-	if (root)
-		teardown_level(d, root, 39);
+	d->tot_pages = 0;
+	d->p2m_tables = 0;
 	spin_unlock_irqrestore(&d->p2m_lock, flags);
+	flush_all_vcpus(d);
+	if (root)
+		free_table(root, 39); /* with interrupts on: it may take a while */
 }
 
-paddr_t p2m_lookup(const struct domain *d, uint64_t gpa)
+/* Copies len bytes (within one page) to or from gpa.  The lock is held
+ * over the copy, so the page cannot be unmapped and freed meanwhile;
+ * a write needs a writable leaf (a read-only grant mapping is not). */
+static int copy_in_page(struct domain *d, uint64_t gpa, void *buf, size_t len, bool to_guest)
 {
-	const uint64_t *table = d->p2m;
-	if (!table)
-		return P2M_INVALID; /* torn down */
-	for (unsigned shift = 39;; shift -= 9) {
-		uint64_t e = table[(gpa >> shift) & 511];
-		if (!(e & PTE_P))
-			return P2M_INVALID;
-		if (shift == 12 || (e & PTE_PS)) {
-			uint64_t page = 1ULL << shift;
-			return (e & PTE_ADDR_MASK & ~(page - 1)) | (gpa & (page - 1));
-		}
-		table = (const uint64_t *)(uintptr_t)(e & PTE_ADDR_MASK);
+	unsigned shift;
+	int rc = -1;
+	uint64_t flags = spin_lock_irqsave(&d->p2m_lock);
+	const uint64_t *e = leaf_at(d, gpa, &shift);
+	if (e && (!to_guest || (*e & PTE_W))) {
+		void *host = (void *)(uintptr_t)leaf_hpa(*e, shift, gpa);
+		if (to_guest)
+			memcpy(host, buf, len);
+		else
+			memcpy(buf, host, len);
+		rc = 0;
 	}
+	spin_unlock_irqrestore(&d->p2m_lock, flags);
+	return rc;
+}
+
+static int copy_gpa(struct domain *d, uint64_t gpa, void *buf, size_t len, bool to_guest)
+{
+	char *b = buf;
+	while (len) {
+		size_t chunk = MIN(len, PAGE_SIZE - (gpa & (PAGE_SIZE - 1)));
+		if (copy_in_page(d, gpa, b, chunk, to_guest))
+			return -1;
+		gpa += chunk, b += chunk, len -= chunk;
+	}
+	return 0;
 }
 
 int copy_to_gpa(struct domain *d, uint64_t gpa, const void *src, size_t len)
 {
-	const char *s = src;
-	while (len) {
-		size_t chunk = MIN(len, PAGE_SIZE - (gpa & (PAGE_SIZE - 1)));
-		paddr_t hpa = p2m_lookup(d, gpa);
-		if (hpa == P2M_INVALID)
-			return -1;
-		memcpy((void *)(uintptr_t)hpa, s, chunk);
-		gpa += chunk, s += chunk, len -= chunk;
-	}
-	return 0;
+	return copy_gpa(d, gpa, (void *)(uintptr_t)src, len, true);
 }
 
-int copy_from_gpa(const struct domain *d, void *dst, uint64_t gpa, size_t len)
+int copy_from_gpa(struct domain *d, void *dst, uint64_t gpa, size_t len)
 {
-	char *o = dst;
-	while (len) {
-		size_t chunk = MIN(len, PAGE_SIZE - (gpa & (PAGE_SIZE - 1)));
-		paddr_t hpa = p2m_lookup(d, gpa);
-		if (hpa == P2M_INVALID)
-			return -1;
-		memcpy(o, (const void *)(uintptr_t)hpa, chunk);
-		gpa += chunk, o += chunk, len -= chunk;
-	}
-	return 0;
+	return copy_gpa(d, gpa, dst, len, false);
+}
+
+int p2m_set_table_limit(struct domain *d, uint64_t pages)
+{
+	uint64_t flags = spin_lock_irqsave(&d->p2m_lock);
+	int rc = pages < d->p2m_tables ? -1 : 0;
+	if (!rc)
+		d->p2m_table_limit = pages;
+	spin_unlock_irqrestore(&d->p2m_lock, flags);
+	return rc;
 }
 
 static int p2m_hook_init(struct domain *d, const struct domain_config *cfg)
 {
-	(void)cfg;
-	d->p2m = alloc_zeroed_page();
+	d->p2m_table_limit = cfg->privileged ? UINT64_MAX : P2M_DEFAULT_TABLES;
+	d->p2m = table_alloc(d);
 	return d->p2m ? 0 : -XEN_ENOMEM;
 }
 

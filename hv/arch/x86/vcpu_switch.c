@@ -32,12 +32,24 @@
 #define MSR_PRED_CMD 0x49
 #define MSR_TSC_AUX 0xc0000103
 #define FXSAVE_MXCSR 24
+#define FXSAVE_MXCSR_MASK 28
+#define MXCSR_MASK_DEFAULT 0xffbf /* when FXSAVE reports 0 (SDM vol. 1 11.6.6) */
 #define MXCSR_DEFAULT 0x1f80
 #define FCW_DEFAULT 0x37f
 
 static bool has_xsave, has_ibpb, has_tsc_aux;
 uint64_t xcr0_offered; /* what guests may set in XCR0 (0: no XSAVE) */
 static uint32_t xsave_size;
+static uint32_t mxcsr_mask; /* MXCSR bits this CPU accepts */
+
+static void probe_mxcsr_mask(void)
+{
+	static uint8_t fx[512] __attribute__((aligned(16)));
+	__asm__ volatile("fxsave64 %0" : "=m"(fx));
+	memcpy(&mxcsr_mask, fx + FXSAVE_MXCSR_MASK, sizeof(mxcsr_mask));
+	if (!mxcsr_mask)
+		mxcsr_mask = MXCSR_MASK_DEFAULT;
+}
 
 static inline void xsetbv(uint64_t val)
 {
@@ -61,6 +73,8 @@ void fpu_init_cpu(void)
 	has_tsc_aux = ((cpuid(0x80000001).edx >> 27) & 1) || ((cpuid(7).ecx >> 22) & 1);
 	has_ibpb = ((cpuid(0x80000008).ebx >> 12) & 1) || ((cpuid(7).edx >> 26) & 1);
 	write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT | (has_xsave ? CR4_OSXSAVE : 0));
+	if (this_cpu()->cpu_id == 0)
+		probe_mxcsr_mask();
 	if (!has_xsave)
 		return;
 	struct cpuid_regs r = cpuid(0xd);
@@ -102,12 +116,17 @@ void vcpu_fpu_get(const struct vcpu *v, uint8_t fx[512])
 	memcpy(fx, v->fpu, 512); /* the legacy region of the XSAVE image */
 }
 
-void vcpu_fpu_set(struct vcpu *v, const uint8_t fx[512])
+int vcpu_fpu_set(struct vcpu *v, const uint8_t fx[512])
 {
+	uint32_t mxcsr;
+	memcpy(&mxcsr, fx + FXSAVE_MXCSR, sizeof(mxcsr));
+	if (mxcsr & ~mxcsr_mask)
+		return -1; /* FXRSTOR/XRSTOR would fault on it */
 	memcpy(v->fpu, fx, 512);
 	if (has_xsave) /* XSTATE_BV: x87 and SSE now come from the image */
 		*(uint64_t *)((uint8_t *)v->fpu + 512) |= XSTATE_X87 | XSTATE_SSE;
 	v->fpu_cpu = -1; /* no CPU's registers hold it any more */
+	return 0;
 }
 
 void vcpu_fpu_destroy(struct vcpu *v)
@@ -194,7 +213,9 @@ int guest_xsetbv(struct vcpu *v, uint32_t index, uint64_t val)
 		return VEC_UD;
 	if (v->regs.cpl != 0 || index != 0)
 		return VEC_GP;
-	if (!(val & XSTATE_X87) || (val & ~xcr0_offered))
+	struct cpuid_regs xs; /* what the domain's CPUID policy offers, itself within xcr0_offered */
+	guest_cpuid(v, 0xd, 0, &xs);
+	if (!(val & XSTATE_X87) || (val & ~xcr0_offered) || (val & ~((uint64_t)xs.edx << 32 | xs.eax)))
 		return VEC_GP;
 	if ((val & XSTATE_AVX) && !(val & XSTATE_SSE))
 		return VEC_GP;

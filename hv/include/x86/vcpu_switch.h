@@ -17,7 +17,9 @@ int vcpu_fpu_init(struct vcpu *v);
 void vcpu_fpu_destroy(struct vcpu *v);
 /* The x87/SSE state as an FXSAVE image, of a vCPU that is not running. */
 void vcpu_fpu_get(const struct vcpu *v, uint8_t fx[512]);
-void vcpu_fpu_set(struct vcpu *v, const uint8_t fx[512]);
+/* Loads the FXSAVE image fx; -1 (nothing changed) if its MXCSR has bits
+ * the CPU refuses. */
+int vcpu_fpu_set(struct vcpu *v, const uint8_t fx[512]);
 /* v leaves this CPU: keep what only the registers hold. */
 void vcpu_state_save(struct vcpu *v);
 /* v becomes this CPU's current vCPU. */

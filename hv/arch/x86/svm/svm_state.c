@@ -70,6 +70,19 @@ void svm_vcpu_get_state(struct vcpu *v, struct hvm_hw_cpu *c)
 	}
 }
 
+/* An event to re-inject: an external interrupt, NMI, exception or
+ * software interrupt (type 1 is reserved), no reserved bits, and a
+ * 16-bit error code if one is given. */
+static bool pending_event_valid(const struct hvm_hw_cpu *c)
+{
+	uint32_t ev = c->pending_event, type = ev >> 8 & 7;
+	if (!(ev & SVM_EVTINJ_VALID))
+		return true;
+	if (type == 1 || type > 4 || (ev & 0x7ffff000))
+		return false;
+	return !(ev & (1u << 11)) || c->error_code == (uint16_t)c->error_code;
+}
+
 /* The checks a CPU makes on VMRUN, as Xen makes them on load. */
 static bool state_valid(const struct hvm_hw_cpu *c)
 {
@@ -77,11 +90,13 @@ static bool state_valid(const struct hvm_hw_cpu *c)
 	if (c->pad0 || (c->cr0 & ~(uint64_t)CR0_VALID) || (c->cr4 & ~CR4_VALID) ||
 	    (c->msr_efer & ~(uint64_t)EFER_VALID))
 		return false;
+	if ((c->flags & ~XEN_X86_FPU_INITIALISED) || c->msr_tsc_aux != (uint32_t)c->msr_tsc_aux)
+		return false;
 	if ((pg && !(c->cr0 & CR0_PE)) || ((c->cr0 & CR0_NW) && !(c->cr0 & CR0_CD)))
 		return false;
 	if (lma != (lme && pg) || (lma && !(c->cr4 & CR4_PAE)))
 		return false;
-	return !(c->pending_event & SVM_EVTINJ_VALID) || (c->pending_event & 0x700) != 0x100;
+	return pending_event_valid(c);
 }
 
 int svm_vcpu_set_state(struct vcpu *v, const struct hvm_hw_cpu *c)
@@ -90,8 +105,8 @@ int svm_vcpu_set_state(struct vcpu *v, const struct hvm_hw_cpu *c)
 		return -XEN_EINVAL;
 	struct vmcb *vm = vmcb_of(v);
 	uint64_t *g = v->regs.gpr;
-	if (c->flags & XEN_X86_FPU_INITIALISED)
-		vcpu_fpu_set(v, c->fpu_regs);
+	if ((c->flags & XEN_X86_FPU_INITIALISED) && vcpu_fpu_set(v, c->fpu_regs))
+		return -XEN_EINVAL;
 	vm->rax = c->rax, g[GPR_RBX] = c->rbx, g[GPR_RCX] = c->rcx, g[GPR_RDX] = c->rdx;
 	g[GPR_RBP] = c->rbp, g[GPR_RSI] = c->rsi, g[GPR_RDI] = c->rdi, vm->rsp = c->rsp;
 	g[GPR_R8] = c->r8, g[GPR_R9] = c->r9, g[GPR_R10] = c->r10, g[GPR_R11] = c->r11;
