@@ -81,7 +81,12 @@ static void domain_free(struct domain_entry *e)
 	if (d->state == DOMAIN_ALIVE) /* a failed creation: nothing released yet */
 		unwind_hooks(d, NR_HOOKS, true);
 	unwind_hooks(d, NR_HOOKS, false);
+	unsigned domid = d->domid;
+	bool was_live = d->state != DOMAIN_ALIVE;
 	xfree(d);
+	if (was_live) /* the count lets tests see that nothing leaks */
+		printk("d%u: destroyed, %lu pages free\n", domid,
+		       __atomic_load_n(&hv_page_pool.free_pages, __ATOMIC_RELAXED));
 }
 
 /* A creation that failed has unwound its hooks already: only d is left. */
@@ -107,6 +112,7 @@ struct domain *domain_create(const struct domain_config *cfg, int *err)
 	d->max_vcpus = cfg->max_vcpus;
 	d->pause_count = 1;
 	d->target = -1;
+	d->shutdown_code = -1;
 	d->cpupool_id = cfg->cpupool_id;
 	d->serial = __atomic_add_fetch(&serials, 1, __ATOMIC_RELAXED);
 	d->tsc_base = -rdtsc();
@@ -383,10 +389,19 @@ static const char *shutdown_reason_name(unsigned reason)
 	return names[array_index_nospec(reason, ARRAY_SIZE(names))]; /* the guest's number */
 }
 
+void domain_set_shutdown_code(struct domain *d, unsigned code)
+{
+	int none = -1;
+	__atomic_compare_exchange_n(&d->shutdown_code, &none, (int)code, false, __ATOMIC_SEQ_CST,
+				    __ATOMIC_SEQ_CST);
+}
+
 void domain_shutdown(struct domain *d, unsigned reason)
 {
 	if (__atomic_exchange_n(&d->is_shutting_down, true, __ATOMIC_SEQ_CST))
 		return;
+	domain_set_shutdown_code(d, reason); /* a code set before wins, as in Xen */
+	reason = (unsigned)d->shutdown_code;
 	d->shutdown_reason = reason;
 	__atomic_store_n(&d->is_shut_down, true, __ATOMIC_RELEASE);
 	printk("d%u: shut down, reason %u (%s)\n", d->domid, reason, shutdown_reason_name(reason));

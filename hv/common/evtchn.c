@@ -78,13 +78,21 @@ void evtchn_table_init(struct evtchn_table *t, uint16_t domid, unsigned nr_vcpus
 	t->port[0].state = EVTCHN_RESERVED; /* port 0 is never handed out */
 }
 
-/* Finds a free port; call with the lock held.  0 when the table is full. */
+/* Finds a free port; call with the lock held.  0 when the table is
+ * full or dead (alloc_error says which). */
 static uint32_t get_free_port(struct evtchn_table *t)
 {
+	if (t->dead)
+		return 0;
 	for (uint32_t p = 1; p <= t->max_port; p++)
 		if (t->port[p].state == EVTCHNSTAT_closed)
 			return p;
 	return 0;
+}
+
+static int alloc_error(const struct evtchn_table *t)
+{
+	return t->dead ? -XEN_EINVAL : -XEN_ENOSPC; /* Xen's errors for a dying domain, a full one */
 }
 
 static bool port_valid(const struct evtchn_table *t, uint32_t port)
@@ -112,7 +120,7 @@ int evtchn_alloc_unbound(struct evtchn_table *t, uint16_t remote_domid, uint32_t
 		*port = p;
 	}
 	spin_unlock_irqrestore(&t->lock, flags);
-	return p ? 0 : -XEN_ENOSPC;
+	return p ? 0 : alloc_error(t);
 }
 
 static int bind_local(struct evtchn_table *t, uint8_t state, uint32_t vcpu, uint32_t virq,
@@ -120,7 +128,7 @@ static int bind_local(struct evtchn_table *t, uint8_t state, uint32_t vcpu, uint
 {
 	uint32_t p = get_free_port(t);
 	if (!p)
-		return -XEN_ENOSPC;
+		return alloc_error(t);
 	reset_port(t, p);
 	t->port[p].state = state;
 	t->port[p].vcpu = (uint8_t)vcpu;
@@ -186,10 +194,10 @@ int evtchn_bind_interdomain(struct evtchn_table *t, struct evtchn_table *remote,
 	struct evtchn_port_state *rp = &remote->port[remote_port];
 	int rc = 0;
 	uint32_t p = 0;
-	if (rp->state != EVTCHNSTAT_unbound || rp->remote_domid != t->domid)
+	if (remote->dead || rp->state != EVTCHNSTAT_unbound || rp->remote_domid != t->domid)
 		rc = -XEN_EINVAL;
 	else if (!(p = get_free_port(t)) || (t == remote && p == remote_port))
-		rc = -XEN_ENOSPC;
+		rc = p ? -XEN_ENOSPC : alloc_error(t);
 	if (!rc) {
 		reset_port(t, p);
 		t->port[p] = (struct evtchn_port_state){ EVTCHNSTAT_interdomain, 0, remote->domid,
@@ -270,6 +278,9 @@ int evtchn_close(struct evtchn_table *t, uint32_t port, const struct evtchn_peer
 
 void evtchn_close_all(struct evtchn_table *t, const struct evtchn_peers *peers)
 {
+	uint64_t flags = spin_lock_irqsave(&t->lock);
+	t->dead = true; /* no port allocated from here on, so none escapes the loop */
+	spin_unlock_irqrestore(&t->lock, flags);
 	for (uint32_t port = 1; port < EVTCHN_MAX_PORTS; port++)
 		if (t->port[port].state != EVTCHNSTAT_closed)
 			evtchn_close(t, port, peers);

@@ -154,7 +154,10 @@ static long set_target(struct domctl_call *c)
 static long paging_mempool(struct domctl_call *c)
 {
 	if (c->op->cmd == XEN_DOMCTL_get_paging_mempool_size) {
-		c->op->u.paging_mempool.size = c->d->paging_pool_bytes;
+		/* The pool's size: what libxl set, else the default (dom0: what
+		 * its tables use, as its pool grows with it). */
+		uint64_t pages = c->d->p2m_table_limit == UINT64_MAX ? c->d->p2m_tables : c->d->p2m_table_limit;
+		c->op->u.paging_mempool.size = pages << PAGE_SHIFT;
 		c->copyback = true;
 		return 0;
 	}
@@ -163,7 +166,6 @@ static long paging_mempool(struct domctl_call *c)
 		return -XEN_EINVAL;
 	if (p2m_set_table_limit(c->d, size >> PAGE_SHIFT))
 		return -XEN_EBUSY; /* more table pages in use already */
-	c->d->paging_pool_bytes = size;
 	return 0;
 }
 

@@ -78,7 +78,7 @@ long do_sched_op(struct vcpu *v, const uint64_t arg[5])
 		if (arg[0] == SCHEDOP_shutdown)
 			domain_shutdown(v->d, s.reason);
 		else
-			v->d->shutdown_reason = s.reason;
+			domain_set_shutdown_code(v->d, s.reason);
 		return 0;
 	}
 	default:

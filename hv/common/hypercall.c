@@ -83,7 +83,7 @@ void hypercall_continue_args(struct vcpu *v, uint64_t arg[5])
 static const unsigned arg_reg64[5] = { GPR_RDI, GPR_RSI, GPR_RDX, GPR_R10, GPR_R8 };
 static const unsigned arg_reg32[5] = { GPR_RBX, GPR_RCX, GPR_RDX, GPR_RSI, GPR_RDI };
 
-/* The guest executes the hypercall again with the arguments changed. */
+/* The arguments of a call to execute again. */
 static void restart(struct vcpu *v, bool long_mode)
 {
 	uint64_t arg[5] = { 0 };
@@ -92,10 +92,9 @@ static void restart(struct vcpu *v, bool long_mode)
 	for (unsigned i = 0; i < 5; i++)
 		if (mask & (1u << i))
 			v->regs.gpr[long_mode ? arg_reg64[i] : arg_reg32[i]] = long_mode ? arg[i] : (uint32_t)arg[i];
-	v->regs.rip -= 3; /* VMMCALL and VMCALL are both 3 bytes */
 }
 
-void hypercall_dispatch(struct vcpu *v)
+bool hypercall_dispatch(struct vcpu *v)
 {
 	uint64_t *gpr = v->regs.gpr;
 	bool long_mode = v->regs.cs_long;
@@ -107,7 +106,8 @@ void hypercall_dispatch(struct vcpu *v)
 	long rc = v->regs.cpl != 0 && v->regs.cr0 & CR0_PE ? -XEN_EPERM : hypercall_call(v, nr, arg);
 	if (rc == HC_RESTART) {
 		restart(v, long_mode);
-		return;
+		return true;
 	}
 	gpr[GPR_RAX] = long_mode ? (uint64_t)rc : (uint32_t)rc;
+	return false;
 }

@@ -136,10 +136,10 @@ struct domain {
 	volatile bool is_shutting_down; /* its vCPUs stop: shut down or being killed */
 	volatile bool is_shut_down;     /* shut down by itself (reason set); kept while dying */
 	unsigned shutdown_reason;
+	int shutdown_code;         /* SCHEDOP_shutdown_code's, -1: none; the first one set wins */
 	volatile enum domain_state state;
 	int pause_count;           /* the controller's pauses (domctl pausedomain) */
 	int64_t time_offset_s;     /* XEN_DOMCTL_settimeoffset */
-	uint64_t paging_pool_bytes; /* XEN_DOMCTL_set_paging_mempool_size */
 	uint32_t vm_assist;        /* VMASST_TYPE_* bits the guest enabled */
 	bool creation_finished;    /* first unpaused: its CPU policy is fixed */
 	struct xen_cpuid_leaf *cpuid; /* the toolstack's CPUID policy, NULL: the default */
@@ -189,6 +189,9 @@ int domain_kill(struct domain *d);
 struct vcpu *domain_vcpu(const struct domain *d, unsigned vcpu_id); /* NULL if out of range */
 /* Sets the domain shutting down and reports it; handled by the run loops. */
 void domain_shutdown(struct domain *d, unsigned reason);
+/* The reason a later shutdown (or crash) reports, unless one was set
+ * already (SCHEDOP_shutdown_code). */
+void domain_set_shutdown_code(struct domain *d, unsigned code);
 /* Tells the control domain that some domain changed state (VIRQ_DOM_EXC). */
 void domain_notify_controller(void);
 /* Wakes a vCPU wherever it runs: from HLT, poll or guest mode. */

@@ -43,6 +43,7 @@ struct evtchn_table {
 	uint32_t virq_port[32][EVTCHN_NR_VIRQS]; /* [vcpu][virq] -> port, 0 = none */
 	struct evtchn_port_state port[EVTCHN_MAX_PORTS];
 	spinlock_t lock;
+	bool dead;             /* closed for good (its domain is dying): no new ports */
 };
 
 void evtchn_table_init(struct evtchn_table *t, uint16_t domid, unsigned nr_vcpus, uint32_t max_port,

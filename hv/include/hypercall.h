@@ -16,7 +16,9 @@
 
 typedef long (*hypercall_fn)(struct vcpu *v, const uint64_t arg[5]);
 
-void hypercall_dispatch(struct vcpu *v);
+/* Runs the hypercall v's registers ask for.  True: it is to be executed
+ * again (a continuation): the caller puts RIP back on the instruction. */
+bool hypercall_dispatch(struct vcpu *v);
 /* Runs hypercall nr for v (from the dispatcher or a multicall entry). */
 long hypercall_call(struct vcpu *v, uint64_t nr, const uint64_t arg[5]);
 

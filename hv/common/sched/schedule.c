@@ -146,11 +146,12 @@ void sched_vcpu_destroy(struct sched_vcpu *v)
 
 /* Under v's lock: charges the time since the last change to the state
  * v was in, if the state it should be in now differs. */
-static void runstate_sync(struct sched_vcpu *v, uint64_t now)
+/* The runstate v is in, taking it as running or not. */
+static void runstate_sync_as(struct sched_vcpu *v, uint64_t now, bool running)
 {
 	uint32_t f = v->pause_flags;
 	int rs = RS_RUNNABLE;
-	if (v->is_running)
+	if (running)
 		rs = RS_RUNNING;
 	else if (f)
 		rs = f & SVF_BLOCKED ? RS_BLOCKED : RS_OFFLINE;
@@ -161,6 +162,11 @@ static void runstate_sync(struct sched_vcpu *v, uint64_t now)
 		v->runstate_entry = now;
 	}
 	v->runstate = rs;
+}
+
+static void runstate_sync(struct sched_vcpu *v, uint64_t now)
+{
+	runstate_sync_as(v, now, v->is_running);
 }
 
 void sched_runstate_read(const struct sched_vcpu *v, uint64_t now, int *state, uint64_t *entry,
@@ -231,15 +237,16 @@ static void vcpu_move(struct sched_vcpu *v)
 	spin_unlock_irqrestore(lock, fl);
 }
 
-/* prev leaves its CPU (lock held): it stops running, its state is
- * saved, then it is requeued if still (or again) runnable.  Returns true
- * when its hard affinity excludes its CPU: the caller moves it once
+/* prev leaves its CPU (lock held): its state is saved, then it stops
+ * running (whoever waits for that, as pause does, finds the state
+ * complete), then it is requeued if still (or again) runnable.  Returns
+ * true when its hard affinity excludes its CPU: the caller moves it once
  * unlocked. */
 static bool deschedule(struct cpupool *pool, struct sched_vcpu *prev, uint64_t now)
 {
-	__atomic_store_n(&prev->is_running, false, __ATOMIC_RELEASE);
-	runstate_sync(prev, now);
+	runstate_sync_as(prev, now, false);
 	sched_plat_save(prev);
+	__atomic_store_n(&prev->is_running, false, __ATOMIC_RELEASE);
 	if (!sched_vcpu_runnable(prev)) {
 		pool->ops->sleep(pool, prev);
 		return false;

@@ -171,6 +171,11 @@ static void limit_and_close_all(void)
 	      "evtchn: a dying domain's ports close; the peer's end is unbound again, no reference kept");
 	CHECK(evtchn_send(&tb, b, &peers) == -XEN_EINVAL && evtchn_send(&ta, a, &peers) == 0,
 	      "evtchn: the dead end cannot send; the live end's send is dropped");
+	uint32_t late;
+	int rb = evtchn_bind_interdomain(&ta, &tb, 1, &late), ru = evtchn_alloc_unbound(&tb, 0, &late);
+	int rv = evtchn_bind_ipi(&tb, 0, &late);
+	CHECK(rb == -XEN_EINVAL && ru == -XEN_EINVAL && rv == -XEN_EINVAL,
+	      "evtchn: a dead table gives no new port, to itself or a peer (%d %d %d)", rb, ru, rv);
 }
 
 int main(void)

@@ -70,8 +70,10 @@ static void exit_msr(struct vcpu *v, struct vmcb *vm)
 
 static void exit_vmmcall(struct vcpu *v, struct vmcb *vm)
 {
+	uint64_t at = v->regs.rip;
 	advance(v, vm, 3);
-	hypercall_dispatch(v);
+	if (hypercall_dispatch(v))
+		v->regs.rip = at; /* a continuation: the same call again */
 }
 
 /* #UD: a guest that chose VMCALL (0f 01 c1) gets a hypercall, as on
@@ -83,8 +85,10 @@ static void exit_ud(struct vcpu *v, struct vmcb *vm)
 	(void)vm;
 	uint64_t rip = v->regs.rip + (v->regs.cs_long ? 0 : v->regs.cs_base);
 	if (!copy_from_guest(v, insn, rip, sizeof(insn)) && !memcmp(insn, vmcall, sizeof(insn))) {
+		uint64_t at = v->regs.rip;
 		v->regs.rip += 3;
-		hypercall_dispatch(v);
+		if (hypercall_dispatch(v))
+			v->regs.rip = at; /* a continuation: the same call again */
 		return;
 	}
 	svm_inject_exception(v, VEC_UD, -1);
