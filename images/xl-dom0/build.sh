@@ -109,6 +109,9 @@ install -m 755 "$here/domu-poweroff" "$domu/sbin/poweroff"
 (cd "$domu" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -9) \
 	>"$root/var/lib/xen/images/domu-initrd.cpio.gz"
 
+for tool in ${DOM0_TOOLS:-}; do # test programs dom0 runs
+	install -m 755 "$tool" "$root/usr/local/bin/"
+done
 install -m 755 "$here/init" "$root/init"
 
 # Pack the dom0 initramfs uncompressed.  Measured on Xen under QEMU -icount:

@@ -20,14 +20,22 @@ XL_GUEST_CFG := $(XEN_ANCHOR_DIR)/guests/anchor-pvh.cfg
 # not do, and the dom0 test's garbage hypercalls.
 XL_DOMU_TOOLS := $(XL_DOM0_DIR)/domu-probe $(DOM0_DIR)/hypercall-garbage
 
+# What dom0 runs besides Debian's userland: gntalloc/gntdev through the
+# hv's grant table.
+XL_DOM0_TOOLS := $(XL_DOM0_DIR)/gnt-loop
+
+$(XL_DOM0_DIR)/gnt-loop: tests/integration/xl/gnt_loop.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -static -o $@ $<
+
 $(XL_DOM0_DIR)/domu-probe: tests/integration/xl/domu_probe.c $(wildcard hv/include/public/*.h hv/include/public/*/*.h)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) -Ihv/include -static -o $@ $<
 
 $(XL_DOM0_CPIO): images/xl-dom0/build.sh images/xl-dom0/init images/xl-dom0/domu-init \
-		images/xl-dom0/domu-poweroff $(DOM0_KERNEL) $(XL_GUEST_CFG) $(XL_DOMU_TOOLS)
+		images/xl-dom0/domu-poweroff $(DOM0_KERNEL) $(XL_GUEST_CFG) $(XL_DOMU_TOOLS) $(XL_DOM0_TOOLS)
 	@mk/deps.sh --quiet debootstrap cpio
-	DOMU_TOOLS="$(XL_DOMU_TOOLS)" images/xl-dom0/build.sh $(XL_DOM0_DIR) $(DOM0_DIR) $(XL_GUEST_CFG)
+	DOMU_TOOLS="$(XL_DOMU_TOOLS)" DOM0_TOOLS="$(XL_DOM0_TOOLS)" images/xl-dom0/build.sh $(XL_DOM0_DIR) $(DOM0_DIR) $(XL_GUEST_CFG)
 
 $(XEN_REF_ELF): images/xl-dom0/fetch-xen.sh
 	images/xl-dom0/fetch-xen.sh $(XEN_REF_DIR)
