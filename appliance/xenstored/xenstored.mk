@@ -9,8 +9,9 @@ XS_CFLAGS := $(HOST_CFLAGS) -Ihv/include -I$(XS_DIR)
 
 # The core builds into the daemon, the fuzzer and the tests alike.
 XS_CORE := xs_hash xs_perms xs_path xs_store xs_tree xs_txn xs_watch \
-	xs_conn xs_ops xs_domain xs_control xs_log xs_daemon xs_ring xs_ring_shm
-XS_DAEMON := $(XS_CORE) xs_socket xs_loop main
+	xs_conn xs_ops xs_domain xs_control xs_log xs_daemon xs_ring xs_ring_shm \
+	xs_release xs_domexc
+XS_DAEMON := $(XS_CORE) xs_socket xs_loop xs_ring_xen xs_xen_dom main
 XS_CORE_SRCS := $(XS_CORE:%=$(XS_DIR)/%.c)
 XS_HDRS := $(wildcard $(XS_DIR)/*.h) hv/include/public/io/xs_wire.h
 
@@ -39,9 +40,11 @@ $(XS_TEST_BIN): $(XS_TEST_SRCS) $(wildcard $(XS_TEST_DIR)/*.h) hv/include/public
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) -Ihv/include -I$(XS_TEST_DIR) -o $@ $(XS_TEST_SRCS)
 
-$(XS_UNIT_BIN): $(XS_TEST_DIR)/test_unit.c $(XS_CORE_SRCS) $(XS_HDRS)
+XS_UNIT_SRCS := $(XS_TEST_DIR)/test_unit.c $(XS_TEST_DIR)/test_release.c
+
+$(XS_UNIT_BIN): $(XS_UNIT_SRCS) $(XS_CORE_SRCS) $(XS_HDRS)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(XS_CFLAGS) -o $@ $(XS_TEST_DIR)/test_unit.c $(XS_CORE_SRCS)
+	$(HOST_CC) $(XS_CFLAGS) -o $@ $(XS_UNIT_SRCS) $(XS_CORE_SRCS)
 
 .PHONY: test-xenstored test-xenstored-conformance test-xenstored-fuzz \
 	fuzz-xenstored bench-xenstored
