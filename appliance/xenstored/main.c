@@ -222,7 +222,7 @@ static int setup_xen(struct xs_daemon *d, struct options *o)
 {
 	int err;
 
-	d->ring_ctx = xs_ring_xen_new(o->foreign_map);
+	d->ring_ctx = xs_ring_xen_new(o->foreign_map, d->log);
 	if (!d->ring_ctx) {
 		fprintf(stderr, "xenstored: cannot open /dev/xen/privcmd: %s "
 				"(without a hypervisor, run with "

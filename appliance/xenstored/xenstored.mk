@@ -29,6 +29,12 @@ $(XS_BIN): $(XS_DAEMON:%=$(XS_OBJ)/%.o)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(XS_CFLAGS) -o $@ $^
 
+# The same daemon linked static, for dom0 images (images/xl-dom0).
+XS_STATIC_BIN := $(BUILD)/appliance/xenstored-static
+$(XS_STATIC_BIN): $(XS_DAEMON:%=$(XS_OBJ)/%.o)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(XS_CFLAGS) -static -o $@ $^
+
 # ---- protocol tests: our own C client over the socket and the ring ----
 XS_TEST_DIR := tests/unit/xenstored
 XS_TEST_BIN := $(BUILD)/tests/xenstored/xs-protocol-test

@@ -12,7 +12,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -36,6 +38,7 @@ struct xen_ctx {
 	int gntdev_fd, privcmd_fd;
 	struct mapping *maps;
 	bool foreign_only; /* tests the fallback: never try the grant */
+	FILE *log;         /* how each ring was mapped; NULL: not said */
 };
 
 static int open_dev(const char *path)
@@ -43,13 +46,14 @@ static int open_dev(const char *path)
 	return open(path, O_RDWR | O_CLOEXEC);
 }
 
-void *xs_ring_xen_new(bool foreign_only)
+void *xs_ring_xen_new(bool foreign_only, FILE *log)
 {
 	struct xen_ctx *ctx = calloc(1, sizeof(*ctx));
 
 	if (!ctx)
 		return NULL;
 	ctx->foreign_only = foreign_only;
+	ctx->log = log;
 	ctx->gntdev_fd = open_dev(XS_DEV_GNTDEV);
 	ctx->privcmd_fd = open_dev(XS_DEV_PRIVCMD);
 	if (ctx->privcmd_fd < 0) {
@@ -147,6 +151,17 @@ static int map_local(struct mapping *m)
 	return 0;
 }
 
+static void say(struct xen_ctx *ctx, uint32_t domid, const char *how,
+		int err, uint64_t mfn)
+{
+	if (!ctx->log)
+		return;
+	fprintf(ctx->log, "xenstored: domain %u: ring %s (frame %#llx)%s%s\n",
+		domid, how, (unsigned long long)mfn, err ? ": " : "",
+		err ? strerror(err) : "");
+	fflush(ctx->log);
+}
+
 /* Domain 0 is this kernel's own page; others, the grant, else the frame. */
 static int xen_map(void *opaque, uint32_t domid, uint64_t mfn,
 		   struct xenstore_domain_interface **iface)
@@ -157,10 +172,16 @@ static int xen_map(void *opaque, uint32_t domid, uint64_t mfn,
 
 	if (!m)
 		return ENOMEM;
-	if (domid == 0)
+	if (domid == 0) {
 		err = map_local(m);
-	else if ((err = map_grant(ctx, domid, m)))
+	} else if ((err = map_grant(ctx, domid, m))) {
+		say(ctx, domid, "not mapped by grant", err, mfn);
 		err = map_foreign(ctx, domid, mfn, m);
+		say(ctx, domid, err ? "not mapped as foreign frame"
+				    : "mapped as foreign frame", err, mfn);
+	} else {
+		say(ctx, domid, "mapped by grant", 0, mfn);
+	}
 	if (err) {
 		free(m);
 		return err;

@@ -9,11 +9,13 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 extern const struct xs_ring_backend xs_ring_xen_backend;
 /* Opens gntdev and privcmd; NULL if privcmd can't be opened (errno).
- * foreign_only: map every ring as foreign memory, never by grant. */
-void *xs_ring_xen_new(bool foreign_only);
+ * foreign_only: map every ring as foreign memory, never by grant; log
+ * (may be NULL): where to say how each ring was mapped. */
+void *xs_ring_xen_new(bool foreign_only, FILE *log);
 void xs_ring_xen_free(void *ctx);
 int xs_ring_xen_privcmd_fd(void *ctx);
 
