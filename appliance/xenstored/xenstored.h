@@ -318,6 +318,7 @@ struct xs_daemon {
 	struct xs_store store;
 	struct xs_conn *conns;
 	struct xs_domain *domains;
+	uint32_t releases; /* domains released so far */
 	struct xs_quota quota;
 	struct xs_perms special_perms[2]; /* @introduceDomain, @releaseDomain */
 	const struct xs_ring_backend *ring_be;

@@ -121,6 +121,7 @@ int xs_domain_release(struct xs_daemon *d, uint32_t domid)
 		if (dom->domid != domid)
 			continue;
 		*pd = dom->next;
+		d->releases++;
 		domain_disconnect(dom);
 		xs_domain_drop_nodes(d, domid);
 		domain_free(d, dom);
@@ -140,11 +141,19 @@ void xs_domain_release_all(struct xs_daemon *d)
 	}
 }
 
+/* A request served on one ring (dom0's kernel may send RELEASE) can free
+ * other domains: after any release, start again from the head (servicing
+ * a ring twice is harmless). */
 void xs_domain_poll_all(struct xs_daemon *d)
 {
-	for (struct xs_domain *dom = d->domains; dom; dom = dom->next)
+	struct xs_domain *dom = d->domains;
+
+	while (dom) {
+		uint32_t releases = d->releases;
 		if (dom->ring)
 			xs_ring_service(dom->ring);
+		dom = releases == d->releases ? dom->next : d->domains;
+	}
 }
 
 static int domid_arg(struct xs_req *req, const char **argv, unsigned n,
@@ -188,6 +197,8 @@ int xs_op_release(struct xs_req *req)
 		return err;
 	if (domid == 0)
 		return EINVAL;
+	xs_log(req->conn->d, "RELEASE of domain %u (conn %u)", domid,
+	       req->conn->serial);
 	if ((err = xs_domain_release(req->conn->d, domid)))
 		return err;
 	xs_req_ok(req);

@@ -54,9 +54,11 @@ again:
 			continue; /* the local domain outlives this daemon */
 		st = query(d, dom->domid);
 		if (st == XS_DOM_SHUTDOWN && !dom->shutdown) {
+			xs_log(d, "domain %u has shut down", dom->domid);
 			dom->shutdown = true;
 			notify = true;
 		} else if (st == XS_DOM_GONE) {
+			xs_log(d, "domain %u is dying or gone", dom->domid);
 			xs_domain_release(d, dom->domid);
 			notify = false; /* the release fired the watch */
 			goto again;
