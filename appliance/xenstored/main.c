@@ -1,14 +1,17 @@
 /*
  * main.c - xenstored's command line and event loop.  Options follow Xen
  * 4.17's C xenstored where they apply (-D/--no-domain-init, -F/--pid-file,
- * -N/--no-fork, -P/--output-pid, -T/--trace-file, -V/--verbose, the quota
- * options -E -S -W -t -A -M -Q); options of Xen's daemon that have no
- * meaning here (-R, -I, -K, -q, -w, -e, -m, -p) are accepted and ignored.
- * --ring-dir DIR is ours: it serves introduced domains through the host
- * shared-memory ring backend (xs_ring_shm.c); so is --domain-socket
- * DOMID:PATH, an extra socket whose clients act as that (unprivileged)
- * domain.  The loop polls the
- * listening socket, socket clients and the domains' event channels.
+ * -K/--keep-orphans, -N/--no-fork, -P/--output-pid, -T/--trace-file,
+ * -V/--verbose, the quota options -E -S -W -t -A -M -Q); options of Xen's
+ * daemon that have no meaning here (-R, -I, -q, -w, -e, -m, -p) are
+ * accepted and ignored.  Without -D the daemon serves real domains in a
+ * Linux dom0 (xs_ring_xen.c): the local domain's ring first, then every
+ * domain INTRODUCE names, and it watches VIRQ_DOM_EXC for deaths.  Ours:
+ * --ring-dir DIR serves introduced domains through the host shared-memory
+ * ring backend (xs_ring_shm.c) instead; --domain-socket DOMID:PATH is an
+ * extra socket whose clients act as that (unprivileged) domain;
+ * --log-file FILE appends the daemon's log there; --foreign-map maps
+ * every domU ring as foreign memory, never through its grant.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -20,14 +23,16 @@
 #include <unistd.h>
 
 #include "xs_ring.h"
+#include "xs_ring_xen.h"
 #include "xs_loop.h"
 #include "xs_socket.h"
 
 #define MAX_DOMAIN_SOCKETS 8
 
 struct options {
-	bool no_domain_init, fork, output_pid;
-	const char *pid_file, *trace_file, *ring_dir;
+	bool no_domain_init, fork, output_pid, foreign_map;
+	const char *pid_file, *trace_file, *ring_dir, *log_file;
+	uint32_t local_port; /* the local domain's xenstore channel */
 	struct {
 		uint32_t domid;
 		const char *path;
@@ -52,6 +57,7 @@ static void usage(FILE *f)
 		"  -P, --output-pid          print the daemon's pid\n"
 		"  -T, --trace-file <file>   trace every message to <file>\n"
 		"  -V, --verbose             log to stderr\n"
+		"  -K, --keep-orphans        give a released domain's nodes to dom0\n"
 		"  -E, --entry-nb <n>        nodes a domain may own\n"
 		"  -S, --entry-size <n>      bytes of one node\n"
 		"  -W, --watch-nb <n>        watches per domain\n"
@@ -62,6 +68,8 @@ static void usage(FILE *f)
 		"      --ring-dir <dir>      serve domains' rings from files in <dir>\n"
 		"      --domain-socket <domid>:<path>\n"
 		"                            extra socket whose clients act as <domid>\n"
+		"      --log-file <file>     append the daemon's log to <file>\n"
+		"      --foreign-map         map domains' rings by frame, not grant\n"
 		"  -H, --help                this text\n");
 }
 
@@ -101,6 +109,7 @@ static const struct option long_opts[] = {
 	{ "keep-orphans", 0, NULL, 'K' },   { "event", 1, NULL, 'e' },
 	{ "master-domid", 1, NULL, 'm' },   { "priv-domid", 1, NULL, 'p' },
 	{ "ring-dir", 1, NULL, 0x100 },     { "domain-socket", 1, NULL, 0x101 },
+	{ "log-file", 1, NULL, 0x102 },     { "foreign-map", 0, NULL, 0x103 },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -154,7 +163,10 @@ static int parse_options(int argc, char **argv, struct xs_daemon *d,
 		case 'Q': if (quota_assignment(d, optarg)) return -1; break;
 		case 0x100: o->ring_dir = optarg; break;
 		case 0x101: if (domain_socket_opt(o, optarg)) return -1; break;
-		case 'q': case 'w': case 'R': case 'I': case 'K':
+		case 0x102: o->log_file = optarg; break;
+		case 0x103: o->foreign_map = true; break;
+		case 'K': d->keep_orphans = true; break;
+		case 'q': case 'w': case 'R': case 'I':
 		case 'e': case 'm': case 'p':
 			break; /* Xen options with no effect here */
 		default: usage(stderr); return -1;
@@ -205,20 +217,60 @@ static int daemonize(const struct options *o)
 	return 0;
 }
 
-static int setup_rings(struct xs_daemon *d, const struct options *o)
+/* Before forking: the devices open and the local domain's port known. */
+static int setup_xen(struct xs_daemon *d, struct options *o)
+{
+	int err;
+
+	d->ring_ctx = xs_ring_xen_new(o->foreign_map, d->log);
+	if (!d->ring_ctx) {
+		fprintf(stderr, "xenstored: cannot open /dev/xen/privcmd: %s "
+				"(without a hypervisor, run with "
+				"--no-domain-init)\n", strerror(errno));
+		return -1;
+	}
+	d->ring_be = &xs_ring_xen_backend;
+	d->dominfo = xs_xen_dominfo;
+	d->dominfo_ctx = d->ring_ctx;
+	err = xs_xen_local_port(&o->local_port);
+	if (err) {
+		fprintf(stderr, "xenstored: no xenstore event channel from "
+				"/dev/xen/xenbus_backend: %s\n", strerror(err));
+		return -1;
+	}
+	return 0;
+}
+
+static int setup_rings(struct xs_daemon *d, struct options *o)
 {
 	if (o->ring_dir) {
 		d->ring_ctx = xs_ring_shm_new(o->ring_dir);
 		if (!d->ring_ctx)
 			return -1;
 		d->ring_be = &xs_ring_shm_backend;
+		return 0;
 	}
-	if (!o->no_domain_init) {
-		fprintf(stderr, "xenstored: no hypervisor interface in this "
-				"build to reach dom0's ring; run with "
-				"--no-domain-init\n");
+	return o->no_domain_init ? 0 : setup_xen(d, o);
+}
+
+/* After forking (mappings of granted and foreign pages are not inherited):
+ * the local domain's ring, then the channel that reports domain deaths. */
+static int start_xen(struct xs_daemon *d, const struct options *o)
+{
+	int err;
+
+	if (d->ring_be != &xs_ring_xen_backend)
+		return 0;
+	err = xs_domain_introduce(d, 0, 0, o->local_port);
+	if (err) {
+		xs_log(d, "cannot connect the local domain's ring (port %u): %s",
+		       o->local_port, strerror(err));
 		return -1;
 	}
+	d->domexc_fd = xs_xen_bind_dom_exc();
+	if (d->domexc_fd < 0)
+		xs_log(d, "cannot bind VIRQ_DOM_EXC: %s; dead domains are "
+			  "released only by RELEASE", strerror(errno));
 	return 0;
 }
 
@@ -251,7 +303,8 @@ static int run(struct xs_daemon *d, const struct options *o)
 		if (listen_on(&ls[nls], o->dom_socks[nls - 1].path,
 			      o->dom_socks[nls - 1].domid))
 			goto out;
-	if (daemonize(o) || (o->pid_file && write_pid_file(o->pid_file)))
+	if (daemonize(o) || (o->pid_file && write_pid_file(o->pid_file)) ||
+	    start_xen(d, o))
 		goto out;
 	xs_log(d, "serving on %s", path);
 	signal(SIGPIPE, SIG_IGN);
@@ -285,6 +338,11 @@ int main(int argc, char **argv)
 		return rc > 0 ? 0 : 2;
 	if (d.verbose || !o.fork)
 		d.log = stderr;
+	if (o.log_file && !(d.log = fopen(o.log_file, "a"))) {
+		fprintf(stderr, "xenstored: cannot open log file %s: %s\n",
+			o.log_file, strerror(errno));
+		return 1;
+	}
 	if (o.trace_file && xs_log_open_trace(&d, o.trace_file)) {
 		fprintf(stderr, "xenstored: cannot open trace file %s: %s\n",
 			o.trace_file, strerror(errno));
@@ -292,6 +350,11 @@ int main(int argc, char **argv)
 	}
 	rc = setup_rings(&d, &o) ? 1 : run(&d, &o) ? 1 : 0;
 	xs_daemon_destroy(&d);
-	xs_ring_shm_free(d.ring_ctx);
+	if (d.domexc_fd >= 0)
+		close(d.domexc_fd);
+	if (d.ring_be == &xs_ring_xen_backend)
+		xs_ring_xen_free(d.ring_ctx);
+	else
+		xs_ring_shm_free(d.ring_ctx);
 	return rc;
 }

@@ -40,6 +40,9 @@ int xs_perms_parse(const char *strings, size_t len, struct xs_perms *out);
 int xs_perms_format(const struct xs_perms *perms, char *buf, size_t cap);
 int xs_perms_copy(struct xs_perms *dst, const struct xs_perms *src);
 void xs_perms_free(struct xs_perms *perms);
+/* Strikes domid from a list as Xen does for a released domain: as owner
+ * it becomes dom0, other entries naming it go. */
+void xs_perms_drop_domain(struct xs_perms *perms, uint32_t domid);
 /* Access (XS_PERM_*) that conn has on a node carrying perms. */
 uint32_t xs_perms_access(const struct xs_conn *conn,
 			 const struct xs_perms *perms);
@@ -255,6 +258,7 @@ struct xs_domain {
 	uint64_t mfn;
 	uint32_t port;
 	bool introduced;
+	bool shutdown; /* seen shut down; @releaseDomain fired for it */
 	struct xs_conn *conn;
 	struct xs_ring *ring;
 	struct xs_domain *next;
@@ -266,6 +270,27 @@ int xs_domain_release(struct xs_daemon *d, uint32_t domid);
 /* Services every domain's ring (called when any event channel fires). */
 void xs_domain_poll_all(struct xs_daemon *d);
 void xs_domain_release_all(struct xs_daemon *d);
+
+/* ---- xs_release.c: what a released domain leaves behind ---- */
+/* Removes the nodes domid owns (hands them to dom0 with keep_orphans) and
+ * strikes it from the special nodes' permissions. */
+void xs_domain_drop_nodes(struct xs_daemon *d, uint32_t domid);
+
+/* ---- xs_domexc.c: domains that shut down or died (VIRQ_DOM_EXC) ---- */
+enum xs_dom_state {
+	XS_DOM_RUNNING,
+	XS_DOM_SHUTDOWN, /* shut down or crashed, not yet dying */
+	XS_DOM_GONE,     /* dying, or no longer exists */
+	XS_DOM_UNKNOWN,  /* the query failed: leave the domain be */
+};
+/* What getdomaininfo's answer for domid says: err is the call's errno (0
+ * on success), found and flags the id and XEN_DOMINF_* of the domain the
+ * answer describes (the first at or above domid). */
+enum xs_dom_state xs_dom_state_of(uint32_t domid, int err, uint32_t found,
+				  uint32_t flags);
+/* Queries every introduced domain (d->dominfo) and releases those gone;
+ * fires @releaseDomain for ones newly shut down. */
+void xs_domain_check_all(struct xs_daemon *d);
 
 /* ---- xs_log.c: log and trace ---- */
 void xs_log(struct xs_daemon *d, const char *fmt, ...)
@@ -293,6 +318,7 @@ struct xs_daemon {
 	struct xs_store store;
 	struct xs_conn *conns;
 	struct xs_domain *domains;
+	uint32_t releases; /* domains released so far */
 	struct xs_quota quota;
 	struct xs_perms special_perms[2]; /* @introduceDomain, @releaseDomain */
 	const struct xs_ring_backend *ring_be;
@@ -301,6 +327,12 @@ struct xs_daemon {
 	FILE *log;
 	bool verbose;
 	bool log_enabled;
+	bool keep_orphans; /* a released domain's nodes go to dom0 */
+	/* getdomaininfo (xs_xen_dominfo, or a test's); NULL: not available */
+	int (*dominfo)(void *ctx, uint32_t domid, uint32_t *found,
+		       uint32_t *flags);
+	void *dominfo_ctx;
+	int domexc_fd; /* bound to VIRQ_DOM_EXC, or -1 */
 	uint32_t next_serial;
 };
 int xs_daemon_init(struct xs_daemon *d);

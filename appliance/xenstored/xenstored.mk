@@ -9,8 +9,9 @@ XS_CFLAGS := $(HOST_CFLAGS) -Ihv/include -I$(XS_DIR)
 
 # The core builds into the daemon, the fuzzer and the tests alike.
 XS_CORE := xs_hash xs_perms xs_path xs_store xs_tree xs_txn xs_watch \
-	xs_conn xs_ops xs_domain xs_control xs_log xs_daemon xs_ring xs_ring_shm
-XS_DAEMON := $(XS_CORE) xs_socket xs_loop main
+	xs_conn xs_ops xs_domain xs_control xs_log xs_daemon xs_ring xs_ring_shm \
+	xs_release xs_domexc
+XS_DAEMON := $(XS_CORE) xs_socket xs_loop xs_ring_xen xs_xen_dom main
 XS_CORE_SRCS := $(XS_CORE:%=$(XS_DIR)/%.c)
 XS_HDRS := $(wildcard $(XS_DIR)/*.h) hv/include/public/io/xs_wire.h
 
@@ -28,6 +29,12 @@ $(XS_BIN): $(XS_DAEMON:%=$(XS_OBJ)/%.o)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(XS_CFLAGS) -o $@ $^
 
+# The same daemon linked static, for dom0 images (images/xl-dom0).
+XS_STATIC_BIN := $(BUILD)/appliance/xenstored-static
+$(XS_STATIC_BIN): $(XS_DAEMON:%=$(XS_OBJ)/%.o)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(XS_CFLAGS) -static -o $@ $^
+
 # ---- protocol tests: our own C client over the socket and the ring ----
 XS_TEST_DIR := tests/unit/xenstored
 XS_TEST_BIN := $(BUILD)/tests/xenstored/xs-protocol-test
@@ -39,9 +46,11 @@ $(XS_TEST_BIN): $(XS_TEST_SRCS) $(wildcard $(XS_TEST_DIR)/*.h) hv/include/public
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) -Ihv/include -I$(XS_TEST_DIR) -o $@ $(XS_TEST_SRCS)
 
-$(XS_UNIT_BIN): $(XS_TEST_DIR)/test_unit.c $(XS_CORE_SRCS) $(XS_HDRS)
+XS_UNIT_SRCS := $(XS_TEST_DIR)/test_unit.c $(XS_TEST_DIR)/test_release.c
+
+$(XS_UNIT_BIN): $(XS_UNIT_SRCS) $(XS_CORE_SRCS) $(XS_HDRS)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(XS_CFLAGS) -o $@ $(XS_TEST_DIR)/test_unit.c $(XS_CORE_SRCS)
+	$(HOST_CC) $(XS_CFLAGS) -o $@ $(XS_UNIT_SRCS) $(XS_CORE_SRCS)
 
 .PHONY: test-xenstored test-xenstored-conformance test-xenstored-fuzz \
 	fuzz-xenstored bench-xenstored

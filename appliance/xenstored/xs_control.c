@@ -8,6 +8,7 @@
  *   print <text>       write text to the log
  *   quota [name value] show the quotas, or set one
  *   memreport          count nodes, connections and domains
+ *   domains            list introduced domains (ours): "<domid> <state>"
  *   help               list the commands
  */
 #include <errno.h>
@@ -15,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xenstored.h"
+#include "xs_ring.h"
 
 #define CTL_MAX_ARGS 8
 
@@ -120,6 +121,27 @@ static int ctl_memreport(struct xs_req *req, int argc, char **argv)
 	return 0;
 }
 
+static int ctl_domains(struct xs_req *req, int argc, char **argv)
+{
+	char buf[2048];
+	size_t used = 0;
+
+	(void)argc;
+	(void)argv;
+	buf[0] = '\0';
+	for (struct xs_domain *dom = req->conn->d->domains; dom; dom = dom->next) {
+		int w = snprintf(buf + used, sizeof(buf) - used, "%u %s\n",
+				 dom->domid,
+				 !dom->ring || !dom->ring->conn ? "dropped"
+				 : dom->shutdown ? "shutdown" : "connected");
+		if (w < 0 || (size_t)w >= sizeof(buf) - used)
+			return E2BIG;
+		used += (size_t)w;
+	}
+	xs_req_reply(req, buf, (uint32_t)used + 1);
+	return 0;
+}
+
 static int ctl_help(struct xs_req *req, int argc, char **argv);
 
 static const struct {
@@ -128,6 +150,7 @@ static const struct {
 	int (*fn)(struct xs_req *req, int argc, char **argv);
 } ctl_cmds[] = {
 	{ "check", "", ctl_check },
+	{ "domains", "", ctl_domains },
 	{ "help", "", ctl_help },
 	{ "log", "on|off", ctl_log },
 	{ "logfile", "<file>", ctl_logfile },

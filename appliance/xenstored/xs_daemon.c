@@ -87,6 +87,7 @@ struct xs_perms *xs_special_perms(struct xs_daemon *d, const char *path)
 int xs_daemon_init(struct xs_daemon *d)
 {
 	memset(d, 0, sizeof(*d));
+	d->domexc_fd = -1;
 	xs_quota_defaults(&d->quota);
 	for (int i = 0; i < 2; i++) {
 		d->special_perms[i].p = calloc(1, sizeof(struct xs_perm));

@@ -3,9 +3,13 @@
  * them (xenstore.txt: INTRODUCE, RELEASE, IS_DOMAIN_INTRODUCED,
  * GET_DOMAIN_PATH, SET_TARGET, RESUME).  INTRODUCE <domid> <mfn> <port>
  * maps the domain's ring page and binds its event channel through the ring
- * backend, then fires "@introduceDomain"; RELEASE drops the connection and
- * fires "@releaseDomain".  These requests are for privileged connections
- * only (the dispatch table enforces it).
+ * backend, marks the ring connected and notifies the domain, then fires
+ * "@introduceDomain" (not for the local domain 0, which the daemon
+ * introduces itself at start, as Xen's does).  RELEASE - or the domain's
+ * death (xs_domexc.c) - drops the connection with its watches and
+ * transactions, removes the domain's nodes (xs_release.c), unbinds and
+ * unmaps, then fires "@releaseDomain".  These requests are for privileged
+ * connections only (the dispatch table enforces it).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -27,15 +31,23 @@ static void fire_special(struct xs_daemon *d, const char *name)
 	xs_watch_fire(d, name, xs_special_perms(d, name), false);
 }
 
+static void domain_disconnect(struct xs_domain *dom)
+{
+	struct xs_ring *ring = dom->ring;
+
+	if (ring && ring->conn) {
+		ring->conn->transport = NULL;
+		xs_conn_kill(ring->conn, "domain released");
+		ring->conn = NULL;
+	}
+}
+
 static void domain_free(struct xs_daemon *d, struct xs_domain *dom)
 {
 	struct xs_ring *ring = dom->ring;
 
+	domain_disconnect(dom);
 	if (ring) {
-		if (ring->conn) {
-			ring->conn->transport = NULL;
-			xs_conn_kill(ring->conn, "domain released");
-		}
 		if (ring->ev.fd >= 0)
 			d->ring_be->unbind(d->ring_ctx, &ring->ev);
 		if (ring->iface)
@@ -62,6 +74,11 @@ static int attach_ring(struct xs_daemon *d, struct xs_domain *dom)
 				       &ring->ev);
 	if (!err)
 		err = xs_ring_connect(ring);
+	if (!err) { /* tell the domain its xenstore is there */
+		__atomic_store_n(&ring->iface->connection, XENSTORE_CONNECTED,
+				 __ATOMIC_RELEASE);
+		d->ring_be->notify(d->ring_ctx, &ring->ev);
+	}
 	return err;
 }
 
@@ -92,7 +109,8 @@ int xs_domain_introduce(struct xs_daemon *d, uint32_t domid, uint64_t mfn,
 	dom->next = d->domains;
 	d->domains = dom;
 	xs_log(d, "domain %u introduced", domid);
-	fire_special(d, "@introduceDomain");
+	if (domid != 0)
+		fire_special(d, "@introduceDomain");
 	return 0;
 }
 
@@ -103,6 +121,9 @@ int xs_domain_release(struct xs_daemon *d, uint32_t domid)
 		if (dom->domid != domid)
 			continue;
 		*pd = dom->next;
+		d->releases++;
+		domain_disconnect(dom);
+		xs_domain_drop_nodes(d, domid);
 		domain_free(d, dom);
 		xs_log(d, "domain %u released", domid);
 		fire_special(d, "@releaseDomain");
@@ -120,11 +141,19 @@ void xs_domain_release_all(struct xs_daemon *d)
 	}
 }
 
+/* A request served on one ring (dom0's kernel may send RELEASE) can free
+ * other domains: after any release, start again from the head (servicing
+ * a ring twice is harmless). */
 void xs_domain_poll_all(struct xs_daemon *d)
 {
-	for (struct xs_domain *dom = d->domains; dom; dom = dom->next)
+	struct xs_domain *dom = d->domains;
+
+	while (dom) {
+		uint32_t releases = d->releases;
 		if (dom->ring)
 			xs_ring_service(dom->ring);
+		dom = releases == d->releases ? dom->next : d->domains;
+	}
 }
 
 static int domid_arg(struct xs_req *req, const char **argv, unsigned n,
@@ -168,6 +197,8 @@ int xs_op_release(struct xs_req *req)
 		return err;
 	if (domid == 0)
 		return EINVAL;
+	xs_log(req->conn->d, "RELEASE of domain %u (conn %u)", domid,
+	       req->conn->serial);
 	if ((err = xs_domain_release(req->conn->d, domid)))
 		return err;
 	xs_req_ok(req);
@@ -222,14 +253,17 @@ int xs_op_set_target(struct xs_req *req)
 
 int xs_op_resume(struct xs_req *req)
 {
+	struct xs_domain *dom;
 	const char *argv[1];
 	uint32_t domid;
 	int err;
 
 	if ((err = domid_arg(req, argv, 1, &domid)))
 		return err;
-	if (!xs_domain_find(req->conn->d, domid))
+	dom = xs_domain_find(req->conn->d, domid);
+	if (!dom)
 		return ENOENT;
-	xs_req_ok(req); /* no shutdown state is kept to clear */
+	dom->shutdown = false; /* a later shutdown fires @releaseDomain again */
+	xs_req_ok(req);
 	return 0;
 }

@@ -2,8 +2,10 @@
  * xs_loop.c - xenstored's event loop: one poll() over the listening
  * socket, every socket client (reading only while the client has fewer
  * than "outstanding" unread replies, writing while output is queued) and
- * every introduced domain's event channel.  After each round, queued
- * output is pushed, rings are serviced and dropped connections are freed.
+ * every introduced domain's event channel, and the channel bound to
+ * VIRQ_DOM_EXC (then every domain's state is checked, xs_domexc.c).
+ * After each round, queued output is pushed, rings are serviced and
+ * dropped connections are freed.
  */
 #include <errno.h>
 #include <poll.h>
@@ -12,6 +14,7 @@
 
 #include "xs_loop.h"
 #include "xs_ring.h"
+#include "xs_ring_xen.h"
 #include "xs_socket.h"
 
 struct poll_set {
@@ -48,6 +51,9 @@ static int build_poll_set(struct xs_daemon *d, const struct xs_listener *ls,
 	for (size_t i = 0; i < nls; i++)
 		if (poll_add(ps, ls[i].fd, POLLIN, NULL))
 			return -1;
+	/* always present (fd -1 is ignored by poll), right after them */
+	if (poll_add(ps, d->domexc_fd, POLLIN, NULL))
+		return -1;
 	for (struct xs_conn *c = d->conns; c; c = c->next) {
 		short ev = 0;
 		if (c->fd < 0 || c->dead)
@@ -107,8 +113,12 @@ int xs_loop_run(struct xs_daemon *d, const struct xs_listener *ls,
 		for (size_t i = 0; i < nls; i++)
 			if (ps.fds[i].revents & POLLIN)
 				xs_socket_accept(d, ls[i].fd, ls[i].domid);
-		serve_ready(d, &ps, nls);
+		serve_ready(d, &ps, nls + 1);
 		xs_domain_poll_all(d);
+		if (ps.fds[nls].revents & POLLIN) {
+			xs_evtchn_drain(d->domexc_fd);
+			xs_domain_check_all(d);
+		}
 		xs_conn_reap(d);
 	}
 	free(ps.fds);

@@ -109,3 +109,17 @@ uint32_t xs_perms_access(const struct xs_conn *conn,
 			return perms->p[i].access;
 	return perms->p[0].access;
 }
+
+void xs_perms_drop_domain(struct xs_perms *perms, uint32_t domid)
+{
+	uint32_t keep = 1;
+
+	if (perms->n == 0)
+		return;
+	if (perms->p[0].domid == domid)
+		perms->p[0].domid = 0;
+	for (uint32_t i = 1; i < perms->n; i++)
+		if (perms->p[i].domid != domid)
+			perms->p[keep++] = perms->p[i];
+	perms->n = keep;
+}

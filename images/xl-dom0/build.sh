@@ -8,6 +8,8 @@
 # OUT       output directory (rootfs/ and rootfs.cpio land there)
 # DOM0_DIR  what `make dom0` fetched: vmlinuz, kernel-root/, busybox-root/
 # GUEST_CFG the xl configuration of the PVH test guest (installed in /etc/xen)
+# XENSTORED_BIN (environment) our xenstored, installed as
+#           /usr/lib/bastion/xenstored beside Debian's
 #
 # The debootstrap + apt-get stage is the slow one (about a minute); it is
 # skipped when OUT/rootfs was built from the same suite, mirrors and
@@ -113,6 +115,10 @@ for tool in ${DOM0_TOOLS:-}; do # test programs dom0 runs
 	install -m 755 "$tool" "$root/usr/local/bin/"
 done
 install -m 755 "$here/init" "$root/init"
+rm -rf "$root/usr/lib/bastion"
+if [ -n "${XENSTORED_BIN:-}" ]; then
+	install -D -m 755 "$XENSTORED_BIN" "$root/usr/lib/bastion/xenstored"
+fi
 
 # Pack the dom0 initramfs uncompressed.  Measured on Xen under QEMU -icount:
 # the kernel unpacks these 117 MiB in 0.34 s of guest time, a gzip -6 of

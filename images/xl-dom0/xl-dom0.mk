@@ -1,7 +1,9 @@
 # The xl test dom0: Debian bookworm with Debian's Xen 4.17 userland (xl,
-# libxl, libxenctrl, xen-init-dom0, xenconsoled, the C xenstored) as one
-# initramfs, booted with the kernel `make dom0` fetched.  Its /init runs
-# xl scenarios (tests/integration/xl/run.sh).  The same image runs on
+# libxl, libxenctrl, xen-init-dom0, xenconsoled, the C xenstored) and our
+# xenstored (appliance/xenstored, static, as /usr/lib/bastion/xenstored) as
+# one initramfs, booted with the kernel `make dom0` fetched.  Its /init runs
+# xl scenarios (tests/integration/xl/run.sh) with our xenstored, or with
+# Debian's C one: `make test-xl XSD=c` (kernel command line xsd=c).  The same image runs on
 # Debian's own Xen 4.17 (test-xl-xen), which proves the image and the
 # checks, and on Bastion (test-xl).
 # test-xl is part of `make test`; test-xl-xen runs on demand (it fetches
@@ -19,6 +21,10 @@ XL_GUEST_CFG := $(XEN_ANCHOR_DIR)/guests/anchor-pvh.cfg
 # What the test guest runs besides busybox: the probe of what a domU must
 # not do, and the dom0 test's garbage hypercalls.
 XL_DOMU_TOOLS := $(XL_DOM0_DIR)/domu-probe $(DOM0_DIR)/hypercall-garbage
+# Our xenstored in the dom0 (its rule is in appliance/xenstored/xenstored.mk).
+XL_XENSTORED := $(BUILD)/appliance/xenstored-static
+# Which xenstored test-xl runs: ours, or c (Debian's).
+XSD ?= ours
 
 # What dom0 runs besides Debian's userland: gntalloc/gntdev through the
 # hv's grant table.
@@ -33,9 +39,11 @@ $(XL_DOM0_DIR)/domu-probe: tests/integration/xl/domu_probe.c $(wildcard hv/inclu
 	$(HOST_CC) $(HOST_CFLAGS) -Ihv/include -static -o $@ $<
 
 $(XL_DOM0_CPIO): images/xl-dom0/build.sh images/xl-dom0/init images/xl-dom0/domu-init \
-		images/xl-dom0/domu-poweroff $(DOM0_KERNEL) $(XL_GUEST_CFG) $(XL_DOMU_TOOLS) $(XL_DOM0_TOOLS)
+		images/xl-dom0/domu-poweroff $(DOM0_KERNEL) $(XL_GUEST_CFG) $(XL_DOMU_TOOLS) $(XL_DOM0_TOOLS) \
+		$(XL_XENSTORED)
 	@mk/deps.sh --quiet debootstrap cpio
-	DOMU_TOOLS="$(XL_DOMU_TOOLS)" DOM0_TOOLS="$(XL_DOM0_TOOLS)" images/xl-dom0/build.sh $(XL_DOM0_DIR) $(DOM0_DIR) $(XL_GUEST_CFG)
+	DOMU_TOOLS="$(XL_DOMU_TOOLS)" DOM0_TOOLS="$(XL_DOM0_TOOLS)" XENSTORED_BIN="$(XL_XENSTORED)" \
+		images/xl-dom0/build.sh $(XL_DOM0_DIR) $(DOM0_DIR) $(XL_GUEST_CFG)
 
 $(XEN_REF_ELF): images/xl-dom0/fetch-xen.sh
 	images/xl-dom0/fetch-xen.sh $(XEN_REF_DIR)
@@ -44,10 +52,10 @@ xl-dom0: $(XL_DOM0_CPIO)
 
 # XLTEST=info|pvh picks the scenario (default pvh).
 test-xl: $(HV_ELF) $(XL_DOM0_CPIO)
-	@tests/integration/xl/run.sh bastion
+	@XSD=$(XSD) tests/integration/xl/run.sh bastion
 
 test-xl-xen: $(XEN_REF_ELF) $(XL_DOM0_CPIO)
-	@tests/integration/xl/run.sh xen
+	@XSD=$(XSD) tests/integration/xl/run.sh xen
 
 .PHONY: xl-dom0 test-xl test-xl-xen
 TEST_SUITES += test-xl

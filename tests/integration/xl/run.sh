@@ -1,7 +1,8 @@
 #!/bin/bash
-# Debian's Xen 4.17 toolstack (xl, libxl, libxenctrl, the C xenstored,
-# xenconsoled) in a PVH dom0 runs an xl scenario (images/xl-dom0/init)
-# and the serial log is checked here.
+# Debian's Xen 4.17 toolstack (xl, libxl, libxenctrl, xenconsoled) with
+# our xenstored (appliance/xenstored) - or Debian's C one, XSD=c - in a PVH
+# dom0 runs an xl scenario (images/xl-dom0/init) and the serial log is
+# checked here.
 #
 #   run.sh bastion   on build/hv/bastion.elf
 #   run.sh xen       on Debian's Xen 4.17 (build/xen/xen.elf): the reference
@@ -10,10 +11,17 @@
 # XLTEST=info|pvh (default pvh): info runs the read-only xl commands; pvh
 # also creates a PVH guest, reads its console, shuts it down, and creates
 # and destroys a second one.  XL_TIMEOUT bounds the QEMU run (default 2400 s).
+# XSD=ours|c (default ours) picks the xenstored.
 cd "$(dirname "$0")/../../.." || exit 1
 . tests/integration/lib.sh
 HV=${1:-bastion}
 SCEN=${XLTEST:-pvh}
+XSD=${XSD:-ours}
+case $XSD in
+ours) XSD_NAME="our xenstored" XSD_EXE=/usr/lib/bastion/xenstored ;;
+c) XSD_NAME="Debian's C xenstored" XSD_EXE=/usr/lib/xen-4.17/bin/xenstored ;;
+*) echo "XSD must be ours or c, not '$XSD'" >&2; exit 2 ;;
+esac
 KERNEL=build/dom0/vmlinuz
 INITRD=build/xl-dom0/rootfs.cpio
 NEVER='^never-matches$' # wait for the dom0's power-off
@@ -36,14 +44,14 @@ xen)
 	exit 2
 	;;
 esac
-N=xl-$HV-$SCEN
+N=xl-$HV-$SCEN-xsd-$XSD
 for f in "$ELF" "$KERNEL" "$INITRD"; do
 	[ -f "$f" ] || { fail "$N: $f is missing (make test-xl / test-xl-xen build it)"; exit 1; }
 done
 
 start=$(date +%s)
 qemu_boot "$N" "${XL_TIMEOUT:-2400}" "$NEVER" -cpu "$QEMU_SVM_CPU" -smp 2 "${HV_ARGS[@]}" \
-	-initrd "$KERNEL console=hvc0 xltest=$SCEN,$INITRD"
+	-initrd "$KERNEL console=hvc0 xltest=$SCEN xsd=$XSD,$INITRD"
 echo "  ($N: QEMU ran $(($(date +%s) - start)) s, log $LOG)"
 
 # out STEP: the output lines of one step of the dom0's /init.
@@ -80,14 +88,27 @@ mem() { grep -aoE "XL-MEM: $1 total=[0-9]* free=[0-9]*" "$LOG" | head -n 1 | sed
 check() {
 	if eval "$2"; then pass "$N: $1"; else fail "$N: $1 - got '$got'"; fi
 }
+# watch_count TAG introduce|release: events the dom0's xenstore-watch on
+# @introduceDomain/@releaseDomain had printed at TAG (empty if never said).
+watch_count() {
+	grep -aoE "XL-WATCH: $1 introduce=[0-9]+ release=[0-9]+" "$LOG" | head -n 1 |
+		sed -E "s/.*$2=([0-9]+).*/\1/"
+}
+# xs_domains STEP: our xenstored's introduced domains, "id state" per line.
+xs_domains() { out "$1" | grep -E '^[0-9]+ '; }
 
 expect "$N" 'XL-INIT: reached /init' "the dom0 reached the image's /init"
 expect "$N" 'XL-HV: type=xen ' "/sys/hypervisor/type says xen"
 step_ok modules "xenfs, evtchn, gntdev, gntalloc and privcmd load"
 step_ok xenfs "xenfs mounts on /proc/xen"
-step_ok xenstored "Debian's C xenstored starts"
+step_ok xenstored "$XSD_NAME starts"
 step_ok xenstore-ready "xenstored answers xenstore-read"
 step_ok xen-init-dom0 "xen-init-dom0 sets up dom0's xenstore entries"
+step_ok xenbus-kernel "dom0's kernel reaches xenstored over its own ring (/dev/xen/xenbus)"
+got=$(out xenbus-kernel | head -n 1)
+check "... and reads back Domain-0's name that way" '[ "$got" = Domain-0 ]'
+got=$(out daemons | sed -n 's/^xenstored: pid [0-9]* exe //p')
+check "the running xenstored is $XSD_NAME ($XSD_EXE)" '[ "$got" = "$XSD_EXE" ]'
 step_ok xenconsoled "xenconsoled starts"
 
 step_ok xl-info "xl info"
@@ -128,6 +149,40 @@ got=$(out gnt-loop | grep -m 1 'rounds,')
 check "gnt-loop: no round failed ($got)" '[ "$got" = "gnt-loop: 100 rounds, 0 failures" ]'
 got="$(mem gnt-before) -> $(mem boot)"
 check "gnt-loop leaks no memory ($got MiB free)" '[ -n "$(mem boot)" ] && [ "$(mem boot)" -ge $(($(mem gnt-before) - 1)) ]'
+# What a xenstore-watch in dom0 saw of domains coming and going.
+check_watch_events() {
+	local a b
+	a=$(watch_count start introduce) b=$(watch_count start release)
+	got="introduce=$a release=$b"
+	check "a watch on @introduceDomain and @releaseDomain gets its first events" \
+		'[ "${a:-0}" -ge 1 ] && [ "${b:-0}" -ge 1 ]'
+	b=$(watch_count created introduce)
+	got="$a -> $b"
+	check "xl create fires @introduceDomain ($got)" '[ -n "$a" ] && [ -n "$b" ] && [ "$b" -gt "$a" ]'
+	a=$(watch_count before-shutdown release) b=$(watch_count after-shutdown release)
+	got="$a -> $b"
+	check "the guest's shutdown fires @releaseDomain ($got)" '[ -n "$a" ] && [ -n "$b" ] && [ "$b" -gt "$a" ]'
+	a=$b b=$(watch_count after-destroy release)
+	got="$a -> $b"
+	check "xl destroy fires @releaseDomain ($got)" '[ -n "$a" ] && [ -n "$b" ] && [ "$b" -gt "$a" ]'
+}
+# Our xenstored's own view (XS_CONTROL domains): guests come and go.
+check_our_domains() {
+	local id1 id2
+	id1=$(out xl-list-two | awk '$1 == "anchor-pvh" { print $2 }')
+	id2=$(out xl-list-two | awk '$1 == "anchor-pvh-2" { print $2 }')
+	got=$(xs_domains xs-domains-two | tr '\n' ';')
+	check "our xenstored serves dom0 and both guests ($id1, $id2) over their rings" \
+		'[ -n "$id1" ] && [ -n "$id2" ] && [[ "$got" == *"0 connected;"* ]] &&
+		 [[ ";$got" == *";$id1 connected;"* ]] && [[ ";$got" == *";$id2 connected;"* ]]'
+	got=$(xs_domains xs-domains-after-destroy | tr '\n' ';')
+	check "a shut-down and a destroyed guest are gone from our xenstored's domains" \
+		'[ "$(rc xs-domains-after-destroy)" = 0 ] && [ "$got" = "0 connected;" ]'
+	got=$(out xenstored-log | grep -m 1 -oE 'ring (mapped by grant|mapped as foreign frame)')
+	check "our xenstored mapped the guests' rings (${got:-no line})" '[ -n "$got" ]'
+	got=$(out xenstored-log | grep -m 1 -E 'not mapped as foreign|cannot|failed')
+	check "our xenstored's log has no failure" '[ -z "$got" ]'
+}
 
 if [ "$SCEN" = pvh ]; then
 	step_ok backend-modules "xen-blkback and loop load"
@@ -174,6 +229,8 @@ if [ "$SCEN" = pvh ]; then
 	step_ok guest-2-gone "the second guest is gone after xl destroy"
 	got=$(out xl-list-after-destroy | awk '$1 ~ /^(Domain-0|anchor-pvh|anchor-pvh-2)$/ { print $1 }' | tr '\n' ' ')
 	check "xl list then shows Domain-0 only" '[ "$got" = "Domain-0 " ]'
+	check_watch_events
+	if [ "$XSD" = ours ]; then check_our_domains; fi
 	before=$(mem boot)
 	got=$(mem running)
 	check "free memory drops by about 256 MiB while the guest runs ($before -> $got)" \
@@ -184,13 +241,22 @@ if [ "$SCEN" = pvh ]; then
 	step_ok cycles "guests created and destroyed over and over"
 	got=$(mem after-cycles)
 	check "the cycles leak no memory ($before -> $got MiB free)" '[ -n "$got" ] && [ "$got" -ge $((before - 1)) ]'
+	cycles=$(out cycles | sed -n 's/^\([0-9]*\) cycles$/\1/p')
 	if [ "$HV" = bastion ]; then
 		# Exact: the hv's free pages as each cycle's domain is freed.
-		cycles=$(out cycles | sed -n 's/^\([0-9]*\) cycles$/\1/p')
 		frees=$(grep -aoE 'd[0-9]+: destroyed, [0-9]+ pages free' "$LOG" | awk '{ print $3 }' | tail -n "${cycles:-1}")
 		first=$(echo "$frees" | head -n 1) last=$(echo "$frees" | tail -n 1) got="$first -> $last"
 		check "after $cycles cycles the hv has as many free pages as after the first ($got)" \
 			'[ -n "$cycles" ] && [ "$(echo "$frees" | wc -l)" = "$cycles" ] && [ "${last:-0}" -ge "${first:-1}" ]'
+	fi
+	a=$(watch_count after-destroy introduce) b=$(watch_count after-cycles introduce)
+	c=$(watch_count after-destroy release) d=$(watch_count after-cycles release)
+	got="$cycles cycles: introduce $a -> $b, release $c -> $d"
+	check "each cycle fires @introduceDomain and @releaseDomain ($got)" \
+		'[ -n "$cycles" ] && [ -n "$b" ] && [ -n "$d" ] && [ $((b - a)) -ge "$cycles" ] && [ $((d - c)) -ge "$cycles" ]'
+	if [ "$XSD" = ours ]; then
+		got=$(xs_domains xs-domains-after-cycles | tr '\n' ';')
+		check "after the cycles our xenstored serves dom0 alone" '[ "$got" = "0 connected;" ]'
 	fi
 fi
 

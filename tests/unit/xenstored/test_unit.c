@@ -4,7 +4,8 @@
  * and access rules, path rules, the tree with transactions (conflicts on
  * nodes read, created or removed meanwhile), node accounting for quotas,
  * and the ring transport over an in-memory page with a fake backend
- * (index validation, wrap-around, reconnect).
+ * (index validation, wrap-around, reconnect).  test_release.c adds how
+ * domains are released.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "xs_ring.h"
 
 static int failures;
+int test_release_all(void); /* test_release.c */
 
 static long null_read(struct xs_conn *c, void *b, size_t l) { (void)c; (void)b; (void)l; return 0; }
 static long null_write(struct xs_conn *c, const void *b, size_t l) { (void)c; (void)b; return (long)l; }
@@ -258,5 +260,6 @@ int main(void)
 	test_accounting(&d);
 	test_ring(&d);
 	xs_daemon_destroy(&d);
+	failures += test_release_all();
 	return failures ? 1 : 0;
 }
