@@ -8,6 +8,8 @@
 # OUT       output directory (rootfs/ and rootfs.cpio land there)
 # DOM0_DIR  what `make dom0` fetched: vmlinuz, kernel-root/, busybox-root/
 # GUEST_CFG the xl configuration of the PVH test guest (installed in /etc/xen)
+# DOMU_TOOLS, DOM0_TOOLS (environment): static programs for the guest's
+#           /bin and the dom0's /usr/local/bin
 #
 # The debootstrap + apt-get stage is the slow one (about a minute); it is
 # skipped when OUT/rootfs was built from the same suite, mirrors and
@@ -110,6 +112,10 @@ install -m 755 "$here/domu-poweroff" "$domu/sbin/poweroff"
 	>"$root/var/lib/xen/images/domu-initrd.cpio.gz"
 
 install -m 755 "$here/init" "$root/init"
+install -m 644 "$here/bench.sh" "$root/xl-bench.sh"
+for tool in ${DOM0_TOOLS:-}; do # static programs the dom0 runs (the xl bench)
+	install -m 755 "$tool" "$root/usr/local/bin/"
+done
 
 # Pack the dom0 initramfs uncompressed.  Measured on Xen under QEMU -icount:
 # the kernel unpacks these 117 MiB in 0.34 s of guest time, a gzip -6 of

@@ -24,10 +24,17 @@ $(XL_DOM0_DIR)/domu-probe: tests/integration/xl/domu_probe.c $(wildcard hv/inclu
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) -Ihv/include -static -o $@ $<
 
-$(XL_DOM0_CPIO): images/xl-dom0/build.sh images/xl-dom0/init images/xl-dom0/domu-init \
-		images/xl-dom0/domu-poweroff $(DOM0_KERNEL) $(XL_GUEST_CFG) $(XL_DOMU_TOOLS)
+# What the dom0 runs besides Debian's packages: the bench's physinfo.
+XL_DOM0_TOOLS := $(XL_DOM0_DIR)/physinfo
+
+$(XL_DOM0_DIR)/physinfo: tests/bench/xl/physinfo.c hv/include/public/sysctl.h hv/include/public/xen.h
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -Ihv/include -static -o $@ $<
+
+$(XL_DOM0_CPIO): images/xl-dom0/build.sh images/xl-dom0/init images/xl-dom0/domu-init images/xl-dom0/bench.sh \
+		images/xl-dom0/domu-poweroff $(DOM0_KERNEL) $(XL_GUEST_CFG) $(XL_DOMU_TOOLS) $(XL_DOM0_TOOLS)
 	@mk/deps.sh --quiet debootstrap cpio
-	DOMU_TOOLS="$(XL_DOMU_TOOLS)" images/xl-dom0/build.sh $(XL_DOM0_DIR) $(DOM0_DIR) $(XL_GUEST_CFG)
+	DOMU_TOOLS="$(XL_DOMU_TOOLS)" DOM0_TOOLS="$(XL_DOM0_TOOLS)" images/xl-dom0/build.sh $(XL_DOM0_DIR) $(DOM0_DIR) $(XL_GUEST_CFG)
 
 $(XEN_REF_ELF): images/xl-dom0/fetch-xen.sh
 	images/xl-dom0/fetch-xen.sh $(XEN_REF_DIR)
@@ -41,6 +48,12 @@ test-xl: $(HV_ELF) $(XL_DOM0_CPIO)
 test-xl-xen: $(XEN_REF_ELF) $(XL_DOM0_CPIO)
 	@tests/integration/xl/run.sh xen
 
-.PHONY: xl-dom0 test-xl test-xl-xen
+# Bastion and Xen 4.17 on the same QEMU line under -icount: xl create ->
+# the guest's /init, and the hypervisor's memory per idle guest.
+bench-xl: $(HV_ELF) $(XEN_REF_ELF) $(XL_DOM0_CPIO)
+	@tests/bench/xl/run.sh
+
+.PHONY: xl-dom0 test-xl test-xl-xen bench-xl
 TEST_SUITES += test-xl
+BENCH_TARGETS += bench-xl
 DEPS_PKGS += debootstrap cpio
