@@ -19,7 +19,7 @@ sh_step disk 30 "mkdir -p /var/lib/xen/blk && mount -t tmpfs -o size=80m tmpfs /
 	dd if=/dev/zero of=/var/lib/xen/blk/blk.img bs=1M count=64 2>/dev/null"
 CONS=/var/log/xen/console/guest-$GUEST.log
 xlinfo_mem bench-none
-echo "XL-BENCH: physinfo none $(physinfo)"
+echo "XL-BENCH: physinfo none $(/usr/local/bin/physinfo 2>&1)"
 step xl-list-none 60 "${XL[@]}" list
 sync
 
@@ -40,7 +40,7 @@ for i in $(seq 2 "$n_guests"); do
 	step "bench-create-$i" 300 "${XL[@]}" create -p "/etc/xen/$GUEST.cfg" "name=\"bench-$i\"" 'disk=[]'
 done
 xlinfo_mem bench-guests
-echo "XL-BENCH: physinfo guests $(physinfo)"
+echo "XL-BENCH: physinfo guests $(/usr/local/bin/physinfo 2>&1)"
 step bench-xl-list 60 "${XL[@]}" list
 step bench-xentop 60 "$XEN/xentop" -b -i 1
 echo "XL-BENCH: guests n=$n_guests"
@@ -49,3 +49,4 @@ for d in "$GUEST" $(seq -f 'bench-%g' 2 "$n_guests"); do
 	step "bench-destroy-$d" 120 "${XL[@]}" destroy "$d"
 done
 xlinfo_mem bench-after
+echo "XL-BENCH: physinfo after $(/usr/local/bin/physinfo 2>&1)"

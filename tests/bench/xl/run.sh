@@ -1,6 +1,7 @@
 #!/bin/bash
 # xl benchmark: Bastion and Debian's Xen 4.17 on the same QEMU line (TCG,
-# -icount shift=0,sleep=off, -rtc clock=vm, 1 CPU, 2 GiB, dom0_mem=1024M),
+# -icount shift=0,sleep=off, -rtc clock=vm, 1 CPU by default, 2 GiB,
+# -device amd-iommu, the same hv command line; dom0_mem=1024M),
 # each running the tree's Debian-xl dom0 (images/xl-dom0) with
 # xltest=bench (images/xl-dom0/bench.sh).  Prints, for both and their
 # ratio (Bastion / Xen):
@@ -9,12 +10,17 @@
 #   create->seen    dom0's CLOCK_REALTIME when the guest's first line shows
 #                   up in xenconsoled's log (0.2 s polling), minus the same
 #   xl create       how long the command took (dom0 CLOCK_REALTIME)
-#   per-domain      (free_memory with no guest - with N guests - the pages
+#   per-domain      (free pages with no guest - with N guests - the pages
 #                   the guests hold, from xentop) / N, in MiB: what the
 #                   hypervisor spends on an idle or paused 256 MiB guest
+#                   (free pages from XEN_SYSCTL_physinfo, tests/bench/xl/
+#                   physinfo.c; xl info's MiB if that is missing)
 # Guest-time figures: under -icount they do not depend on host load.
 # A benchmark reports; it fails only when a run gave no figures.
-#   run.sh [bastion|xen]...   (default: both); BENCH_XL_TIMEOUT per run (s)
+#   run.sh [bastion|xen]...   (default: both); BENCH_XL_TIMEOUT per run (s),
+#   BENCH_XL_SMP (QEMU CPUs, default 1 as the Xen anchor's figures),
+#   BENCH_XL_STALL (s without console output), BENCH_XL_QEMU_EXTRA (e.g. a
+#   monitor socket, for diagnostics; not part of the compared line)
 cd "$(dirname "$0")/../../.." || exit 1
 set -u
 OUT=build/bench/xl
@@ -23,7 +29,7 @@ KERNEL=build/dom0/vmlinuz
 INITRD=build/xl-dom0/rootfs.cpio
 APPEND="console=com1 com1=115200 dom0_mem=1024M dom0=pvh guest_loglvl=all"
 QEMU=(qemu-system-x86_64 -M q35 -accel tcg -icount shift=0,sleep=off -cpu EPYC,+svm,-rdtscp,-monitor
-	-smp 1 -m 2048 -rtc base=2025-01-01T00:00:00,clock=vm -device amd-iommu -display none -no-reboot)
+	-smp "${BENCH_XL_SMP:-1}" -m 2048 -rtc base=2025-01-01T00:00:00,clock=vm -device amd-iommu -display none -no-reboot)
 
 # shell_words WORD...: the words as one could paste them into a shell.
 shell_words() {
@@ -75,6 +81,7 @@ figures() {
 	/^XL-MEM: bench-guests / { f1 = field($0, "free") }
 	/^XL-BENCH: physinfo none / { p0 = field($0, "free_pages") }
 	/^XL-BENCH: physinfo guests / { p1 = field($0, "free_pages") }
+	/^XL-BENCH: physinfo after / { p2 = field($0, "free_pages") }
 	/^XL-OUT\[bench-xentop\] / && $2 != "NAME" && $2 != "Domain-0" { kib += $6 }
 	/^XL-OUT\[bench-xl-list\] / && $2 != "Name" && $2 != "Domain-0" { listed += $4 * 1024 }
 	END {
@@ -85,7 +92,8 @@ figures() {
 		# free pages exactly (physinfo), else xl info free_memory (MiB)
 		if (p0 != "" && p1 != "") { f0 = sprintf("%.2f", p0 / 256); f1 = sprintf("%.2f", p1 / 256) }
 		pd = (n > 0 && f0 != "" && f1 != "" && kib > 0) ? sprintf("%.3f", (f0 - f1 - kib / 1024) / n) : "?"
-		printf "%s %s %s %s %s %s %s %.2f\n", ci, cs, xc, pd, n ? n : "?", f0 ? f0 : "?", f1 ? f1 : "?", kib / 1024
+		back = (p0 != "" && p2 != "") ? sprintf("%+d", p2 - p0) : "?"
+		printf "%s %s %s %s %s %s %s %.2f %s\n", ci, cs, xc, pd, n ? n : "?", f0 ? f0 : "?", f1 ? f1 : "?", kib / 1024, back
 	}'
 }
 
@@ -96,17 +104,18 @@ for hv in "${hvs[@]}"; do
 		[ -f "$f" ] || { echo "bench-xl: $f is missing (make bench-xl builds it)" >&2; exit 1; }
 	done
 done
-for hv in "${hvs[@]}"; do run "$hv"; done
+# BENCH_XL_REPORT_ONLY=1: parse the logs of the last run again.
+[ "${BENCH_XL_REPORT_ONLY:-0}" = 1 ] || for hv in "${hvs[@]}"; do run "$hv"; done
 
 echo
-echo "xl bench (guest time under -icount shift=0,sleep=off, 1 CPU; memory in MiB)"
-printf '%-8s %15s %15s %11s %16s   %s\n' hv 'create->/init s' 'create->seen s' 'xl create s' 'per-domain MiB' '(N guests; free MiB none -> N guests; MiB the guests hold)'
+echo "xl bench (guest time under -icount shift=0,sleep=off, ${BENCH_XL_SMP:-1} CPU(s); memory in MiB)"
+printf '%-8s %15s %15s %11s %16s   %s\n' hv 'create->/init s' 'create->seen s' 'xl create s' 'per-domain MiB' '(N guests; free MiB none -> N guests; MiB the guests hold; free pages after destroying them - before)'
 declare -A F
 bad=0
 for hv in "${hvs[@]}"; do
-	read -r ci cs xc pd n f0 f1 held <<<"$(figures "$hv")"
+	read -r ci cs xc pd n f0 f1 held back <<<"$(figures "$hv")"
 	F[$hv]="$ci $cs $xc $pd"
-	printf '%-8s %15s %15s %11s %16s   (%s, %s -> %s, %s)\n' "$hv" "$ci" "$cs" "$xc" "$pd" "$n" "$f0" "$f1" "$held"
+	printf '%-8s %15s %15s %11s %16s   (%s; %s -> %s; %s; %s)\n' "$hv" "$ci" "$cs" "$xc" "$pd" "$n" "$f0" "$f1" "$held" "$back"
 	[ "$ci" != "?" ] && [ "$pd" != "?" ] || bad=1
 done
 if [ -n "${F[bastion]:-}" ] && [ -n "${F[xen]:-}" ]; then
