@@ -19,7 +19,8 @@
 # A benchmark reports; it fails only when a run gave no figures.
 #   run.sh [bastion|xen]...   (default: both); BENCH_XL_TIMEOUT per run (s),
 #   BENCH_XL_SMP (QEMU CPUs, default 1 as the Xen anchor's figures),
-#   BENCH_XL_STALL (s without console output), BENCH_XL_QEMU_EXTRA (e.g. a
+#   BENCH_XL_STALL (s without console output), BENCH_XL_TRIES (runs per hv
+#   at most, while they stall before the figures; default 3), BENCH_XL_QEMU_EXTRA (e.g. a
 #   monitor socket, for diagnostics; not part of the compared line)
 cd "$(dirname "$0")/../../.." || exit 1
 set -u
@@ -104,8 +105,27 @@ for hv in "${hvs[@]}"; do
 		[ -f "$f" ] || { echo "bench-xl: $f is missing (make bench-xl builds it)" >&2; exit 1; }
 	done
 done
+# complete HV: the run gave both headline figures.
+complete() {
+	local ci pd
+	read -r ci _ _ pd _ <<<"$(figures "$1")"
+	[ "$ci" != "?" ] && [ "$pd" != "?" ]
+}
+
+# A run that stalls before its figures is run again, up to BENCH_XL_TRIES
+# times; each stalled log is kept as HV.stalled-N.log and counted below.
 # BENCH_XL_REPORT_ONLY=1: parse the logs of the last run again.
-[ "${BENCH_XL_REPORT_ONLY:-0}" = 1 ] || for hv in "${hvs[@]}"; do run "$hv"; done
+declare -A STALLS
+for hv in "${hvs[@]}"; do
+	[ "${BENCH_XL_REPORT_ONLY:-0}" = 1 ] && break
+	for try in $(seq "${BENCH_XL_TRIES:-3}"); do
+		run "$hv"
+		complete "$hv" && break
+		mv "$OUT/$hv.log" "$OUT/$hv.stalled-$try.log"
+		STALLS[$hv]=$try
+		echo "$hv: attempt $try gave no figures (log kept as $OUT/$hv.stalled-$try.log)"
+	done
+done
 
 echo
 echo "xl bench (guest time under -icount shift=0,sleep=off, ${BENCH_XL_SMP:-1} CPU(s); memory in MiB)"
@@ -117,6 +137,7 @@ for hv in "${hvs[@]}"; do
 	F[$hv]="$ci $cs $xc $pd"
 	printf '%-8s %15s %15s %11s %16s   (%s; %s -> %s; %s; %s)\n' "$hv" "$ci" "$cs" "$xc" "$pd" "$n" "$f0" "$f1" "$held" "$back"
 	[ "$ci" != "?" ] && [ "$pd" != "?" ] || bad=1
+	[ -z "${STALLS[$hv]:-}" ] || echo "         ($hv: ${STALLS[$hv]} run(s) stalled before giving figures; see $OUT/$hv.stalled-*.log)"
 done
 if [ -n "${F[bastion]:-}" ] && [ -n "${F[xen]:-}" ]; then
 	read -r -a b <<<"${F[bastion]}"
