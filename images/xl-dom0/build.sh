@@ -10,6 +10,8 @@
 # GUEST_CFG the xl configuration of the PVH test guest (installed in /etc/xen)
 # XENSTORED_BIN (environment) our xenstored, installed as
 #           /usr/lib/bastion/xenstored beside Debian's
+# DOMU_TOOLS, DOM0_TOOLS (environment): static programs for the guest's
+#           /bin and the dom0's /usr/local/bin
 #
 # The debootstrap + apt-get stage is the slow one (about a minute); it is
 # skipped when OUT/rootfs was built from the same suite, mirrors and
@@ -119,6 +121,7 @@ rm -rf "$root/usr/lib/bastion"
 if [ -n "${XENSTORED_BIN:-}" ]; then
 	install -D -m 755 "$XENSTORED_BIN" "$root/usr/lib/bastion/xenstored"
 fi
+install -m 644 "$here/bench.sh" "$root/xl-bench.sh"
 
 # Pack the dom0 initramfs uncompressed.  Measured on Xen under QEMU -icount:
 # the kernel unpacks these 117 MiB in 0.34 s of guest time, a gzip -6 of

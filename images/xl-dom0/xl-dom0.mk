@@ -38,7 +38,14 @@ $(XL_DOM0_DIR)/domu-probe: tests/integration/xl/domu_probe.c $(wildcard hv/inclu
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) -Ihv/include -static -o $@ $<
 
-$(XL_DOM0_CPIO): images/xl-dom0/build.sh images/xl-dom0/init images/xl-dom0/domu-init \
+# The bench's physinfo (exact free pages) in the dom0 as well.
+XL_DOM0_TOOLS += $(XL_DOM0_DIR)/physinfo
+
+$(XL_DOM0_DIR)/physinfo: tests/bench/xl/physinfo.c hv/include/public/sysctl.h hv/include/public/xen.h
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -Ihv/include -static -o $@ $<
+
+$(XL_DOM0_CPIO): images/xl-dom0/build.sh images/xl-dom0/init images/xl-dom0/domu-init images/xl-dom0/bench.sh \
 		images/xl-dom0/domu-poweroff $(DOM0_KERNEL) $(XL_GUEST_CFG) $(XL_DOMU_TOOLS) $(XL_DOM0_TOOLS) \
 		$(XL_XENSTORED)
 	@mk/deps.sh --quiet debootstrap cpio
@@ -57,6 +64,12 @@ test-xl: $(HV_ELF) $(XL_DOM0_CPIO)
 test-xl-xen: $(XEN_REF_ELF) $(XL_DOM0_CPIO)
 	@XSD=$(XSD) tests/integration/xl/run.sh xen
 
-.PHONY: xl-dom0 test-xl test-xl-xen
+# Bastion and Xen 4.17 on the same QEMU line under -icount: xl create ->
+# the guest's /init, and the hypervisor's memory per idle guest.
+bench-xl: $(HV_ELF) $(XEN_REF_ELF) $(XL_DOM0_CPIO)
+	@tests/bench/xl/run.sh
+
+.PHONY: xl-dom0 test-xl test-xl-xen bench-xl
 TEST_SUITES += test-xl
+BENCH_TARGETS += bench-xl
 DEPS_PKGS += debootstrap cpio
