@@ -183,3 +183,30 @@ uint64_t memory_init(struct boot_info *bi)
 	hv_total_pages = usable >> PAGE_SHIFT;
 	return usable;
 }
+
+/* Whether the page at pa holds kept loader data other than module m. */
+static bool page_shared(const struct boot_info *bi, paddr_t pa, const struct boot_module *m)
+{
+	for (unsigned i = 0; i < bi->nr_keep; i++) {
+		const struct mem_range *k = &bi->keep[i];
+		bool is_module = k->base == m->start && k->base + k->len == m->end;
+		if (!is_module && overlaps(pa, PAGE_SIZE, k->base, k->len))
+			return true;
+	}
+	return false;
+}
+
+uint64_t boot_modules_release(struct boot_info *bi)
+{
+	uint64_t freed = 0;
+	for (unsigned i = 0; i < bi->nr_mods; i++) {
+		const struct boot_module *m = &bi->mods[i];
+		for (paddr_t pa = ALIGN_UP(m->start, PAGE_SIZE); pa + PAGE_SIZE <= m->end; pa += PAGE_SIZE)
+			if (!page_shared(bi, pa, m)) {
+				page_pool_release(&hv_page_pool, pa, PAGE_SIZE);
+				freed++;
+			}
+	}
+	bi->nr_mods = 0; /* gone: nothing may read them any more */
+	return freed;
+}

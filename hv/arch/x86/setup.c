@@ -177,6 +177,8 @@ static void start_dom0(unsigned online)
 		printk("dom0: cannot build it: %s; idling\n", why);
 		return;
 	}
+	uint64_t freed = boot_modules_release(&boot_info);
+	printk("dom0: boot modules freed (%lu KiB)\n", freed << (PAGE_SHIFT - 10));
 	printk("dom0: starting d0v0 at %lu us since reset (TSC)\n", tsc_to_us(rdtsc()));
 	sched_vcpu_flags(&hardware_domain->vcpu[0]->sched, 0, SVF_DOWN, now_ns());
 }
