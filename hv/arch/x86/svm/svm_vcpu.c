@@ -2,12 +2,17 @@
  * Running a vCPU on AMD-V: its VMCB (intercepts, nested paging, the
  * architectural start states), the copy of the guest's registers that
  * common code works on (struct vcpu_regs), event injection, and one
- * guest entry with its exit.  An interrupt the guest can take at once is
- * injected (EVENTINJ); one it blocks (IF=0, interrupt shadow) waits as a
- * virtual interrupt (V_IRQ), which the CPU delivers once the guest sets
- * IF.  (Bochs takes a V_IRQ only when the guest changes IF, so a guest
- * already running with IF=1 would never see one.)  An event whose
- * delivery an exit cut short (EXITINTINFO) is re-injected.
+ * guest entry with its exit.  Interrupts are offered as a virtual
+ * interrupt (V_IRQ), which the CPU delivers as soon as the guest's IF
+ * and interrupt shadow allow, not injected through EVENTINJ: QEMU's TCG
+ * delivers an injected interrupt at VMRUN but leaves its vector as a
+ * pending exception, which it may deliver a second time later, whatever
+ * IF then says (a Linux dom0 then deadlocks on a lock its interrupted
+ * code holds).  Bochs takes a V_IRQ only when the guest changes IF, so
+ * when a V_IRQ the guest could have taken was left pending while it ran,
+ * the next one is injected instead.  An exception or NMI whose delivery
+ * an exit cut short (EXITINTINFO) is re-injected; an interrupt is offered
+ * again.
  */
 #include "svm_vcpu.h"
 #include "console.h"
@@ -253,13 +258,24 @@ static int prepare_injection(struct vcpu *v, struct vmcb *vm)
 	int vector = vcpu_pending_vector(v);
 	if (vector < 0)
 		return -1;
-	if ((v->regs.rflags & RFLAGS_IF) && !(vm->int_shadow & 1)) {
+	bool open = (v->regs.rflags & RFLAGS_IF) && !(vm->int_shadow & 1);
+	if (open && svm(v)->vintr_ignored) {
+		svm(v)->vintr_ignored = false;
 		vm->eventinj = SVM_EVTINJ_VALID | SVM_EVTINJ_TYPE_INTR | (uint64_t)vector;
 		vcpu_vector_taken(v, vector);
 		return -1;
 	}
+	svm(v)->vintr_open_rip = open ? v->regs.rip : ~0ULL;
 	vm->int_control |= SVM_V_IRQ | SVM_V_IGN_TPR | SVM_V_INTR_PRIO(0xf) | SVM_V_INTR_VECTOR(vector);
 	return vector;
+}
+
+/* An interrupt in EXITINTINFO: QEMU reports one it was delivering as an
+ * exception (type 3), but exceptions have vectors below 32. */
+static bool is_interrupt(uint64_t info)
+{
+	uint64_t type = info & (7ULL << 8);
+	return type == SVM_EVTINJ_TYPE_INTR || (type == SVM_EVTINJ_TYPE_EXCEPTION && (uint8_t)info >= 32);
 }
 
 /* An event whose delivery an exit cut short is delivered again, except
@@ -282,11 +298,18 @@ static void after_exit(struct vcpu *v, struct vmcb *vm, int offered)
 {
 	if (offered >= 0 && !(vm->int_control & SVM_V_IRQ))
 		vcpu_vector_taken(v, offered);
+	else if (offered >= 0 && svm(v)->vintr_open_rip != ~0ULL && vm->rip != svm(v)->vintr_open_rip)
+		svm(v)->vintr_ignored = true; /* the guest ran past a V_IRQ it could take */
 	/* Whatever EVENTINJ held was delivered, or is in EXITINTINFO now: do
 	 * not rely on the CPU to have cleared it. */
 	vm->eventinj = 0;
-	if (needs_reinjection(vm->exitintinfo))
-		vm->eventinj = vm->exitintinfo; /* taken, not yet delivered: finish it */
+	uint64_t info = vm->exitintinfo;
+	if (!needs_reinjection(info))
+		return;
+	if (is_interrupt(info))
+		vlapic_requeue(v, (uint8_t)info); /* offered again as a V_IRQ */
+	else
+		vm->eventinj = info; /* taken, not yet delivered: finish it */
 }
 
 static void svm_vcpu_run(struct vcpu *v)

@@ -16,6 +16,11 @@ struct svm_vcpu {
 	 * and why the guest exited before it. */
 	uint64_t entry_eventinj;
 	uint32_t prev_exitcode;
+	/* Where the guest was when a V_IRQ was offered that it could take at
+	 * once (~0 if it could not), and whether it ran on without taking
+	 * one (Bochs): the next interrupt is then injected. */
+	uint64_t vintr_open_rip;
+	bool vintr_ignored;
 };
 
 static inline struct svm_vcpu *svm(const struct vcpu *v)
