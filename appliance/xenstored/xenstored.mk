@@ -48,7 +48,7 @@ $(XS_TEST_BIN): $(XS_TEST_SRCS) $(wildcard $(XS_TEST_DIR)/*.h) hv/include/public
 
 XS_UNIT_SRCS := $(XS_TEST_DIR)/test_unit.c $(XS_TEST_DIR)/test_release.c
 
-$(XS_UNIT_BIN): $(XS_UNIT_SRCS) $(XS_CORE_SRCS) $(XS_HDRS)
+$(XS_UNIT_BIN): $(XS_UNIT_SRCS) $(XS_TEST_DIR)/unit_check.h $(XS_CORE_SRCS) $(XS_HDRS)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(XS_CFLAGS) -o $@ $(XS_UNIT_SRCS) $(XS_CORE_SRCS)
 

@@ -148,6 +148,8 @@ static void free_table(uint64_t *table, unsigned shift)
 /* Called without the lock: flushes d's vCPUs, then frees what gc holds. */
 static void p2m_gc_finish(struct domain *d, struct p2m_gc *gc)
 {
+	if (!gc->n)
+		return; /* nothing was present before: no vCPU can have cached it */
 	flush_all_vcpus(d);
 	for (unsigned i = 0; i < gc->n; i++) {
 		uint64_t e = gc->item[i].entry;
@@ -223,10 +225,8 @@ int p2m_populate(struct domain *d, uint64_t gpa, uint64_t size)
 			gpa += big ? MiB(2) : PAGE_SIZE;
 		}
 		spin_unlock_irqrestore(&d->p2m_lock, flags);
-		if (gc.n)
-			p2m_gc_finish(d, &gc);
+		p2m_gc_finish(d, &gc);
 	}
-	flush_all_vcpus(d);
 	return rc;
 }
 

@@ -12,21 +12,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "unit_check.h"
+
 #include "public/domctl.h"
 #include "xs_ring.h"
 
 static int failures;
 
-#define CHECK(cond, what)                                                    \
-	do {                                                                 \
-		if (cond)                                                    \
-			printf("PASS: %s\n", what);                          \
-		else {                                                       \
-			printf("FAIL: %s - %s is false (line %d)\n", what,  \
-			       #cond, __LINE__);                             \
-			failures++;                                          \
-		}                                                            \
-	} while (0)
 
 /* ---- a backend with one in-memory page per domain ---- */
 static struct xenstore_domain_interface pages[8];

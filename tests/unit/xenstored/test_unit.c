@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "unit_check.h"
+
 #include "xs_ring.h"
 
 static int failures;
@@ -20,16 +22,6 @@ static long null_read(struct xs_conn *c, void *b, size_t l) { (void)c; (void)b; 
 static long null_write(struct xs_conn *c, const void *b, size_t l) { (void)c; (void)b; return (long)l; }
 static const struct xs_conn_ops null_ops = { "unit", null_read, null_write, NULL };
 
-#define CHECK(cond, what)                                                    \
-	do {                                                                 \
-		if (cond)                                                    \
-			printf("PASS: %s\n", what);                          \
-		else {                                                       \
-			printf("FAIL: %s - %s is false (line %d)\n", what,  \
-			       #cond, __LINE__);                             \
-			failures++;                                          \
-		}                                                            \
-	} while (0)
 
 static void test_hash(void)
 {
