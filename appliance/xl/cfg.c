@@ -45,8 +45,9 @@ static void advance(struct xl_parser *ps)
 
 static int syntax_error(struct xl_parser *ps, const char *why)
 {
-	if (ps->tok.kind != XL_TOK_ERROR)
-		xl_lex_error_near(&ps->lx, &ps->tok, ps->key, why);
+	if (ps->tok.kind == XL_TOK_ERROR)
+		why = ps->lx.why;
+	xl_lex_error_near(&ps->lx, &ps->tok, ps->key, why);
 	return -1;
 }
 

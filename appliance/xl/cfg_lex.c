@@ -23,6 +23,7 @@ void xl_lex_init(struct xl_lexer *lx, const char *source, const char *text, size
 	lx->line = 1;
 	lx->source = source;
 	lx->err = NULL;
+	lx->why = NULL;
 }
 
 static void describe_token(const struct xl_token *tok, char *out, size_t out_len)
@@ -59,9 +60,10 @@ void xl_lex_error_near(struct xl_lexer *lx, const struct xl_token *tok, const ch
 			       lx->source, tok->line, near, why);
 }
 
+/* Marks tok as a lexical error; the parser reports it with its key. */
 static void lex_fail(struct xl_lexer *lx, struct xl_token *tok, const char *why)
 {
-	xl_lex_error_near(lx, tok, NULL, why);
+	lx->why = why;
 	free(tok->text);
 	tok->text = NULL;
 	tok->kind = XL_TOK_ERROR;
@@ -110,21 +112,26 @@ static void lex_dequote(struct xl_lexer *lx, struct xl_token *tok, const char *c
 	size_t n = 0;
 
 	tok->text = out;
-	if (!out)
-		return lex_fail(lx, tok, "out of memory");
+	if (!out) {
+		lex_fail(lx, tok, "out of memory");
+		return;
+	}
 	while (p < close) {
 		int c = (unsigned char)*p++;
 
 		if (c == '\\') {
 			char e = *p++;
 
-			if (e == 'x' || (e >= '0' && e <= '7'))
-				return lex_fail(lx, tok, "numeric escapes (\\x.., \\0..) in quoted "
-						"strings are not supported (Xen 4.17 mishandles them)");
 			c = escape_char(e);
-			if (c < 0)
-				return lex_fail(lx, tok,
-						"invalid character after backslash in quoted string");
+			if (e == 'x' || (e >= '0' && e <= '7')) {
+				lex_fail(lx, tok, "numeric escapes (\\x.., \\0..) in quoted strings "
+					 "are not supported (Xen 4.17 mishandles them)");
+				return;
+			}
+			if (c < 0) {
+				lex_fail(lx, tok, "invalid character after backslash in quoted string");
+				return;
+			}
 		}
 		out[n++] = (char)c;
 	}
@@ -145,7 +152,8 @@ static void lex_string(struct xl_lexer *lx, struct xl_token *tok)
 	tok->len = (size_t)(p - lx->pos) + (p < lx->end && *p == quote);
 	if (p >= lx->end || *p != quote) {
 		lx->pos = p;
-		return lex_fail(lx, tok, "unterminated quoted string");
+		lex_fail(lx, tok, "unterminated quoted string");
+		return;
 	}
 	lx->pos = p + 1;
 	lex_dequote(lx, tok, p);

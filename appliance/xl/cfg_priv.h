@@ -19,7 +19,7 @@ enum xl_tok {
 	XL_TOK_APPEND,    /* += */
 	XL_TOK_SEMICOLON,
 	XL_TOK_NEWLINE,   /* a newline, or a # comment up to its newline */
-	XL_TOK_ERROR,     /* lexical error, already reported in err */
+	XL_TOK_ERROR,     /* lexical error, reason in xl_lexer.why */
 };
 
 struct xl_token {
@@ -35,6 +35,7 @@ struct xl_lexer {
 	unsigned line;
 	const char *source;
 	struct xl_cfg_err *err;
+	const char *why;              /* the last lexical error */
 };
 
 void xl_lex_init(struct xl_lexer *lx, const char *source, const char *text, size_t len);

@@ -152,7 +152,7 @@ static int parse_keyed(struct xl_vif *vif, const char *key, const char *value, c
 	} else if (!strcmp(key, "accel")) {
 		bad = 0;                /* xl ignores it too */
 	} else {
-		snprintf(why, why_len, "%s \"%s\"", !strncmp(key, "colo", 4) ?
+		snprintf(why, why_len, "%s \"%s\"", !strncmp(key, "colo_", 5) ?
 			 "COLO settings are not supported:" : "unrecognized argument", key);
 		return -1;
 	}
