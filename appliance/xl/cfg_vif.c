@@ -1,0 +1,218 @@
+/*
+ * VIFSPEC strings of vif= (docs/man/xl-network-configuration.5.pod.in;
+ * tools/xl/xl_parse.c parse_nic_config, tools/libs/util/libxlu_vif.c for
+ * rate=): comma-separated `key=value` settings or flags, blanks before
+ * each skipped, empty ones ignored; '' is a vif with every default.
+ * Unlike xl, which prints a message and carries on, an unknown or
+ * malformed setting is an error here.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cfg.h"
+
+/* "hh:hh:hh:hh:hh:hh", one or two hex digits a byte, ':' or '-' between. */
+static int parse_mac(const char *text, uint8_t mac[6])
+{
+	const char *p = text;
+	int i;
+
+	for (i = 0; i < 6; i++) {
+		char *end;
+		unsigned long byte;
+
+		if (!isxdigit((unsigned char)*p))
+			return -1;
+		byte = strtoul(p, &end, 16);
+		if (end - p > 2 || byte > 255)
+			return -1;
+		mac[i] = (uint8_t)byte;
+		p = end;
+		if (i < 5 && *p != ':' && *p != '-')
+			return -1;
+		p += i < 5;
+	}
+	return *p ? -1 : 0;
+}
+
+/* "N[GMK](B|b)/s": bytes per second, as libxlu_vif.c reads it. */
+static int parse_rate_bytes(const char *text, size_t len, uint64_t *bytes_per_sec)
+{
+	size_t digits = strspn(text, "0123456789");
+	const char *unit = text + digits;
+	uint64_t scale = 1;
+	unsigned long long number;
+
+	if (!digits)
+		return -1;
+	if (*unit == 'G' || *unit == 'M' || *unit == 'K')
+		scale = *unit == 'G' ? 1000000000 : *unit == 'M' ? 1000000 : 1000;
+	unit += scale != 1;
+	if ((*unit != 'B' && *unit != 'b') || (size_t)(unit + 3 - text) != len ||
+	    strncmp(unit + 1, "/s", 2))
+		return -1;
+	errno = 0;
+	number = strtoull(text, NULL, 0);
+	if (number == 0 || number > UINT32_MAX || errno)
+		return -1;
+	*bytes_per_sec = number * scale / (*unit == 'b' ? 8 : 1);
+	return 0;
+}
+
+/* "N[mu]?s?": the replenishment interval in microseconds (s by default). */
+static int parse_rate_interval(const char *text, uint32_t *usecs)
+{
+	size_t digits = strspn(text, "0123456789");
+	const char *unit = text + digits;
+	unsigned long long number;
+	uint64_t scale = 1000000;
+
+	if (!digits)
+		return -1;
+	if (*unit == 'm' || *unit == 'u')
+		scale = *unit++ == 'm' ? 1000 : 1;
+	if (*unit == 's')
+		unit++;
+	errno = 0;
+	number = strtoull(text, NULL, 0);
+	if (*unit || number == 0 || number > UINT32_MAX || errno || number * scale > UINT32_MAX)
+		return -1;
+	*usecs = (uint32_t)(number * scale);
+	return 0;
+}
+
+static int parse_rate(const char *text, struct xl_vif *vif)
+{
+	const char *at = strchr(text, '@');
+	size_t len = at ? (size_t)(at - text) : strlen(text);
+	uint64_t bytes_per_sec;
+	uint32_t usecs = 50000;        /* xl's default interval: 50 ms */
+
+	if (parse_rate_bytes(text, len, &bytes_per_sec) < 0)
+		return -1;
+	if (at && parse_rate_interval(at + 1, &usecs) < 0)
+		return -1;
+	vif->has_rate = true;
+	vif->rate_interval_usecs = usecs;
+	vif->rate_bytes_per_interval = bytes_per_sec * usecs / 1000000;
+	return 0;
+}
+
+static int parse_ulong(const char *text, unsigned long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoul(text, &end, 10);
+	return (!isdigit((unsigned char)*text) || *end || errno) ? -1 : 0;
+}
+
+static char **string_field(struct xl_vif *vif, const char *key)
+{
+	static const char *const keys[] = { "bridge", "gatewaydev", "netdev", "ip", "script",
+					    "backend", "vifname", "model" };
+	char **const fields[] = { &vif->bridge, &vif->gatewaydev, &vif->gatewaydev, &vif->ip,
+				  &vif->script, &vif->backend_domname, &vif->vifname, &vif->model };
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (!strcmp(key, keys[i]))
+			return fields[i];
+	return NULL;
+}
+
+/* One key=value setting; returns -1 with why filled on error. */
+static int parse_keyed(struct xl_vif *vif, const char *key, const char *value, char *why,
+		       size_t why_len)
+{
+	char **field = string_field(vif, key);
+	unsigned long number;
+	int bad = 0;
+
+	if (field) {
+		free(*field);
+		*field = strdup(value);
+		bad = !*field;
+	} else if (!strcmp(key, "mac")) {
+		bad = parse_mac(value, vif->mac);
+		vif->has_mac = true;
+	} else if (!strcmp(key, "type")) {
+		bad = strcmp(value, "vif") && strcmp(value, "ioemu");
+		vif->type = !strcmp(value, "vif") ? XL_VIF_TYPE_VIF : XL_VIF_TYPE_IOEMU;
+	} else if (!strcmp(key, "rate")) {
+		bad = parse_rate(value, vif);
+	} else if (!strcmp(key, "devid")) {
+		bad = parse_ulong(value, &number) || number > 65535;
+		vif->devid = (long)number;
+	} else if (!strcmp(key, "mtu")) {
+		bad = parse_ulong(value, &number);
+		vif->mtu = number;
+	} else if (!strcmp(key, "accel")) {
+		bad = 0;                /* xl ignores it too */
+	} else {
+		snprintf(why, why_len, "%s \"%s\"", !strncmp(key, "colo_", 5) ?
+			 "COLO settings are not supported:" : "unrecognized argument", key);
+		return -1;
+	}
+	if (bad)
+		snprintf(why, why_len, "invalid %s \"%s\"", key, value);
+	return bad ? -1 : 0;
+}
+
+static int parse_setting(struct xl_vif *vif, char *setting, char *why, size_t why_len)
+{
+	char *equals = strchr(setting, '=');
+
+	if (!strcmp(setting, "trusted") || !strcmp(setting, "untrusted")) {
+		vif->trusted = setting[0] == 't' ? XL_TRUE : XL_FALSE;
+		return 0;
+	}
+	if (!equals) {
+		snprintf(why, why_len, "unrecognized argument \"%s\"", setting);
+		return -1;
+	}
+	*equals = '\0';
+	return parse_keyed(vif, setting, equals + 1, why, why_len);
+}
+
+int xl_vif_parse(const char *spec, struct xl_vif *vif, char *why, size_t why_len)
+{
+	char *copy = strdup(spec), *setting, *next;
+	int rc = 0;
+
+	memset(vif, 0, sizeof(*vif));
+	vif->devid = -1;
+	vif->trusted = XL_DEFAULT;
+	if (!copy) {
+		snprintf(why, why_len, "out of memory");
+		return -1;
+	}
+	for (setting = copy; setting && rc == 0; setting = next) {
+		next = strchr(setting, ',');
+		if (next)
+			*next++ = '\0';
+		while (*setting == ' ')
+			setting++;
+		if (*setting)
+			rc = parse_setting(vif, setting, why, why_len);
+	}
+	free(copy);
+	if (rc < 0)
+		xl_vif_dispose(vif);
+	return rc;
+}
+
+void xl_vif_dispose(struct xl_vif *vif)
+{
+	free(vif->bridge);
+	free(vif->gatewaydev);
+	free(vif->ip);
+	free(vif->script);
+	free(vif->backend_domname);
+	free(vif->vifname);
+	free(vif->model);
+	vif->bridge = vif->gatewaydev = vif->ip = vif->script = NULL;
+	vif->backend_domname = vif->vifname = vif->model = NULL;
+}
