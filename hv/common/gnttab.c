@@ -202,9 +202,9 @@ static long get_version(struct vcpu *v, uint64_t gva)
 	return GUEST_OUT(v, gva, &gv) ? -XEN_EFAULT : 0;
 }
 
-/* The batches (map, unmap, copy) take any count, as Xen's do: each
- * operation takes and drops its locks by itself.  The queries come one
- * at a time. */
+/* The batches (map, unmap, copy) take any count, as Xen's do, and are
+ * preempted with a continuation (gnttab_map.c).  The queries come one at
+ * a time. */
 long do_grant_table_op(struct vcpu *v, const uint64_t arg[5])
 {
 	uint32_t cmd = (uint32_t)arg[0], count = (uint32_t)arg[2];

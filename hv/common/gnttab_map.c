@@ -194,17 +194,15 @@ static int16_t maptrack_take(struct gnttab *lt, grant_handle_t handle, uint64_t 
 	return st;
 }
 
-/* Undoes mapping m of d (whose slot is BUSY): the p2m entry, if it still
- * holds the granted page, the pin, the granter's reference.  False if
- * the p2m entry was changed under it (nothing undone). */
-static bool mapping_undo(struct domain *d, const struct grant_mapping *m)
+/* Undoes mapping m of d (whose slot is BUSY): the p2m entry, the pin,
+ * the granter's reference.  Whatever the guest put at gpa since goes
+ * (Xen refuses if it is not the granted page; the p2m has no such
+ * check yet): its page reference goes with it, so only d is harmed. */
+static void mapping_undo(struct domain *d, const struct grant_mapping *m)
 {
-	if (p2m_lookup(d, m->gpa) != m->frame)
-		return false;
-	p2m_remove(d, m->gpa); /* drops the page reference */
+	p2m_remove(d, m->gpa); /* drops the page reference, if any */
 	unpin_entry(m->granter, m->ref, m->writable);
 	domain_put(m->granter);
-	return true;
 }
 
 /* Maps grant op->ref of rd at gpa into the caller's p2m; GNTST_* (on
@@ -267,10 +265,7 @@ static int16_t unmap_one(struct vcpu *v, const struct gnttab_unmap_grant_ref *op
 	int16_t st = maptrack_take(lt, op->handle, op->host_addr, &m);
 	if (st != GNTST_okay)
 		return st;
-	if (!mapping_undo(v->d, &m)) { /* the guest put something else there: it stays mapped */
-		maptrack_publish(lt, op->handle, &m);
-		return GNTST_general_error;
-	}
+	mapping_undo(v->d, &m);
 	maptrack_free(lt, op->handle);
 	return GNTST_okay;
 }
@@ -348,14 +343,19 @@ struct gnttab_batch {
 };
 
 /* Runs count operations at gva, each on its own: no lock is held from
- * one to the next.  Xen preempts a long batch with a continuation; the
- * hv has no continuations (hypercall.c), so a batch runs to its end,
- * bounded by the guest memory its operations occupy. */
+ * one to the next.  When this CPU has work pending the batch stops and
+ * continues as Xen's does, at the next operation (arg 1) with the count
+ * left (arg 2). */
 static long run_batch(struct vcpu *v, const struct gnttab_batch *b, uint64_t gva, uint32_t count)
 {
 	for (uint32_t i = 0; i < count; i++) {
 		union gnttab_batch_op op;
 		uint64_t at = gva + (uint64_t)i * b->size;
+		if (i && hypercall_preempt_check()) {
+			hypercall_continue(v, 1, at);
+			hypercall_continue(v, 2, count - i);
+			return HC_RESTART;
+		}
 		if (copy_from_guest(v, &op, at, b->size))
 			return -XEN_EFAULT;
 		int16_t status = b->one(v, &op);
@@ -426,10 +426,7 @@ static void maptrack_release(struct domain *d)
 			break;
 		if (!used)
 			continue;
-		if (!mapping_undo(d, &m)) { /* something else is mapped there now: the pin still goes */
-			unpin_entry(m.granter, m.ref, m.writable);
-			domain_put(m.granter);
-		}
+		mapping_undo(d, &m);
 		maptrack_free(lt, i);
 	}
 }
