@@ -99,7 +99,7 @@ static int dump_acpi(const char *dir, unsigned vcpus)
 				.phys_entry = 0x1000000, .features = 1u << 15, .is_linux = true };
 	struct pvh_shape shape = { 256, vcpus, vcpus };
 	struct pvh_plan plan;
-	char err[256], path[512];
+	char err[256];
 
 	if (pvh_plan(&k, NULL, 0, "console=hvc0", &shape, &plan, err, sizeof(err))) {
 		fprintf(stderr, "plan: %s\n", err);
@@ -107,11 +107,10 @@ static int dump_acpi(const char *dir, unsigned vcpus)
 	}
 	const struct pvh_region *t = pvh_plan_region(&plan, "acpi_tables");
 	const struct pvh_region *r = pvh_plan_region(&plan, "rsdp");
-	snprintf(path, sizeof(path), "%s/RSDP.dat", dir);
 	const uint8_t *xsdt = dump_table(t, le32(r->bytes + 24), dir, "XSDT");
 	const uint8_t *rsdt = dump_table(t, le32(r->bytes + 16), dir, "RSDT");
 	const uint8_t *fadt = xsdt ? dump_table(t, le32(xsdt + 36), dir, "FACP") : NULL;
-	int rc = write_file(path, r->bytes, 36) || !xsdt || !rsdt || !fadt ||
+	int rc = !r || !xsdt || !rsdt || !fadt ||
 		 !dump_table(t, le32(xsdt + 44), dir, "APIC") ||
 		 !dump_table(t, le32(rsdt + 36), dir, "FACP1") ||
 		 !dump_table(t, le32(fadt + 40), dir, "DSDT");
