@@ -82,7 +82,8 @@ struct pvh_ram {
 struct pvh_region {
 	const char *what;        /* "kernel", "ramdisk", "start_info", ... */
 	uint64_t gpa;            /* page aligned, except the RSDP's */
-	uint64_t size;           /* bytes of guest memory covered, page multiple */
+	uint64_t size;           /* bytes covered: a page multiple (the RSDP: 64);
+				    populate/map the pages holding [gpa, gpa+size) */
 	uint8_t *bytes;          /* len bytes at gpa; NULL means all zero */
 	size_t len;
 	bool own_pages;          /* outside ram[]: populate these gfns first */

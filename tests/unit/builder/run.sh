@@ -79,6 +79,32 @@ for c in gzip bzip2 xz lzma lzo lz4 zstd; do
 	rm -f "$work/bz.$c" "$work/bad.$c"
 done
 
+# The plan for Debian's kernel + the dom0 initramfs, 256 MiB, 2 vCPUs: the
+# figures of notes/xl-pvh-4.17.md 2d (e820 in libxl's order, special gfns).
+rd=build/dom0/initramfs.cpio.gz
+if [ -f "$rd" ] && "$inspect" --plan "$kernel" "$rd" 256 2 >"$work/plan" 2>"$work/err"; then
+	kend=$(echo "$entry" | cut -d' ' -f3)
+	rdline=$(grep "^region ramdisk " "$work/plan")
+	si=$(printf '%#x' $(($(echo "$rdline" | cut -d' ' -f3) + $(echo "$rdline" | cut -d' ' -f4))))
+	want="e820 0 0x10000000 1
+e820 0xfeff8000 0x8000 2
+e820 0xfc002000 0x40 3
+e820 0xfc000000 0x1000 3
+e820 0xfc001000 0x1000 3"
+	if [ "$(grep '^e820 ' "$work/plan")" = "$want" ] &&
+		grep -qx "region kernel 0x1000000 .*" "$work/plan" &&
+		echo "$rdline" | grep -q "^region ramdisk $kend " &&
+		grep -q "^region start_info $si " "$work/plan" &&
+		grep -qx "cpu rip=$(echo "$entry" | cut -d' ' -f1) rbx=$si" "$work/plan" &&
+		grep -qx "param 1 0xfeffc" "$work/plan" && grep -qx "param 17 0xfefff" "$work/plan"; then
+		pass "Debian kernel + initramfs, 256 MiB/2 vCPUs: e820 as libxl's 5 entries, kernel at 0x1000000, ramdisk at $kend, start info at $si = rbx, store/console gfns 0xfeffc/0xfefff"
+	else
+		fail "plan for Debian kernel + initramfs - got: $(tr '\n' ';' <"$work/plan")"
+	fi
+else
+	fail "plan for Debian kernel + $rd - $(cat "$work/err" 2>/dev/null)"
+fi
+
 head -c 3000000 "$kernel" >"$work/short"
 if "$inspect" "$work/short" >/dev/null 2>"$work/err"; then
 	fail "truncated bzImage refused - it loaded"
