@@ -26,11 +26,17 @@ if [ ! -f "$kernel" ]; then
 	fail "Debian dom0 kernel $kernel is missing - run make dom0 (or cp -a the main checkout's build/dom0)"
 	exit 1
 fi
-if ref=$("$inspect" "$kernel" "$work/vmlinux" 2>"$work/err"); then
+if ref=$("$inspect" "$kernel" "$work/vmlinux.new" 2>"$work/err"); then
 	pass "Debian's dom0 bzImage loads: $ref"
 else
 	fail "Debian's dom0 bzImage loads - $(cat "$work/err")"
 	exit 1
+fi
+# Keep the old copy (and the compressed streams cached from it) if unchanged.
+if cmp -s "$work/vmlinux.new" "$work/vmlinux"; then
+	rm -f "$work/vmlinux.new"
+else
+	mv "$work/vmlinux.new" "$work/vmlinux"
 fi
 entry=$(echo "$ref" | cut -d' ' -f2-)
 size=$(stat -c %s "$work/vmlinux")
