@@ -3,8 +3,8 @@
 # loader.  Debian's dom0 kernel (build/dom0/vmlinuz, a bzImage with XZ)
 # is decompressed; the vmlinux it holds is re-compressed with each tool
 # exactly as Linux's build runs it (scripts/Makefile.lib: gzip -n -f -9;
-# bzip2 -9, lzma -9, lzop -9, lz4 -l -9 (6.x; older trees ran -l -c1,
-# which lz4 1.9.4 refuses), zstd -22 --ultra, and
+# bzip2 -9, lzma -9, lzop -9, lz4 -l -9 - - (newer trees; older ones ran
+# -l -c1 stdin stdout, which lz4 1.9.4 refuses), zstd -22 --ultra, and
 # scripts/xz_wrap.sh's xz --check=crc32 --x86 --lzma2=,dict=32MiB, each
 # followed by the size as u32 LE but gzip's) and put back into the real
 # bzImage; each must decode to the identical vmlinux and entry point, and
