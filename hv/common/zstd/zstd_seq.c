@@ -157,7 +157,7 @@ int zstd_sequences(struct zstd_in *in, const uint8_t *lit, size_t lit_len, struc
 {
 	struct zstd_dec *d = in->d;
 	struct seq_states s;
-	uint32_t count;
+	uint32_t count = 0;
 	int rc = seq_header(in, &count);
 
 	if (!rc && count && !(rc = zstd_bits_init(&s.b, in->p, (size_t)(in->end - in->p), d))) {
