@@ -129,6 +129,18 @@ static const struct bz_codec *bz_codec(const uint8_t *p, size_t len)
 	return NULL;
 }
 
+const char *bzimage_compression(const void *buf, size_t len)
+{
+	const uint8_t *pl;
+	size_t pl_len;
+	const char *why;
+
+	if (bzimage_payload(buf, len, &pl, &pl_len, &why))
+		return NULL;
+	const struct bz_codec *codec = bz_codec(pl, pl_len);
+	return codec ? codec->name : NULL;
+}
+
 /*
  * The compressed stream inside the payload and Linux's size trailer: an
  * XZ stream ends in "YZ" before it; zstd is always followed by it; gzip

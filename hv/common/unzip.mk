@@ -53,3 +53,11 @@ fuzz-unzip: $(UNZIP_FUZZ)
 	@cd $(UNZIP_OUT) && timeout 700 ./fuzz_unzip -max_total_time=600 -max_len=8192 fuzz-corpus \
 		>fuzz-long.log 2>&1 && echo "PASS: fuzz-unzip: 600 s without a crash" || \
 		{ echo "FAIL: fuzz-unzip - see $(UNZIP_OUT)/fuzz-long.log"; exit 1; }
+
+# Booting zstd (Debian 6.12) and gzip bzImages as dom0 under QEMU.
+test-unzip-boot: $(HV_ELF)
+	@mkdir -p $(UNZIP_OUT)
+	@tests/integration/dom0/unzip.sh
+
+.PHONY: test-unzip-boot
+TEST_SUITES += test-unzip-boot

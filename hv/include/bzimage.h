@@ -53,6 +53,10 @@ bool bzimage_probe(const void *buf, size_t len);
 int bzimage_payload(const void *buf, size_t len, const uint8_t **payload, size_t *payload_len,
 		    const char **why);
 
+/* Name of the payload's compression ("XZ", "Zstandard", "gzip", ...),
+ * or NULL when there is no payload or it is not recognised. */
+const char *bzimage_compression(const void *buf, size_t len);
+
 /*
  * Size the decoded vmlinux will have, without decoding: from the XZ
  * index, or the size Linux appends to a zstd or gzip payload (checked

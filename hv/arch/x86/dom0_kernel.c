@@ -37,7 +37,8 @@ static int unpack(const uint8_t *data, size_t size, struct bzimage_work *work, s
 	if (bzimage_decode(data, size, (void *)(uintptr_t)unpacked, (size_t)out_size, out_len, work,
 			   why))
 		return -1;
-	printk("dom0: unpacked the bzImage payload: %zu KiB of ELF\n", *out_len >> 10);
+	printk("dom0: unpacked the bzImage's %s payload: %zu KiB of ELF\n",
+	       bzimage_compression(data, size), *out_len >> 10);
 	return 0;
 }
 

@@ -44,8 +44,8 @@ static int member_header(struct inflate_dec *d, const uint8_t **in, const uint8_
 		return inflate_fail(d, INFLATE_E_UNSUPPORTED, p, "method is not deflate or reserved flags set");
 	const uint8_t *q = p + GZ_FIXED_HEADER;
 	if (flags & FEXTRA) {
-		size_t xlen = end - q < 2 ? SIZE_MAX : (size_t)(q[0] | q[1] << 8);
-		q = xlen <= (size_t)(end - q - 2) ? q + 2 + xlen : NULL;
+		size_t xlen = end - q >= 2 ? (size_t)(q[0] | q[1] << 8) : 0;
+		q = end - q >= 2 && xlen <= (size_t)(end - q - 2) ? q + 2 + xlen : NULL;
 	}
 	if (q && (flags & FNAME))
 		q = skip_string(q, end);
