@@ -22,6 +22,20 @@ fail() { echo "FAIL: $*"; failed=1; }
 rm -rf "$c" && python3 "$here/../xz/gen_corpus.py" "$c" || { fail "corpus generation"; exit 1; }
 # long-distance repeats (libc again 4 MB on) for --long and big windows
 cat "$c/elf_libc.raw" "$c/text.raw" "$c/mix.raw" "$c/elf_libc.raw" >"$c/long.raw"
+# inputs that make zstd -19 use the rarer literal forms: few small byte
+# values (Huffman weights stored directly, not FSE-coded); blocks whose
+# literals are all one byte (RLE literals)
+python3 - "$c" <<'PY'
+import random, sys
+r = random.Random(20261206)
+open(sys.argv[1] + '/nibbles.raw', 'wb').write(bytes(r.randrange(16) for _ in range(3000)))
+block = r.randbytes(131072)
+data = bytearray(block)
+while len(data) < 400000:
+    at = r.randrange(0, 120000)
+    data += b'Z' + block[at:at + r.randint(200, 2000)]
+open(sys.argv[1] + '/onelit.raw', 'wb').write(bytes(data))
+PY
 
 # check KIND FILE EXPECTED WHAT: decodes FILE and compares with EXPECTED
 check() {
@@ -50,6 +64,8 @@ done
 for l in 1 5 9 15 19; do
 	zrt "mix-z$l" mix -$l
 done
+zrt nibbles-z19 nibbles -19
+zrt onelit-z19 onelit -19
 zrt elf_libc-ultra22 elf_libc -22 --ultra
 zrt long-ultra22 long -22 --ultra
 zrt long-long27 long --long=27 -3

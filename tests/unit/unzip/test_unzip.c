@@ -236,6 +236,18 @@ static void bz_zstd(const struct blob *z, const struct blob *raw)
 	CHECK(bz(&b, raw->len + 1, NULL, &why) == BZIMAGE_E_TRAILER,
 	      "bzimage zstd: and when decoding into a big enough buffer (%s)", why);
 	free(b.buf);
+	struct blob two = { malloc(2 * z->len), 2 * z->len }, want = { malloc(2 * raw->len), 2 * raw->len };
+	memcpy(two.buf, z->buf, z->len);
+	memcpy(two.buf + z->len, z->buf, z->len);
+	memcpy(want.buf, raw->buf, raw->len);
+	memcpy(want.buf + raw->len, raw->buf, raw->len);
+	b = make_bzimage(&two, (int64_t)want.len);
+	size = bzimage_decoded_size(b.buf, b.len, &work, &why);
+	CHECK(size == (int64_t)want.len && !bz(&b, want.len, &want, &why),
+	      "bzimage zstd: two frames (Linux's unzstd takes several) decode as one (%s)", why);
+	free(b.buf);
+	free(two.buf);
+	free(want.buf);
 }
 
 static void bz_gzip(const struct blob *g, const struct blob *raw)
