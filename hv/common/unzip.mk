@@ -19,7 +19,7 @@ HV_OBJS += $(UNZIP_HV_OBJS)
 $(BUILD)/hv/bastion64.elf: $(UNZIP_HV_OBJS)
 -include $(UNZIP_HV_OBJS:.o=.d)
 
-DEPS_PKGS += zstd gzip python3 clang apt dpkg
+DEPS_PKGS += zstd gzip xz-utils python3 clang apt dpkg qemu-system-x86
 TEST_SUITES += test-unzip
 FUZZ_TARGETS += fuzz-unzip
 
