@@ -153,6 +153,7 @@ static int bz_stream(const void *buf, size_t len, const struct bz_codec **codec,
 	size_t pl_len;
 	int rc = bzimage_payload(buf, len, &pl, &pl_len, why);
 
+	w->msg[0] = 0;
 	if (rc)
 		return rc;
 	*codec = bz_codec(pl, pl_len);
