@@ -208,6 +208,13 @@ check_ours() {
 	step_ok ours-mem-max "our xl mem-max 300m"
 	got=$(out ours-mem-max-seen | head -n 1)
 	check "the guest's memory/static-max is then 300 MiB in KiB ($got)" '[ "$got" = 307200 ]'
+	step_ok ours-mem-set "our xl mem-set 250m"
+	got=$(out ours-mem-set-seen | head -n 1)
+	check "the guest's memory/target is then 250 MiB in KiB ($got)" '[ "$got" = 256000 ]'
+	step_ok ours-rename "our xl rename of the guest"
+	got=$(out ours-rename-seen | awk '$1 == "ours-renamed" { print $2 }')
+	check "Debian's xl list finds it by its new name (id $got)" '[ -n "$got" ]'
+	step_ok ours-rename-back "our xl rename back to its first name"
 }
 check_ours_destroy() {
 	local id
