@@ -10,6 +10,8 @@
 # GUEST_CFG the xl configuration of the PVH test guest (installed in /etc/xen)
 # XENSTORED_BIN (environment) our xenstored, installed as
 #           /usr/lib/bastion/xenstored beside Debian's
+# CONSOLED_BINS (environment) our console daemon and client, installed in
+#           /usr/lib/bastion without their -static suffix
 # DOMU_TOOLS, DOM0_TOOLS (environment): static programs for the guest's
 #           /bin and the dom0's /usr/local/bin
 #
@@ -121,6 +123,9 @@ rm -rf "$root/usr/lib/bastion"
 if [ -n "${XENSTORED_BIN:-}" ]; then
 	install -D -m 755 "$XENSTORED_BIN" "$root/usr/lib/bastion/xenstored"
 fi
+for tool in ${CONSOLED_BINS:-}; do
+	install -D -m 755 "$tool" "$root/usr/lib/bastion/$(basename "$tool" -static)"
+done
 install -m 644 "$here/bench.sh" "$root/xl-bench.sh"
 
 # Pack the dom0 initramfs uncompressed.  Measured on Xen under QEMU -icount:
