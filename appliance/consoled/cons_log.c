@@ -19,18 +19,24 @@
 #include "consoled.h"
 
 static bool to_stderr;
+static int max_prio = LOG_WARNING;
 
-void cons_log_init(bool foreground)
+void cons_log_init(bool foreground, bool verbose)
 {
 	to_stderr = foreground;
-	if (!foreground)
+	max_prio = verbose ? LOG_DEBUG : LOG_WARNING;
+	if (!foreground) {
 		openlog("bastion-consoled", LOG_CONS | LOG_PID, LOG_DAEMON);
+		setlogmask(LOG_UPTO(max_prio));
+	}
 }
 
 void cons_msg(int prio, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (prio > max_prio)
+		return;
 	va_start(ap, fmt);
 	if (to_stderr) {
 		fputs("bastion-consoled: ", stderr);

@@ -25,6 +25,7 @@
 
 struct cons_opts {
 	bool foreground;           /* -i */
+	bool verbose;              /* -v: info messages too */
 	bool log_guest;            /* --log=guest|all */
 	bool log_hv;               /* --log=hv|all (not implemented: warned) */
 	bool stamp_guest;          /* --timestamp=guest|all */
@@ -68,7 +69,8 @@ struct consoled {
 };
 
 /* cons_log.c: the daemon's own messages, and guest logs. */
-void cons_log_init(bool foreground);
+/* Warnings and errors only, unless verbose. */
+void cons_log_init(bool foreground, bool verbose);
 void cons_msg(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int cons_log_open(struct consoled *cd, struct cons_console *con);
 void cons_log_write(struct consoled *cd, struct cons_console *con,

@@ -60,7 +60,7 @@ static int parse_options(int argc, char **argv, struct cons_opts *opts)
 		switch (ch) {
 		case 'h': usage(stdout, argv[0]); return 0;
 		case 'V': printf("bastion-consoled (xenconsoled 3.0 compatible)\n"); return 0;
-		case 'v': break; /* messages are not filtered by level */
+		case 'v': opts->verbose = true; break;
 		case 'i': opts->foreground = true; break;
 		case 'l': ok = parse_which(optarg, &opts->log_guest, &opts->log_hv); break;
 		case 'r': opts->log_dir = optarg; break;
@@ -176,7 +176,7 @@ int main(int argc, char **argv)
 	if ((cd.opts.pid_file || !cd.opts.foreground) &&
 	    write_pid_file(cd.opts.pid_file ? cd.opts.pid_file : DEFAULT_PID_FILE) < 0)
 		return 1;
-	cons_log_init(cd.opts.foreground);
+	cons_log_init(cd.opts.foreground, cd.opts.verbose);
 	cons_enumerate(&cd);
 	cons_run(&cd);
 	bx_xs_close(&cd.xs);

@@ -249,6 +249,11 @@ if [ "$SCEN" = pvh ]; then
 	check "free memory returns once both guests are gone ($before -> $got)" \
 		'[ -n "$got" ] && [ "$got" -ge $((before - 1)) ]'
 	step_ok cycles "guests created and destroyed over and over"
+	a=$(grep -aoE 'XL-CONSFD: start fds=[0-9]+' "$LOG" | sed 's/.*=//')
+	b=$(grep -aoE 'XL-CONSFD: after-cycles fds=[0-9]+' "$LOG" | sed 's/.*=//')
+	got="$a -> $b"
+	check "$XCD_NAME closes every guest's files: as many open after the cycles ($got)" \
+		'[ -n "$a" ] && [ "${a:-0}" -gt 0 ] && [ "$a" = "$b" ]'
 	got=$(mem after-cycles)
 	check "the cycles leak no memory ($before -> $got MiB free)" '[ -n "$got" ] && [ "$got" -ge $((before - 1)) ]'
 	cycles=$(out cycles | sed -n 's/^\([0-9]*\) cycles$/\1/p')
