@@ -1,9 +1,10 @@
 /*
  * cons_log.c - where bastion-consoled's words go, and the guests' console
- * logs.  Messages go to stderr in the foreground (-i) and to syslog
- * otherwise.  A guest's output is appended to LOG_DIR/guest-NAME.log, NAME
- * being /local/domain/N/name, as xenconsoled names it; with
- * --timestamp=guest each line starts with "[YYYY-MM-DD HH:MM:SS] ".
+ * logs.  Messages (warnings and errors; with -v all) go to stderr in the
+ * foreground (-i) and to syslog otherwise.  A guest's output is appended
+ * to LOG_DIR/guest-NAME.log, NAME being /local/domain/N/name, as
+ * xenconsoled names it; with --timestamp=guest each line starts with
+ * "[YYYY-MM-DD HH:MM:SS] ".
  */
 #include <errno.h>
 #include <fcntl.h>
