@@ -82,11 +82,15 @@ static void domain_free(struct domain_entry *e)
 		unwind_hooks(d, NR_HOOKS, true);
 	unwind_hooks(d, NR_HOOKS, false);
 	unsigned domid = d->domid;
-	bool was_live = d->state != DOMAIN_ALIVE;
+	bool was_live = d->state != DOMAIN_ALIVE, was_controller = d == hardware_domain;
 	xfree(d);
-	if (was_live) /* the count lets tests see that nothing leaks */
-		printk("d%u: destroyed, %lu pages free\n", domid,
-		       __atomic_load_n(&hv_page_pool.free_pages, __ATOMIC_RELAXED));
+	if (!was_live)
+		return;
+	/* The count lets tests see that nothing leaks; the controller hears
+	 * that the domain is gone, as from Xen's complete_domain_destroy. */
+	printk("d%u: destroyed, %lu pages free\n", domid, __atomic_load_n(&hv_page_pool.free_pages, __ATOMIC_RELAXED));
+	if (!was_controller)
+		domain_notify_controller();
 }
 
 /* A creation that failed has unwound its hooks already: only d is left. */

@@ -32,13 +32,18 @@ static int gnttab_init(struct domain *d, const struct domain_config *cfg)
 static void gnttab_release(struct domain *d)
 {
 	struct gnttab *gt = d->gnttab;
+	paddr_t frames[GNTTAB_MAX_FRAMES];
 	uint64_t flags = spin_lock_irqsave(&gt->lock);
 	unsigned n = gt->nr_frames;
 	gt->dying = true;
 	gt->nr_frames = 0;
+	for (unsigned i = 0; i < n; i++) {
+		frames[i] = gt->frame[i];
+		gt->frame[i] = 0; /* no stale address left to reach, even speculatively */
+	}
 	spin_unlock_irqrestore(&gt->lock, flags);
 	for (unsigned i = 0; i < n; i++)
-		page_ref_put(gt->frame[i], 0); /* freed once no other domain maps it */
+		page_ref_put(frames[i], 0); /* freed once no other domain maps it */
 }
 
 static void gnttab_destroy(struct domain *d)

@@ -31,7 +31,7 @@ static volatile uint32_t *entry_word(struct gnttab *gt, grant_ref_t ref, volatil
 	unsigned f = ref / GNTTAB_ENTRIES_PER_FRAME;
 	if (f >= gt->nr_frames)
 		return NULL;
-	f = (unsigned)array_index_nospec(f, GNTTAB_MAX_FRAMES);
+	f = (unsigned)array_index_nospec(f, gt->nr_frames);
 	struct grant_entry_v1 *e = (struct grant_entry_v1 *)(uintptr_t)gt->frame[f] + ref % GNTTAB_ENTRIES_PER_FRAME;
 	*frame_word = (volatile uint32_t *)&e->frame;
 	return (volatile uint32_t *)e; /* flags (low half) and domid (high half) */

@@ -85,11 +85,13 @@ static long acquire_grant_frames(struct vcpu *v, struct domain *fd, const struct
 		paddr_t frame;
 		if (copy_from_guest(v, &gpfn, r->frame_list + i * 8, 8))
 			return -XEN_EFAULT;
+		if (gpfn >= (P2M_GPA_LIMIT >> PAGE_SHIFT))
+			return -XEN_EINVAL;
 		long rc = gnttab_frame_ref(fd, r->frame + i, &frame);
 		if (rc)
 			return rc;
-		if (gpfn >= (P2M_GPA_LIMIT >> PAGE_SHIFT) || p2m_map_foreign(v->d, gpfn << PAGE_SHIFT, frame, true))
-			return -XEN_EINVAL;
+		if (p2m_map_foreign(v->d, gpfn << PAGE_SHIFT, frame, true))
+			return -XEN_EINVAL; /* the reference went with the failure */
 	}
 	return 0;
 }
@@ -114,7 +116,7 @@ long memory_acquire_resource(struct vcpu *v, uint64_t gva)
 			rc = -XEN_EFAULT;
 	} else if (r.nr_frames > ACQUIRE_MAX_FRAMES) {
 		rc = -XEN_E2BIG;
-	} else if (r.frame >= GNTTAB_MAX_FRAMES || r.nr_frames > GNTTAB_MAX_FRAMES - r.frame) {
+	} else if (r.frame >= gnttab_max_frames(fd) || r.nr_frames > gnttab_max_frames(fd) - r.frame) {
 		rc = -XEN_EINVAL;
 	} else {
 		rc = acquire_grant_frames(v, fd, &r);

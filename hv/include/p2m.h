@@ -14,8 +14,9 @@ struct vcpu;
 
 /* Backs [gpa, gpa + size) with freshly allocated, zeroed RAM. */
 int p2m_populate(struct domain *d, uint64_t gpa, uint64_t size);
-/* Maps one 4 KiB host page at gpa, replacing whatever was there, and
- * makes every vCPU of d flush its nested TLB before it runs again. */
+/* Maps one 4 KiB host page at gpa, replacing whatever was there; when
+ * something was, every vCPU of d flushes its nested TLB before it runs
+ * again (a hole is never cached, so replacing one needs no flush). */
 int p2m_map_page(struct domain *d, uint64_t gpa, paddr_t hpa);
 /* Removes the 4 KiB mapping at gpa (a hole afterwards); same flush. */
 int p2m_unmap_page(struct domain *d, uint64_t gpa);
