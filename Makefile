@@ -22,6 +22,8 @@ include images/xl-dom0/xl-dom0.mk
 -include hv/common/xz/xz.mk
 -include appliance/xenstored/xenstored.mk
 -include appliance/xl/xl_cfg.mk
+-include appliance/lib/bx.mk
+-include appliance/xl/xl.mk
 -include dm/block/block.mk
 
 .PHONY: all deps test fuzz bench run clean

@@ -5,7 +5,7 @@
 XS_DIR := appliance/xenstored
 XS_OBJ := $(BUILD)/appliance/xenstored.obj
 XS_BIN := $(BUILD)/appliance/xenstored
-XS_CFLAGS := $(HOST_CFLAGS) -Ihv/include -I$(XS_DIR)
+XS_CFLAGS := $(HOST_CFLAGS) -Ihv/include -I$(XS_DIR) -Iappliance/lib
 
 # The core builds into the daemon, the fuzzer and the tests alike.
 XS_CORE := xs_hash xs_perms xs_path xs_store xs_tree xs_txn xs_watch \
@@ -13,7 +13,7 @@ XS_CORE := xs_hash xs_perms xs_path xs_store xs_tree xs_txn xs_watch \
 	xs_release xs_domexc
 XS_DAEMON := $(XS_CORE) xs_socket xs_loop xs_ring_xen xs_xen_dom main
 XS_CORE_SRCS := $(XS_CORE:%=$(XS_DIR)/%.c)
-XS_HDRS := $(wildcard $(XS_DIR)/*.h) hv/include/public/io/xs_wire.h
+XS_HDRS := $(wildcard $(XS_DIR)/*.h) hv/include/public/io/xs_wire.h appliance/lib/bx_uapi.h
 
 ALL += $(XS_BIN)
 DEPS_PKGS += xenstore-utils xen-utils-4.17 clang libclang-rt-14-dev

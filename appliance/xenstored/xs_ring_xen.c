@@ -21,7 +21,7 @@
 #include "public/grant_table.h"
 #include "xs_ring.h"
 #include "xs_ring_xen.h"
-#include "xs_xen_uapi.h"
+#include "bx_uapi.h"
 
 #define XEN_PAGE 4096
 
@@ -54,8 +54,8 @@ void *xs_ring_xen_new(bool foreign_only, FILE *log)
 		return NULL;
 	ctx->foreign_only = foreign_only;
 	ctx->log = log;
-	ctx->gntdev_fd = open_dev(XS_DEV_GNTDEV);
-	ctx->privcmd_fd = open_dev(XS_DEV_PRIVCMD);
+	ctx->gntdev_fd = open_dev(BX_DEV_GNTDEV);
+	ctx->privcmd_fd = open_dev(BX_DEV_PRIVCMD);
 	if (ctx->privcmd_fd < 0) {
 		xs_ring_xen_free(ctx);
 		return NULL;
@@ -88,21 +88,21 @@ int xs_ring_xen_privcmd_fd(void *opaque)
 
 static int map_grant(struct xen_ctx *ctx, uint32_t domid, struct mapping *m)
 {
-	struct xs_gntdev_map_one op = { .count = 1, .domid = domid,
-					.ref = GNTTAB_RESERVED_XENSTORE };
-	struct xs_gntdev_unmap un = { .count = 1 };
+	struct bx_gntdev_map op = { .count = 1,
+		.refs = { { .domid = domid, .ref = GNTTAB_RESERVED_XENSTORE } } };
+	struct bx_gntdev_unmap un = { .count = 1 };
 	void *p;
 
 	if (ctx->gntdev_fd < 0 || ctx->foreign_only)
 		return ENODEV;
-	if (ioctl(ctx->gntdev_fd, XS_IOCTL_GNTDEV_MAP_GRANT_REF, &op))
+	if (ioctl(ctx->gntdev_fd, BX_IOCTL_GNTDEV_MAP_GRANT_REF, &op))
 		return errno;
 	p = mmap(NULL, XEN_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
 		 ctx->gntdev_fd, (off_t)op.index);
 	if (p == MAP_FAILED) {
 		int err = errno;
 		un.index = op.index;
-		ioctl(ctx->gntdev_fd, XS_IOCTL_GNTDEV_UNMAP_GRANT_REF, &un);
+		ioctl(ctx->gntdev_fd, BX_IOCTL_GNTDEV_UNMAP_GRANT_REF, &un);
 		return err;
 	}
 	m->addr = p;
@@ -114,7 +114,7 @@ static int map_grant(struct xen_ctx *ctx, uint32_t domid, struct mapping *m)
 static int map_foreign(struct xen_ctx *ctx, uint32_t domid, uint64_t mfn,
 		       struct mapping *m)
 {
-	struct xs_privcmd_mmapbatch_v2 op = { .num = 1, .dom = (uint16_t)domid };
+	struct bx_privcmd_mmapbatch_v2 op = { .num = 1, .dom = (uint16_t)domid };
 	int frame_err = 0;
 	void *p = mmap(NULL, XEN_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
 		       ctx->privcmd_fd, 0);
@@ -124,7 +124,7 @@ static int map_foreign(struct xen_ctx *ctx, uint32_t domid, uint64_t mfn,
 	op.addr = (uint64_t)(uintptr_t)p;
 	op.arr = &mfn;
 	op.err = &frame_err;
-	if (ioctl(ctx->privcmd_fd, XS_IOCTL_PRIVCMD_MMAPBATCH_V2, &op) ||
+	if (ioctl(ctx->privcmd_fd, BX_IOCTL_PRIVCMD_MMAPBATCH_V2, &op) ||
 	    frame_err) {
 		int err = frame_err ? -frame_err : errno;
 		munmap(p, XEN_PAGE);
@@ -137,7 +137,7 @@ static int map_foreign(struct xen_ctx *ctx, uint32_t domid, uint64_t mfn,
 
 static int map_local(struct mapping *m)
 {
-	int fd = open_dev(XS_DEV_XENBUS_BACKEND);
+	int fd = open_dev(BX_DEV_XENBUS_BACKEND);
 	void *p;
 
 	if (fd < 0)
@@ -202,9 +202,9 @@ static void xen_unmap(void *opaque, struct xenstore_domain_interface *iface)
 			continue;
 		munmap(m->addr, XEN_PAGE);
 		if (m->kind == MAP_GRANT) {
-			struct xs_gntdev_unmap un = { .index = m->index,
+			struct bx_gntdev_unmap un = { .index = m->index,
 						      .count = 1 };
-			ioctl(ctx->gntdev_fd, XS_IOCTL_GNTDEV_UNMAP_GRANT_REF,
+			ioctl(ctx->gntdev_fd, BX_IOCTL_GNTDEV_UNMAP_GRANT_REF,
 			      &un);
 		}
 		*pm = m->next;
@@ -215,19 +215,19 @@ static void xen_unmap(void *opaque, struct xenstore_domain_interface *iface)
 
 int xs_evtchn_open(void)
 {
-	return open(XS_DEV_EVTCHN, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	return open(BX_DEV_EVTCHN, O_RDWR | O_NONBLOCK | O_CLOEXEC);
 }
 
 static int xen_bind(void *opaque, uint32_t domid, uint32_t remote_port,
 		    struct xs_evtchn *ev)
 {
-	struct xs_evtchn_bind_interdomain op = { domid, remote_port };
+	struct bx_evtchn_bind_interdomain op = { domid, remote_port };
 	int fd = xs_evtchn_open(), port;
 
 	(void)opaque;
 	if (fd < 0)
 		return errno;
-	port = ioctl(fd, XS_IOCTL_EVTCHN_BIND_INTERDOMAIN, &op);
+	port = ioctl(fd, BX_IOCTL_EVTCHN_BIND_INTERDOMAIN, &op);
 	if (port < 0) {
 		int err = errno;
 		close(fd);
@@ -241,22 +241,22 @@ static int xen_bind(void *opaque, uint32_t domid, uint32_t remote_port,
 
 static void xen_unbind(void *opaque, struct xs_evtchn *ev)
 {
-	struct xs_evtchn_port op = { ev->local_port };
+	struct bx_evtchn_port op = { ev->local_port };
 
 	(void)opaque;
 	if (ev->fd < 0)
 		return;
-	ioctl(ev->fd, XS_IOCTL_EVTCHN_UNBIND, &op);
+	ioctl(ev->fd, BX_IOCTL_EVTCHN_UNBIND, &op);
 	close(ev->fd);
 	ev->fd = -1;
 }
 
 static void xen_notify(void *opaque, struct xs_evtchn *ev)
 {
-	struct xs_evtchn_port op = { ev->local_port };
+	struct bx_evtchn_port op = { ev->local_port };
 
 	(void)opaque;
-	ioctl(ev->fd, XS_IOCTL_EVTCHN_NOTIFY, &op);
+	ioctl(ev->fd, BX_IOCTL_EVTCHN_NOTIFY, &op);
 }
 
 int xs_evtchn_drain(int fd)

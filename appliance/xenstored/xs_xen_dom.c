@@ -17,15 +17,15 @@
 #include "public/domctl.h"
 #include "xs_ring.h"
 #include "xs_ring_xen.h"
-#include "xs_xen_uapi.h"
+#include "bx_uapi.h"
 
 int xs_xen_local_port(uint32_t *port)
 {
-	int fd = open(XS_DEV_XENBUS_BACKEND, O_RDWR | O_CLOEXEC), rc, err;
+	int fd = open(BX_DEV_XENBUS_BACKEND, O_RDWR | O_CLOEXEC), rc, err;
 
 	if (fd < 0)
 		return errno;
-	rc = ioctl(fd, XS_IOCTL_XENBUS_BACKEND_EVTCHN, 0);
+	rc = ioctl(fd, BX_IOCTL_XENBUS_BACKEND_EVTCHN, 0);
 	err = errno;
 	close(fd);
 	if (rc <= 0)
@@ -36,12 +36,12 @@ int xs_xen_local_port(uint32_t *port)
 
 int xs_xen_bind_dom_exc(void)
 {
-	struct xs_evtchn_bind_virq op = { VIRQ_DOM_EXC };
+	struct bx_evtchn_bind_virq op = { VIRQ_DOM_EXC };
 	int fd = xs_evtchn_open();
 
 	if (fd < 0)
 		return -1;
-	if (ioctl(fd, XS_IOCTL_EVTCHN_BIND_VIRQ, &op) < 0) {
+	if (ioctl(fd, BX_IOCTL_EVTCHN_BIND_VIRQ, &op) < 0) {
 		int err = errno;
 		close(fd);
 		errno = err;
@@ -73,7 +73,7 @@ int xs_xen_dominfo(void *ctx, uint32_t domid, uint32_t *found,
 		   uint32_t *flags)
 {
 	struct xen_domctl *op = domctl_buffer();
-	struct xs_privcmd_hypercall call = { .op = __HYPERVISOR_domctl };
+	struct bx_privcmd_hypercall call = { .op = __HYPERVISOR_domctl };
 
 	if (!op)
 		return ENOMEM;
@@ -82,7 +82,7 @@ int xs_xen_dominfo(void *ctx, uint32_t domid, uint32_t *found,
 	op->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
 	op->domain = (domid_t)domid;
 	call.arg[0] = (uint64_t)(uintptr_t)op;
-	if (ioctl(xs_ring_xen_privcmd_fd(ctx), XS_IOCTL_PRIVCMD_HYPERCALL,
+	if (ioctl(xs_ring_xen_privcmd_fd(ctx), BX_IOCTL_PRIVCMD_HYPERCALL,
 		  &call) < 0)
 		return errno;
 	*found = op->u.getdomaininfo.domain;

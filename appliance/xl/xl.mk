@@ -1,0 +1,31 @@
+# xl: Bastion's toolstack command (appliance/xl) on libbx, dynamic for the
+# host and static for dom0 images; the static one goes into the xl test
+# dom0 as /usr/lib/bastion/xl beside Debian's /usr/sbin/xl, and the
+# test-xl scenario compares the two (tests/integration/xl).
+# The cfg parser (cfg*.c, xl_cfg.mk) is another component's; it is not
+# linked here until create joins the command table.
+
+XL_DIR := appliance/xl
+XL_OBJ := $(BUILD)/appliance/xl.obj
+XL_BIN := $(BUILD)/appliance/xl
+XL_STATIC_BIN := $(BUILD)/appliance/xl-static
+XL_CFLAGS := $(HOST_CFLAGS) -Ihv/include -Iappliance/lib -I$(XL_DIR)
+XL_SRCS := $(filter-out $(XL_DIR)/cfg%.c,$(wildcard $(XL_DIR)/*.c))
+XL_HDRS := $(wildcard $(XL_DIR)/xl*.h) $(wildcard appliance/lib/*.h)
+
+ALL += $(XL_BIN) $(XL_STATIC_BIN)
+
+$(XL_OBJ)/%.o: $(XL_DIR)/%.c $(XL_HDRS)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(XL_CFLAGS) -c $< -o $@
+
+$(XL_BIN): $(XL_SRCS:$(XL_DIR)/%.c=$(XL_OBJ)/%.o) $(BX_LIB)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(XL_CFLAGS) -o $@ $^
+
+$(XL_STATIC_BIN): $(XL_SRCS:$(XL_DIR)/%.c=$(XL_OBJ)/%.o) $(BX_LIB)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(XL_CFLAGS) -static -o $@ $^
+
+# Into the xl test dom0 (images/xl-dom0/build.sh installs XL_BIN_STATIC).
+$(XL_DOM0_CPIO): $(XL_STATIC_BIN)
