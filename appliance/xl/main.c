@@ -13,6 +13,11 @@
 #include "xl.h"
 
 static const struct xl_command commands[] = {
+	{ "create", main_create, "<ConfigFile> [options] [vars]", "Create a domain from config file <filename>",
+	  "-c                      Connect to the console after the domain is created\n"
+	  "-p                      Leave the domain paused after it is created\n"
+	  "-q                      Quiet\n"
+	  "-n                      Dry run: parse the configuration, create nothing" },
 	{ "list", main_list, "[options] [Domain]", "List information about all/some domains",
 	  "-l, --long              Output all VM details (not yet supported here)" },
 	{ "info", main_info, "[-n] [name]", "Show information about the host",

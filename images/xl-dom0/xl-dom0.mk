@@ -46,6 +46,7 @@ $(XL_DOM0_DIR)/physinfo: tests/bench/xl/physinfo.c hv/include/public/sysctl.h hv
 	$(HOST_CC) $(HOST_CFLAGS) -Ihv/include -static -o $@ $<
 
 $(XL_DOM0_CPIO): images/xl-dom0/build.sh images/xl-dom0/init images/xl-dom0/domu-init images/xl-dom0/bench.sh \
+		images/xl-dom0/ours.sh \
 		images/xl-dom0/domu-poweroff $(DOM0_KERNEL) $(XL_GUEST_CFG) $(XL_DOMU_TOOLS) $(XL_DOM0_TOOLS) \
 		$(XL_XENSTORED)
 	@mk/deps.sh --quiet debootstrap cpio
@@ -61,6 +62,10 @@ xl-dom0: $(XL_DOM0_CPIO)
 test-xl: $(HV_ELF) $(XL_DOM0_CPIO)
 	@XSD=$(XSD) tests/integration/xl/run.sh bastion
 
+# Our own xl (appliance/xl) creates, controls and destroys the guest.
+test-xl-ours: $(HV_ELF) $(XL_DOM0_CPIO)
+	@XLTEST=ours XSD=$(XSD) tests/integration/xl/run.sh bastion
+
 test-xl-xen: $(XEN_REF_ELF) $(XL_DOM0_CPIO)
 	@XSD=$(XSD) tests/integration/xl/run.sh xen
 
@@ -69,7 +74,7 @@ test-xl-xen: $(XEN_REF_ELF) $(XL_DOM0_CPIO)
 bench-xl: $(HV_ELF) $(XEN_REF_ELF) $(XL_DOM0_CPIO)
 	@tests/bench/xl/run.sh
 
-.PHONY: xl-dom0 test-xl test-xl-xen bench-xl
+.PHONY: xl-dom0 test-xl test-xl-ours test-xl-xen bench-xl
 TEST_SUITES += test-xl
 BENCH_TARGETS += bench-xl
 DEPS_PKGS += debootstrap cpio

@@ -260,6 +260,8 @@ if [ "$SCEN" = pvh ]; then
 	fi
 fi
 
+[ "$SCEN" = ours ] && . tests/integration/xl/ours-checks.sh
+
 expect "$N" "XL-DONE: scenario=$SCEN failed_steps=0 " "every step of the scenario succeeded"
 expect_not "$N" 'XL-WATCHDOG' "the dom0's watchdog did not fire"
 if [ "$QEMU_RC" != 124 ]; then pass "$N: dom0's power-off ended QEMU"

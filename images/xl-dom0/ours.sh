@@ -1,0 +1,34 @@
+# xltest=ours (sourced by /init after the daemons are up): our own xl
+# (appliance/xl, /usr/local/bin/xl-static) creates the test guest from the
+# same xl.cfg Debian's xl uses; Debian's xl and xenstore tools look at it,
+# and our xl controls and destroys it.  Step names start "ours-".
+OXL=/usr/local/bin/xl-static
+GUEST=anchor-pvh
+OCONS=/var/log/xen/console/guest-$GUEST.log
+if step ours-create 300 "$OXL" create "/etc/xen/$GUEST.cfg" 'disk=[]' 'extra="console=hvc0 quiet"'; then
+	sh_step ours-guest-console 300 "for i in \$(seq 560); do grep -q DOMU-IDLE $OCONS 2>/dev/null && break; sleep 0.5; done;
+		cat $OCONS; grep -q DOMU-IDLE $OCONS"
+	step ours-list 60 "$OXL" list
+	step ours-debian-list 60 "${XL[@]}" list
+	sh_step ours-xenstore 60 "xenstore-ls -fp /local/domain/\$($OXL domid $GUEST); xenstore-ls -fp /libxl/\$($OXL domid $GUEST)"
+	step ours-vcpu-list 60 "$OXL" vcpu-list "$GUEST"
+	sh_step ours-console 60 "{ (sleep 3; echo console-roundtrip; sleep 10) |
+		timeout 10 script -qfc '$XLS console $GUEST' /dev/null || true; } | tr -d '\\r' | grep -m 1 'DOMU-ECHO: console-roundtrip'"
+	step ours-shutdown 120 "$OXL" shutdown -w "$GUEST"
+	sh_step ours-gone 90 "$(gone $GUEST)"
+	sh_step ours-watcher-log 10 "cat /var/log/xen/xl-$GUEST.log"
+else
+	skip ours-guest-console ours-list ours-debian-list ours-xenstore ours-vcpu-list ours-console ours-shutdown \
+		ours-gone ours-watcher-log
+fi
+# Restart on reboot: the guest reboots itself (its /init does on reboot=1).
+if step ours-create-r 300 "$OXL" create "/etc/xen/$GUEST.cfg" 'disk=[]' 'on_reboot="restart"' \
+	'extra="console=hvc0 quiet reboot=1"'; then
+	sh_step ours-restarted 300 "for i in \$(seq 560); do [ \$(grep -c 'Rebooting now' /var/log/xen/xl-$GUEST.log) -ge 1 ] &&
+		grep -q 'Waiting for domain $GUEST (domid [0-9]*) to die' /var/log/xen/xl-$GUEST.log && break; sleep 0.5; done;
+		cat /var/log/xen/xl-$GUEST.log; grep -q 'Rebooting now' /var/log/xen/xl-$GUEST.log"
+	step ours-destroy 60 "$OXL" destroy "$GUEST"
+	sh_step ours-gone-r 90 "$(gone $GUEST)"
+else
+	skip ours-restarted ours-destroy ours-gone-r
+fi
