@@ -109,7 +109,7 @@ long memory_acquire_resource(struct vcpu *v, uint64_t gva)
 		rc = -XEN_EOPNOTSUPP;
 	} else if (!r.frame_list) { /* how many frames there can be */
 		rc = r.nr_frames ? -XEN_EINVAL : 0;
-		r.nr_frames = GNTTAB_MAX_FRAMES;
+		r.nr_frames = gnttab_max_frames(fd); /* the domain's own max_grant_frames */
 		if (!rc && GUEST_OUT(v, gva, &r))
 			rc = -XEN_EFAULT;
 	} else if (r.nr_frames > ACQUIRE_MAX_FRAMES) {
