@@ -142,19 +142,28 @@ static int write_region(uint32_t domid, const struct pvh_region *reg)
 	uint64_t first = reg->gpa >> 12, last = (reg->gpa + MAX(reg->len, 1) - 1) >> 12;
 	uint32_t nr = (uint32_t)(last - first + 1);
 	xen_pfn_t *gfns = calloc(nr, sizeof(*gfns));
-	if (!gfns)
-		return fail(reg->what, -ENOMEM);
-	for (uint32_t i = 0; i < nr; i++)
+	int *errs = calloc(nr, sizeof(*errs));
+	uint8_t *map = NULL;
+	int rc = gfns && errs ? 0 : -ENOMEM;
+	for (uint32_t i = 0; !rc && i < nr; i++)
 		gfns[i] = first + i;
-	uint8_t *map = bx_map_foreign(&xl_bx, domid, PROT_READ | PROT_WRITE, gfns, NULL, nr);
+	if (!rc && !(map = bx_map_foreign(&xl_bx, domid, PROT_READ | PROT_WRITE, gfns, errs, nr)))
+		rc = -errno;
+	for (uint32_t i = 0; map && !rc && i < nr; i++)
+		if (errs[i]) {
+			rc = errs[i] < 0 ? errs[i] : -errs[i];
+			fprintf(stderr, "xl create: the guest's %s: page %#llx cannot be mapped: %s\n", reg->what,
+				(unsigned long long)gfns[i], strerror(-rc));
+		}
+	if (!rc)
+		memcpy(map + (reg->gpa & 0xfff), reg->bytes, reg->len);
+	else if (!map)
+		fprintf(stderr, "xl create: mapping the guest's %s: %s\n", reg->what, strerror(-rc));
+	if (map)
+		bx_unmap(map, nr);
 	free(gfns);
-	if (!map) {
-		fprintf(stderr, "xl create: mapping the guest's %s: %s\n", reg->what, strerror(errno));
-		return -errno;
-	}
-	memcpy(map + (reg->gpa & 0xfff), reg->bytes, reg->len);
-	bx_unmap(map, nr);
-	return 0;
+	free(errs);
+	return rc;
 }
 
 static int load_memory(uint32_t domid, const struct pvh_plan *plan)
