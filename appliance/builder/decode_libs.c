@@ -12,6 +12,13 @@
 
 #include "pvh_internal.h"
 
+/*
+ * liblzma's memory limit: a stream's header chooses the dictionary size
+ * (up to 4 GiB), so a hostile image must not choose our allocation.  Linux
+ * kernels use 32 MiB (XZ) and 64 MiB (lzma -9) dictionaries.
+ */
+#define PVH_LZMA_MEMLIMIT (256ull << 20)
+
 static int decoded_exactly(const char *kind, size_t got, size_t expect, char *err,
 			   size_t errlen)
 {
@@ -66,6 +73,9 @@ static int decode_lzma_stream(lzma_stream *ls, const char *kind, const uint8_t *
 	lzma_ret rc = lzma_code(ls, LZMA_FINISH);
 	size_t got = expect - ls->avail_out;
 	lzma_end(ls);
+	if (rc == LZMA_MEMLIMIT_ERROR)
+		return pvh_fail(err, errlen, "%s: stream needs more than %llu MiB to decode", kind,
+				PVH_LZMA_MEMLIMIT >> 20);
 	if (rc != LZMA_STREAM_END)
 		return pvh_fail(err, errlen, "%s: corrupt, truncated or oversized stream (liblzma %d)",
 				kind, (int)rc);
@@ -77,7 +87,7 @@ int pvh_decode_xz(const uint8_t *in, size_t in_len, uint8_t *out, size_t expect,
 {
 	lzma_stream ls = LZMA_STREAM_INIT;
 
-	if (lzma_stream_decoder(&ls, UINT64_MAX, 0) != LZMA_OK)
+	if (lzma_stream_decoder(&ls, PVH_LZMA_MEMLIMIT, 0) != LZMA_OK)
 		return pvh_fail(err, errlen, "XZ: liblzma initialisation failed");
 	return decode_lzma_stream(&ls, "XZ", in, in_len, out, expect, err, errlen);
 }
@@ -87,7 +97,7 @@ int pvh_decode_lzma(const uint8_t *in, size_t in_len, uint8_t *out, size_t expec
 {
 	lzma_stream ls = LZMA_STREAM_INIT;
 
-	if (lzma_alone_decoder(&ls, UINT64_MAX) != LZMA_OK)
+	if (lzma_alone_decoder(&ls, PVH_LZMA_MEMLIMIT) != LZMA_OK)
 		return pvh_fail(err, errlen, "LZMA: liblzma initialisation failed");
 	return decode_lzma_stream(&ls, "LZMA", in, in_len, out, expect, err, errlen);
 }

@@ -14,9 +14,19 @@
  *   regions[]  bytes to write into guest memory (foreign-map the gfns and
  *              copy; the tail past `len` up to `size` is zero).  A region
  *              with `own_pages` lies outside ram[] and is populated first
- *              with one order-0 populate_physmap per page: the ACPI info
- *              page, the ACPI tables, the RSDP page (when above RAM) and
- *              the eight special ("magic") pages.
+ *              with one order-0 populate_physmap per page (libxenguest
+ *              falls back to XENMEM_add_to_physmap, space gmfn).  By name:
+ *                kernel      in RAM at the ELF paddrs; bytes are the
+ *                            pvh_kernel's image (not owned by the plan)
+ *                ramdisk     in RAM on the next page (gunzipped if gzip)
+ *                start_info  in RAM after the ramdisk: hvm_start_info,
+ *                            cmdline, modlist, memmap (gpa = cpu.rbx)
+ *                acpi_info   own page 0xFC000000 (libacpi's acpi_info)
+ *                acpi_tables own pages from 0xFC001000 (acpi_pages)
+ *                rsdp        64 bytes after the tables (own page), or at
+ *                            0xFFFC0 inside RAM for older Linux
+ *                special     own pages 0xFEFF8-0xFEFFF, zero but the
+ *                            identity-map page directory at 0xFEFFE
  *   e820[]     XENMEM_set_memory_map (packed 20-byte entries, this order).
  *   params[]   HVMOP_set_param, in order.  CONSOLE_EVTCHN and STORE_EVTCHN
  *              are not in the plan: the apply step allocates those event
@@ -82,7 +92,8 @@ struct pvh_ram {
 struct pvh_region {
 	const char *what;        /* "kernel", "ramdisk", "start_info", ... */
 	uint64_t gpa;            /* page aligned, except the RSDP's */
-	uint64_t size;           /* bytes of guest memory covered, page multiple */
+	uint64_t size;           /* bytes covered: a page multiple (the RSDP: 64);
+				    populate/map the pages holding [gpa, gpa+size) */
 	uint8_t *bytes;          /* len bytes at gpa; NULL means all zero */
 	size_t len;
 	bool own_pages;          /* outside ram[]: populate these gfns first */

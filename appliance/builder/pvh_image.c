@@ -5,7 +5,8 @@
  * 0x1F1, payload_offset/payload_length at 0x248/0x24C) carries a
  * compressed vmlinux, as Xen's xg_dom_bzimageloader.c expects.  Linux's
  * build appends the decompressed size (u32 LE) to every compressed
- * payload; it bounds and checks the decoding.  Compression magics are
+ * payload but gzip's (whose own trailer ends in that size, ISIZE); it
+ * bounds and checks the decoding.  Compression magics are
  * those of each format's own specification.
  */
 #include <stdio.h>
@@ -27,15 +28,16 @@ static const struct pvh_compression {
 	const char *name;
 	uint8_t len;
 	uint8_t magic[6];
+	bool own_trailer;         /* the size ends the stream itself (gzip's ISIZE) */
 	pvh_decode_fn *decode;
 } compressions[] = {
-	{ "gzip", 2, { 0x1F, 0x8B }, pvh_decode_gzip },
-	{ "bzip2", 3, { 'B', 'Z', 'h' }, pvh_decode_bzip2 },
-	{ "XZ", 6, { 0xFD, '7', 'z', 'X', 'Z', 0x00 }, pvh_decode_xz },
-	{ "LZMA", 3, { 0x5D, 0x00, 0x00 }, pvh_decode_lzma },
-	{ "LZO", 4, { 0x89, 'L', 'Z', 'O' }, pvh_decode_lzo },
-	{ "LZ4", 4, { 0x02, 0x21, 0x4C, 0x18 }, pvh_decode_lz4 },
-	{ "zstd", 4, { 0x28, 0xB5, 0x2F, 0xFD }, pvh_decode_zstd },
+	{ "gzip", 2, { 0x1F, 0x8B }, true, pvh_decode_gzip },
+	{ "bzip2", 3, { 'B', 'Z', 'h' }, false, pvh_decode_bzip2 },
+	{ "XZ", 6, { 0xFD, '7', 'z', 'X', 'Z', 0x00 }, false, pvh_decode_xz },
+	{ "LZMA", 3, { 0x5D, 0x00, 0x00 }, false, pvh_decode_lzma },
+	{ "LZO", 4, { 0x89, 'L', 'Z', 'O' }, false, pvh_decode_lzo },
+	{ "LZ4", 4, { 0x02, 0x21, 0x4C, 0x18 }, false, pvh_decode_lz4 },
+	{ "zstd", 4, { 0x28, 0xB5, 0x2F, 0xFD }, false, pvh_decode_zstd },
 };
 
 static const struct pvh_compression *compression_of(const uint8_t *p, size_t len)
@@ -87,8 +89,8 @@ static int bz_unpack(const uint8_t *p, size_t len, struct pvh_kernel *k, char *e
 	if (!c)
 		return pvh_fail(err, errlen, "bzImage: payload compression not recognised "
 				"(starts %02x %02x %02x %02x)", pl[0], pl[1], pl[2], pl[3]);
-	size_t stream_len = pl_len - BZ_SIZE_TRAILER;
-	uint32_t size = pvh_le32(pl + stream_len);
+	size_t stream_len = c->own_trailer ? pl_len : pl_len - BZ_SIZE_TRAILER;
+	uint32_t size = pvh_le32(pl + pl_len - BZ_SIZE_TRAILER);
 	if (size == 0 || size > PVH_DECOMPRESS_MAX)
 		return pvh_fail(err, errlen, "bzImage: %s payload claims %u decompressed bytes",
 				c->name, size);

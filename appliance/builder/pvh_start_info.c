@@ -4,7 +4,8 @@
  * version 1), then the kernel command line padded to 8 bytes, then a
  * module list of HVMLOADER_MODULE_MAX_COUNT (2) entries followed by two
  * 1 KiB module command-line slots, then the memory map.  Module 0 is the
- * ramdisk, without a command line.  Addresses are guest-physical.
+ * ramdisk, without a command line; its size is exact (stable-4.17; 4.17.0
+ * gave the page-rounded segment size).  Addresses are guest-physical.
  */
 #include "pvh_internal.h"
 #include "public/hvm/start_info.h"

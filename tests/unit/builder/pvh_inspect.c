@@ -5,6 +5,9 @@
  *                                       pstart pend", write the ELF it holds
  *   pvh_inspect --acpi DIR VCPUS        write the ACPI tables of a 256 MiB
  *                                       domain as DIR/<SIG>.dat
+ *   pvh_inspect --plan KERNEL RAMDISK MIB VCPUS
+ *                                       print the plan's regions, e820 and
+ *                                       params, one per line
  * Exits 1 with the loader's message on stderr when it refuses.
  */
 #include <stdio.h>
@@ -60,8 +63,8 @@ static int inspect_kernel(const char *path, const char *out)
 		fprintf(stderr, "%s: %s\n", path, err);
 		return 1;
 	}
-	printf("%s %#x %#llx %#llx\n", k.format, k.phys_entry, (unsigned long long)k.pstart,
-	       (unsigned long long)k.pend);
+	printf("%s %#x %#llx %#llx features=%#x\n", k.format, k.phys_entry,
+	       (unsigned long long)k.pstart, (unsigned long long)k.pend, k.features);
 	if (out && write_file(out, k.vmlinux, k.vmlinux_len)) {
 		fprintf(stderr, "%s: cannot write\n", out);
 		rc = 1;
@@ -99,7 +102,7 @@ static int dump_acpi(const char *dir, unsigned vcpus)
 				.phys_entry = 0x1000000, .features = 1u << 15, .is_linux = true };
 	struct pvh_shape shape = { 256, vcpus, vcpus };
 	struct pvh_plan plan;
-	char err[256], path[512];
+	char err[256];
 
 	if (pvh_plan(&k, NULL, 0, "console=hvc0", &shape, &plan, err, sizeof(err))) {
 		fprintf(stderr, "plan: %s\n", err);
@@ -107,11 +110,10 @@ static int dump_acpi(const char *dir, unsigned vcpus)
 	}
 	const struct pvh_region *t = pvh_plan_region(&plan, "acpi_tables");
 	const struct pvh_region *r = pvh_plan_region(&plan, "rsdp");
-	snprintf(path, sizeof(path), "%s/RSDP.dat", dir);
 	const uint8_t *xsdt = dump_table(t, le32(r->bytes + 24), dir, "XSDT");
 	const uint8_t *rsdt = dump_table(t, le32(r->bytes + 16), dir, "RSDT");
 	const uint8_t *fadt = xsdt ? dump_table(t, le32(xsdt + 36), dir, "FACP") : NULL;
-	int rc = write_file(path, r->bytes, 36) || !xsdt || !rsdt || !fadt ||
+	int rc = !r || !xsdt || !rsdt || !fadt ||
 		 !dump_table(t, le32(xsdt + 44), dir, "APIC") ||
 		 !dump_table(t, le32(rsdt + 36), dir, "FACP1") ||
 		 !dump_table(t, le32(fadt + 40), dir, "DSDT");
@@ -121,8 +123,54 @@ static int dump_acpi(const char *dir, unsigned vcpus)
 	return rc;
 }
 
+static void print_plan(const struct pvh_plan *p)
+{
+	for (unsigned i = 0; i < p->nr_regions; i++)
+		printf("region %s %#llx %#llx %zu%s\n", p->regions[i].what,
+		       (unsigned long long)p->regions[i].gpa, (unsigned long long)p->regions[i].size,
+		       p->regions[i].len, p->regions[i].own_pages ? " own" : "");
+	for (unsigned i = 0; i < p->nr_e820; i++)
+		printf("e820 %#llx %#llx %u\n", (unsigned long long)p->e820[i].addr,
+		       (unsigned long long)p->e820[i].size, p->e820[i].type);
+	for (unsigned i = 0; i < p->nr_params; i++)
+		printf("param %u %#llx\n", p->params[i].index, (unsigned long long)p->params[i].value);
+	printf("cpu rip=%#llx rbx=%#llx\n", (unsigned long long)p->cpu.rip,
+	       (unsigned long long)p->cpu.rbx);
+}
+
+static int plan_files(const char *kpath, const char *rdpath, unsigned mib, unsigned vcpus)
+{
+	size_t klen, rdlen;
+	void *kfile = read_file(kpath, &klen), *rd = read_file(rdpath, &rdlen);
+	struct pvh_kernel k;
+	struct pvh_shape shape = { mib, vcpus, vcpus };
+	struct pvh_plan p;
+	char err[256];
+	int rc = 1;
+
+	if (!kfile || !rd)
+		fprintf(stderr, "%s or %s: cannot read\n", kpath, rdpath);
+	else if (pvh_image_load(kfile, klen, &k, err, sizeof(err)))
+		fprintf(stderr, "%s: %s\n", kpath, err);
+	else {
+		if (pvh_plan(&k, rd, rdlen, "console=hvc0", &shape, &p, err, sizeof(err)) == 0) {
+			print_plan(&p);
+			pvh_plan_free(&p);
+			rc = 0;
+		} else {
+			fprintf(stderr, "plan: %s\n", err);
+		}
+		pvh_kernel_free(&k);
+	}
+	free(kfile);
+	free(rd);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 6 && !strcmp(argv[1], "--plan"))
+		return plan_files(argv[2], argv[3], (unsigned)atoi(argv[4]), (unsigned)atoi(argv[5]));
 	if (argc == 4 && !strcmp(argv[1], "--acpi"))
 		return dump_acpi(argv[2], (unsigned)atoi(argv[3]));
 	if (argc == 2 || argc == 3)

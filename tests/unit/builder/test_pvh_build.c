@@ -125,6 +125,14 @@ static void test_not_a_kernel(void)
 	wr32(junk + 0x24C, 0x10000);
 	CHECK(pvh_image_load(junk, sizeof(junk), &k, err, sizeof(err)) == -1 &&
 	      strstr(err, "past the end"), "bzImage whose payload runs past the file refused: %s", err);
+	/* LZMA header asking for a 1 GiB dictionary, then the size trailer. */
+	static const uint8_t lzma_hdr[13] = { 0x5D, 0, 0, 0, 0x40, 0xFF, 0xFF, 0xFF, 0xFF,
+					      0xFF, 0xFF, 0xFF, 0xFF };
+	memcpy(junk + 0x500, lzma_hdr, sizeof(lzma_hdr));
+	wr32(junk + 0x500 + 64, 0x100000);
+	wr32(junk + 0x24C, 68);
+	CHECK(pvh_image_load(junk, sizeof(junk), &k, err, sizeof(err)) == -1 &&
+	      strstr(err, "more than 256 MiB"), "LZMA payload asking for a 1 GiB dictionary refused: %s", err);
 }
 
 /* A kernel of `pages` pages at `base`, as the ELF loader would give it. */
