@@ -166,17 +166,45 @@ static int write_region(uint32_t domid, const struct pvh_region *reg)
 	return rc;
 }
 
+/* Whether gfn lies in one of the first n regions' own pages. */
+static bool own_page_before(const struct pvh_plan *plan, unsigned n, uint64_t gfn)
+{
+	for (unsigned i = 0; i < n; i++) {
+		const struct pvh_region *r = &plan->regions[i];
+		if (r->own_pages && gfn >= r->gpa >> 12 && gfn <= (r->gpa + MAX(r->size, 1) - 1) >> 12)
+			return true;
+	}
+	return false;
+}
+
+/* A region outside RAM gets its own pages (one order-0 extent each, as
+ * libxenguest does), those another region already took excepted. */
+static int populate_own(uint32_t domid, const struct pvh_plan *plan, unsigned idx)
+{
+	const struct pvh_region *r = &plan->regions[idx];
+	uint64_t last = (r->gpa + MAX(r->size, 1) - 1) >> 12;
+	for (uint64_t gfn = r->gpa >> 12; gfn <= last; gfn++) {
+		if (own_page_before(plan, idx, gfn))
+			continue;
+		int rc = populate(domid, gfn, 1, 0);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 static int load_memory(uint32_t domid, const struct pvh_plan *plan)
 {
 	int rc = bx_claim_pages(&xl_bx, domid, plan->total_pages);
 	if (rc && rc != -ENOSYS)
 		return fail("claiming memory", rc);
+	rc = 0;
 	for (unsigned i = 0; i < plan->nr_ram && !rc; i++)
 		rc = populate_ram(domid, &plan->ram[i]);
 	for (unsigned i = 0; i < plan->nr_regions && !rc; i++) {
 		const struct pvh_region *reg = &plan->regions[i];
 		if (reg->own_pages)
-			rc = populate(domid, reg->gpa >> 12, reg->size >> 12, 0);
+			rc = populate_own(domid, plan, i);
 		if (!rc && reg->bytes)
 			rc = write_region(domid, reg);
 	}

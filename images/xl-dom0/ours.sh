@@ -21,14 +21,18 @@ else
 	skip ours-guest-console ours-list ours-debian-list ours-xenstore ours-vcpu-list ours-console ours-shutdown \
 		ours-gone ours-watcher-log
 fi
-# Restart on reboot: the guest reboots itself (its /init does on reboot=1).
+# xl reboot with on_reboot=restart: the watcher builds the guest again.
+idle_count() { echo "\$(cat $OCONS 2>/dev/null | grep -c DOMU-IDLE)"; }
+wait_idle() { # wait_idle N: until the console log has N DOMU-IDLE lines
+	echo "for i in \$(seq 560); do [ $(idle_count) -ge $1 ] && exit 0; sleep 0.5; done; echo only $(idle_count); exit 1"
+}
 if step ours-create-r 300 "$OXL" create "/etc/xen/$GUEST.cfg" 'disk=[]' 'on_reboot="restart"' \
-	'extra="console=hvc0 quiet reboot=1"'; then
-	sh_step ours-restarted 300 "for i in \$(seq 560); do [ \$(grep -c 'Rebooting now' /var/log/xen/xl-$GUEST.log) -ge 1 ] &&
-		grep -q 'Waiting for domain $GUEST (domid [0-9]*) to die' /var/log/xen/xl-$GUEST.log && break; sleep 0.5; done;
-		cat /var/log/xen/xl-$GUEST.log; grep -q 'Rebooting now' /var/log/xen/xl-$GUEST.log"
+	'extra="console=hvc0 quiet"'; then
+	sh_step ours-boot-r 300 "$(wait_idle 2)"
+	step ours-reboot 60 "$OXL" reboot "$GUEST"
+	sh_step ours-restarted 300 "$(wait_idle 3) && cat /var/log/xen/xl-$GUEST.log && $OXL list $GUEST"
 	step ours-destroy 60 "$OXL" destroy "$GUEST"
 	sh_step ours-gone-r 90 "$(gone $GUEST)"
 else
-	skip ours-restarted ours-destroy ours-gone-r
+	skip ours-boot-r ours-reboot ours-restarted ours-destroy ours-gone-r
 fi
