@@ -25,7 +25,16 @@ $(APPL_DEMO_INITRD): images/appliance/demo-init $(DOM0_KERNEL)
 	cd $(APPL_DEMO_ROOT) && find . | cpio -o -H newc --quiet | gzip -9 > $(abspath $@)
 
 $(DOM0_INITRD): $(APPL_BINS) $(APPL_DEMO_INITRD) images/appliance/appliance-start images/appliance/demo.cfg \
+	images/appliance/appliance-check \
 	images/appliance/install.sh
 
 DOM0_APPLIANCE_INSTALL = images/appliance/install.sh $(DOM0_ROOT) $(DOM0_DIR) $(APPL_DEMO_INITRD) \
 	$(XL_STATIC_BIN) $(XS_STATIC_BIN) $(CONSOLED_STATIC_BIN) $(APPL_INIT_DOM0)
+
+# Boots the appliance as `make run` does and checks the demo guest
+# (tests/integration/appliance/run.sh).
+test-appliance: $(HV_ELF) $(DOM0_KERNEL) $(DOM0_INITRD)
+	@tests/integration/appliance/run.sh
+
+.PHONY: test-appliance
+TEST_SUITES += test-appliance

@@ -30,7 +30,7 @@ if step ours-create-r 300 "$OXL" create "/etc/xen/$GUEST.cfg" 'disk=[]' 'on_rebo
 	'extra="console=hvc0 quiet"'; then
 	sh_step ours-boot-r 300 "$(wait_idle 2)"
 	step ours-reboot 60 "$OXL" reboot "$GUEST"
-	sh_step ours-restarted 300 "$(wait_idle 3) && cat /var/log/xen/xl-$GUEST.log && $OXL list $GUEST"
+	sh_step ours-restarted 300 "( $(wait_idle 3) ) && cat /var/log/xen/xl-$GUEST.log && $OXL list $GUEST"
 	step ours-destroy 60 "$OXL" destroy "$GUEST"
 	sh_step ours-gone-r 90 "$(gone $GUEST)"
 else
