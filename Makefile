@@ -20,6 +20,7 @@ include images/xl-dom0/xl-dom0.mk
 -include hv/hvm/emulate.mk
 -include hv/include/public/public.mk
 -include hv/common/xz/xz.mk
+-include hv/common/unzip.mk
 -include appliance/xenstored/xenstored.mk
 -include appliance/xl/xl_cfg.mk
 -include appliance/lib/bx.mk

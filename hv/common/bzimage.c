@@ -6,13 +6,15 @@
  * payload_offset (u32) at 0x248 and payload_length (u32) at 0x24C, both
  * from 2.08 on.  The payload starts (setup_sects + 1) * 512 +
  * payload_offset bytes into the file; Linux's build appends the
- * decompressed size as a little-endian u32 after the compressed stream.
- * Magic numbers of the compressions a kernel may use are those of each
- * format's own specification.
+ * decompressed size as a little-endian u32 after the compressed stream
+ * (scripts/Makefile.lib: xzkern_with_size, zstd22_with_size; for gzip it
+ * is the last member's ISIZE), which arch/x86/boot/compressed/mkpiggy
+ * reads as the last 4 bytes of the payload.  Magic numbers of the
+ * compressions a kernel may use are those of each format's own
+ * specification.
  */
 #include "bzimage.h"
 #include "lib.h"
-#include "xz/xz.h"
 
 #define BZ_SETUP_SECTS 0x1F1
 #define BZ_BOOT_FLAG 0x1FE
@@ -40,30 +42,6 @@ bool bzimage_probe(const void *buf, size_t len)
 
 	return len >= BZ_HEADER_END && bz_le(p + BZ_BOOT_FLAG, 2) == 0xAA55 &&
 	       !memcmp(p + BZ_HEADER_MAGIC, "HdrS", 4);
-}
-
-/* The compressions Linux can build a kernel with, by leading magic. */
-static const struct {
-	const char *name;
-	uint8_t len;
-	uint8_t magic[6];
-} bz_compressions[] = {
-	{ "XZ", 6, { 0xFD, '7', 'z', 'X', 'Z', 0x00 } },
-	{ "gzip", 2, { 0x1F, 0x8B } },
-	{ "bzip2", 3, { 'B', 'Z', 'h' } },
-	{ "LZMA", 3, { 0x5D, 0x00, 0x00 } },
-	{ "LZO", 4, { 0x89, 'L', 'Z', 'O' } },
-	{ "LZ4", 4, { 0x02, 0x21, 0x4C, 0x18 } },
-	{ "Zstandard", 4, { 0x28, 0xB5, 0x2F, 0xFD } },
-};
-
-static const char *bz_compression(const uint8_t *p, size_t len)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(bz_compressions); i++)
-		if (len >= bz_compressions[i].len &&
-		    !memcmp(p, bz_compressions[i].magic, bz_compressions[i].len))
-			return bz_compressions[i].name;
-	return NULL;
 }
 
 static int bz_refuse(const char **why, int error, const char *msg)
@@ -94,73 +72,166 @@ int bzimage_payload(const void *buf, size_t len, const uint8_t **payload, size_t
 	return 0;
 }
 
+/* Copies a decoder's message to the workspace's own, which outlives
+ * the next decoder using the union. */
+static int64_t bz_copy_msg(struct bzimage_work *w, const char *msg, int64_t rc)
+{
+	fmt_snprintf(w->msg, sizeof(w->msg), "%s", msg);
+	return rc;
+}
+
+/* Where the compressed stream lies and the size Linux recorded. */
+struct bz_stream {
+	const uint8_t *p;
+	size_t len;
+	int64_t trailer; /* -1 when there is none */
+};
+
+static int64_t bz_xz(const struct bz_stream *s, void *out, size_t max, struct bzimage_work *w)
+{
+	int64_t n = xz_decode(s->p, s->len, out, max, &w->xz);
+	return n < 0 ? bz_copy_msg(w, w->xz.msg, n) : n;
+}
+
+static int64_t bz_zstd(const struct bz_stream *s, void *out, size_t max, struct bzimage_work *w)
+{
+	int64_t n = zstd_decode(s->p, s->len, out, max, &w->zstd);
+	return n < 0 ? bz_copy_msg(w, w->zstd.msg, n) : n;
+}
+
+static int64_t bz_gzip(const struct bz_stream *s, void *out, size_t max, struct bzimage_work *w)
+{
+	int64_t n = gzip_decode(s->p, s->len, out, max, &w->gzip);
+	return n < 0 ? bz_copy_msg(w, w->gzip.msg, n) : n;
+}
+
+/* The compressions Linux can build a kernel with, by leading magic. */
+static const struct bz_codec {
+	const char *name;
+	uint8_t len;
+	uint8_t magic[6];
+	int64_t (*decode)(const struct bz_stream *s, void *out, size_t max, struct bzimage_work *w);
+} bz_codecs[] = {
+	{ "XZ", 6, { 0xFD, '7', 'z', 'X', 'Z', 0x00 }, bz_xz },
+	{ "Zstandard", 4, { 0x28, 0xB5, 0x2F, 0xFD }, bz_zstd },
+	{ "gzip", 2, { 0x1F, 0x8B }, bz_gzip },
+	{ "bzip2", 3, { 'B', 'Z', 'h' }, NULL },
+	{ "LZMA", 3, { 0x5D, 0x00, 0x00 }, NULL },
+	{ "LZO", 4, { 0x89, 'L', 'Z', 'O' }, NULL },
+	{ "LZ4", 4, { 0x02, 0x21, 0x4C, 0x18 }, NULL },
+};
+
+static const struct bz_codec *bz_codec(const uint8_t *p, size_t len)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(bz_codecs); i++)
+		if (len >= bz_codecs[i].len && !memcmp(p, bz_codecs[i].magic, bz_codecs[i].len))
+			return &bz_codecs[i];
+	return NULL;
+}
+
+const char *bzimage_compression(const void *buf, size_t len)
+{
+	const uint8_t *pl;
+	size_t pl_len;
+	const char *why;
+
+	if (bzimage_payload(buf, len, &pl, &pl_len, &why))
+		return NULL;
+	const struct bz_codec *codec = bz_codec(pl, pl_len);
+	return codec ? codec->name : NULL;
+}
+
 /*
- * The XZ stream inside the payload: the payload minus Linux's 4-byte
- * size trailer when the stream footer's "YZ" sits just before it.
- * Sets *trailer to that size, or -1 when there is none.
+ * The compressed stream inside the payload and Linux's size trailer: an
+ * XZ stream ends in "YZ" before it; zstd is always followed by it; gzip
+ * ends with it (ISIZE).
  */
-static int bz_xz_stream(const void *buf, size_t len, const uint8_t **xz, size_t *xz_len,
-			int64_t *trailer, struct xz_dec *d, const char **why)
+static int bz_stream(const void *buf, size_t len, const struct bz_codec **codec,
+		     struct bz_stream *s, struct bzimage_work *w, const char **why)
 {
 	const uint8_t *pl;
 	size_t pl_len;
 	int rc = bzimage_payload(buf, len, &pl, &pl_len, why);
 
+	w->msg[0] = 0;
 	if (rc)
 		return rc;
-	const char *kind = bz_compression(pl, pl_len);
-	if (!kind || strcmp(kind, "XZ")) {
-		fmt_snprintf(d->msg, sizeof(d->msg),
-			     "bzImage: payload is %s-compressed; only XZ is supported",
-			     kind ? kind : "not recognisably");
-		*why = d->msg;
+	*codec = bz_codec(pl, pl_len);
+	if (!*codec || !(*codec)->decode) {
+		const char *name = *codec ? (*codec)->name : NULL;
+		fmt_snprintf(w->msg, sizeof(w->msg), "bzImage: %s%s",
+			     name ? name : "payload compression not recognised",
+			     name ? " kernels are not supported" : "");
+		*why = w->msg;
 		return BZIMAGE_E_COMPRESSION;
 	}
-	*xz = pl;
-	*xz_len = pl_len;
-	*trailer = -1;
-	if (pl_len >= BZ_SIZE_TRAILER + 2 && pl[pl_len - 6] == 'Y' && pl[pl_len - 5] == 'Z') {
-		*xz_len = pl_len - BZ_SIZE_TRAILER;
-		*trailer = bz_le(pl + *xz_len, 4);
-	}
+	*s = (struct bz_stream){ pl, pl_len, -1 };
+	bool xz = (*codec)->decode == bz_xz, zstd = (*codec)->decode == bz_zstd;
+	bool has = pl_len >= BZ_SIZE_TRAILER + 2 && (!xz || (pl[pl_len - 6] == 'Y' && pl[pl_len - 5] == 'Z'));
+	if (has)
+		s->trailer = bz_le(pl + pl_len - BZ_SIZE_TRAILER, 4);
+	if (has && (xz || zstd))
+		s->len -= BZ_SIZE_TRAILER;
 	return 0;
 }
 
-int64_t bzimage_decoded_size(const void *buf, size_t len, struct xz_dec *d, const char **why)
+/* The zstd frames' own content sizes, when all record one, must agree. */
+static int64_t bz_zstd_size(const struct bz_stream *s, struct bzimage_work *w, const char **why)
 {
-	const uint8_t *xz;
-	size_t xz_len;
-	int64_t trailer;
-	int rc = bz_xz_stream(buf, len, &xz, &xz_len, &trailer, d, why);
+	int64_t size = zstd_content_size(s->p, s->len, &w->zstd);
 
-	if (rc)
-		return rc;
-	int64_t size = xz_uncompressed_size(xz, xz_len, d);
+	if (size == ZSTD_E_NO_SIZE)
+		return s->trailer;
 	if (size < 0)
-		*why = d->msg;
+		return *why = w->msg, bz_copy_msg(w, w->zstd.msg, size);
+	if (size != s->trailer) {
+		fmt_snprintf(w->msg, sizeof(w->msg),
+			     "bzImage: payload trailer says %u bytes, the zstd frames %lld",
+			     (unsigned)s->trailer, (long long)size);
+		return *why = w->msg, BZIMAGE_E_TRAILER;
+	}
 	return size;
 }
 
-int bzimage_decode(const void *buf, size_t len, void *out, size_t out_max, size_t *out_len,
-		   struct xz_dec *d, const char **why)
+int64_t bzimage_decoded_size(const void *buf, size_t len, struct bzimage_work *w,
+			     const char **why)
 {
-	const uint8_t *xz;
-	size_t xz_len;
-	int64_t trailer;
-	int rc = bz_xz_stream(buf, len, &xz, &xz_len, &trailer, d, why);
+	const struct bz_codec *codec;
+	struct bz_stream s;
+	int rc = bz_stream(buf, len, &codec, &s, w, why);
 
 	if (rc)
 		return rc;
-	int64_t size = xz_decode(xz, xz_len, out, out_max, d);
-	if (size < 0) {
-		*why = d->msg;
-		return (int)size;
+	if (codec->decode == bz_xz) {
+		int64_t size = xz_uncompressed_size(s.p, s.len, &w->xz);
+		*why = w->msg;
+		return size < 0 ? bz_copy_msg(w, w->xz.msg, size) : size;
 	}
-	if (trailer >= 0 && (uint32_t)size != (uint32_t)trailer) {
-		fmt_snprintf(d->msg, sizeof(d->msg),
-			     "bzImage: payload trailer says %u bytes, the XZ stream gave %lld",
-			     (unsigned)trailer, (long long)size);
-		*why = d->msg;
+	if (s.trailer < 0) {
+		fmt_snprintf(w->msg, sizeof(w->msg), "bzImage: %s payload too short for its size",
+			     codec->name);
+		return *why = w->msg, BZIMAGE_E_TRAILER;
+	}
+	return codec->decode == bz_zstd ? bz_zstd_size(&s, w, why) : s.trailer;
+}
+
+int bzimage_decode(const void *buf, size_t len, void *out, size_t out_max, size_t *out_len,
+		   struct bzimage_work *w, const char **why)
+{
+	const struct bz_codec *codec;
+	struct bz_stream s;
+	int rc = bz_stream(buf, len, &codec, &s, w, why);
+
+	if (rc)
+		return rc;
+	int64_t size = codec->decode(&s, out, out_max, w);
+	*why = w->msg;
+	if (size < 0)
+		return (int)size;
+	if (s.trailer >= 0 && (uint32_t)size != (uint32_t)s.trailer) {
+		fmt_snprintf(w->msg, sizeof(w->msg),
+			     "bzImage: payload trailer says %u bytes, the %s stream gave %lld",
+			     (unsigned)s.trailer, codec->name, (long long)size);
 		return BZIMAGE_E_TRAILER;
 	}
 	*out_len = (size_t)size;

@@ -10,6 +10,8 @@
 # GUEST_CFG the xl configuration of the PVH test guest (installed in /etc/xen)
 # XENSTORED_BIN (environment) our xenstored, installed as
 #           /usr/lib/bastion/xenstored beside Debian's
+# XL_BIN (environment) our static xl (appliance/xl), installed as
+#           /usr/lib/bastion/xl; Debian's /usr/sbin/xl stays
 # DOMU_TOOLS, DOM0_TOOLS (environment): static programs for the guest's
 #           /bin and the dom0's /usr/local/bin
 #
@@ -120,6 +122,9 @@ install -m 755 "$here/init" "$root/init"
 rm -rf "$root/usr/lib/bastion"
 if [ -n "${XENSTORED_BIN:-}" ]; then
 	install -D -m 755 "$XENSTORED_BIN" "$root/usr/lib/bastion/xenstored"
+fi
+if [ -n "${XL_BIN:-}" ]; then # our xl, compared with Debian's /usr/sbin/xl
+	install -D -m 755 "$XL_BIN" "$root/usr/lib/bastion/xl"
 fi
 install -m 644 "$here/bench.sh" "$root/xl-bench.sh"
 install -m 644 "$here/ours.sh" "$root/xl-ours.sh"

@@ -5,8 +5,11 @@
 XZ_DIR := hv/common/xz
 XZ_SRCS := $(wildcard $(XZ_DIR)/*.c)
 XZ_OUT := $(BUILD)/xz
-XZ_HOST_SRCS := $(XZ_SRCS) hv/common/bzimage.c hv/common/format.c
-XZ_HOST_DEPS := $(XZ_HOST_SRCS) $(wildcard $(XZ_DIR)/*.h) hv/include/bzimage.h hv/include/lib.h
+# bzimage.c also calls the zstd and gzip decoders (hv/common/unzip.mk).
+XZ_HOST_SRCS := $(XZ_SRCS) hv/common/bzimage.c hv/common/format.c \
+	$(wildcard hv/common/zstd/*.c hv/common/inflate/*.c)
+XZ_HOST_DEPS := $(XZ_HOST_SRCS) $(wildcard $(XZ_DIR)/*.h hv/common/zstd/*.h hv/common/inflate/*.h) \
+	hv/include/bzimage.h hv/include/lib.h
 XZ_INC := -Ihv/include -Ihv/common
 
 # hv.mk compiles hv/common/*.c, bzimage.c among them, but not this

@@ -15,6 +15,7 @@
 #define BZ_PAYLOAD_AT (8 * 512)
 
 static struct xz_dec dec;
+static struct bzimage_work work;
 static uint8_t out[OUT_MAX];
 
 static void expect_clean(int64_t n, size_t out_max)
@@ -42,7 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(img + BZ_PAYLOAD_AT, data, size);
 	const char *why = NULL;
 	size_t got = 0;
-	if (bzimage_decode(img, BZ_PAYLOAD_AT + size, out, OUT_MAX, &got, &dec, &why) &&
+	if (bzimage_decode(img, BZ_PAYLOAD_AT + size, out, OUT_MAX, &got, &work, &why) &&
 	    (!why || !why[0]))
 		abort();
 	free(img);

@@ -11,6 +11,8 @@
 # XLTEST=info|pvh (default pvh): info runs the read-only xl commands; pvh
 # also creates a PVH guest, reads its console, shuts it down, and creates
 # and destroys a second one.  XL_TIMEOUT bounds the QEMU run (default 2400 s).
+# XL_CYCLES sets how many guests the pvh scenario creates and destroys at
+# its end (the image's default is 100).
 # XSD=ours|c (default ours) picks the xenstored.
 cd "$(dirname "$0")/../../.." || exit 1
 . tests/integration/lib.sh
@@ -51,7 +53,7 @@ done
 
 start=$(date +%s)
 qemu_boot "$N" "${XL_TIMEOUT:-2400}" "$NEVER" -cpu "$QEMU_SVM_CPU" -smp 2 "${HV_ARGS[@]}" \
-	-initrd "$KERNEL console=hvc0 xltest=$SCEN xsd=$XSD,$INITRD"
+	-initrd "$KERNEL console=hvc0 xltest=$SCEN xsd=$XSD${XL_CYCLES:+ xlcycles=$XL_CYCLES},$INITRD"
 echo "  ($N: QEMU ran $(($(date +%s) - start)) s, log $LOG)"
 
 # out STEP: the output lines of one step of the dom0's /init.
@@ -186,6 +188,50 @@ check_our_domains() {
 	check "our xenstored's log has no failure" '[ -z "$got" ]'
 }
 
+# Our xl (/usr/lib/bastion/xl) beside Debian's: the same output for the
+# same domains, and its control commands as Debian's xl then sees them.
+check_ours() {
+	local c
+	for c in list list-one vcpu-list domid domname dmesg info uptime sched-pools; do
+		step_ok ours-$c "our xl $c prints what Debian's xl $c prints$(out ours-$c | grep -m 1 '^[<>]' | sed 's/^/ (first difference: /; s/$/)/')"
+	done
+	step_ok ours-pause "our xl pause"
+	got=$(out ours-pause-seen | awk '$1 == "anchor-pvh" { print $5 }')
+	check "Debian's xl list then shows the guest paused ($got)" '[[ "$got" == *p* ]]'
+	step_ok ours-unpause "our xl unpause"
+	got=$(out ours-unpause-seen | awk '$1 == "anchor-pvh" { print $5 }')
+	check "Debian's xl list then shows it unpaused ($got)" '[ -n "$got" ] && [[ "$got" != *p* ]]'
+	step_ok ours-vcpu-pin "our xl vcpu-pin of the guest's vCPU 0 to CPU 0"
+	got=$(out ours-vcpu-pin-seen | awk '$1 == "anchor-pvh" && $3 == 0 { print $7 }')
+	check "Debian's xl vcpu-list shows the hard affinity 0 ($got)" '[ "$got" = 0 ]'
+	step_ok ours-sched-set "our xl sched-credit2 -w 384"
+	got=$(out ours-sched-seen | awk '$1 == "anchor-pvh" { print $3 }')
+	check "Debian's xl sched-credit2 reads the weight 384 ($got)" '[ "$got" = 384 ]'
+	step_ok ours-mem-max "our xl mem-max 300m"
+	got=$(out ours-mem-max-seen | head -n 1)
+	check "the guest's memory/static-max is then 300 MiB in KiB ($got)" '[ "$got" = 307200 ]'
+	step_ok ours-mem-set "our xl mem-set 250m"
+	got=$(out ours-mem-set-seen | head -n 1)
+	check "the guest's memory/target is then 250 MiB in KiB ($got)" '[ "$got" = 256000 ]'
+	step_ok ours-rename "our xl rename of the guest"
+	got=$(out ours-rename-seen | awk '$1 == "ours-renamed" { print $2 }')
+	check "Debian's xl list finds it by its new name (id $got)" '[ -n "$got" ]'
+	step_ok ours-rename-back "our xl rename back to its first name"
+}
+check_ours_destroy() {
+	local id
+	id=$(grep -aoE 'XL-OURS-DESTROY: id=[0-9]+' "$LOG" | head -n 1 | sed 's/.*id=//')
+	step_ok ours-destroy-create "Debian's xl creates a paused guest for our xl to destroy"
+	step_ok ours-destroy "our xl destroy"
+	step_ok ours-destroy-gone "... and the guest is gone (Debian's xl domid no longer finds it)"
+	got=$(out ours-destroy-list | awk '$1 == "ours-destroy"')
+	check "Debian's xl list no longer shows it" '[ "$(rc ours-destroy-list)" = 0 ] && [ -z "$got" ]'
+	got=$(grep -acE "(^|[^0-9])d$id: destroyed" "$LOG")
+	check "the hv logged d$id: destroyed" '[ -n "$id" ] && [ "$got" -ge 1 ]'
+	got=$(out ours-destroy-xs | tr '\n' ';')
+	check "its /local/domain/$id and /libxl/$id are gone from xenstore" '[ -n "$id" ] && [ -z "$got" ]'
+}
+
 if [ "$SCEN" = pvh ]; then
 	step_ok backend-modules "xen-blkback and loop load"
 	step_ok xl-create "xl create of the PVH guest"
@@ -205,6 +251,7 @@ if [ "$SCEN" = pvh ]; then
 	check "no such attempt succeeded or got another error" '[ -z "$got" ]'
 	got=$(out guest-console | grep -m 1 'HCALL-GARBAGE: done')
 	check "thousands of garbage hypercalls from the guest all return" '[ -n "$got" ]'
+	check_ours
 	step_ok xl-pause "xl pause of the running guest"
 	got=$(out xl-list-paused | awk '$1 == "anchor-pvh" { print $5 }')
 	check "xl list shows it paused" '[[ "$got" == *p* ]]'
@@ -233,6 +280,7 @@ if [ "$SCEN" = pvh ]; then
 	check "xl list then shows Domain-0 only" '[ "$got" = "Domain-0 " ]'
 	check_watch_events
 	if [ "$XSD" = ours ]; then check_our_domains; fi
+	check_ours_destroy
 	before=$(mem boot)
 	got=$(mem running)
 	check "free memory drops by about 256 MiB while the guest runs ($before -> $got)" \

@@ -16,7 +16,7 @@
 #include "bzimage.h"
 #include "xz/xz.h"
 
-static struct xz_dec dec;
+static struct bzimage_work work;
 
 static uint8_t *read_file(const char *path, size_t *len)
 {
@@ -66,24 +66,24 @@ static int cmd_bench(const char *path, int reps)
 	uint8_t *in = read_file(path, &len);
 	bool bz = bzimage_probe(in, len);
 	const char *why = NULL;
-	int64_t size = bz ? bzimage_decoded_size(in, len, &dec, &why)
-			  : xz_uncompressed_size(in, len, &dec);
+	int64_t size = bz ? bzimage_decoded_size(in, len, &work, &why)
+			  : xz_uncompressed_size(in, len, &work.xz);
 	if (size < 0) {
 		free(in);
-		return fail(path, dec.msg);
+		return fail(path, bz ? why : work.xz.msg);
 	}
 	uint8_t *out = malloc((size_t)size + 1);
 	double best = 1e9;
 	for (int i = 0; i < reps; i++) {
 		size_t got;
 		double t = now();
-		int64_t rc = bz ? bzimage_decode(in, len, out, (size_t)size, &got, &dec, &why)
-				: xz_decode(in, len, out, (size_t)size, &dec);
+		int64_t rc = bz ? bzimage_decode(in, len, out, (size_t)size, &got, &work, &why)
+				: xz_decode(in, len, out, (size_t)size, &work.xz);
 		t = now() - t;
 		if (rc < 0) {
 			free(in);
 			free(out);
-			return fail(path, dec.msg);
+			return fail(path, bz ? why : work.xz.msg);
 		}
 		best = t < best ? t : best;
 	}
@@ -106,12 +106,12 @@ int main(int argc, char **argv)
 		return cmd_bench(path, argc > 3 ? atoi(argv[3]) : 3);
 	uint8_t *in = read_file(path, &len);
 	bool bz = !strncmp(cmd, "bz", 2);
-	int64_t size = bz ? bzimage_decoded_size(in, len, &dec, &why)
-			  : xz_uncompressed_size(in, len, &dec);
+	int64_t size = bz ? bzimage_decoded_size(in, len, &work, &why)
+			  : xz_uncompressed_size(in, len, &work.xz);
 	if (size < 0 || strstr(cmd, "size") || argc < 4) {
 		free(in);
 		if (size < 0)
-			return fail(path, bz ? why : dec.msg);
+			return fail(path, bz ? why : work.xz.msg);
 		if (argc < 4 && !strstr(cmd, "size"))
 			return 2;
 		printf("%lld\n", (long long)size);
@@ -121,12 +121,12 @@ int main(int argc, char **argv)
 	size_t got = 0;
 	int status = 0;
 	if (bz) {
-		if (bzimage_decode(in, len, out, (size_t)size, &got, &dec, &why))
+		if (bzimage_decode(in, len, out, (size_t)size, &got, &work, &why))
 			status = fail(path, why);
 	} else {
-		int64_t n = xz_decode(in, len, out, (size_t)size, &dec);
+		int64_t n = xz_decode(in, len, out, (size_t)size, &work.xz);
 		if (n < 0)
-			status = fail(path, dec.msg);
+			status = fail(path, work.xz.msg);
 		got = n < 0 ? 0 : (size_t)n;
 	}
 	if (!status)
