@@ -29,6 +29,3 @@ $(XL_STATIC_BIN): $(XL_SRCS:$(XL_DIR)/%.c=$(XL_OBJ)/%.o) $(BX_LIB) $(PVH_LIB)
 
 # Into the xl test dom0 (images/xl-dom0/build.sh installs XL_BIN_STATIC).
 $(XL_DOM0_CPIO): $(XL_STATIC_BIN)
-
-# Into the xl test dom0 as /usr/local/bin/xl-static (xltest=ours).
-XL_DOM0_TOOLS += $(XL_STATIC_BIN)

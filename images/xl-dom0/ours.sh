@@ -1,8 +1,8 @@
 # xltest=ours (sourced by /init after the daemons are up): our own xl
-# (appliance/xl, /usr/local/bin/xl-static) creates the test guest from the
+# (appliance/xl, /usr/lib/bastion/xl) creates the test guest from the
 # same xl.cfg Debian's xl uses; Debian's xl and xenstore tools look at it,
 # and our xl controls and destroys it.  Step names start "ours-".
-OXL=/usr/local/bin/xl-static
+OXL=/usr/lib/bastion/xl
 GUEST=anchor-pvh
 OCONS=/var/log/xen/console/guest-$GUEST.log
 if step ours-create 300 "$OXL" create "/etc/xen/$GUEST.cfg" 'disk=[]' 'extra="console=hvc0 quiet"'; then
