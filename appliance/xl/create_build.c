@@ -249,6 +249,23 @@ static int seed_grants(uint32_t domid, const struct pvh_plan *plan)
 	return 0;
 }
 
+/* cpu_weight= and cap= (libxl__build_post sets them after the build). */
+static int set_sched_params(uint32_t domid, const struct xl_domain_cfg *dom)
+{
+	struct xen_domctl_sched_credit2 p;
+	if (dom->weight < 0 && dom->cap < 0)
+		return 0;
+	int rc = bx_sched_credit2_get(&xl_bx, domid, &p);
+	if (!rc) {
+		if (dom->weight >= 0)
+			p.weight = (uint16_t)dom->weight;
+		if (dom->cap >= 0)
+			p.cap = (uint16_t)dom->cap;
+		rc = bx_sched_credit2_set(&xl_bx, domid, &p);
+	}
+	return rc ? fail("setting the scheduler's weight and cap", rc) : 0;
+}
+
 int xl_build_pvh(const struct xl_domain_cfg *dom, const struct pvh_plan *plan, struct xl_new_domain *nd)
 {
 	int rc = make_domain(dom, &nd->domid);
@@ -267,6 +284,8 @@ int xl_build_pvh(const struct xl_domain_cfg *dom, const struct pvh_plan *plan, s
 		rc = xl_load_vcpu_state(nd->domid, dom->maxvcpus, plan);
 	if (!rc)
 		rc = seed_grants(nd->domid, plan);
+	if (!rc)
+		rc = set_sched_params(nd->domid, dom);
 	if (rc)
 		bx_destroydomain(&xl_bx, nd->domid);
 	return rc;

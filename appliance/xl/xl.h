@@ -74,6 +74,7 @@ int xl_destroy_domain(uint32_t domid);
 /* ---- command handlers (cmd_*.c) ---- */
 
 int main_create(int argc, char **argv);
+int main_vcpuset(int argc, char **argv);
 
 int main_list(int argc, char **argv);
 int main_domid(int argc, char **argv);
