@@ -26,6 +26,7 @@ include images/xl-dom0/xl-dom0.mk
 -include appliance/lib/bx.mk
 -include appliance/builder/builder.mk
 -include appliance/xl/xl.mk
+-include appliance/consoled/consoled.mk
 -include images/appliance/appliance.mk
 -include dm/block/block.mk
 

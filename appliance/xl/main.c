@@ -38,6 +38,9 @@ static const struct xl_command commands[] = {
 	  "-w, --wait              Wait until the domain has shut down" },
 	{ "rename", main_rename, "<Domain> <NewDomainName>", "Give a domain a new name", NULL },
 	{ "vcpu-list", main_vcpulist, "[Domain, ...]", "List the vCPUs of all/some domains", NULL },
+	{ "console", main_console, "[options] <Domain>", "Attach to domain's console",
+	  "-t <type>               console type, pv (a PVH guest has no serial)\n"
+	  "-n <number>             console number" },
 	{ "vcpu-set", main_vcpuset, "<Domain> <vCPUs>", "Set the number of active vCPUs of a domain", NULL },
 	{ "vcpu-pin", main_vcpupin, "<Domain> <VCPU|all> <Hard affinity|-> [Soft affinity|-]",
 	  "Set which physical CPUs a vCPU may run on", NULL },

@@ -75,6 +75,7 @@ int xl_destroy_domain(uint32_t domid);
 
 int main_create(int argc, char **argv);
 int main_vcpuset(int argc, char **argv);
+int main_console(int argc, char **argv);
 
 int main_list(int argc, char **argv);
 int main_domid(int argc, char **argv);

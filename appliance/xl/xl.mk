@@ -9,9 +9,12 @@ XL_DIR := appliance/xl
 XL_OBJ := $(BUILD)/appliance/xl.obj
 XL_BIN := $(BUILD)/appliance/xl
 XL_STATIC_BIN := $(BUILD)/appliance/xl-static
-XL_CFLAGS := $(HOST_CFLAGS) -Ihv/include -Iappliance/lib -Iappliance/builder -I$(XL_DIR)
+XL_CFLAGS := $(HOST_CFLAGS) -Ihv/include -Iappliance/lib -Iappliance/builder -Iappliance/consoled -I$(XL_DIR)
 XL_SRCS := $(wildcard $(XL_DIR)/*.c)
-XL_HDRS := $(wildcard $(XL_DIR)/*.h) $(wildcard appliance/lib/*.h) $(wildcard appliance/builder/*.h)
+# `xl console` is the console daemon's client (appliance/consoled).
+XL_OBJS := $(XL_SRCS:$(XL_DIR)/%.c=$(XL_OBJ)/%.o) $(XL_OBJ)/console_client.o
+XL_HDRS := $(wildcard $(XL_DIR)/*.h) $(wildcard appliance/lib/*.h) $(wildcard appliance/builder/*.h) \
+	appliance/consoled/console_client.h
 
 ALL += $(XL_BIN) $(XL_STATIC_BIN)
 
@@ -19,11 +22,15 @@ $(XL_OBJ)/%.o: $(XL_DIR)/%.c $(XL_HDRS)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(XL_CFLAGS) -c $< -o $@
 
-$(XL_BIN): $(XL_SRCS:$(XL_DIR)/%.c=$(XL_OBJ)/%.o) $(BX_LIB) $(PVH_LIB)
+$(XL_OBJ)/console_client.o: appliance/consoled/console_client.c $(XL_HDRS)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(XL_CFLAGS) -c $< -o $@
+
+$(XL_BIN): $(XL_OBJS) $(BX_LIB) $(PVH_LIB)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(XL_CFLAGS) -o $@ $^ $(PVH_LDLIBS)
 
-$(XL_STATIC_BIN): $(XL_SRCS:$(XL_DIR)/%.c=$(XL_OBJ)/%.o) $(BX_LIB) $(PVH_LIB)
+$(XL_STATIC_BIN): $(XL_OBJS) $(BX_LIB) $(PVH_LIB)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(XL_CFLAGS) -static -o $@ $^ $(PVH_LDLIBS)
 

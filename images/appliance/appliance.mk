@@ -9,7 +9,7 @@ APPL_OUT := $(BUILD)/appliance
 APPL_INIT_DOM0 := $(APPL_OUT)/bastion-init-dom0
 APPL_DEMO_INITRD := $(APPL_OUT)/demo-initrd.cpio.gz
 APPL_DEMO_ROOT := $(APPL_OUT)/demo-root
-APPL_BINS := $(XL_STATIC_BIN) $(XS_STATIC_BIN) $(CONSOLED_STATIC_BIN) $(APPL_INIT_DOM0)
+APPL_BINS := $(XL_STATIC_BIN) $(XS_STATIC_BIN) $(CD_STATIC_BIN) $(APPL_INIT_DOM0)
 
 ALL += $(APPL_INIT_DOM0)
 
@@ -29,7 +29,7 @@ $(DOM0_INITRD): $(APPL_BINS) $(APPL_DEMO_INITRD) images/appliance/appliance-star
 	images/appliance/install.sh
 
 DOM0_APPLIANCE_INSTALL = images/appliance/install.sh $(DOM0_ROOT) $(DOM0_DIR) $(APPL_DEMO_INITRD) \
-	$(XL_STATIC_BIN) $(XS_STATIC_BIN) $(CONSOLED_STATIC_BIN) $(APPL_INIT_DOM0)
+	$(XL_STATIC_BIN) $(XS_STATIC_BIN) $(CD_STATIC_BIN) $(APPL_INIT_DOM0)
 
 # Boots the appliance as `make run` does and checks the demo guest
 # (tests/integration/appliance/run.sh).

@@ -12,6 +12,8 @@
 #           /usr/lib/bastion/xenstored beside Debian's
 # XL_BIN (environment) our static xl (appliance/xl), installed as
 #           /usr/lib/bastion/xl; Debian's /usr/sbin/xl stays
+# CONSOLED_BINS (environment) our console daemon and client, installed in
+#           /usr/lib/bastion without their -static suffix
 # DOMU_TOOLS, DOM0_TOOLS (environment): static programs for the guest's
 #           /bin and the dom0's /usr/local/bin
 #
@@ -126,6 +128,9 @@ fi
 if [ -n "${XL_BIN:-}" ]; then # our xl, compared with Debian's /usr/sbin/xl
 	install -D -m 755 "$XL_BIN" "$root/usr/lib/bastion/xl"
 fi
+for tool in ${CONSOLED_BINS:-}; do
+	install -D -m 755 "$tool" "$root/usr/lib/bastion/$(basename "$tool" -static)"
+done
 install -m 644 "$here/bench.sh" "$root/xl-bench.sh"
 install -m 644 "$here/ours.sh" "$root/xl-ours.sh"
 

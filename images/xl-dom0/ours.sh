@@ -14,11 +14,13 @@ if step ours-create 300 "$OXL" create "/etc/xen/$GUEST.cfg" 'disk=[]' 'extra="co
 	step ours-vcpu-list 60 "$OXL" vcpu-list "$GUEST"
 	sh_step ours-console 60 "{ (sleep 3; echo console-roundtrip; sleep 10) |
 		timeout 10 script -qfc '$XLS console $GUEST' /dev/null || true; } | tr -d '\\r' | grep -m 1 'DOMU-ECHO: console-roundtrip'"
+	sh_step ours-xl-console 60 "{ (sleep 3; echo our-console-roundtrip; sleep 10) |
+		timeout 10 script -qfc '$OXL console $GUEST' /dev/null || true; } | tr -d '\\r' | grep -m 1 'DOMU-ECHO: our-console-roundtrip'"
 	step ours-shutdown 120 "$OXL" shutdown -w "$GUEST"
 	sh_step ours-gone 90 "$(gone $GUEST)"
 	sh_step ours-watcher-log 10 "cat /var/log/xen/xl-$GUEST.log"
 else
-	skip ours-guest-console ours-list ours-debian-list ours-xenstore ours-vcpu-list ours-console ours-shutdown \
+	skip ours-guest-console ours-list ours-debian-list ours-xenstore ours-vcpu-list ours-console ours-xl-console ours-shutdown \
 		ours-gone ours-watcher-log
 fi
 # xl reboot with on_reboot=restart: the watcher builds the guest again.

@@ -3,7 +3,8 @@
 # xenstored (appliance/xenstored, static, as /usr/lib/bastion/xenstored) as
 # one initramfs, booted with the kernel `make dom0` fetched.  Its /init runs
 # xl scenarios (tests/integration/xl/run.sh) with our xenstored, or with
-# Debian's C one: `make test-xl XSD=c` (kernel command line xsd=c).  The same image runs on
+# Debian's C one: `make test-xl XSD=c` (kernel command line xsd=c), and
+# with our console daemon, or Debian's xenconsoled: XCD=c (xcd=c).  The same image runs on
 # Debian's own Xen 4.17 (test-xl-xen), which proves the image and the
 # checks, and on Bastion (test-xl).
 # test-xl is part of `make test`; test-xl-xen runs on demand (it fetches
@@ -25,6 +26,11 @@ XL_DOMU_TOOLS := $(XL_DOM0_DIR)/domu-probe $(DOM0_DIR)/hypercall-garbage
 XL_XENSTORED := $(BUILD)/appliance/xenstored-static
 # Which xenstored test-xl runs: ours, or c (Debian's).
 XSD ?= ours
+# Our console daemon and client (appliance/consoled/consoled.mk), in
+# /usr/lib/bastion; XCD picks the daemon test-xl runs: ours, or c (Debian's
+# xenconsoled).
+XL_CONSOLED := $(BUILD)/appliance/bastion-consoled-static $(BUILD)/appliance/bastion-console-static
+XCD ?= ours
 
 # What dom0 runs besides Debian's userland: gntalloc/gntdev through the
 # hv's grant table.
@@ -48,10 +54,11 @@ $(XL_DOM0_DIR)/physinfo: tests/bench/xl/physinfo.c hv/include/public/sysctl.h hv
 $(XL_DOM0_CPIO): images/xl-dom0/build.sh images/xl-dom0/init images/xl-dom0/domu-init images/xl-dom0/bench.sh \
 		images/xl-dom0/ours.sh \
 		images/xl-dom0/domu-poweroff $(DOM0_KERNEL) $(XL_GUEST_CFG) $(XL_DOMU_TOOLS) $(XL_DOM0_TOOLS) \
-		$(XL_XENSTORED)
+		$(XL_XENSTORED) $(XL_CONSOLED)
 	@mk/deps.sh --quiet debootstrap cpio
 	DOMU_TOOLS="$(XL_DOMU_TOOLS)" DOM0_TOOLS="$(XL_DOM0_TOOLS)" XENSTORED_BIN="$(XL_XENSTORED)" \
 		XL_BIN="$(XL_STATIC_BIN)" \
+		CONSOLED_BINS="$(XL_CONSOLED)" \
 		images/xl-dom0/build.sh $(XL_DOM0_DIR) $(DOM0_DIR) $(XL_GUEST_CFG)
 
 $(XEN_REF_ELF): images/xl-dom0/fetch-xen.sh
@@ -61,7 +68,7 @@ xl-dom0: $(XL_DOM0_CPIO)
 
 # XLTEST=info|pvh picks the scenario (default pvh).
 test-xl: $(HV_ELF) $(XL_DOM0_CPIO)
-	@XSD=$(XSD) tests/integration/xl/run.sh bastion
+	@XSD=$(XSD) XCD=$(XCD) tests/integration/xl/run.sh bastion
 
 # Our own xl (appliance/xl) creates, controls and destroys the guest.
 test-xl-ours: $(HV_ELF) $(XL_DOM0_CPIO)
@@ -72,7 +79,7 @@ test-xl-ours-xen: $(XEN_REF_ELF) $(XL_DOM0_CPIO)
 	@XLTEST=ours XSD=$(XSD) tests/integration/xl/run.sh xen
 
 test-xl-xen: $(XEN_REF_ELF) $(XL_DOM0_CPIO)
-	@XSD=$(XSD) tests/integration/xl/run.sh xen
+	@XSD=$(XSD) XCD=$(XCD) tests/integration/xl/run.sh xen
 
 # Bastion and Xen 4.17 on the same QEMU line under -icount: xl create ->
 # the guest's /init, and the hypervisor's memory per idle guest.

@@ -19,6 +19,7 @@ check "the guest's store ring is at the magic page 0xfeffc" \
 check "libxl's type node says pvh" 'out ours-xenstore | grep -qE "^/libxl/[0-9]+/type = \"pvh\""'
 step_ok ours-vcpu-list "our xl vcpu-list shows the guest's vCPU"
 step_ok ours-console "Debian's xl console reaches the guest our xl made, both ways"
+step_ok ours-xl-console "our xl console reaches it too, both ways"
 step_ok ours-shutdown "our xl shutdown -w waits for the guest to power off"
 step_ok ours-gone "after on_poweroff=destroy the guest is gone"
 check "the watcher logged the guest's power-off and destroyed it" \

@@ -13,7 +13,8 @@
 # and destroys a second one.  XL_TIMEOUT bounds the QEMU run (default 2400 s).
 # XL_CYCLES sets how many guests the pvh scenario creates and destroys at
 # its end (the image's default is 100).
-# XSD=ours|c (default ours) picks the xenstored.
+# XSD=ours|c (default ours) picks the xenstored, XCD=ours|c (default ours)
+# the console daemon (appliance/consoled, or Debian's xenconsoled).
 cd "$(dirname "$0")/../../.." || exit 1
 . tests/integration/lib.sh
 HV=${1:-bastion}
@@ -23,6 +24,12 @@ case $XSD in
 ours) XSD_NAME="our xenstored" XSD_EXE=/usr/lib/bastion/xenstored ;;
 c) XSD_NAME="Debian's C xenstored" XSD_EXE=/usr/lib/xen-4.17/bin/xenstored ;;
 *) echo "XSD must be ours or c, not '$XSD'" >&2; exit 2 ;;
+esac
+XCD=${XCD:-ours}
+case $XCD in
+ours) XCD_NAME="our console daemon" XCD_EXE=/usr/lib/bastion/bastion-consoled ;;
+c) XCD_NAME="Debian's xenconsoled" XCD_EXE=/usr/lib/xen-4.17/bin/xenconsoled ;;
+*) echo "XCD must be ours or c, not '$XCD'" >&2; exit 2 ;;
 esac
 KERNEL=build/dom0/vmlinuz
 INITRD=build/xl-dom0/rootfs.cpio
@@ -46,14 +53,14 @@ xen)
 	exit 2
 	;;
 esac
-N=xl-$HV-$SCEN-xsd-$XSD
+N=xl-$HV-$SCEN-xsd-$XSD-xcd-$XCD
 for f in "$ELF" "$KERNEL" "$INITRD"; do
 	[ -f "$f" ] || { fail "$N: $f is missing (make test-xl / test-xl-xen build it)"; exit 1; }
 done
 
 start=$(date +%s)
 qemu_boot "$N" "${XL_TIMEOUT:-2400}" "$NEVER" -cpu "$QEMU_SVM_CPU" -smp 2 "${HV_ARGS[@]}" \
-	-initrd "$KERNEL console=hvc0 xltest=$SCEN xsd=$XSD${XL_CYCLES:+ xlcycles=$XL_CYCLES},$INITRD"
+	-initrd "$KERNEL console=hvc0 xltest=$SCEN xsd=$XSD xcd=$XCD${XL_CYCLES:+ xlcycles=$XL_CYCLES},$INITRD"
 echo "  ($N: QEMU ran $(($(date +%s) - start)) s, log $LOG)"
 
 # out STEP: the output lines of one step of the dom0's /init.
@@ -111,7 +118,9 @@ got=$(out xenbus-kernel | head -n 1)
 check "... and reads back Domain-0's name that way" '[ "$got" = Domain-0 ]'
 got=$(out daemons | sed -n 's/^xenstored: pid [0-9]* exe //p')
 check "the running xenstored is $XSD_NAME ($XSD_EXE)" '[ "$got" = "$XSD_EXE" ]'
-step_ok xenconsoled "xenconsoled starts"
+step_ok xenconsoled "$XCD_NAME starts"
+got=$(out daemons | sed -nE 's/^(xenconsoled|bastion-consoled): pid [0-9]+ exe //p')
+check "the running console daemon is $XCD_NAME ($XCD_EXE)" '[ "$got" = "$XCD_EXE" ]'
 
 step_ok xl-info "xl info"
 got=$(info_field nr_cpus)
@@ -238,7 +247,7 @@ if [ "$SCEN" = pvh ]; then
 	got=$(out xl-list-running | awk '$1 == "anchor-pvh" { print $2 " " $3 }')
 	check "xl list shows the running guest with 256 MiB" '[[ "$got" =~ ^[1-9][0-9]*\ 25[0-9]$ ]]'
 	got=$(out guest-console | grep -m 1 DOMU-UP)
-	check "the guest's /init runs as PVH (its console, through xenconsoled)" \
+	check "the guest's /init runs as PVH (its console, through $XCD_NAME)" \
 		'[[ "$got" == *"DOMU-UP: type=PVH"* ]]'
 	magic=$(out disk | sed -n 's/^magic=//p')
 	got=$(out guest-console | grep -m 1 DOMU-BLK)
@@ -263,6 +272,7 @@ if [ "$SCEN" = pvh ]; then
 	got=$(out xl-sched-get | awk '$1 == "anchor-pvh" { print $3 }')
 	check "xl sched-credit2 reads the weight back (512)" '[ "$got" = 512 ]'
 	step_ok xl-console "xl console: a line typed in dom0 comes back from the guest"
+	step_ok bastion-console "bastion-console (our client): a line typed comes back from the guest"
 	step_ok xl-create-2 "a second guest alongside the first"
 	got=$(out guest-2-console | grep -m 1 DOMU-IDLE)
 	check "the second guest runs too" '[ -n "$got" ]'
@@ -289,6 +299,11 @@ if [ "$SCEN" = pvh ]; then
 	check "free memory returns once both guests are gone ($before -> $got)" \
 		'[ -n "$got" ] && [ "$got" -ge $((before - 1)) ]'
 	step_ok cycles "guests created and destroyed over and over"
+	a=$(grep -aoE 'XL-CONSFD: start fds=[0-9]+' "$LOG" | sed 's/.*=//')
+	b=$(grep -aoE 'XL-CONSFD: after-cycles fds=[0-9]+' "$LOG" | sed 's/.*=//')
+	got="$a -> $b"
+	check "$XCD_NAME closes every guest's files: as many open after the cycles ($got)" \
+		'[ -n "$a" ] && [ "${a:-0}" -gt 0 ] && [ "$a" = "$b" ]'
 	got=$(mem after-cycles)
 	check "the cycles leak no memory ($before -> $got MiB free)" '[ -n "$got" ] && [ "$got" -ge $((before - 1)) ]'
 	cycles=$(out cycles | sed -n 's/^\([0-9]*\) cycles$/\1/p')
