@@ -23,10 +23,11 @@ include images/xl-dom0/xl-dom0.mk
 -include hv/common/unzip.mk
 -include appliance/xenstored/xenstored.mk
 -include appliance/xl/xl_cfg.mk
--include appliance/builder/builder.mk
 -include appliance/lib/bx.mk
+-include appliance/builder/builder.mk
 -include appliance/xl/xl.mk
 -include appliance/consoled/consoled.mk
+-include images/appliance/appliance.mk
 -include dm/block/block.mk
 
 .PHONY: all deps test fuzz bench run clean

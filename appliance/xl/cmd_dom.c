@@ -64,7 +64,7 @@ static void remove_userdata(uint32_t domid)
 	free(pattern);
 }
 
-static int destroy_domain(uint32_t domid)
+int xl_destroy_domain(uint32_t domid)
 {
 	char path[48], *vm;
 	int rc;
@@ -104,7 +104,7 @@ int main_destroy(int argc, char **argv)
 			"hardware domain and toolstack.\n\n");
 		return EXIT_FAILURE;
 	}
-	rc = destroy_domain(domid);
+	rc = xl_destroy_domain(domid);
 	if (rc) {
 		fprintf(stderr, "destroy failed (rc=%d)\n", rc);
 		return EXIT_FAILURE;

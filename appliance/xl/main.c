@@ -13,6 +13,11 @@
 #include "xl.h"
 
 static const struct xl_command commands[] = {
+	{ "create", main_create, "<ConfigFile> [options] [vars]", "Create a domain from config file <filename>",
+	  "-c                      Connect to the console after the domain is created\n"
+	  "-p                      Leave the domain paused after it is created\n"
+	  "-q                      Quiet\n"
+	  "-n                      Dry run: parse the configuration, create nothing" },
 	{ "list", main_list, "[options] [Domain]", "List information about all/some domains",
 	  "-l, --long              Output all VM details (not yet supported here)" },
 	{ "info", main_info, "[-n] [name]", "Show information about the host",
@@ -33,6 +38,10 @@ static const struct xl_command commands[] = {
 	  "-w, --wait              Wait until the domain has shut down" },
 	{ "rename", main_rename, "<Domain> <NewDomainName>", "Give a domain a new name", NULL },
 	{ "vcpu-list", main_vcpulist, "[Domain, ...]", "List the vCPUs of all/some domains", NULL },
+	{ "console", main_console, "[options] <Domain>", "Attach to domain's console",
+	  "-t <type>               console type, pv (a PVH guest has no serial)\n"
+	  "-n <number>             console number" },
+	{ "vcpu-set", main_vcpuset, "<Domain> <vCPUs>", "Set the number of active vCPUs of a domain", NULL },
 	{ "vcpu-pin", main_vcpupin, "<Domain> <VCPU|all> <Hard affinity|-> [Soft affinity|-]",
 	  "Set which physical CPUs a vCPU may run on", NULL },
 	{ "sched-credit2", main_sched_credit2, "[-d <Domain> [-w[=WEIGHT]]|[-c[=CAP]]]",

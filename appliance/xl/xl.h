@@ -67,7 +67,15 @@ void xl_format_state(uint32_t flags, char out[7]);
 /* The scheduler's name as libxl spells it, or NULL. */
 const char *xl_scheduler_name(uint32_t sched_id);
 
+/* Pauses the domain, removes its xenstore trees as libxl does, destroys
+ * it (cmd_dom.c); 0 or a libxl-style error code, with a message. */
+int xl_destroy_domain(uint32_t domid);
+
 /* ---- command handlers (cmd_*.c) ---- */
+
+int main_create(int argc, char **argv);
+int main_vcpuset(int argc, char **argv);
+int main_console(int argc, char **argv);
 
 int main_list(int argc, char **argv);
 int main_domid(int argc, char **argv);

@@ -1,6 +1,9 @@
-# The dom0 that `make run` and the dom0 tests boot: Debian's own kernel
-# (the bzImage linux-image-amd64 depends on) and a busybox initramfs, both
-# fetched with apt-get download into build/dom0 (never committed).
+# The dom0 that `make run`, the ISO and the dom0 tests boot: Debian's own
+# kernel (the bzImage linux-image-amd64 depends on) and a busybox
+# initramfs, both fetched with apt-get download into build/dom0 (never
+# committed).  images/appliance adds the appliance to the initramfs
+# (DOM0_APPLIANCE_INSTALL): the toolstack, xenstored, the console daemon
+# and the demo guest that /init starts unless it runs the dom0 checks.
 
 DOM0_DIR := $(BUILD)/dom0
 DOM0_KERNEL := $(DOM0_DIR)/vmlinuz
@@ -39,6 +42,7 @@ $(DOM0_INITRD): $(DOM0_KERNEL) images/dom0/init images/dom0/dom0-checks $(DOM0_D
 		$(DOM0_DIR)/fpu-check $(DOM0_ROOT)/bin/
 	cp $(DOM0_DIR)/kernel-root/lib/modules/*/kernel/drivers/xen/xen-evtchn.ko \
 		$(DOM0_DIR)/kernel-root/lib/modules/*/kernel/drivers/xen/xen-privcmd.ko $(DOM0_ROOT)/lib/modules/
+	$(DOM0_APPLIANCE_INSTALL)
 	cd $(DOM0_ROOT) && find . | cpio -o -H newc --quiet | gzip -9 > $(abspath $@)
 
 dom0: $(DOM0_KERNEL) $(DOM0_INITRD)

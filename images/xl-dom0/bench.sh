@@ -12,6 +12,13 @@
 #    physinfo (free pages, exact) and xentop (each guest's pages) before
 #    and after.
 n_guests=$(arg xlbenchn 3)
+# xlbenchxl=ours: our own xl (appliance/xl) creates and destroys the
+# guests, without the PV disk (no block backend yet).
+NODISK=()
+if [ "$(arg xlbenchxl debian)" = ours ]; then
+	XL=(/usr/lib/bastion/xl)
+	NODISK=('disk=[]')
+fi
 wall() { date +%s.%N; }
 
 step backend-modules 60 bash -c 'modprobe -v xen-blkback && modprobe -v loop'
@@ -24,7 +31,7 @@ step xl-list-none 60 "${XL[@]}" list
 sync
 
 w0=$(wall)
-"${XL[@]}" create "/etc/xen/$GUEST.cfg" 'extra="console=hvc0 quiet"' >/tmp/create.out 2>&1
+"${XL[@]}" create "/etc/xen/$GUEST.cfg" 'extra="console=hvc0 quiet"' "${NODISK[@]}" >/tmp/create.out 2>&1
 rc=$?
 w1=$(wall)
 sed 's/^/XL-OUT[bench-create] /' /tmp/create.out

@@ -132,6 +132,7 @@ for tool in ${CONSOLED_BINS:-}; do
 	install -D -m 755 "$tool" "$root/usr/lib/bastion/$(basename "$tool" -static)"
 done
 install -m 644 "$here/bench.sh" "$root/xl-bench.sh"
+install -m 644 "$here/ours.sh" "$root/xl-ours.sh"
 
 # Pack the dom0 initramfs uncompressed.  Measured on Xen under QEMU -icount:
 # the kernel unpacks these 117 MiB in 0.34 s of guest time, a gzip -6 of

@@ -52,6 +52,7 @@ $(XL_DOM0_DIR)/physinfo: tests/bench/xl/physinfo.c hv/include/public/sysctl.h hv
 	$(HOST_CC) $(HOST_CFLAGS) -Ihv/include -static -o $@ $<
 
 $(XL_DOM0_CPIO): images/xl-dom0/build.sh images/xl-dom0/init images/xl-dom0/domu-init images/xl-dom0/bench.sh \
+		images/xl-dom0/ours.sh \
 		images/xl-dom0/domu-poweroff $(DOM0_KERNEL) $(XL_GUEST_CFG) $(XL_DOMU_TOOLS) $(XL_DOM0_TOOLS) \
 		$(XL_XENSTORED) $(XL_CONSOLED)
 	@mk/deps.sh --quiet debootstrap cpio
@@ -69,6 +70,14 @@ xl-dom0: $(XL_DOM0_CPIO)
 test-xl: $(HV_ELF) $(XL_DOM0_CPIO)
 	@XSD=$(XSD) XCD=$(XCD) tests/integration/xl/run.sh bastion
 
+# Our own xl (appliance/xl) creates, controls and destroys the guest.
+test-xl-ours: $(HV_ELF) $(XL_DOM0_CPIO)
+	@XLTEST=ours XSD=$(XSD) tests/integration/xl/run.sh bastion
+
+# The same on Debian's Xen 4.17: our userland speaks Xen's ABI, not only ours.
+test-xl-ours-xen: $(XEN_REF_ELF) $(XL_DOM0_CPIO)
+	@XLTEST=ours XSD=$(XSD) tests/integration/xl/run.sh xen
+
 test-xl-xen: $(XEN_REF_ELF) $(XL_DOM0_CPIO)
 	@XSD=$(XSD) XCD=$(XCD) tests/integration/xl/run.sh xen
 
@@ -77,7 +86,8 @@ test-xl-xen: $(XEN_REF_ELF) $(XL_DOM0_CPIO)
 bench-xl: $(HV_ELF) $(XEN_REF_ELF) $(XL_DOM0_CPIO)
 	@tests/bench/xl/run.sh
 
-.PHONY: xl-dom0 test-xl test-xl-xen bench-xl
+.PHONY: xl-dom0 test-xl test-xl-ours test-xl-ours-xen test-xl-xen bench-xl
+TEST_SUITES += test-xl-ours
 TEST_SUITES += test-xl
 BENCH_TARGETS += bench-xl
 DEPS_PKGS += debootstrap cpio

@@ -17,7 +17,9 @@
 #                   physinfo.c; xl info's MiB if that is missing)
 # Guest-time figures: under -icount they do not depend on host load.
 # A benchmark reports; it fails only when a run gave no figures.
-#   run.sh [bastion|xen]...   (default: both); BENCH_XL_TIMEOUT per run (s),
+#   run.sh [bastion|ours|xen]...   (default: all three; ours is Bastion
+#   with our own xl creating the guests, without the PV disk: no block
+#   backend yet); BENCH_XL_TIMEOUT per run (s),
 #   BENCH_XL_SMP (QEMU CPUs, default 1 as the Xen anchor's figures),
 #   BENCH_XL_STALL (s without console output), BENCH_XL_TRIES (runs per hv
 #   at most, while they stall before the figures; default 3), BENCH_XL_QEMU_EXTRA (e.g. a
@@ -42,14 +44,16 @@ shell_words() {
 	echo "$out"
 }
 
-elf_of() { case $1 in bastion) echo build/hv/bastion.elf ;; xen) echo build/xen/xen.elf ;; *) echo "usage: $0 [bastion|xen]..." >&2; exit 2 ;; esac; }
+elf_of() { case $1 in bastion | ours) echo build/hv/bastion.elf ;; xen) echo build/xen/xen.elf ;; *) echo "usage: $0 [bastion|ours|xen]..." >&2; exit 2 ;; esac; }
+# ours: Bastion with our own xl (appliance/xl) doing the creates.
+xl_of() { [ "$1" = ours ] && echo ' xlbenchxl=ours'; }
 
 # run HV: boots it, leaves the serial log in $OUT/HV.log.  QEMU is stopped
 # (by its PID) when its log has not grown for BENCH_XL_STALL host seconds.
 run() {
 	local log=$OUT/$1.log cmd start pid size last=-1 still=0 rc
 	cmd=(timeout "${BENCH_XL_TIMEOUT:-1800}" "${QEMU[@]}" -serial "file:$log" -kernel "$(elf_of "$1")"
-		-append "$APPEND" -initrd "$KERNEL console=hvc0 xltest=bench,$INITRD")
+		-append "$APPEND" -initrd "$KERNEL console=hvc0 xltest=bench$(xl_of "$1"),$INITRD")
 	echo "$1: $(shell_words "${cmd[@]}")"
 	rm -f "$log"
 	start=$(date +%s)
@@ -99,7 +103,7 @@ figures() {
 }
 
 hvs=("$@")
-[ ${#hvs[@]} -gt 0 ] || hvs=(bastion xen)
+[ ${#hvs[@]} -gt 0 ] || hvs=(bastion ours xen)
 for hv in "${hvs[@]}"; do
 	for f in "$(elf_of "$hv")" "$KERNEL" "$INITRD"; do
 		[ -f "$f" ] || { echo "bench-xl: $f is missing (make bench-xl builds it)" >&2; exit 1; }
@@ -148,5 +152,15 @@ if [ -n "${F[bastion]:-}" ] && [ -n "${F[xen]:-}" ]; then
 			'BEGIN { if (b == "?" || x == "?" || x == 0) printf "%*s", w, "?"; else printf "%*.3f", w, b / x }'
 	done
 	echo "   (Bastion / Xen)"
+fi
+if [ -n "${F[ours]:-}" ] && [ -n "${F[xen]:-}" ]; then
+	read -r -a b <<<"${F[ours]}"
+	read -r -a x <<<"${F[xen]}"
+	printf '%-8s' 'ratio'
+	for i in 0 1 2 3; do
+		awk -v b="${b[$i]}" -v x="${x[$i]}" -v w=$((i == 3 ? 17 : i == 2 ? 12 : 16)) \
+			'BEGIN { if (b == "?" || x == "?" || x == 0) printf "%*s", w, "?"; else printf "%*.3f", w, b / x }'
+	done
+	echo "   (Bastion with our xl / Xen with Debian's)"
 fi
 exit $bad

@@ -40,11 +40,13 @@ check_full_boot kernel-smp4 4 'boot: multiboot1 from qemu'
 qemu_boot iso-seabios 400 'Bastion dom0 shell' $CPU -smp 2 -cdrom $ISO
 check_full_boot iso-seabios 2 'boot: multiboot2 from GRUB'
 expect iso-seabios 'Bastion dom0 shell' "the ISO boots to the dom0 shell (BIOS)"
+expect iso-seabios 'APPLIANCE: demo guest up' "the ISO's appliance runs the demo guest (BIOS)"
 
 qemu_boot iso-ovmf 400 'Bastion dom0 shell' $CPU -smp 2 -bios $OVMF -cdrom $ISO
 check_full_boot iso-ovmf 2 'boot: multiboot2 from GRUB'
 expect iso-ovmf "dom0: unpacked the bzImage's XZ payload" "the ISO's GRUB hands the hv Debian's kernel as a module"
 expect iso-ovmf 'Bastion dom0 shell' "the ISO boots to the dom0 shell (UEFI)"
+expect iso-ovmf 'APPLIANCE: demo guest up' "the ISO's appliance runs the demo guest (UEFI)"
 
 # QEMU's qemu64 model offers SVM but no nested paging; qemu64,-svm offers none.
 qemu_boot no-npt 120 "$DONE" -cpu qemu64 -smp 2 -kernel $HV -append "console=com1"

@@ -1,0 +1,49 @@
+/*
+ * create.h - `xl create` in pieces: building the PVH domain from the
+ * builder's plan (create_build.c, create_vcpu.c), its xenstore layout as
+ * libxl writes it (create_xs.c), and the process that stays behind to
+ * act on the guest's poweroff, reboot or crash (create_watch.c).
+ */
+#ifndef XL_CREATE_H
+#define XL_CREATE_H
+
+#include "cfg.h"
+#include "pvh_build.h"
+#include "xl.h"
+
+#ifndef MIN
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+#endif
+
+/* What the build made that xenstore and the daemons need to know. */
+struct xl_new_domain {
+	uint32_t domid;
+	uint32_t store_port, console_port;
+	uint64_t store_gfn, console_gfn;
+};
+
+/* The domain, its memory and vCPU 0, paused; destroyed again on failure.
+ * Returns 0 or -errno (the message is printed). */
+int xl_build_pvh(const struct xl_domain_cfg *dom, const struct pvh_plan *plan, struct xl_new_domain *nd);
+
+/* MTRRs for every vCPU, then vCPU 0's registers (sethvmcontext). */
+int xl_load_vcpu_state(uint32_t domid, unsigned nr_vcpus, const struct pvh_plan *plan);
+
+/* libxl__domain_make's nodes (before the build) and libxl__build_post's
+ * plus the console's (after it), then the introduction to xenstored. */
+int xl_xs_make_domain(uint32_t domid, const struct xl_domain_cfg *dom);
+int xl_xs_finish_domain(const struct xl_new_domain *nd, const struct xl_domain_cfg *dom);
+
+/* Forks the process that waits for the domain to stop and applies
+ * on_poweroff / on_reboot / on_crash; the caller goes on. */
+int xl_watch_domain(uint32_t domid, const struct xl_domain_cfg *dom);
+
+/* The config file plus key=value overrides as a typed domain config;
+ * 0, or -1 with the message (file, line, key) printed. */
+int xl_read_domain_cfg(const char *path, char *const *overrides, int nr, struct xl_domain_cfg *dom);
+
+/* Builds and starts (unless paused) a domain from dom; its id in *domid. */
+int xl_create_domain(const struct xl_domain_cfg *dom, bool paused, uint32_t *domid);
+
+#endif

@@ -1,0 +1,40 @@
+# The appliance in dom0's initramfs (images/dom0 builds the initramfs and
+# runs DOM0_APPLIANCE_INSTALL): our xl, xenstored, console daemon and
+# bastion-init-dom0, all static, in /usr/lib/bastion; appliance-start,
+# which /init runs to bring them up; and the demo guest - Debian's kernel
+# (the one dom0 runs) with a busybox initramfs - that it starts from
+# /etc/bastion/demo.cfg.
+
+APPL_OUT := $(BUILD)/appliance
+APPL_INIT_DOM0 := $(APPL_OUT)/bastion-init-dom0
+APPL_DEMO_INITRD := $(APPL_OUT)/demo-initrd.cpio.gz
+APPL_DEMO_ROOT := $(APPL_OUT)/demo-root
+APPL_BINS := $(XL_STATIC_BIN) $(XS_STATIC_BIN) $(CD_STATIC_BIN) $(APPL_INIT_DOM0)
+
+ALL += $(APPL_INIT_DOM0)
+
+$(APPL_INIT_DOM0): appliance/init/init_dom0.c $(BX_LIB) $(wildcard appliance/lib/*.h)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -Ihv/include -Iappliance/lib -static -o $@ $< $(BX_LIB)
+
+$(APPL_DEMO_INITRD): images/appliance/demo-init $(DOM0_KERNEL)
+	rm -rf $(APPL_DEMO_ROOT)
+	mkdir -p $(APPL_DEMO_ROOT)/bin
+	cp $(DOM0_DIR)/busybox-root/bin/busybox $(APPL_DEMO_ROOT)/bin/busybox
+	cp images/appliance/demo-init $(APPL_DEMO_ROOT)/init
+	cd $(APPL_DEMO_ROOT) && find . | cpio -o -H newc --quiet | gzip -9 > $(abspath $@)
+
+$(DOM0_INITRD): $(APPL_BINS) $(APPL_DEMO_INITRD) images/appliance/appliance-start images/appliance/demo.cfg \
+	images/appliance/appliance-check \
+	images/appliance/install.sh
+
+DOM0_APPLIANCE_INSTALL = images/appliance/install.sh $(DOM0_ROOT) $(DOM0_DIR) $(APPL_DEMO_INITRD) \
+	$(XL_STATIC_BIN) $(XS_STATIC_BIN) $(CD_STATIC_BIN) $(APPL_INIT_DOM0)
+
+# Boots the appliance as `make run` does and checks the demo guest
+# (tests/integration/appliance/run.sh).
+test-appliance: $(HV_ELF) $(DOM0_KERNEL) $(DOM0_INITRD)
+	@tests/integration/appliance/run.sh
+
+.PHONY: test-appliance
+TEST_SUITES += test-appliance
