@@ -47,5 +47,7 @@ void free_pages(paddr_t pa, unsigned order);
 void page_ref_init(paddr_t pa, unsigned order);
 bool page_ref_get(paddr_t pa);
 void page_ref_put(paddr_t pa, unsigned order);
+/* How many references hold the frame at pa now (0: not a domain's). */
+uint32_t page_ref_count(paddr_t pa);
 
 #endif

@@ -61,6 +61,12 @@ bool page_ref_get(paddr_t pa)
 	return false;
 }
 
+uint32_t page_ref_count(paddr_t pa)
+{
+	uint32_t *r = ref_of(pa);
+	return r ? __atomic_load_n(r, __ATOMIC_ACQUIRE) : 0;
+}
+
 void page_ref_put(paddr_t pa, unsigned order)
 {
 	for (uint64_t i = 0; i < 1ULL << order; i++) {

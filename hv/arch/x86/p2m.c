@@ -103,12 +103,31 @@ static uint64_t *entry_for(struct domain *d, uint64_t gpa, unsigned shift)
 	return table ? &table[(gpa >> shift) & 511] : NULL;
 }
 
-/* Owned pages below a table of 4 KiB leaves. */
-static uint64_t owned_leaves(const uint64_t *table)
+/*
+ * How many of an owned leaf's 2^(shift - 12) frames the owner stops
+ * being charged for when the leaf goes: those nobody else references.
+ * A frame another domain still maps (a grant, a foreign mapping) stays
+ * on the owner's tot_pages until the owner dies, so that giving pages
+ * back while they are mapped elsewhere cannot take a domain past its
+ * max_pages (Xen charges a page to its owner until its last reference
+ * goes).  No new reference can appear meanwhile: they are taken under
+ * the owner's p2m lock, which the caller holds.
+ */
+static uint64_t unshared_frames(paddr_t hpa, unsigned shift)
+{
+	uint64_t n = 0;
+	for (uint64_t i = 0; i < 1ULL << (shift - 12); i++)
+		n += page_ref_count(hpa + i * PAGE_SIZE) <= 1;
+	return n;
+}
+
+/* The same over a table of 4 KiB leaves. */
+static uint64_t unshared_leaves(const uint64_t *table)
 {
 	uint64_t n = 0;
 	for (unsigned i = 0; i < 512; i++)
-		n += (table[i] & (PTE_P | P2M_OWNED)) == (PTE_P | P2M_OWNED);
+		if ((table[i] & (PTE_P | P2M_OWNED)) == (PTE_P | P2M_OWNED))
+			n += unshared_frames(table[i] & PTE_ADDR_MASK, 12);
 	return n;
 }
 
@@ -122,9 +141,9 @@ static void replace_entry(struct domain *d, uint64_t *e, unsigned shift, uint64_
 		return;
 	if (shift == 21 && !(old & PTE_PS)) {
 		d->p2m_tables--;
-		d->tot_pages -= owned_leaves((const uint64_t *)(uintptr_t)(old & PTE_ADDR_MASK));
+		d->tot_pages -= unshared_leaves((const uint64_t *)(uintptr_t)(old & PTE_ADDR_MASK));
 	} else if (old & P2M_OWNED) {
-		d->tot_pages -= 1ULL << (shift - 12);
+		d->tot_pages -= unshared_frames(old & PTE_ADDR_MASK, shift);
 	}
 	gc->item[gc->n].entry = old;
 	gc->item[gc->n++].shift = shift;

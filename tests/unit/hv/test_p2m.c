@@ -81,6 +81,12 @@ bool page_ref_get(paddr_t pa)
 	return true;
 }
 
+uint32_t page_ref_count(paddr_t pa)
+{
+	unsigned f = frame_index(pa);
+	return f == ~0u ? 0 : frames[f].refs;
+}
+
 void page_ref_put(paddr_t pa, unsigned order)
 {
 	for (unsigned i = 0; i < 1u << order; i++) {
@@ -139,8 +145,9 @@ static void test_populate_and_remove(void)
 	CHECK(!p2m_get_page(&dom, 0x1000, &page), "a reference on the page at 0x1000");
 	uint64_t kick_before = last_kick;
 	CHECK(!p2m_remove(&dom, 0x1000), "the page at 0x1000 removed");
-	CHECK(dom.tot_pages == 1023 && dom.p2m_tables == 4,
-	      "the 2 MiB page was split: 1023 pages, 4 tables (%lu, %lu)", dom.tot_pages, dom.p2m_tables);
+	CHECK(dom.tot_pages == 1024 && dom.p2m_tables == 4,
+	      "the 2 MiB page was split; the referenced page stays charged: 1024 pages, 4 tables (%lu, %lu)",
+	      dom.tot_pages, dom.p2m_tables);
 	CHECK(last_kick > kick_before && !frame_freed_at(page), "a flush, and the referenced frame stays");
 	CHECK(!p2m_is_mapped(&dom, 0x1000) && p2m_is_mapped(&dom, 0x2000), "0x1000 is a hole, 0x2000 is not");
 	page_ref_put(page, 0);
@@ -154,9 +161,9 @@ static void test_populate_and_remove(void)
 	uint64_t freed = frame_freed_at(big);
 	CHECK(freed && freed > last_kick && last_kick > kick_before,
 	      "its frames were freed only after the vCPUs were kicked (kick %lu, free %lu)", last_kick, freed);
-	CHECK(dom.tot_pages == 511 && dom.p2m_tables == 4, "511 pages left (%lu)", dom.tot_pages);
+	CHECK(dom.tot_pages == 512 && dom.p2m_tables == 4, "512 charged pages left (%lu)", dom.tot_pages);
 	int rc = p2m_remove_extent(&dom, 0, 9);
-	CHECK(rc == -1 && dom.tot_pages == 510 && !p2m_is_mapped(&dom, 0) && p2m_is_mapped(&dom, 0x2000),
+	CHECK(rc == -1 && dom.tot_pages == 511 && !p2m_is_mapped(&dom, 0) && p2m_is_mapped(&dom, 0x2000),
 	      "an extent over the hole at 0x1000 stops there: only page 0 went (%lu left)", dom.tot_pages);
 	CHECK(p2m_populate(&dom, MiB(8), MiB(8)) == -1, "more than max_pages is refused");
 }
@@ -201,12 +208,32 @@ static void test_readonly_and_teardown(void)
 	CHECK(!dom.p2m, "a second teardown does nothing");
 }
 
+/* A page given back while another domain maps it stays charged to its
+ * owner: otherwise grant-map-then-decrease would take a guest past
+ * max_pages. */
+static void test_charge_while_shared(void)
+{
+	new_domain(2);
+	CHECK(!p2m_populate(&dom, 0, PAGE_SIZE * 2), "two pages of RAM, the domain's whole allowance");
+	paddr_t page = 0;
+	CHECK(!p2m_get_page(&dom, PAGE_SIZE, &page), "another domain takes a reference on page 1 (a grant map)");
+	CHECK(!p2m_remove(&dom, PAGE_SIZE) && dom.tot_pages == 2, "the owner gives page 1 back: still charged (%lu)",
+	      dom.tot_pages);
+	CHECK(p2m_populate_extent(&dom, PAGE_SIZE, 0) == -1, "so it cannot populate past max_pages");
+	CHECK(!frame_freed_at(page), "the mapped page is not freed");
+	page_ref_put(page, 0);
+	CHECK(frame_freed_at(page), "it is freed when the mapper lets go");
+	CHECK(!p2m_remove(&dom, 0) && dom.tot_pages == 1, "an unshared page given back is uncharged at once");
+	p2m_teardown(&dom);
+}
+
 int main(void)
 {
 	fake_percpu();
 	test_populate_and_remove();
 	test_table_pool();
 	test_readonly_and_teardown();
+	test_charge_while_shared();
 	for (unsigned i = 0; i < nr_blocks; i++)
 		free(blocks[i].p);
 	return check_exit();
