@@ -111,7 +111,8 @@ void xs_domain_drop_nodes(struct xs_daemon *d, uint32_t domid)
 	if (o.oom)
 		xs_log(d, "out of memory listing the nodes of domain %u",
 		       domid);
-	qsort(o.paths, o.n, sizeof(*o.paths), by_path);
+	if (o.n) /* qsort's array may not be NULL, even for no elements */
+		qsort(o.paths, o.n, sizeof(*o.paths), by_path);
 	drop_all(d, &o);
 	for (size_t i = 0; i < o.n; i++)
 		free(o.paths[i]);

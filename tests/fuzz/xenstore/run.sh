@@ -15,6 +15,8 @@ msg '\200\001\000\000\006\000\000\000\001\000\000\000\000\000\000\000\001\000\00
 msg '\200\001\000\000\004\000\000\000\001\000\000\000\000\000\000\000\005\000\000\000/a\000t\000' >"$seeds/watch"
 msg '\200\001\000\000\016\000\000\000\001\000\000\000\000\000\000\000\010\000\000\000/a\000b0\000r7\000' >"$seeds/perms"
 msg '\377\001\377\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\013\000\000\000\001\000\000\000\000\000\000\000\010\000\000\000data/x\000v' >"$seeds/ring"
+# Inputs that once found a bug (tests/fuzz/xenstore/regress) seed every run.
+cp tests/fuzz/xenstore/regress/* "$seeds/"
 log=build/tests/xenstored/fuzz.log
 # Run where the files a fuzzed "CONTROL logfile <name>" opens can land.
 top=$(pwd)
