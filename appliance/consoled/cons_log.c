@@ -72,21 +72,6 @@ int cons_log_open(struct consoled *cd, struct cons_console *con)
 	return fd;
 }
 
-static int write_all(int fd, const char *data, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, data, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		data += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* One piece of output up to and including a newline (or the end). */
 static int log_piece(struct consoled *cd, struct cons_console *con,
 		     const char *data, size_t len)
@@ -99,18 +84,18 @@ static int log_piece(struct consoled *cd, struct cons_console *con,
 		now = time(NULL);
 		localtime_r(&now, &tm);
 		strftime(stamp, sizeof(stamp), "[%Y-%m-%d %H:%M:%S] ", &tm);
-		if (write_all(con->log_fd, stamp, strlen(stamp)) < 0)
+		if (bx_write_all(con->log_fd, stamp, strlen(stamp)) < 0)
 			return -1;
 	}
 	con->log_line_start = data[len - 1] == '\n';
 	if (!cd->opts.replace_escape)
-		return write_all(con->log_fd, data, len);
+		return bx_write_all(con->log_fd, data, len);
 	while (len) {
 		size_t n = len < sizeof(copy) ? len : sizeof(copy);
 
 		for (size_t i = 0; i < n; i++)
 			copy[i] = data[i] == '\033' ? '.' : data[i];
-		if (write_all(con->log_fd, copy, n) < 0)
+		if (bx_write_all(con->log_fd, copy, n) < 0)
 			return -1;
 		data += n;
 		len -= n;

@@ -68,21 +68,6 @@ static char *wait_for_tty(struct bx_xs *xs, const char *key)
 	return tty;
 }
 
-static int write_all(int fd, const char *data, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, data, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		data += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* stdin to the pty; returns 1 on Ctrl-], -1 at stdin's end. */
 static int copy_input(int pty)
 {
@@ -94,7 +79,7 @@ static int copy_input(int pty)
 	if (n <= 0)
 		return -1;
 	esc = memchr(buf, CONSOLE_ESCAPE, (size_t)n);
-	if (write_all(pty, buf, esc ? (size_t)(esc - buf) : (size_t)n) < 0)
+	if (bx_write_all(pty, buf, esc ? (size_t)(esc - buf) : (size_t)n) < 0)
 		return -1;
 	return esc ? 1 : 0;
 }
@@ -125,7 +110,7 @@ static void copy_loop(int pty)
 			n = read(pty, buf, sizeof(buf));
 			if (n < 0 && (errno == EINTR || errno == EAGAIN))
 				continue;
-			if (n <= 0 || write_all(STDOUT_FILENO, buf, (size_t)n) < 0)
+			if (n <= 0 || bx_write_all(STDOUT_FILENO, buf, (size_t)n) < 0)
 				return;
 		}
 	}

@@ -48,4 +48,4 @@ $(CD_TEST_BIN): $(CD_TEST_SRCS) $(wildcard $(CD_TEST_DIR)/*.h) $(CD_HDRS) $(BX_L
 .PHONY: test-consoled
 test-consoled: $(BUILD)/appliance/xenstored $(CD_TEST_BIN) $(CD_BIN) $(CD_CLIENT_BIN) \
 		$(CD_STATIC_BIN) $(CD_CLIENT_STATIC_BIN)
-	@$(CD_TEST_DIR)/run.sh $(BUILD)/appliance/xenstored $(CD_TEST_BIN)
+	@tests/unit/with-xenstored.sh $(BUILD)/appliance/xenstored $(CD_TEST_BIN)

@@ -165,6 +165,11 @@ void *bx_map_resource(struct bx *bx, uint32_t domid, unsigned type,
 		      unsigned id, unsigned idx, unsigned long nr, int prot);
 void bx_unmap(void *addr, unsigned long nr_frames);
 
+/* ---- bx_fd.c: whole transfers (0 or -errno; -ECONNRESET at EOF) ---- */
+
+int bx_write_all(int fd, const void *data, size_t len);
+int bx_read_full(int fd, void *buf, size_t len);
+
 /* ---- bx_evtchn.c: /dev/xen/evtchn ---- */
 
 int bx_evtchn_open(void);

@@ -34,4 +34,4 @@ $(BX_TEST_BIN): $(BX_TEST_SRCS) $(wildcard $(BX_TEST_DIR)/*.h) appliance/xl/xl.h
 
 .PHONY: test-bx-unit
 test-bx-unit: $(BUILD)/appliance/xenstored $(BX_TEST_BIN)
-	@$(BX_TEST_DIR)/run.sh $(BUILD)/appliance/xenstored $(BX_TEST_BIN)
+	@tests/unit/with-xenstored.sh $(BUILD)/appliance/xenstored $(BX_TEST_BIN)

@@ -69,25 +69,10 @@ int bx_xs_open(struct bx_xs *xs, const char *path)
 	return 0;
 }
 
-static int read_full(int fd, void *buf, size_t len)
-{
-	for (size_t done = 0; done < len;) {
-		ssize_t n = read(fd, (char *)buf + done, len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			return -ECONNRESET;
-		done += (size_t)n;
-	}
-	return 0;
-}
-
 /* One whole message from xenstored: header, and payload NUL-terminated. */
 int bx_xs_read_msg(struct bx_xs *xs, struct xsd_sockmsg *hdr, char **payload)
 {
-	int rc = read_full(xs->fd, hdr, sizeof(*hdr));
+	int rc = bx_read_full(xs->fd, hdr, sizeof(*hdr));
 
 	if (rc < 0)
 		return rc;
@@ -95,7 +80,7 @@ int bx_xs_read_msg(struct bx_xs *xs, struct xsd_sockmsg *hdr, char **payload)
 		return -E2BIG;
 	if (!(*payload = malloc(hdr->len + 1)))
 		return -ENOMEM;
-	rc = read_full(xs->fd, *payload, hdr->len);
+	rc = bx_read_full(xs->fd, *payload, hdr->len);
 	if (rc < 0) {
 		free(*payload);
 		return rc;
@@ -120,15 +105,7 @@ static int send_msg(struct bx_xs *xs, struct xsd_sockmsg *hdr,
 	hdr->len = (uint32_t)len;
 	memcpy(buf, hdr, sizeof(*hdr));
 	len += sizeof(*hdr);
-	for (size_t done = 0; done < len;) {
-		ssize_t w = write(xs->fd, buf + done, len - done);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -errno;
-		done += (size_t)w;
-	}
-	return 0;
+	return bx_write_all(xs->fd, buf, len);
 }
 
 /* The errno an XS_ERROR reply names. */

@@ -38,72 +38,74 @@ static int check_vdev_unique(const struct xl_cfg_setting *set, const struct xl_d
 	return 0;
 }
 
-static int read_disks(const struct xl_cfg *cfg, struct xl_domain_cfg *dom, struct xl_cfg_err *err)
+/* Parses one DISKSPEC or VIFSPEC string into the entry at @slot. */
+typedef int (*entry_parse_fn)(const char *spec, void *slot, char *why, size_t why_len);
+
+struct device_list {
+	const char *key;
+	size_t entry_size;
+	entry_parse_fn parse;
+	void **entries;
+	size_t *nr_entries;
+	/* Checks the entry just added against those before it; may be NULL. */
+	int (*check)(const struct xl_cfg_setting *set, const struct xl_domain_cfg *dom,
+		     unsigned line, struct xl_cfg_err *err);
+};
+
+/* Reads the list under @dl->key; *@dl->nr_entries counts the entries parsed so far. */
+static int read_device_list(const struct xl_cfg *cfg, const struct device_list *dl,
+			    const struct xl_domain_cfg *dom, struct xl_cfg_err *err)
 {
 	const struct xl_cfg_value *list;
-	const struct xl_cfg_setting *set = xl_cfg_find(cfg, "disk");
-	int rc = xl_cfg_get_list(cfg, "disk", &list, err);
+	const struct xl_cfg_setting *set = xl_cfg_find(cfg, dl->key);
+	int rc = xl_cfg_get_list(cfg, dl->key, &list, err);
 	size_t i;
 	char why[200];
 
 	if (rc <= 0)
 		return rc;
-	dom->disks = calloc(list->nr_items ? list->nr_items : 1, sizeof(*dom->disks));
-	if (!dom->disks) {
+	*dl->entries = calloc(list->nr_items ? list->nr_items : 1, dl->entry_size);
+	if (!*dl->entries) {
 		xl_cfg_err_key(err, set, "out of memory");
 		return -1;
 	}
 	for (i = 0; i < list->nr_items; i++) {
 		const struct xl_cfg_value *item = entry_string(set, i, err);
+		void *slot = (char *)*dl->entries + i * dl->entry_size;
 
 		if (!item)
 			return -1;
-		if (xl_disk_parse(item->string, &dom->disks[i], why, sizeof(why)) < 0) {
-			xl_cfg_err_set(err, "%s:%u: key \"disk\": entry %zu (\"%s\"): %s", set->source,
-				       item->line, i + 1, item->string, why);
+		if (dl->parse(item->string, slot, why, sizeof(why)) < 0) {
+			xl_cfg_err_set(err, "%s:%u: key \"%s\": entry %zu (\"%s\"): %s", set->source,
+				       item->line, dl->key, i + 1, item->string, why);
 			return -1;
 		}
-		dom->nr_disks++;
-		if (check_vdev_unique(set, dom, item->line, err) < 0)
+		(*dl->nr_entries)++;
+		if (dl->check && dl->check(set, dom, item->line, err) < 0)
 			return -1;
 	}
 	return 0;
 }
 
-static int read_vifs(const struct xl_cfg *cfg, struct xl_domain_cfg *dom, struct xl_cfg_err *err)
+static int parse_disk(const char *spec, void *slot, char *why, size_t why_len)
 {
-	const struct xl_cfg_value *list;
-	const struct xl_cfg_setting *set = xl_cfg_find(cfg, "vif");
-	int rc = xl_cfg_get_list(cfg, "vif", &list, err);
-	size_t i;
-	char why[200];
+	return xl_disk_parse(spec, slot, why, why_len);
+}
 
-	if (rc <= 0)
-		return rc;
-	dom->vifs = calloc(list->nr_items ? list->nr_items : 1, sizeof(*dom->vifs));
-	if (!dom->vifs) {
-		xl_cfg_err_key(err, set, "out of memory");
-		return -1;
-	}
-	for (i = 0; i < list->nr_items; i++) {
-		const struct xl_cfg_value *item = entry_string(set, i, err);
-
-		if (!item)
-			return -1;
-		if (xl_vif_parse(item->string, &dom->vifs[i], why, sizeof(why)) < 0) {
-			xl_cfg_err_set(err, "%s:%u: key \"vif\": entry %zu (\"%s\"): %s", set->source,
-				       item->line, i + 1, item->string, why);
-			return -1;
-		}
-		dom->nr_vifs++;
-	}
-	return 0;
+static int parse_vif(const char *spec, void *slot, char *why, size_t why_len)
+{
+	return xl_vif_parse(spec, slot, why, why_len);
 }
 
 int xl_cfg_read_devices(const struct xl_cfg *cfg, struct xl_domain_cfg *dom,
 			struct xl_cfg_err *err)
 {
-	if (read_disks(cfg, dom, err) < 0 || read_vifs(cfg, dom, err) < 0)
+	const struct device_list disks = { "disk", sizeof(*dom->disks), parse_disk,
+					   (void **)&dom->disks, &dom->nr_disks, check_vdev_unique };
+	const struct device_list vifs = { "vif", sizeof(*dom->vifs), parse_vif,
+					  (void **)&dom->vifs, &dom->nr_vifs, NULL };
+
+	if (read_device_list(cfg, &disks, dom, err) < 0 || read_device_list(cfg, &vifs, dom, err) < 0)
 		return -1;
 	return 0;
 }

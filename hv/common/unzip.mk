@@ -9,8 +9,8 @@ UNZIP_OUT := $(BUILD)/unzip
 # the CRC-32 of gzip is xz_check.c's; format.c for the messages
 UNZIP_HOST_SRCS := $(UNZIP_SRCS) $(XZ_SRCS) hv/common/bzimage.c hv/common/format.c
 UNZIP_HOST_DEPS := $(UNZIP_HOST_SRCS) $(foreach d,$(UNZIP_DIRS) hv/common/xz,$(wildcard $(d)/*.h)) \
-	hv/include/bzimage.h hv/include/lib.h
-UNZIP_INC := -Ihv/include -Ihv/common
+	hv/include/bzimage.h hv/include/lib.h $(wildcard tests/unit/decomp/*.h)
+UNZIP_INC := -Ihv/include -Ihv/common -Itests/unit/decomp
 
 # hv.mk compiles only the directories HV_DIRS lists: link these in.
 UNZIP_HV_DIRS := $(filter-out $(HV_DIRS),$(UNZIP_DIRS))

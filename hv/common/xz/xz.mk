@@ -9,8 +9,8 @@ XZ_OUT := $(BUILD)/xz
 XZ_HOST_SRCS := $(XZ_SRCS) hv/common/bzimage.c hv/common/format.c \
 	$(wildcard hv/common/zstd/*.c hv/common/inflate/*.c)
 XZ_HOST_DEPS := $(XZ_HOST_SRCS) $(wildcard $(XZ_DIR)/*.h hv/common/zstd/*.h hv/common/inflate/*.h) \
-	hv/include/bzimage.h hv/include/lib.h
-XZ_INC := -Ihv/include -Ihv/common
+	hv/include/bzimage.h hv/include/lib.h $(wildcard tests/unit/decomp/*.h)
+XZ_INC := -Ihv/include -Ihv/common -Itests/unit/decomp
 
 # hv.mk compiles hv/common/*.c, bzimage.c among them, but not this
 # subdirectory: link its objects into the hv unless HV_DIRS lists it.

@@ -10,9 +10,9 @@
 #include <string.h>
 
 #include "bzimage.h"
+#include "fuzz_bzimage.h"
 
 #define OUT_MAX (1u << 20)
-#define BZ_PAYLOAD_AT (8 * 512)
 
 static struct bzimage_work work;
 static uint8_t out[OUT_MAX];
@@ -33,22 +33,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	expect_clean(gzip_decode(data, size, out, out_max, &work.gzip), out_max, work.gzip.msg);
 
-	uint8_t *img = calloc(1, BZ_PAYLOAD_AT + size + 1);
-	img[0x1F1] = 7;
-	img[0x1FE] = 0x55;
-	img[0x1FF] = 0xAA;
-	memcpy(img + 0x202, "HdrS\x0f\x02", 6);
-	for (int i = 0; i < 4; i++)
-		img[0x24C + i] = (uint8_t)(size >> (8 * i));
-	memcpy(img + BZ_PAYLOAD_AT, data, size);
-	const char *why = NULL;
-	size_t got = 0;
-	int64_t want = bzimage_decoded_size(img, BZ_PAYLOAD_AT + size, &work, &why);
-	if (want < 0 && (!why || !why[0]))
-		abort();
-	if (bzimage_decode(img, BZ_PAYLOAD_AT + size, out, OUT_MAX, &got, &work, &why) &&
-	    (!why || !why[0]))
-		abort();
-	free(img);
+	fuzz_bzimage(data, size, out, OUT_MAX, &work);
 	return 0;
 }

@@ -9,10 +9,10 @@
 #include <string.h>
 
 #include "bzimage.h"
+#include "fuzz_bzimage.h"
 #include "xz/xz.h"
 
 #define OUT_MAX (1u << 20)
-#define BZ_PAYLOAD_AT (8 * 512)
 
 static struct xz_dec dec;
 static struct bzimage_work work;
@@ -33,19 +33,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (n < 0 && (n < XZ_E_TRUNCATED || !dec.msg[0]))
 		abort();
 
-	uint8_t *img = calloc(1, BZ_PAYLOAD_AT + size + 1);
-	img[0x1F1] = 7;
-	img[0x1FE] = 0x55;
-	img[0x1FF] = 0xAA;
-	memcpy(img + 0x202, "HdrS\x0f\x02", 6);
-	for (int i = 0; i < 4; i++)
-		img[0x24C + i] = (uint8_t)(size >> (8 * i));
-	memcpy(img + BZ_PAYLOAD_AT, data, size);
-	const char *why = NULL;
-	size_t got = 0;
-	if (bzimage_decode(img, BZ_PAYLOAD_AT + size, out, OUT_MAX, &got, &work, &why) &&
-	    (!why || !why[0]))
-		abort();
-	free(img);
+	fuzz_bzimage(data, size, out, OUT_MAX, &work);
 	return 0;
 }

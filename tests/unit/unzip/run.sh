@@ -176,12 +176,6 @@ else
 fi
 
 # fuzzing, seeded with the small files
-mkdir -p "$work/fuzz-corpus"
-cp "$c"/small-*.zst "$c"/one-*.zst "$c"/small-*.gz "$c/fields.gz" "$work/fuzz-corpus/"
-if (cd "$work" && timeout $((fuzz_secs + 60)) "$fuzzer" -max_total_time="$fuzz_secs" \
-	-max_len=8192 -rss_limit_mb=1024 fuzz-corpus >fuzz.log 2>&1); then
-	pass "libFuzzer: $(grep -o 'Done [0-9]* runs' "$work/fuzz.log") in ${fuzz_secs}s without a crash"
-else
-	fail "libFuzzer - $(grep -m1 -E 'ERROR|SUMMARY' "$work/fuzz.log") (see $work/fuzz.log)"
-fi
+. "$here/../decomp/fuzz_run.sh"
+fuzz_run "$fuzzer" "$work" "$fuzz_secs" "$c"/small-*.zst "$c"/one-*.zst "$c"/small-*.gz "$c/fields.gz"
 exit $failed

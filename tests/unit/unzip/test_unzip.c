@@ -15,38 +15,10 @@
 #include <string.h>
 
 #include "bzimage.h"
+#include "blob.h"
 #include "check.h"
 
 static struct bzimage_work work;
-
-struct blob {
-	uint8_t *buf;
-	size_t len;
-};
-
-static struct blob load(const char *path)
-{
-	struct blob b = { 0 };
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		perror(path);
-		exit(2);
-	}
-	fseek(f, 0, SEEK_END);
-	b.len = (size_t)ftell(f);
-	fseek(f, 0, SEEK_SET);
-	b.buf = malloc(b.len + 1);
-	if (!b.buf || fread(b.buf, 1, b.len, f) != b.len)
-		exit(2);
-	fclose(f);
-	return b;
-}
-
-static const char *base(const char *path)
-{
-	const char *s = strrchr(path, '/');
-	return s ? s + 1 : path;
-}
 
 static const char *msg(bool zstd)
 {
@@ -287,10 +259,10 @@ int main(int argc, char **argv)
 		return fprintf(stderr, "usage: test_unzip ZST RAW ZST RAW GZ RAW GZ RAW FIELDS_GZ RAW\n"), 2;
 	struct blob f[10];
 	for (int i = 0; i < 10; i++)
-		f[i] = load(argv[i + 1]);
+		f[i] = blob_load(argv[i + 1]);
 	for (int i = 0; i < 8; i += 2)
-		roundtrip(i < 4, base(argv[i + 1]), &f[i], &f[i + 1]);
-	roundtrip(false, base(argv[9]), &f[8], &f[9]);
+		roundtrip(i < 4, blob_basename(argv[i + 1]), &f[i], &f[i + 1]);
+	roundtrip(false, blob_basename(argv[9]), &f[8], &f[9]);
 	zstd_headers(&f[0], &f[1]);
 	gzip_headers(&f[4], &f[8], &f[5]);
 	bz_zstd(&f[0], &f[1]);

@@ -12,38 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "blob.h"
 #include "bzimage.h"
 
 static struct bzimage_work work;
-
-static uint8_t *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		perror(path);
-		exit(2);
-	}
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	uint8_t *buf = malloc(n ? (size_t)n : 1);
-	if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		fprintf(stderr, "%s: read failed\n", path);
-		exit(2);
-	}
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
-}
-
-static void write_file(const char *path, const uint8_t *buf, size_t len)
-{
-	FILE *f = fopen(path, "wb");
-	if (!f || fwrite(buf, 1, len, f) != len || fclose(f)) {
-		perror(path);
-		exit(2);
-	}
-}
 
 static int fail(const char *file, const char *msg)
 {
@@ -87,7 +59,7 @@ int main(int argc, char **argv)
 		return fprintf(stderr, "usage: unzip_tool zstd|zsize|gzip|bzimage|bzsize IN [OUT]\n"), 2;
 	const char *cmd = argv[1], *path = argv[2], *why = "";
 	size_t len;
-	uint8_t *in = read_file(path, &len), *out = NULL;
+	uint8_t *in = blob_read(path, &len), *out = NULL;
 	int64_t n;
 
 	if (!strcmp(cmd, "zsize") || !strcmp(cmd, "bzsize")) {
@@ -106,7 +78,7 @@ int main(int argc, char **argv)
 	       : decode_stream(cmd, in, len, strtoull(argv[4], NULL, 0), &out, &why);
 	int status = n < 0 ? fail(path, why) : 0;
 	if (!status)
-		write_file(argv[3], out, (size_t)n);
+		blob_store(argv[3], out, (size_t)n);
 	free(in);
 	free(out);
 	return status;

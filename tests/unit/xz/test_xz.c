@@ -14,41 +14,13 @@
 #include <string.h>
 
 #include "bzimage.h"
+#include "blob.h"
 #include "check.h"
 #include "xz/xz.h"
 #include "xz/xz_priv.h"
 
 static struct xz_dec dec;
 static struct bzimage_work work; /* for the bzImage calls */
-
-struct blob {
-	uint8_t *buf;
-	size_t len;
-};
-
-static struct blob load(const char *path)
-{
-	struct blob b = { 0 };
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		perror(path);
-		exit(2);
-	}
-	fseek(f, 0, SEEK_END);
-	b.len = (size_t)ftell(f);
-	fseek(f, 0, SEEK_SET);
-	b.buf = malloc(b.len + 1);
-	if (!b.buf || fread(b.buf, 1, b.len, f) != b.len)
-		exit(2);
-	fclose(f);
-	return b;
-}
-
-static const char *base(const char *path)
-{
-	const char *s = strrchr(path, '/');
-	return s ? s + 1 : path;
-}
 
 /* Decodes in into a fresh buffer of exactly out_max bytes (so ASan sees
  * any overrun); returns the result and whether the output equals want. */
@@ -302,10 +274,10 @@ int main(int argc, char **argv)
 {
 	if (argc < 4 || argc % 2)
 		return fprintf(stderr, "usage: test_xz GZ XZ RAW [XZ RAW]...\n"), 2;
-	struct blob gz = load(argv[1]);
+	struct blob gz = blob_load(argv[1]);
 	for (int i = 2; i < argc; i += 2) {
-		struct blob xz = load(argv[i]), raw = load(argv[i + 1]);
-		const char *name = base(argv[i]);
+		struct blob xz = blob_load(argv[i]), raw = blob_load(argv[i + 1]);
+		const char *name = blob_basename(argv[i]);
 		test_intact(name, &xz, &raw);
 		test_flips(name, &xz, &raw);
 		test_truncations(name, &xz, &raw);

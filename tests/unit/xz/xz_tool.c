@@ -13,39 +13,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "blob.h"
 #include "bzimage.h"
 #include "xz/xz.h"
 
 static struct bzimage_work work;
-
-static uint8_t *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		perror(path);
-		exit(2);
-	}
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	uint8_t *buf = malloc(n ? (size_t)n : 1);
-	if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		fprintf(stderr, "%s: read failed\n", path);
-		exit(2);
-	}
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
-}
-
-static void write_file(const char *path, const uint8_t *buf, size_t len)
-{
-	FILE *f = fopen(path, "wb");
-	if (!f || fwrite(buf, 1, len, f) != len || fclose(f)) {
-		perror(path);
-		exit(2);
-	}
-}
 
 static int fail(const char *file, const char *msg)
 {
@@ -63,7 +35,7 @@ static double now(void)
 static int cmd_bench(const char *path, int reps)
 {
 	size_t len;
-	uint8_t *in = read_file(path, &len);
+	uint8_t *in = blob_read(path, &len);
 	bool bz = bzimage_probe(in, len);
 	const char *why = NULL;
 	int64_t size = bz ? bzimage_decoded_size(in, len, &work, &why)
@@ -104,7 +76,7 @@ int main(int argc, char **argv)
 
 	if (!strcmp(cmd, "bench"))
 		return cmd_bench(path, argc > 3 ? atoi(argv[3]) : 3);
-	uint8_t *in = read_file(path, &len);
+	uint8_t *in = blob_read(path, &len);
 	bool bz = !strncmp(cmd, "bz", 2);
 	int64_t size = bz ? bzimage_decoded_size(in, len, &work, &why)
 			  : xz_uncompressed_size(in, len, &work.xz);
@@ -130,7 +102,7 @@ int main(int argc, char **argv)
 		got = n < 0 ? 0 : (size_t)n;
 	}
 	if (!status)
-		write_file(argv[3], out, got);
+		blob_store(argv[3], out, got);
 	free(in);
 	free(out);
 	return status;

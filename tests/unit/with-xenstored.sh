@@ -1,11 +1,12 @@
 #!/bin/sh
-# Runs the libbx/xl host tests: starts our xenstored on a private socket
-# (no domains, foreground) for the xenstore client checks, runs the test
-# binary, then stops the daemon.
-# Usage: run.sh <xenstored> <bx-unit-test>
+# Runs a host test binary whose checks need a xenstore (libbx/xl's and the
+# console daemon's): starts our xenstored on a private socket (no domains,
+# foreground), runs the binary with BX_TEST_SOCKET naming it, then stops
+# the daemon.
+# Usage: with-xenstored.sh <xenstored> <unit-test>
 daemon=$1
 test=$2
-dir=$(mktemp -d /tmp/bx-unit.XXXXXX)
+dir=$(mktemp -d /tmp/xs-unit.XXXXXX)
 XENSTORED_PATH=$dir/sock timeout 120 "$daemon" -N -D >"$dir/log" 2>&1 &
 pid=$!
 for i in $(seq 50); do [ -S "$dir/sock" ] && break; sleep 0.1; done
