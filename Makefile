@@ -28,6 +28,7 @@ include images/xl-dom0/xl-dom0.mk
 -include appliance/xl/xl.mk
 -include appliance/consoled/consoled.mk
 -include images/appliance/appliance.mk
+-include appliance/systemd/systemd.mk
 -include dm/block/block.mk
 
 .PHONY: all deps test fuzz bench run clean

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "create.h"
+#include "domain_json.h"
 
 #define CONSOLE_TTY_WAIT_MS 10000 /* libxl waits this long for console/tty */
 
@@ -126,6 +127,18 @@ static void random_uuid(uint8_t uuid[16])
 	uuid[8] = (uuid[8] & 0x3f) | 0x80; /* RFC 4122 variant */
 }
 
+/* libxl keeps the configuration beside the domain for `xl list -l`. */
+static int store_config(uint32_t domid, const struct xl_domain_cfg *dom)
+{
+	struct xj *cfg = xl_domain_json(dom);
+	int rc = cfg ? xl_store_domain_json(domid, dom->uuid, cfg) : -1;
+
+	if (!cfg)
+		fprintf(stderr, "xl create: out of memory\n");
+	xj_free(cfg);
+	return rc;
+}
+
 int xl_create_domain(const struct xl_domain_cfg *dom, bool paused, uint32_t *domid)
 {
 	struct pvh_kernel k;
@@ -144,6 +157,8 @@ int xl_create_domain(const struct xl_domain_cfg *dom, bool paused, uint32_t *dom
 	if (rc)
 		return -1;
 	rc = xl_xs_make_domain(nd.domid, dom);
+	if (!rc)
+		rc = store_config(nd.domid, dom);
 	if (!rc)
 		rc = xl_xs_finish_domain(&nd, dom);
 	if (rc) {

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain_json.h"
 #include "xl.h"
 
 static void print_domain_row(const struct xen_domctl_getdomaininfo *info)
@@ -26,8 +27,13 @@ int main_list(int argc, char **argv)
 {
 	struct xen_domctl_getdomaininfo one, *infos = &one;
 	int opt, n = 1;
+	bool details = false;
 
 	while ((opt = xl_getopt(argc, argv, "lvhZcn", "list", 0)) != -1) {
+		if (opt == 'l') {
+			details = true;
+			continue;
+		}
 		fprintf(stderr, "xl list -%c is not supported by this xl yet.\n", opt);
 		return EXIT_FAILURE;
 	}
@@ -44,6 +50,12 @@ int main_list(int argc, char **argv)
 		}
 	} else if ((n = xl_list_domains(&infos)) < 0) {
 		return EXIT_FAILURE;
+	}
+	if (details) {
+		xl_list_long(infos, n);
+		if (infos != &one)
+			free(infos);
+		return EXIT_SUCCESS;
 	}
 	printf("Name                                        ID   Mem VCPUs\tState\tTime(s)\n");
 	for (int i = 0; i < n; i++)

@@ -41,8 +41,6 @@ int xl_name_to_domid(const char *name, uint32_t *domid);
 uint32_t xl_find_domain(const char *qualifier);
 /* Every domain; says "libxl_list_domain failed." and returns -1. */
 int xl_list_domains(struct xen_domctl_getdomaininfo **infos);
-/* The domain's UUID as xl prints it (36 chars + NUL). */
-void xl_uuid_string(const xen_domain_handle_t handle, char out[37]);
 
 /*
  * Option parsing as xl's commands do it: returns the next option letter,
@@ -64,6 +62,8 @@ int64_t xl_parse_mem_kb(const char *text);
 void xl_format_uptime(unsigned long seconds, bool short_mode, char *out, size_t size);
 /* The state column of xl list: "r-----", "--p---", "---s--". */
 void xl_format_state(uint32_t flags, char out[7]);
+/* The domain's UUID as xl prints it (36 chars + NUL). */
+void xl_uuid_string(const xen_domain_handle_t handle, char out[37]);
 /* The scheduler's name as libxl spells it, or NULL. */
 const char *xl_scheduler_name(uint32_t sched_id);
 

@@ -7,7 +7,10 @@ XL_CFG_SRCS := $(addprefix $(XL_CFG_DIR)/,cfg.c cfg_lex.c cfg_value.c cfg_lookup
 	cfg_keys.c cfg_domain.c cfg_resources.c cfg_cpus.c cfg_devices.c cfg_disk.c cfg_vif.c)
 XL_CFG_HDRS := $(addprefix $(XL_CFG_DIR)/,cfg.h cfg_priv.h cfg_domain.h)
 XL_CFG_OUT := $(BUILD)/tests/xl_cfg
-XL_CFG_TESTS := $(addprefix tests/unit/xl/,test_xl_cfg.c test_xl_cfg_specs.c test_xl_cfg_bad.c)
+XL_CFG_TESTS := $(addprefix tests/unit/xl/,test_xl_cfg.c test_xl_cfg_specs.c test_xl_cfg_bad.c \
+	test_xl_json.c)
+# libxl's JSON of a domain's configuration (xl list -l) is tested here too
+XL_JSON_SRCS := $(addprefix $(XL_CFG_DIR)/,json.c json_parse.c domain_json.c xl_fmt.c)
 XL_CFG_TEST := $(XL_CFG_OUT)/test_xl_cfg
 XL_CFG_FUZZ := $(XL_CFG_OUT)/fuzz_xl_cfg
 XL_CFG_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
@@ -17,10 +20,11 @@ TEST_SUITES += test-xl-cfg test-xl-cfg-fuzz
 FUZZ_TARGETS += fuzz-xl-cfg
 
 $(XL_CFG_TEST): $(XL_CFG_TESTS) \
-		tests/unit/xl/test_xl_cfg.h tests/unit/hv/check.h $(XL_CFG_SRCS) $(XL_CFG_HDRS)
+		tests/unit/xl/test_xl_cfg.h tests/unit/hv/check.h $(XL_CFG_SRCS) $(XL_CFG_HDRS) \
+		$(XL_JSON_SRCS) $(wildcard $(XL_CFG_DIR)/*json*.h)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) $(XL_CFG_SAN) -I$(XL_CFG_DIR) -Itests/unit/hv -o $@ \
-		$(XL_CFG_TESTS) $(XL_CFG_SRCS)
+	$(HOST_CC) $(HOST_CFLAGS) $(XL_CFG_SAN) -I$(XL_CFG_DIR) -Iappliance/lib -Ihv/include \
+		-Itests/unit/hv -o $@ $(XL_CFG_TESTS) $(XL_CFG_SRCS) $(XL_JSON_SRCS)
 
 $(XL_CFG_FUZZ): tests/fuzz/xl_cfg/fuzz_xl_cfg.c $(XL_CFG_SRCS) $(XL_CFG_HDRS)
 	@mkdir -p $(@D)

@@ -110,9 +110,3 @@ uint32_t xl_find_domain(const char *qualifier)
 	return domid;
 }
 
-void xl_uuid_string(const xen_domain_handle_t h, char out[37])
-{
-	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
-		 "%02x%02x%02x%02x%02x%02x", h[0], h[1], h[2], h[3], h[4], h[5],
-		 h[6], h[7], h[8], h[9], h[10], h[11], h[12], h[13], h[14], h[15]);
-}

@@ -176,3 +176,10 @@ const char *xl_scheduler_name(uint32_t sched_id)
 		return NULL;
 	}
 }
+
+void xl_uuid_string(const xen_domain_handle_t h, char out[37])
+{
+	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+		 "%02x%02x%02x%02x%02x%02x", h[0], h[1], h[2], h[3], h[4], h[5],
+		 h[6], h[7], h[8], h[9], h[10], h[11], h[12], h[13], h[14], h[15]);
+}

@@ -5,22 +5,42 @@
 OXL=/usr/lib/bastion/xl
 GUEST=anchor-pvh
 OCONS=/var/log/xen/console/guest-$GUEST.log
-if step ours-create 300 "$OXL" create "/etc/xen/$GUEST.cfg" 'disk=[]' 'extra="console=hvc0 quiet"'; then
+# state_is PATTERN: a shell loop that waits up to 90 s for the guest's last
+# DOMU-STATE line (what it sees of its vCPUs and balloon) to match.
+state_is() {
+	echo "for i in \$(seq 150); do grep DOMU-STATE $OCONS | tail -n 1 | grep '$1' && exit 0; sleep 0.5; done;
+		echo 'no DOMU-STATE line matching $1; the guest console ends:'; tail -n 20 $OCONS; exit 1"
+}
+# Two vCPUs possible, one online: vcpu-set and mem-set are watched from inside.
+if step ours-create 300 "$OXL" create "/etc/xen/$GUEST.cfg" 'disk=[]' 'maxvcpus=2' \
+	'extra="console=hvc0 quiet watch=1"'; then
 	sh_step ours-guest-console 300 "for i in \$(seq 560); do grep -q DOMU-IDLE $OCONS 2>/dev/null && break; sleep 0.5; done;
 		cat $OCONS; grep -q DOMU-IDLE $OCONS"
 	step ours-list 60 "$OXL" list
 	step ours-debian-list 60 "${XL[@]}" list
+	step ours-debian-list-l 60 "${XL[@]}" list -l
+	step ours-list-l 60 "$OXL" list -l
 	sh_step ours-xenstore 60 "xenstore-ls -fp /local/domain/\$($OXL domid $GUEST); xenstore-ls -fp /libxl/\$($OXL domid $GUEST)"
 	step ours-vcpu-list 60 "$OXL" vcpu-list "$GUEST"
 	sh_step ours-console 60 "{ (sleep 3; echo console-roundtrip; sleep 10) |
 		timeout 10 script -qfc '$XLS console $GUEST' /dev/null || true; } | tr -d '\\r' | grep -m 1 'DOMU-ECHO: console-roundtrip'"
 	sh_step ours-xl-console 60 "{ (sleep 3; echo our-console-roundtrip; sleep 10) |
 		timeout 10 script -qfc '$OXL console $GUEST' /dev/null || true; } | tr -d '\\r' | grep -m 1 'DOMU-ECHO: our-console-roundtrip'"
+	sh_step ours-state-boot 60 "$(state_is 'present=0 online=0 ')"
+	step ours-vcpu-set-2 60 "$OXL" vcpu-set "$GUEST" 2
+	sh_step ours-vcpu-seen-2 100 "$(state_is 'present=0-1 online=0-1 ')"
+	step ours-vcpu-set-1 60 "$OXL" vcpu-set "$GUEST" 1
+	sh_step ours-vcpu-seen-1 100 "$(state_is 'present=0 online=0 ')"
+	step ours-mem-set-g 60 "$OXL" mem-set "$GUEST" 200m
+	sh_step ours-mem-seen-g 100 "$(state_is 'target_kb=204800 current_kb=204800')"
+	step ours-mem-list 60 "${XL[@]}" list "$GUEST"
 	step ours-shutdown 120 "$OXL" shutdown -w "$GUEST"
 	sh_step ours-gone 90 "$(gone $GUEST)"
 	sh_step ours-watcher-log 10 "cat /var/log/xen/xl-$GUEST.log"
 else
-	skip ours-guest-console ours-list ours-debian-list ours-xenstore ours-vcpu-list ours-console ours-xl-console ours-shutdown \
+	skip ours-guest-console ours-list ours-debian-list ours-debian-list-l ours-list-l ours-xenstore ours-vcpu-list ours-console ours-xl-console \
+		ours-state-boot ours-vcpu-set-2 ours-vcpu-seen-2 ours-vcpu-set-1 ours-vcpu-seen-1 ours-mem-set-g \
+		ours-mem-seen-g ours-mem-list ours-shutdown \
 		ours-gone ours-watcher-log
 fi
 # xl reboot with on_reboot=restart: the watcher builds the guest again.

@@ -10,6 +10,10 @@ check "Debian's xl list shows the guest our xl made, by name" 'out ours-debian-l
 got=$(out ours-list | awk '{ print $1, $2, $3, $4, $5 }' | tr '\n' ';')
 want=$(out ours-debian-list | awk '{ print $1, $2, $3, $4, $5 }' | tr '\n' ';')
 check "our xl list prints what Debian's prints (but the CPU time)" '[ -n "$got" ] && [ "$got" = "$want" ]'
+got=$(out ours-list-l | grep -v '^\(libxl\|xl\): ')
+want=$(out ours-debian-list-l | grep -v '^\(libxl\|xl\): ')
+check "our xl list -l prints what Debian's xl list -l prints for dom0 and the guest our xl made" \
+	'[ -n "$got" ] && echo "$want" | grep -q "\"name\": \"anchor-pvh\"" && [ "$got" = "$want" ]'
 check "the guest's console node is the console daemon's pty" \
 	'out ours-xenstore | grep -qE "^/local/domain/[0-9]+/console/tty = \"/dev/pts/[0-9]+\""'
 check "the guest's frontend nodes are read-only for it" \
@@ -20,6 +24,15 @@ check "libxl's type node says pvh" 'out ours-xenstore | grep -qE "^/libxl/[0-9]+
 step_ok ours-vcpu-list "our xl vcpu-list shows the guest's vCPU"
 step_ok ours-console "Debian's xl console reaches the guest our xl made, both ways"
 step_ok ours-xl-console "our xl console reaches it too, both ways"
+step_ok ours-state-boot "the guest boots with one of its two vCPUs (maxvcpus=2) and reports its state"
+step_ok ours-vcpu-set-2 "our xl vcpu-set 2"
+step_ok ours-vcpu-seen-2 "... and inside the guest the second vCPU appears and comes online"
+step_ok ours-vcpu-set-1 "our xl vcpu-set 1"
+step_ok ours-vcpu-seen-1 "... and inside the guest the second vCPU goes away"
+step_ok ours-mem-set-g "our xl mem-set 200m"
+step_ok ours-mem-seen-g "... and inside the guest the balloon driver's target and current reservation reach 204800 KiB"
+check "Debian's xl list shows the guest at 200 MiB after the balloon gave memory back" \
+	'out ours-mem-list | grep -qE "^anchor-pvh +[0-9]+ +200 +1 "'
 step_ok ours-shutdown "our xl shutdown -w waits for the guest to power off"
 step_ok ours-gone "after on_poweroff=destroy the guest is gone"
 check "the watcher logged the guest's power-off and destroyed it" \

@@ -201,7 +201,7 @@ check_our_domains() {
 # same domains, and its control commands as Debian's xl then sees them.
 check_ours() {
 	local c
-	for c in list list-one vcpu-list domid domname dmesg info uptime sched-pools; do
+	for c in list list-one list-l vcpu-list domid domname dmesg info uptime sched-pools; do
 		step_ok ours-$c "our xl $c prints what Debian's xl $c prints$(out ours-$c | grep -m 1 '^[<>]' | sed 's/^/ (first difference: /; s/$/)/')"
 	done
 	step_ok ours-pause "our xl pause"

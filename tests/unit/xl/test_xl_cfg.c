@@ -220,5 +220,6 @@ int main(int argc, char **argv)
 	test_overrides();
 	test_specs();
 	test_bad_configs();
+	test_json(cfg_dir);
 	return check_exit();
 }

@@ -6,5 +6,7 @@
 
 /* Malformed configs: each must fail with its exact message. */
 void test_bad_configs(void);
+/* libxl's JSON: Debian's stored files, ours for the same xl.cfg. */
+void test_json(const char *cfg_dir);
 
 #endif
