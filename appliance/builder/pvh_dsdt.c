@@ -19,6 +19,7 @@
 #define AML_OPREGION_OP 0x80
 #define AML_FIELD_OP 0x81
 #define AML_DEVICE_OP 0x82
+#define AML_BUFFER_OP 0x11
 #define AML_ROOT_CHAR 0x5C
 #define AML_SYSTEM_MEMORY 0x00
 #define AML_FIELD_BYTEACC_NOLOCK_PRESERVE 0x01
@@ -128,6 +129,31 @@ static void emit_bios_region(struct aml *a)
 	aml_close(a, at);
 }
 
+/*
+ * _STA present and _MAT, the processor's MADT entry enabled.  The MADT
+ * marks vCPUs past vcpus= disabled, and Linux learns a disabled
+ * processor's APIC id only from _MAT, when _STA says the processor is
+ * there and it adds it; without them `xl vcpu-set` could never bring that
+ * vCPU up ("native_cpu_up: bad cpu").  Xen's PVH guests get the same from
+ * libacpi's _STA and _MAT, whose map reads (port 0xaf00) come back all ones.
+ */
+static void emit_mat(struct aml *a, unsigned id)
+{
+	const uint8_t sta[] = { AML_NAME_OP, '_', 'S', 'T', 'A', AML_BYTE_PREFIX, 0x0F };
+
+	emit(a, sta, sizeof(sta));
+	const uint8_t lapic[8] = { 0, 8, (uint8_t)id, (uint8_t)(2 * id), 1, 0, 0, 0 };
+
+	emit_byte(a, AML_NAME_OP);
+	emit(a, "_MAT", 4);
+	emit_byte(a, AML_BUFFER_OP);
+	size_t at = aml_open(a);
+	emit_byte(a, AML_BYTE_PREFIX);
+	emit_byte(a, sizeof(lapic));
+	emit(a, lapic, sizeof(lapic));
+	aml_close(a, at);
+}
+
 static void emit_processor(struct aml *a, unsigned id)
 {
 	char name[5] = { 'P', 'R', "0123456789ABCDEF"[id >> 4 & 0xF], "0123456789ABCDEF"[id & 0xF], 0 };
@@ -144,6 +170,7 @@ static void emit_processor(struct aml *a, unsigned id)
 	emit(a, "_UID", 4);
 	emit_byte(a, AML_BYTE_PREFIX);
 	emit_byte(a, (uint8_t)id);
+	emit_mat(a, id);
 	aml_close(a, at);
 }
 

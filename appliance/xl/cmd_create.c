@@ -21,8 +21,7 @@
 
 #define CONSOLE_TTY_WAIT_MS 10000 /* libxl waits this long for console/tty */
 
-/* The whole file, malloc'ed (NUL-terminated), or NULL with a message. */
-static char *read_file(const char *what, const char *path, size_t *len)
+char *xl_read_file(const char *what, const char *path, size_t *len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
@@ -52,7 +51,7 @@ int xl_read_domain_cfg(const char *path, char *const *overrides, int nr, struct 
 {
 	size_t len;
 	struct xl_cfg_err err = { 0 };
-	char *text = read_file("config file", path, &len);
+	char *text = xl_read_file("config file", path, &len);
 	if (!text)
 		return -1;
 	struct xl_cfg *cfg = xl_cfg_parse(path, text, len, &err);
@@ -69,23 +68,40 @@ int xl_read_domain_cfg(const char *path, char *const *overrides, int nr, struct 
 	return rc;
 }
 
+/* With XL_TIMING in the environment, how long each phase of create took
+ * (CLOCK_MONOTONIC, ms), to stderr: where `xl create`'s time goes. */
+static void phase_done(const char *what)
+{
+	static struct timespec last;
+	static int on = -1;
+	struct timespec now;
+
+	if (on < 0)
+		on = getenv("XL_TIMING") != NULL;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (on && what)
+		fprintf(stderr, "xl: timing: %-10s %6.1f ms\n", what,
+			(double)(now.tv_sec - last.tv_sec) * 1e3 + (double)(now.tv_nsec - last.tv_nsec) / 1e6);
+	last = now;
+}
+
 /* The plan for dom: kernel and ramdisk loaded and laid out; 0 or -1. */
 static int plan_domain(const struct xl_domain_cfg *dom, struct pvh_kernel *k, struct pvh_plan *plan)
 {
-	size_t klen, rlen = 0;
+	size_t rlen = 0;
 	char err[256];
 	if (!dom->kernel) {
 		fprintf(stderr, "xl create: no kernel= in the configuration (PVH guests boot a kernel directly)\n");
 		return -1;
 	}
-	char *kfile = read_file("kernel", dom->kernel, &klen);
-	char *ramdisk = kfile && dom->ramdisk ? read_file("ramdisk", dom->ramdisk, &rlen) : NULL;
-	int rc = !kfile || (dom->ramdisk && !ramdisk) ? -1 : 0;
-	if (!rc && pvh_image_load(kfile, klen, k, err, sizeof(err))) {
+	char *ramdisk = dom->ramdisk ? xl_read_file("ramdisk", dom->ramdisk, &rlen) : NULL;
+	int rc = dom->ramdisk && !ramdisk ? -1 : 0;
+	phase_done("ramdisk");
+	if (!rc && xl_kernel_load(dom->kernel, k, err, sizeof(err))) {
 		fprintf(stderr, "xl create: kernel %s: %s\n", dom->kernel, err);
 		rc = -1;
 	}
-	free(kfile);
+	phase_done("kernel");
 	struct pvh_shape shape = { (uint64_t)dom->memory_mb, dom->vcpus, dom->maxvcpus };
 	if (!rc && pvh_plan(k, ramdisk, rlen, dom->cmdline ? dom->cmdline : "", &shape, plan, err, sizeof(err))) {
 		fprintf(stderr, "xl create: %s\n", err);
@@ -93,6 +109,7 @@ static int plan_domain(const struct xl_domain_cfg *dom, struct pvh_kernel *k, st
 		rc = -1;
 	}
 	free(ramdisk);
+	phase_done("plan");
 	return rc;
 }
 
@@ -149,9 +166,11 @@ int xl_create_domain(const struct xl_domain_cfg *dom, bool paused, uint32_t *dom
 		fprintf(stderr, "xl create: a domain named \"%s\" already exists (domain %u)\n", dom->name, other);
 		return -1;
 	}
+	phase_done(NULL);
 	if (plan_domain(dom, &k, &plan))
 		return -1;
 	int rc = xl_build_pvh(dom, &plan, &nd);
+	phase_done("build");
 	pvh_plan_free(&plan);
 	pvh_kernel_free(&k);
 	if (rc)
@@ -165,7 +184,9 @@ int xl_create_domain(const struct xl_domain_cfg *dom, bool paused, uint32_t *dom
 		xl_destroy_domain(nd.domid);
 		return -1;
 	}
+	phase_done("xenstore");
 	wait_console_tty(nd.domid);
+	phase_done("console");
 	if (!paused && (rc = bx_unpausedomain(&xl_bx, nd.domid))) {
 		fprintf(stderr, "xl create: unpausing domain %u: %s\n", nd.domid, strerror(-rc));
 		xl_destroy_domain(nd.domid);

@@ -43,6 +43,13 @@ int xl_watch_domain(uint32_t domid, const struct xl_domain_cfg *dom);
  * 0, or -1 with the message (file, line, key) printed. */
 int xl_read_domain_cfg(const char *path, char *const *overrides, int nr, struct xl_domain_cfg *dom);
 
+/* The whole file, malloc'ed and NUL-terminated, or NULL with a message. */
+char *xl_read_file(const char *what, const char *path, size_t *len);
+
+/* The kernel at path, unpacked (from the unpacked-kernel cache when it
+ * holds this file: create_kcache.c); 0, or -1 with err filled in. */
+int xl_kernel_load(const char *path, struct pvh_kernel *k, char *err, size_t errlen);
+
 /* Builds and starts (unless paused) a domain from dom; its id in *domid. */
 int xl_create_domain(const struct xl_domain_cfg *dom, bool paused, uint32_t *domid);
 

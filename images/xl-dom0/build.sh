@@ -14,6 +14,7 @@
 #           /usr/lib/bastion/xl; Debian's /usr/sbin/xl stays
 # CONSOLED_BINS (environment) our console daemon and client, installed in
 #           /usr/lib/bastion without their -static suffix
+# GUEST_KERNELS (environment): more domU kernels for /var/lib/xen/images
 # DOMU_TOOLS, DOM0_TOOLS (environment): static programs for the guest's
 #           /bin and the dom0's /usr/local/bin
 #
@@ -103,6 +104,9 @@ chroot "$root" depmod "$kver"
 mkdir -p "$root/etc/xen" "$root/var/lib/xen/images" "$root/var/log/xen/console"
 cp "$cfg" "$root/etc/xen/"
 cp "$dom0/vmlinuz" "$root/var/lib/xen/images/vmlinuz"
+for k in ${GUEST_KERNELS:-}; do # more kernels for domUs
+	cp "$k" "$root/var/lib/xen/images/"
+done
 domu=$out/domu-root
 rm -rf "$domu"
 mkdir -p "$domu"/{bin,sbin,dev,proc,sys,lib/modules}

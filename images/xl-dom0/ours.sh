@@ -32,7 +32,9 @@ if step ours-create 300 "$OXL" create "/etc/xen/$GUEST.cfg" 'disk=[]' 'maxvcpus=
 	step ours-vcpu-set-1 60 "$OXL" vcpu-set "$GUEST" 1
 	sh_step ours-vcpu-seen-1 100 "$(state_is 'present=0 online=0 ')"
 	step ours-mem-set-g 60 "$OXL" mem-set "$GUEST" 200m
-	sh_step ours-mem-seen-g 100 "$(state_is 'target_kb=204800 current_kb=204800')"
+	# Linux's balloon aims a few hundred KiB under xenstore's target (its
+	# boot target was 261756 for 262144): 200 MiB less that, reached.
+	sh_step ours-mem-seen-g 100 "$(state_is 'target_kb=\(20[0-4][0-9][0-9][0-9]\) current_kb=\1[[:space:]]*$')"
 	step ours-mem-list 60 "${XL[@]}" list "$GUEST"
 	step ours-shutdown 120 "$OXL" shutdown -w "$GUEST"
 	sh_step ours-gone 90 "$(gone $GUEST)"
@@ -58,3 +60,19 @@ if step ours-create-r 300 "$OXL" create "/etc/xen/$GUEST.cfg" 'disk=[]' 'on_rebo
 else
 	skip ours-boot-r ours-reboot ours-restarted ours-destroy ours-gone-r
 fi
+
+# Every form of kernel Linux ships boots as a domU our xl builds: Debian's
+# 6.12 (a zstd bzImage), the 6.1 kernel as a gzip bzImage, and its ELF
+# vmlinux (the scenario's own guest is the 6.1 XZ bzImage).
+for kern in zstd:vmlinuz-6.12 gzip:vmlinuz-gzip elf:vmlinux; do
+	tag=${kern%%:*} file=/var/lib/xen/images/${kern#*:}
+	klog=/var/log/xen/console/guest-kern-$tag.log
+	if step ours-kernel-$tag 300 "$OXL" create "/etc/xen/$GUEST.cfg" "name=\"kern-$tag\"" "kernel=\"$file\"" \
+		'disk=[]' 'extra="console=hvc0 quiet"'; then
+		sh_step ours-kernel-$tag-init 300 "for i in \$(seq 560); do grep -q DOMU-IDLE $klog 2>/dev/null && break; sleep 0.5; done;
+			grep DOMU-UP $klog; grep -q DOMU-IDLE $klog"
+		step ours-kernel-$tag-destroy 60 "$OXL" destroy "kern-$tag"
+	else
+		skip ours-kernel-$tag-init ours-kernel-$tag-destroy
+	fi
+done

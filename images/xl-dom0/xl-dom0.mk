@@ -51,12 +51,18 @@ $(XL_DOM0_DIR)/physinfo: tests/bench/xl/physinfo.c hv/include/public/sysctl.h hv
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) -Ihv/include -static -o $@ $<
 
+# The ours scenario's other domU kernels: 6.12 zstd, 6.1 gzip, ELF vmlinux.
+XL_GUEST_KERNELS := $(addprefix $(XL_DOM0_DIR)/kernels/,vmlinuz-6.12 vmlinuz-gzip vmlinux)
+
+$(XL_GUEST_KERNELS) &: images/xl-dom0/kernels.sh $(DOM0_KERNEL)
+	images/xl-dom0/kernels.sh $(XL_DOM0_DIR)/kernels $(DOM0_DIR)/vmlinuz $(BUILD)/unzip
+
 $(XL_DOM0_CPIO): images/xl-dom0/build.sh images/xl-dom0/init images/xl-dom0/domu-init images/xl-dom0/bench.sh \
 		images/xl-dom0/ours.sh \
 		images/xl-dom0/domu-poweroff $(DOM0_KERNEL) $(XL_GUEST_CFG) $(XL_DOMU_TOOLS) $(XL_DOM0_TOOLS) \
-		$(XL_XENSTORED) $(XL_CONSOLED)
+		$(XL_XENSTORED) $(XL_CONSOLED) $(XL_GUEST_KERNELS)
 	@mk/deps.sh --quiet debootstrap cpio
-	DOMU_TOOLS="$(XL_DOMU_TOOLS)" DOM0_TOOLS="$(XL_DOM0_TOOLS)" XENSTORED_BIN="$(XL_XENSTORED)" \
+	GUEST_KERNELS="$(XL_GUEST_KERNELS)" DOMU_TOOLS="$(XL_DOMU_TOOLS)" DOM0_TOOLS="$(XL_DOM0_TOOLS)" XENSTORED_BIN="$(XL_XENSTORED)" \
 		XL_BIN="$(XL_STATIC_BIN)" \
 		CONSOLED_BINS="$(XL_CONSOLED)" \
 		images/xl-dom0/build.sh $(XL_DOM0_DIR) $(DOM0_DIR) $(XL_GUEST_CFG)

@@ -81,6 +81,8 @@ figures() {
 	function field(s, k,   m) { return match(s, k "=[^ ]*") ? substr(s, RSTART + length(k) + 1, RLENGTH - length(k) - 1) : "" }
 	/^XL-BENCH: create / { w0 = field($0, "dom0_wall_before"); w1 = field($0, "dom0_wall_after"); ws = field($0, "dom0_wall_seen") }
 	/^XL-BENCH: domu / { wu = field($0, "wall") }
+	/^XL-BENCH: create2 / { v0 = field($0, "dom0_wall_before") }
+	/^XL-BENCH: domu2 / { vu = field($0, "wall") }
 	/^XL-BENCH: guests / { n = field($0, "n") }
 	/^XL-MEM: bench-none / { f0 = field($0, "free") }
 	/^XL-MEM: bench-guests / { f1 = field($0, "free") }
@@ -92,13 +94,14 @@ figures() {
 	END {
 		if (kib == 0) kib = listed # no xentop: xl list Mem (MiB)
 		ci = (w0 != "" && wu != "") ? sprintf("%.3f", wu - w0) : "?"
+		c2 = (v0 != "" && vu != "") ? sprintf("%.3f", vu - v0) : "?"
 		cs = (w0 != "" && ws ~ /^[0-9]/) ? sprintf("%.3f", ws - w0) : "?"
 		xc = (w0 != "" && w1 != "") ? sprintf("%.3f", w1 - w0) : "?"
 		# free pages exactly (physinfo), else xl info free_memory (MiB)
 		if (p0 != "" && p1 != "") { f0 = sprintf("%.2f", p0 / 256); f1 = sprintf("%.2f", p1 / 256) }
 		pd = (n > 0 && f0 != "" && f1 != "" && kib > 0) ? sprintf("%.3f", (f0 - f1 - kib / 1024) / n) : "?"
 		back = (p0 != "" && p2 != "") ? sprintf("%+d", p2 - p0) : "?"
-		printf "%s %s %s %s %s %s %s %.2f %s\n", ci, cs, xc, pd, n ? n : "?", f0 ? f0 : "?", f1 ? f1 : "?", kib / 1024, back
+		printf "%s %s %s %s %s %s %s %.2f %s %s\n", ci, cs, xc, pd, n ? n : "?", f0 ? f0 : "?", f1 ? f1 : "?", kib / 1024, back, c2
 	}'
 }
 
@@ -134,11 +137,12 @@ done
 echo
 echo "xl bench (guest time under -icount shift=0,sleep=off, ${BENCH_XL_SMP:-1} CPU(s); memory in MiB)"
 printf '%-8s %15s %15s %11s %16s   %s\n' hv 'create->/init s' 'create->seen s' 'xl create s' 'per-domain MiB' '(N guests; free MiB none -> N guests; MiB the guests hold; free pages after destroying them - before)'
-declare -A F
+declare -A F AGAIN
 bad=0
 for hv in "${hvs[@]}"; do
-	read -r ci cs xc pd n f0 f1 held back <<<"$(figures "$hv")"
+	read -r ci cs xc pd n f0 f1 held back again <<<"$(figures "$hv")"
 	F[$hv]="$ci $cs $xc $pd"
+	AGAIN[$hv]=$again
 	printf '%-8s %15s %15s %11s %16s   (%s; %s -> %s; %s; %s)\n' "$hv" "$ci" "$cs" "$xc" "$pd" "$n" "$f0" "$f1" "$held" "$back"
 	[ "$ci" != "?" ] && [ "$pd" != "?" ] || bad=1
 	[ -z "${STALLS[$hv]:-}" ] || echo "         ($hv: ${STALLS[$hv]} run(s) stalled before giving figures; see $OUT/$hv.stalled-*.log)"
@@ -162,5 +166,19 @@ if [ -n "${F[ours]:-}" ] && [ -n "${F[xen]:-}" ]; then
 			'BEGIN { if (b == "?" || x == "?" || x == 0) printf "%*s", w, "?"; else printf "%*.3f", w, b / x }'
 	done
 	echo "   (Bastion with our xl / Xen with Debian's)"
+fi
+echo
+echo "a second guest from the same kernel, the first one running: create->/init s"
+for hv in "${hvs[@]}"; do
+	printf '%-8s %15s\n' "$hv" "${AGAIN[$hv]:-?}"
+done
+if [ -n "${AGAIN[ours]:-}" ] && [ -n "${F[xen]:-}" ]; then
+	awk -v b="${AGAIN[ours]}" -v x="${F[xen]%% *}" 'BEGIN { if (b == "?" || x == "?" || x == 0) r = "?"; else r = sprintf("%.3f", b / x);
+		printf "ratio    %15s   (our xl, kernel unpacked before / Xen with Debian'"'"'s xl, first create)\n", r }'
+fi
+if [ -f "$OUT/ours.log" ]; then
+	echo
+	echo "where our xl create's time goes (XL_TIMING; first guest, then the second):"
+	tr -d '\r' <"$OUT/ours.log" | sed -n 's/^XL-OUT\[bench-create2\{0,1\}\] xl: timing: /  /p'
 fi
 exit $bad

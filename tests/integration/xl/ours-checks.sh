@@ -30,7 +30,7 @@ step_ok ours-vcpu-seen-2 "... and inside the guest the second vCPU appears and c
 step_ok ours-vcpu-set-1 "our xl vcpu-set 1"
 step_ok ours-vcpu-seen-1 "... and inside the guest the second vCPU goes away"
 step_ok ours-mem-set-g "our xl mem-set 200m"
-step_ok ours-mem-seen-g "... and inside the guest the balloon driver's target and current reservation reach 204800 KiB"
+step_ok ours-mem-seen-g "... and inside the guest the balloon driver's target drops to just under 204800 KiB and its reservation follows"
 check "Debian's xl list shows the guest at 200 MiB after the balloon gave memory back" \
 	'out ours-mem-list | grep -qE "^anchor-pvh +[0-9]+ +200 +1 "'
 step_ok ours-shutdown "our xl shutdown -w waits for the guest to power off"
@@ -45,3 +45,15 @@ check "the watcher logged the reboot and the restart" \
 	'out ours-restarted | grep -q "Action for shutdown reason code 1 is restart" && out ours-restarted | grep -q "Rebooting now"'
 step_ok ours-destroy "our xl destroy ends the restarted guest"
 step_ok ours-gone-r "and it is gone"
+for tag in zstd gzip elf; do
+	case $tag in
+	zstd) what="Debian's 6.12 kernel, a zstd bzImage" ver='6\.12\.' ;;
+	gzip) what="the 6.1 kernel as a gzip bzImage" ver='6\.1\.' ;;
+	elf) what="the 6.1 kernel's ELF vmlinux" ver='6\.1\.' ;;
+	esac
+	step_ok ours-kernel-$tag "our xl create with $what"
+	step_ok ours-kernel-$tag-init "... which boots as a PVH domU to /init"
+	check "... and the kernel running there is the one given ($ver)" \
+		"out ours-kernel-$tag-init | grep -qE 'DOMU-UP: type=PVH .* kernel=$ver'"
+	step_ok ours-kernel-$tag-destroy "our xl destroy of that guest"
+done

@@ -322,6 +322,16 @@ static void check_acpi(const struct pvh_plan *p, unsigned vcpus, unsigned max_vc
 	snprintf(past, 5, "PR%02X", max_vcpus);
 	CHECK(dsdt && memmem(dsdt, rd32(dsdt + 4), "BIOS", 4) && memmem(dsdt, rd32(dsdt + 4), last, 4) &&
 	      !memmem(dsdt, rd32(dsdt + 4), past, 4), "DSDT: BIOS region, processors PR00..%s", last);
+	/* each processor's _MAT: its MADT entry, enabled (name, BufferOp, len 11, size 8) */
+	bool mats_ok = dsdt != NULL;
+	for (unsigned i = 0; mats_ok && i < max_vcpus; i++) {
+		const uint8_t want[] = { '_', 'M', 'A', 'T', 0x11, 11, 0x0A, 8, 0, 8, (uint8_t)i,
+					 (uint8_t)(2 * i), 1, 0, 0, 0 };
+		const uint8_t sta[] = { '_', 'S', 'T', 'A', 0x0A, 0x0F, 0x08 };
+		mats_ok = memmem(dsdt, rd32(dsdt + 4), want, sizeof(want)) &&
+			  memmem(dsdt, rd32(dsdt + 4), sta, sizeof(sta));
+	}
+	CHECK(mats_ok, "DSDT: every processor is present (_STA) with its MADT entry enabled (_MAT): vcpu-set can add it");
 	int lapics_ok = rd32(madt + 4) == 44 + 8 * max_vcpus && rd32(madt + 36) == 0xFEE00000 &&
 			rd32(madt + 40) == 1;
 	for (unsigned i = 0; lapics_ok && i < max_vcpus; i++) {
