@@ -16,8 +16,9 @@ XL_CFG_FUZZ := $(XL_CFG_OUT)/fuzz_xl_cfg
 XL_CFG_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 
 DEPS_PKGS += clang libclang-rt-14-dev
-TEST_SUITES += test-xl-cfg test-xl-cfg-fuzz
-FUZZ_TARGETS += fuzz-xl-cfg
+TEST_SUITES += test-xl-cfg test-xl-cfg-fuzz test-xl-json-fuzz
+FUZZ_TARGETS += fuzz-xl-cfg fuzz-xl-json
+XL_JSON_FUZZ := $(XL_CFG_OUT)/fuzz_xl_json
 
 $(XL_CFG_TEST): $(XL_CFG_TESTS) \
 		tests/unit/xl/test_xl_cfg.h tests/unit/hv/check.h $(XL_CFG_SRCS) $(XL_CFG_HDRS) \
@@ -32,7 +33,20 @@ $(XL_CFG_FUZZ): tests/fuzz/xl_cfg/fuzz_xl_cfg.c $(XL_CFG_SRCS) $(XL_CFG_HDRS)
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 		-o $@ $< $(XL_CFG_SRCS)
 
-.PHONY: test-xl-cfg test-xl-cfg-fuzz fuzz-xl-cfg
+$(XL_JSON_FUZZ): tests/fuzz/xl_json/fuzz_xl_json.c $(XL_CFG_DIR)/json.c $(XL_CFG_DIR)/json_parse.c \
+		$(XL_CFG_DIR)/json.h
+	@mkdir -p $(@D)
+	$(CLANG) -std=c11 -O1 -g -D_GNU_SOURCE -Wall -Wextra -Werror -I$(XL_CFG_DIR) \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+		-o $@ $< $(XL_CFG_DIR)/json.c $(XL_CFG_DIR)/json_parse.c
+
+.PHONY: test-xl-cfg test-xl-cfg-fuzz fuzz-xl-cfg test-xl-json-fuzz fuzz-xl-json
+
+test-xl-json-fuzz: $(XL_JSON_FUZZ)
+	@sh tests/fuzz/xl_cfg/run.sh $(XL_JSON_FUZZ) 20 tests/unit/xl/json $(XL_CFG_OUT)/json "libxl JSON"
+
+fuzz-xl-json: $(XL_JSON_FUZZ)
+	@sh tests/fuzz/xl_cfg/run.sh $(XL_JSON_FUZZ) 600 tests/unit/xl/json $(XL_CFG_OUT)/json "libxl JSON"
 
 test-xl-cfg: $(XL_CFG_TEST)
 	@$(XL_CFG_TEST) tests/unit/xl/cfg
