@@ -4,21 +4,26 @@
  * a create to unpack; the ELF it gives is kept in /var/cache/bastion/kernels
  * under the kernel file's device, inode, size and mtime, so the next create
  * of a guest with the same kernel (another guest, on_reboot=restart) loads
- * it as it is.  A cached file that does not load is dropped and the kernel
+ * it as it is.  The cache holds the KCACHE_KEEP kernels used last, and an
+ * unpacked kernel is kept only while the filesystem keeps thrice its size
+ * free.  A cached file that does not load is dropped and the kernel
  * unpacked again; XL_KERNEL_CACHE=0 turns the cache off.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "create.h"
 
 #define KCACHE_DIR "/var/cache/bastion/kernels"
 #define PATH_MAX_KCACHE (sizeof(KCACHE_DIR) + 96)
+#define KCACHE_KEEP 2
 
 static bool cache_on(void)
 {
@@ -40,21 +45,34 @@ static int cache_path(const char *path, char *out, size_t len)
 	return 0;
 }
 
-/* Older unpackings of the same file (same device and inode) go. */
-static void drop_older(const char *keep)
+static int newest_first(const void *a, const void *b)
 {
-	const char *base = strrchr(keep, '/') + 1;
-	const char *third = strchr(strchr(base, '-') + 1, '-');
-	char pattern[sizeof(KCACHE_DIR) + 64];
+	struct stat sa, sb;
+	const char *pa = *(const char *const *)a, *pb = *(const char *const *)b;
+
+	if (stat(pa, &sa) || stat(pb, &sb))
+		return 0;
+	return sa.st_mtim.tv_sec < sb.st_mtim.tv_sec ? 1 : sa.st_mtim.tv_sec > sb.st_mtim.tv_sec ? -1 : 0;
+}
+
+/* All but the KCACHE_KEEP kernels used last go (a hit touches its file). */
+static void trim(void)
+{
 	glob_t found;
 
-	snprintf(pattern, sizeof(pattern), KCACHE_DIR "/%.*s-*.elf", (int)(third - base), base);
-	if (glob(pattern, 0, NULL, &found) != 0)
+	if (glob(KCACHE_DIR "/*.elf", 0, NULL, &found) != 0)
 		return;
-	for (size_t i = 0; i < found.gl_pathc; i++)
-		if (strcmp(found.gl_pathv[i], keep))
-			unlink(found.gl_pathv[i]);
+	qsort(found.gl_pathv, found.gl_pathc, sizeof(char *), newest_first);
+	for (size_t i = KCACHE_KEEP; i < found.gl_pathc; i++)
+		unlink(found.gl_pathv[i]);
 	globfree(&found);
+}
+
+static bool room_for(size_t len)
+{
+	struct statvfs fs;
+
+	return statvfs(KCACHE_DIR, &fs) == 0 && (unsigned long long)fs.f_bavail * fs.f_frsize / 3 >= len;
 }
 
 static void store(const char *cached, const struct pvh_kernel *k)
@@ -64,6 +82,8 @@ static void store(const char *cached, const struct pvh_kernel *k)
 
 	mkdir("/var/cache/bastion", 0755);
 	mkdir(KCACHE_DIR, 0700);
+	if (!room_for(k->vmlinux_len))
+		return;
 	snprintf(tmp, sizeof(tmp), "%s.%d", cached, (int)getpid());
 	out = fopen(tmp, "w");
 	if (!out)
@@ -73,7 +93,7 @@ static void store(const char *cached, const struct pvh_kernel *k)
 		return;
 	}
 	if (rename(tmp, cached) == 0)
-		drop_older(cached);
+		trim();
 	else
 		unlink(tmp);
 }
@@ -90,6 +110,8 @@ static int load_cached(const char *cached, struct pvh_kernel *k)
 	free(elf);
 	if (elf && rc)
 		unlink(cached);
+	if (rc == 0)
+		utimensat(AT_FDCWD, cached, NULL, 0); /* used last: trimmed last */
 	return rc;
 }
 

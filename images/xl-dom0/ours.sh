@@ -16,6 +16,7 @@ if step ours-create 300 "$OXL" create "/etc/xen/$GUEST.cfg" 'disk=[]' 'maxvcpus=
 	'extra="console=hvc0 quiet watch=1"'; then
 	sh_step ours-guest-console 300 "for i in \$(seq 560); do grep -q DOMU-IDLE $OCONS 2>/dev/null && break; sleep 0.5; done;
 		cat $OCONS; grep -q DOMU-IDLE $OCONS"
+	sh_step ours-kcache 10 "ls /var/cache/bastion/kernels"
 	step ours-list 60 "$OXL" list
 	step ours-debian-list 60 "${XL[@]}" list
 	step ours-debian-list-l 60 "${XL[@]}" list -l
@@ -40,7 +41,7 @@ if step ours-create 300 "$OXL" create "/etc/xen/$GUEST.cfg" 'disk=[]' 'maxvcpus=
 	sh_step ours-gone 90 "$(gone $GUEST)"
 	sh_step ours-watcher-log 10 "cat /var/log/xen/xl-$GUEST.log"
 else
-	skip ours-guest-console ours-list ours-debian-list ours-debian-list-l ours-list-l ours-xenstore ours-vcpu-list ours-console ours-xl-console \
+	skip ours-guest-console ours-kcache ours-list ours-debian-list ours-debian-list-l ours-list-l ours-xenstore ours-vcpu-list ours-console ours-xl-console \
 		ours-state-boot ours-vcpu-set-2 ours-vcpu-seen-2 ours-vcpu-set-1 ours-vcpu-seen-1 ours-mem-set-g \
 		ours-mem-seen-g ours-mem-list ours-shutdown \
 		ours-gone ours-watcher-log
@@ -67,7 +68,8 @@ fi
 for kern in zstd:vmlinuz-6.12 gzip:vmlinuz-gzip elf:vmlinux; do
 	tag=${kern%%:*} file=/var/lib/xen/images/${kern#*:}
 	klog=/var/log/xen/console/guest-kern-$tag.log
-	if step ours-kernel-$tag 300 "$OXL" create "/etc/xen/$GUEST.cfg" "name=\"kern-$tag\"" "kernel=\"$file\"" \
+	# (the unpacked-kernel cache off: each of these is unpacked here)
+	if step ours-kernel-$tag 300 env XL_KERNEL_CACHE=0 "$OXL" create "/etc/xen/$GUEST.cfg" "name=\"kern-$tag\"" "kernel=\"$file\"" \
 		'disk=[]' 'extra="console=hvc0 quiet"'; then
 		sh_step ours-kernel-$tag-init 300 "for i in \$(seq 560); do grep -q DOMU-IDLE $klog 2>/dev/null && break; sleep 0.5; done;
 			grep DOMU-UP $klog; grep -q DOMU-IDLE $klog"

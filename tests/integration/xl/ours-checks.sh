@@ -4,6 +4,8 @@
 step_ok ours-create "our xl create builds the PVH guest from Debian's xl.cfg"
 step_ok ours-guest-console "the guest our xl built reaches /init and talks on its console (Debian's xenconsoled)"
 check "the guest says it runs as a PVH domU" 'out ours-guest-console | grep -q "DOMU-UP: type=PVH"'
+check "our xl keeps the kernel it unpacked (one file in /var/cache/bastion/kernels)" \
+	'[ "$(out ours-kcache | grep -c "\.elf$")" = 1 ]'
 step_ok ours-list "our xl list runs"
 check "our xl list shows the guest" 'out ours-list | grep -qE "^anchor-pvh +[0-9]+ +25[0-9] +1 "'
 check "Debian's xl list shows the guest our xl made, by name" 'out ours-debian-list | grep -qE "^anchor-pvh +[0-9]+ "'
