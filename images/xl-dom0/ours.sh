@@ -16,7 +16,7 @@ if step ours-create 300 "$OXL" create "/etc/xen/$GUEST.cfg" 'disk=[]' 'maxvcpus=
 	'extra="console=hvc0 quiet watch=1"'; then
 	sh_step ours-guest-console 300 "for i in \$(seq 560); do grep -q DOMU-IDLE $OCONS 2>/dev/null && break; sleep 0.5; done;
 		cat $OCONS; grep -q DOMU-IDLE $OCONS"
-	sh_step ours-kcache 10 "ls /var/cache/bastion/kernels"
+	sh_step ours-kcache 10 "df -k /var/cache; ls /var/cache/bastion/kernels"
 	step ours-list 60 "$OXL" list
 	step ours-debian-list 60 "${XL[@]}" list
 	step ours-debian-list-l 60 "${XL[@]}" list -l
