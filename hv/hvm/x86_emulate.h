@@ -238,6 +238,7 @@ struct x86_emul_ctxt {
 	enum x86_mode mode;
 	uint8_t cpl;
 	uint32_t max_reps;    /* string iterations per call (0: 1024) */
+	bool intel;           /* the guest's CPU vendor is Intel (REP quirks) */
 	void *host;           /* the caller's own data (vcpu, test fake) */
 	/* Filled by x86_emulate: */
 	struct x86_insn insn;

@@ -212,6 +212,25 @@ static bool cmp_stops(const struct em *e, const struct str_op *s)
 	return (e->in->prefixes & X86_PFX_REPNE) ? zf : !zf;
 }
 
+/*
+ * Intel CPUs, at 32-bit address size in 64-bit mode, clear the top half
+ * of RCX as a REP string instruction starts, even when ECX is zero or the
+ * first iteration faults; MOVS and STOS clear it in their pointers too.
+ * AMD CPUs leave the registers alone until an iteration writes them.  The
+ * SDM and APM say nothing; this is what the CPUs do (Linux's KVM and Xen's
+ * emulator model the same).
+ */
+static void intel_rep_zext(struct em *e, const struct str_op *s)
+{
+	if (!e->c->intel || e->c->mode != X86_MODE_LONG64 || s->ad != 4)
+		return;
+	e->r.gpr[X86_RCX] &= 0xffffffffull;
+	if (s->kind == STR_MOVS)
+		e->r.gpr[X86_RSI] &= 0xffffffffull;
+	if (s->kind == STR_MOVS || s->kind == STR_STOS)
+		e->r.gpr[X86_RDI] &= 0xffffffffull;
+}
+
 static void str_setup(struct em *e, struct str_op *s)
 {
 	const struct x86_insn *in = e->in;
@@ -236,6 +255,7 @@ int x86em_string(struct em *e)
 	str_setup(e, &s);
 	if (!s.rep)
 		return str_one(e, &s);
+	intel_rep_zext(e, &s);
 	while (s.rcx != 0 && budget != 0) {
 		uint64_t n = 1;
 		if (can_batch(e, s.kind)) {

@@ -71,6 +71,7 @@ static void batch_df(struct fake_guest *g)
 	g->regs.rflags |= X86_FL_DF;
 }
 static void two_reps(struct fake_guest *g) { g->ctxt.max_reps = 2; }
+static void intel(struct fake_guest *g) { g->ctxt.intel = true; }
 static void cr0_ts(struct fake_guest *g) { g->cr0 |= 8; }
 static void cr4_no_osfxsr(struct fake_guest *g) { g->cr4 &= ~0x200ull; }
 static void cr4_no_osxsave(struct fake_guest *g) { g->cr4 &= ~(1ull << 18); }
@@ -261,6 +262,19 @@ static const struct mcase cases[] = {
 	  { R(CX, 5), R(DI, 0x100), R(AX, 0x5a), END }, 0, 0,
 	  { R(CX, 3), R(DI, 0x102), END }, 0x100, "5a 5a 00", two_reps,
 	  stayed_on_insn },
+	{ "long: Intel: 67 REP MOVSB, ECX=0 clears the top of RCX, RSI, RDI",
+	  X86_MODE_LONG64, "67 f3 a4", 3, RC_OK, 0,
+	  { R(CX, 0x500000000), R(SI, 0x600000100), R(DI, 0x700000200), END },
+	  0, 0, { R(CX, 0), R(SI, 0x100), R(DI, 0x200), END }, 0, 0, intel },
+	{ "long: Intel: 67 REP LODSB, ECX=0 clears the top of RCX only",
+	  X86_MODE_LONG64, "67 f3 ac", 3, RC_OK, 0,
+	  { R(CX, 0x500000000), R(SI, 0x600000100), END }, 0, 0,
+	  { R(CX, 0), R(SI, 0x600000100), END }, 0, 0, intel },
+	{ "long: AMD: 67 REP MOVSB, ECX=0 leaves RCX, RSI, RDI",
+	  X86_MODE_LONG64, "67 f3 a4", 3, RC_OK, 0,
+	  { R(CX, 0x500000000), R(SI, 0x600000100), R(DI, 0x700000200), END },
+	  0, 0, { R(CX, 0x500000000), R(SI, 0x600000100), R(DI, 0x700000200),
+	  END } },
 	{ "long: MOVUPS with CR0.TS is #NM", X86_MODE_LONG64, "0f 11 07", 3,
 	  RC_EXC, X86_EXC_NM, { R(DI, 0x100), END }, 0, 0, { END }, 0, 0, cr0_ts },
 	{ "long: MOVUPS without CR4.OSFXSR is #UD", X86_MODE_LONG64, "0f 11 07", 3,
