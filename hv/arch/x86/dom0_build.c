@@ -125,14 +125,11 @@ static unsigned choose_vcpus(unsigned nr_cpus_online)
 	return n;
 }
 
-int dom0_build(struct boot_info *bi, unsigned nr_cpus_online, const char **why)
+static int build_from_image(const struct boot_info *bi, const struct elf_image *k_img,
+			    unsigned nr_cpus_online, const char **why)
 {
-	if (!bi->nr_mods)
-		return 1;
 	const struct boot_module *k = &bi->mods[0], *initrd = bi->nr_mods > 1 ? &bi->mods[1] : NULL;
-	struct elf_image img;
-	if (dom0_kernel_image(k, &img, why))
-		return -1;
+	struct elf_image img = *k_img;
 	if (!img.phys32_entry)
 		return *why = "the kernel has no PVH entry point (XEN_ELFNOTE_PHYS32_ENTRY)", -1;
 	uint64_t mem = choose_memory();
@@ -161,11 +158,23 @@ int dom0_build(struct boot_info *bi, unsigned nr_cpus_online, const char **why)
 	    write_start_info(d, skip_file_name(k->cmdline), initrd_gpa, initrd_size, rsdp))
 		return *why = "could not write the boot information", -1;
 	hvm->vcpu_pvh_entry(d->vcpu[0], (uint32_t)img.phys32_entry, START_INFO_GPA);
-	dom0_kernel_image_done();
 	printk("dom0: %lu MiB, %u vCPUs, kernel %#lx-%#lx entry %#lx, initramfs %lu KiB at %#lx\n",
 	       mem >> 20, d->nr_vcpus, img.paddr_lo, img.paddr_hi, img.phys32_entry, initrd_size >> 10,
 	       initrd_gpa);
 	hardware_domain = d; /* keeps the table's reference: dom0 is never destroyed */
 	domain_unpause(d);
 	return 0;
+}
+
+int dom0_build(struct boot_info *bi, unsigned nr_cpus_online, const char **why)
+{
+	struct elf_image img;
+
+	if (!bi->nr_mods)
+		return 1;
+	int rc = dom0_kernel_image(&bi->mods[0], &img, why);
+	if (!rc)
+		rc = build_from_image(bi, &img, nr_cpus_online, why);
+	dom0_kernel_image_done(); /* the unpacked kernel is no longer needed, built or not */
+	return rc;
 }

@@ -230,9 +230,9 @@ int64_t zstd_content_size(const void *in, size_t in_len, struct zstd_dec *d)
 			return zstd_fail(d, ZSTD_E_NO_SIZE, s.p, "a frame does not record its size");
 		if ((rc = skip_blocks(&s, &f)))
 			return rc;
-		total += f.content_size;
-		if (total > INT64_MAX / 2)
+		if (f.content_size > INT64_MAX / 2 - total) /* checked before adding: no wrap */
 			return zstd_fail(d, ZSTD_E_CORRUPT, s.p, "content sizes add up past 2^62");
+		total += f.content_size;
 	}
 	return (int64_t)total;
 }

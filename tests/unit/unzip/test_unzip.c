@@ -137,6 +137,24 @@ static void zstd_headers(const struct blob *z, const struct blob *raw)
 	free(junk.buf);
 }
 
+/* Frames whose recorded sizes add up past 2^64 must not wrap to a small total. */
+static void zstd_size_wrap(void)
+{
+	static const uint64_t sizes[2] = { UINT64_MAX >> 2, UINT64_MAX - (UINT64_MAX >> 2) };
+	uint8_t frames[2][17];
+
+	for (int i = 0; i < 2; i++) {
+		/* magic; 8-byte content size and a window byte; an empty last raw block */
+		memcpy(frames[i], "\x28\xb5\x2f\xfd\xc0\x00", 6);
+		for (int b = 0; b < 8; b++)
+			frames[i][6 + b] = (uint8_t)(sizes[i] >> (8 * b));
+		memcpy(frames[i] + 14, "\x01\x00\x00", 3);
+	}
+	int64_t n = zstd_content_size(frames, sizeof(frames), &work.zstd);
+	CHECK(n == ZSTD_E_CORRUPT, "zstd: frame sizes 2^62-1 and 2^64-2^62+1 -> refused, not a "
+	      "wrapped total (%lld: %s)", (long long)n, work.zstd.msg);
+}
+
 static void gzip_headers(const struct blob *g, const struct blob *fields, const struct blob *raw)
 {
 	int64_t n = crafted(false, g, 2, 0x01, -1, raw->len);
@@ -264,6 +282,7 @@ int main(int argc, char **argv)
 		roundtrip(i < 4, blob_basename(argv[i + 1]), &f[i], &f[i + 1]);
 	roundtrip(false, blob_basename(argv[9]), &f[8], &f[9]);
 	zstd_headers(&f[0], &f[1]);
+	zstd_size_wrap();
 	gzip_headers(&f[4], &f[8], &f[5]);
 	bz_zstd(&f[0], &f[1]);
 	bz_gzip(&f[4], &f[5]);
