@@ -37,11 +37,13 @@ static volatile uint32_t *entry_word(struct gnttab *gt, grant_ref_t ref, volatil
 	return (volatile uint32_t *)e; /* flags (low half) and domid (high half) */
 }
 
-/* The pin state of an entry that exists (allocated on first use). */
-static struct grant_pin *pin_of(struct gnttab *gt, grant_ref_t ref)
+/* The pin state of an entry that exists; with alloc, its frame's pin
+ * array is allocated on first use (bounded by the table's frames, freed
+ * with the table), otherwise NULL says the entry was never pinned. */
+static struct grant_pin *pin_of(struct gnttab *gt, grant_ref_t ref, bool alloc)
 {
 	unsigned f = (unsigned)array_index_nospec(ref / GNTTAB_ENTRIES_PER_FRAME, GNTTAB_MAX_FRAMES);
-	if (!gt->pins[f])
+	if (!gt->pins[f] && alloc)
 		gt->pins[f] = xzalloc(GNTTAB_ENTRIES_PER_FRAME * sizeof(struct grant_pin));
 	return gt->pins[f] ? &gt->pins[f][ref % GNTTAB_ENTRIES_PER_FRAME] : NULL;
 }
@@ -74,7 +76,7 @@ static int16_t pin_locked(struct gnttab *gt, uint16_t ld, grant_ref_t ref, bool 
 	volatile uint32_t *frame, *word = entry_word(gt, ref, &frame);
 	if (!word)
 		return GNTST_bad_gntref;
-	struct grant_pin *pin = pin_of(gt, ref);
+	struct grant_pin *pin = pin_of(gt, ref, true);
 	if (!pin)
 		return GNTST_no_space;
 	bool pinned = pin->readers || pin->writers;
@@ -111,7 +113,7 @@ static void unpin_entry(struct domain *rd, grant_ref_t ref, bool writable)
 	struct gnttab *gt = rd->gnttab;
 	uint64_t flags = spin_lock_irqsave(&gt->lock);
 	volatile uint32_t *frame, *word = entry_word(gt, ref, &frame);
-	struct grant_pin *pin = word ? pin_of(gt, ref) : NULL;
+	struct grant_pin *pin = word ? pin_of(gt, ref, false) : NULL;
 	uint16_t *count = !pin ? NULL : writable ? &pin->writers : &pin->readers;
 	if (count && *count) {
 		(*count)--;
