@@ -94,6 +94,7 @@ bench-xl: $(HV_ELF) $(XEN_REF_ELF) $(XL_DOM0_CPIO)
 
 .PHONY: xl-dom0 test-xl test-xl-ours test-xl-ours-xen test-xl-xen bench-xl
 TEST_SUITES += test-xl-ours
+TEST_SUITES += test-xl-ours-xen
 TEST_SUITES += test-xl
 BENCH_TARGETS += bench-xl
 DEPS_PKGS += debootstrap cpio
