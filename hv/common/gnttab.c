@@ -27,8 +27,8 @@ static int gnttab_init(struct domain *d, const struct domain_config *cfg)
 
 /* The vCPUs are stopped.  From here on the table neither grows nor pins
  * (entries past nr_frames do not exist); mappings other domains hold keep
- * their own page references.  The p2m entries that still point at the
- * frames go with the p2m, which never frees what it does not own. */
+ * their own page references, and so do the domain's own p2m entries
+ * that place the frames (a frame goes when the last of them lets go). */
 static void gnttab_release(struct domain *d)
 {
 	struct gnttab *gt = d->gnttab;
@@ -107,6 +107,8 @@ long gnttab_map_frame(struct domain *d, uint64_t idx, uint64_t gpa)
 	long rc = grow_locked(d, gt, idx);
 	uint64_t old_gpa = gt->frame_gpa[idx];
 	paddr_t frame = gt->frame[idx];
+	if (!rc && !page_ref_get(frame))
+		rc = -XEN_EINVAL;
 	if (!rc)
 		gt->frame_gpa[idx] = gpa;
 	spin_unlock_irqrestore(&gt->lock, flags);
@@ -114,7 +116,9 @@ long gnttab_map_frame(struct domain *d, uint64_t idx, uint64_t gpa)
 		return rc;
 	if (old_gpa && old_gpa != gpa) /* as Xen: the frame leaves its old place */
 		p2m_unmap_page(d, old_gpa);
-	return p2m_map_page(d, gpa, frame) ? -XEN_EINVAL : 0;
+	/* the p2m entry holds a reference of its own, so a dying domain's
+	 * frame stays until its p2m is torn down too, whichever goes first */
+	return p2m_map_foreign(d, gpa, frame, true) ? -XEN_EINVAL : 0;
 }
 
 /* The domain a query names, if the caller may ask (Xen's XSM_TARGET);

@@ -217,8 +217,8 @@ static bool cmp_stops(const struct em *e, const struct str_op *s)
  * of RCX as a REP string instruction starts, even when ECX is zero or the
  * first iteration faults; MOVS and STOS clear it in their pointers too.
  * AMD CPUs leave the registers alone until an iteration writes them.  The
- * SDM and APM say nothing; this is what the CPUs do (Linux's KVM and Xen's
- * emulator model the same).
+ * SDM and APM say nothing: the zero-count case is what Linux's KVM and
+ * Xen's emulator model, the first-fault case what an Intel CI host did.
  */
 static void intel_rep_zext(struct em *e, const struct str_op *s)
 {

@@ -227,12 +227,24 @@ static struct fake_dom *dom_new(uint16_t domid, unsigned max_frames)
 	return f;
 }
 
-/* domain_kill's part: dying, then the release hooks in domain.c's order. */
+/* The fake p2m's teardown: every foreign entry's reference goes. */
+static void p2m_drop_all(struct fake_dom *f)
+{
+	for (int i = 0; i < MAX_FOREIGN; i++)
+		if (f->foreign[i].used) {
+			f->foreign[i].used = false;
+			page_ref_put(f->foreign[i].page, 0);
+		}
+}
+
+/* domain_kill's part: dying, then the release hooks in domain.c's order
+ * (maptrack, grant table, p2m). */
 static void dom_kill(struct fake_dom *f)
 {
 	f->d.state = DOMAIN_DYING;
 	maptrack_hook.release(&f->d);
 	gnttab_hook.release(&f->d);
+	p2m_drop_all(f);
 	f->d.state = DOMAIN_DEAD;
 	f->refs--;
 }
@@ -569,7 +581,7 @@ static void dying_domain(void)
 	map(d, 1, 70, 0x80000, 0, &hd);
 	map(b, 3, 71, 0x80000, 0, &hb);
 	paddr_t frame0 = d->d.gnttab->frame[0], dpage = d->ram[1];
-	CHECK(page_refs(frame0) == 1, "dying: d's table frame has only the table's reference");
+	CHECK(page_refs(frame0) == 2, "dying: d's table frame has the table's reference and its p2m entry's");
 	dom_kill(d);
 	CHECK(!pin(a, 70)->writers && (entry(a, 70)->flags & RW) == 0 && a->refs == 1 &&
 		      !mapped_at(&d->d, 0x80000),
@@ -587,6 +599,24 @@ static void dying_domain(void)
 	dom_free(a), dom_free(b), dom_free(d);
 }
 
+/* A table frame the guest placed in its p2m outlives the table's release
+ * until the p2m lets go of it too, so a dying domain's p2m never points
+ * at a page handed out again. */
+static void frame_outlives_table(void)
+{
+	struct fake_dom *a = dom_new(1, 4);
+	gnttab_map_frame(&a->d, 0, 0x7000);
+	paddr_t frame0 = a->d.gnttab->frame[0];
+	a->d.state = DOMAIN_DYING;
+	gnttab_hook.release(&a->d);
+	CHECK(page_find(frame0) && page_refs(frame0) == 1,
+	      "frames: a placed table frame stays while the p2m maps it (refs %d)", page_refs(frame0));
+	p2m_drop_all(a);
+	CHECK(!page_find(frame0), "frames: it is freed when the p2m goes");
+	a->d.state = DOMAIN_DEAD;
+	dom_free(a);
+}
+
 int main(void)
 {
 	map_and_unmap();
@@ -598,6 +628,7 @@ int main(void)
 	table_limits();
 	batches();
 	dying_domain();
+	frame_outlives_table();
 	unsigned left = 0;
 	for (unsigned i = 0; i < MAX_PAGES; i++)
 		left += pages[i].mem != NULL;

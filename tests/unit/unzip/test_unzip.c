@@ -140,7 +140,7 @@ static void zstd_headers(const struct blob *z, const struct blob *raw)
 /* Frames whose recorded sizes add up past 2^64 must not wrap to a small total. */
 static void zstd_size_wrap(void)
 {
-	static const uint64_t sizes[2] = { UINT64_MAX >> 2, UINT64_MAX - (UINT64_MAX >> 2) };
+	static const uint64_t sizes[2] = { (1ull << 62) - 1, (UINT64_MAX - (1ull << 62)) + 2 };
 	uint8_t frames[2][17];
 
 	for (int i = 0; i < 2; i++) {

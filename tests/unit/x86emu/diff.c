@@ -722,8 +722,6 @@ static bool split_access_cr2(uint64_t cpu, uint64_t emu)
 	return (emu & 0xfff) == 0 && cpu < emu && emu - cpu < 16;
 }
 
-/* Fills why[] with the first difference between the CPU's run (nr, cpu)
- * and the emulator's (rc, the fake guest fg and its vector state emu). */
 /*
  * Intel models differ where REP MOVS/STOS at 32-bit address size ends
  * without an iteration (ECX zero, or a fault on the first element): recent
@@ -735,18 +733,19 @@ static bool split_access_cr2(uint64_t cpu, uint64_t emu)
 static void intel_pointer_leeway(const struct gen *g, const struct form *f,
 				 const uint64_t *emu_gpr, uint64_t *cpu_gpr)
 {
-	bool movs_stos = f->kind == K_STR && f->pfx &&
-			 ((f->op & 0xfe) == 0xa4 || (f->op & 0xfe) == 0xaa);
+	bool movs = (f->op & 0xfe) == 0xa4, stos = (f->op & 0xfe) == 0xaa;
 
-	if (!host_intel || bits != 64 || !movs_stos ||
-	    !memchr(g->bytes, 0x67, g->len))
+	if (!host_intel || bits != 64 || f->kind != K_STR || !f->pfx ||
+	    !(movs || stos) || !memchr(g->bytes, 0x67, g->len))
 		return;
-	for (int r = X86_RSI; r <= X86_RDI; r++)
+	for (int r = movs ? X86_RSI : X86_RDI; r <= X86_RDI; r++)
 		if (cpu_gpr[r] == g->st.gpr[r] &&
 		    emu_gpr[r] == (g->st.gpr[r] & 0xffffffffull))
 			cpu_gpr[r] = emu_gpr[r];
 }
 
+/* Fills why[] with the first difference between the CPU's run (nr, cpu)
+ * and the emulator's (rc, the fake guest fg and its vector state emu). */
 static void compare(const struct gen *g, const struct form *f,
 		    const struct run_result *nr, const struct cpu_state *cpu,
 		    const struct fake_guest *fg, const struct cpu_state *emu,
