@@ -224,11 +224,11 @@ static void intel_rep_zext(struct em *e, const struct str_op *s)
 {
 	if (!e->c->intel || e->c->mode != X86_MODE_LONG64 || s->ad != 4)
 		return;
-	e->r.gpr[X86_RCX] &= 0xffffffffull;
+	e->r.gpr[X86_RCX] = idx_get(e, X86_RCX, 4);
 	if (s->kind == STR_MOVS)
-		e->r.gpr[X86_RSI] &= 0xffffffffull;
+		e->r.gpr[X86_RSI] = idx_get(e, X86_RSI, 4);
 	if (s->kind == STR_MOVS || s->kind == STR_STOS)
-		e->r.gpr[X86_RDI] &= 0xffffffffull;
+		e->r.gpr[X86_RDI] = idx_get(e, X86_RDI, 4);
 }
 
 static void str_setup(struct em *e, struct str_op *s)

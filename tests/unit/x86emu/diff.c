@@ -9,7 +9,6 @@
  * raised exception must be identical.  Usage: diff [cases-per-form [seed]]
  */
 #include <asm/prctl.h>
-#include <cpuid.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -871,15 +870,6 @@ static bool run_case(const struct form *f, struct gen *g, struct verdict *v,
 	return false;
 }
 
-/* CPUID leaf 0 vendor "GenuineIntel" (EBX "Genu", EDX "ineI", ECX "ntel"). */
-static bool cpu_is_intel(void)
-{
-	unsigned int a, b, c, d;
-
-	return __get_cpuid(0, &a, &b, &c, &d) && b == 0x756e6547 &&
-	       d == 0x49656e69 && c == 0x6c65746e;
-}
-
 /* Some hosts (kernels without IA32 emulation, paravirtualized sandboxes)
  * fault on any code outside 64-bit mode: probe with a NOP. */
 static bool host_runs_mode(void)
@@ -900,7 +890,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
 	gs_base = 0x20000000;
-	host_intel = cpu_is_intel();
+	host_intel = __builtin_cpu_is("intel");
 	printf("INFO: host CPU vendor %s; the emulator models its REP quirks\n",
 	       host_intel ? "Intel" : "not Intel");
 	if (syscall(SYS_arch_prctl, ARCH_GET_FS, &fs_base) != 0 ||
