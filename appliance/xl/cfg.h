@@ -161,6 +161,9 @@ struct xl_disk {
 /* Parses one DISKSPEC.  Returns 0, or -1 with the reason in why. */
 int xl_disk_parse(const char *spec, struct xl_disk *disk, char *why, size_t why_len);
 void xl_disk_dispose(struct xl_disk *disk);
+/* The device number Xen gives vdev ("xvda" 51712, "hdb" 832, "d3p1",
+ * a plain number...), as libxl 4.17 computes it; -1 if vdev is none. */
+long xl_disk_devid(const char *vdev);
 
 enum xl_vif_type { XL_VIF_TYPE_DEFAULT, XL_VIF_TYPE_VIF, XL_VIF_TYPE_IOEMU };
 

@@ -343,3 +343,63 @@ void xl_disk_dispose(struct xl_disk *disk)
 	free(disk->script);
 	disk->target = disk->vdev = disk->backend_domname = disk->script = NULL;
 }
+
+/* "xvd", "hd" or "sd" plus a drive in letters (a..z, aa.. as in a
+ * spreadsheet's columns) and an optional partition without leading zero;
+ * the drive index and partition through the pointers, false if vdev is
+ * not one of these or a bound is passed. */
+static bool vdev_letters(const char *vdev, const char *prefix, long max_disk, long max_part,
+			 long *disk, long *part)
+{
+	size_t n = strlen(prefix);
+	const char *p = vdev + n;
+	char *end;
+
+	if (strncmp(vdev, prefix, n) || *p < 'a' || *p > 'z')
+		return false;
+	for (*disk = -1; *p >= 'a' && *p <= 'z'; p++) {
+		*disk = (*disk + 1) * 26 + (*p - 'a');
+		if (*disk > max_disk)
+			return false;
+	}
+	*part = 0;
+	if (!*p)
+		return true;
+	if (*p < '1' || *p > '9')
+		return false;
+	*part = strtol(p, &end, 10);
+	return !*end && *part <= max_part;
+}
+
+/* "d<disk>p<partition>", both decimal. */
+static bool vdev_dp(const char *vdev, long *disk, long *part)
+{
+	char *end;
+
+	if (vdev[0] != 'd' || vdev[1] < '0' || vdev[1] > '9')
+		return false;
+	*disk = strtol(vdev + 1, &end, 10);
+	if (*end != 'p' || end[1] < '0' || end[1] > '9')
+		return false;
+	*part = strtol(end + 1, &end, 10);
+	return !*end && *disk < (1L << 20) && *part < 256;
+}
+
+long xl_disk_devid(const char *vdev)
+{
+	long disk, part;
+	char *end;
+
+	if (vdev_dp(vdev, &disk, &part) || vdev_letters(vdev, "xvd", (1L << 20) - 1, 255, &disk, &part))
+		return disk <= 15 && part <= 15 ? (202L << 8) | (disk << 4) | part
+						 : (1L << 28) | (disk << 8) | part;
+	if (vdev[0] >= '0' && vdev[0] <= '9') {
+		unsigned long number = strtoul(vdev, &end, 0);
+		return !*end && number <= 0x7fffffffUL ? (long)number : -1;
+	}
+	if (vdev_letters(vdev, "hd", 3, 63, &disk, &part))
+		return ((disk < 2 ? 3L : 22L) << 8) | ((disk & 1) << 6) | part;
+	if (vdev_letters(vdev, "sd", 15, 15, &disk, &part))
+		return (8L << 8) | (disk << 4) | part;
+	return -1;
+}

@@ -64,12 +64,41 @@ static void remove_userdata(uint32_t domid)
 	free(pattern);
 }
 
+/* Every device's backend directory, as /libxl/N/device/KIND/ID/backend
+ * names it (libxl__devices_destroy), and the device model's node: the
+ * backends see their directories go and let go of the guest's pages. */
+static void remove_backends(uint32_t domid)
+{
+	char path[96], **kinds = NULL, **ids = NULL;
+	snprintf(path, sizeof(path), "/libxl/%u/device", domid);
+	int nr_kinds = bx_xs_directory(&xl_xs, 0, path, &kinds);
+
+	for (int k = 0; k < nr_kinds; k++) {
+		snprintf(path, sizeof(path), "/libxl/%u/device/%s", domid, kinds[k]);
+		int nr_ids = bx_xs_directory(&xl_xs, 0, path, &ids);
+		for (int i = 0; i < nr_ids; i++) {
+			snprintf(path, sizeof(path), "/libxl/%u/device/%s/%s/backend", domid, kinds[k], ids[i]);
+			char *backend = bx_xs_read(&xl_xs, 0, path, NULL);
+			if (backend && !strncmp(backend, "/local/domain/", 14))
+				xs_rm_tree(backend);
+			free(backend);
+		}
+		if (nr_ids > 0)
+			free(ids);
+	}
+	if (nr_kinds > 0)
+		free(kinds);
+	snprintf(path, sizeof(path), "/local/domain/0/device-model/%u", domid);
+	xs_rm_tree(path);
+}
+
 int xl_destroy_domain(uint32_t domid)
 {
 	char path[48], *vm;
 	int rc;
 
 	bx_pausedomain(&xl_bx, domid);
+	remove_backends(domid);
 	snprintf(path, sizeof(path), "/local/domain/%u/vm", domid);
 	vm = bx_xs_read(&xl_xs, 0, path, NULL);
 	snprintf(path, sizeof(path), "/local/domain/%u", domid);

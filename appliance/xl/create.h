@@ -35,6 +35,16 @@ int xl_load_vcpu_state(uint32_t domid, unsigned nr_vcpus, const struct pvh_plan 
 int xl_xs_make_domain(uint32_t domid, const struct xl_domain_cfg *dom);
 int xl_xs_finish_domain(const struct xl_new_domain *nd, const struct xl_domain_cfg *dom);
 
+/* disk= (create_disk.c): whether a disk (every disk) can be served, an
+ * error naming it; the disks' frontend and backend nodes (refused if a
+ * frontend is there already); the device model serving the domain,
+ * started unless it runs, and ready; the two for a new domain.  0 or -1. */
+int xl_disk_check(const struct xl_disk *disk);
+int xl_disks_check(const struct xl_domain_cfg *dom);
+int xl_disks_write(uint32_t domid, const struct xl_disk *disks, size_t nr_disks);
+int xl_dm_start(uint32_t domid, const char *name);
+int xl_disks_add(uint32_t domid, const struct xl_domain_cfg *dom);
+
 /* Forks the process that waits for the domain to stop and applies
  * on_poweroff / on_reboot / on_crash; the caller goes on. */
 int xl_watch_domain(uint32_t domid, const struct xl_domain_cfg *dom);

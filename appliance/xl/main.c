@@ -51,6 +51,12 @@ static const struct xl_command commands[] = {
 	  "-c CAP, --cap=CAP              Cap, in percent of one CPU (0: none)" },
 	{ "mem-max", main_memmax, "<Domain> <MemKB>", "Set a domain's maximum memory", NULL },
 	{ "mem-set", main_memset, "<Domain> <MemKB>", "Set a domain's memory target", NULL },
+	{ "block-attach", main_blockattach, "<Domain> <disk-spec-component(s)>...",
+	  "Create a new virtual block device", NULL },
+	{ "block-list", main_blocklist, "<Domain(s)>", "List virtual block devices for a domain", NULL },
+	{ "block-detach", main_blockdetach, "[-f|--force] <Domain> <DevId>",
+	  "Destroy a domain's virtual block device",
+	  "-f, --force             Remove the device without waiting for its backend" },
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -94,5 +94,8 @@ int main_vcpupin(int argc, char **argv);
 int main_sched_credit2(int argc, char **argv);
 int main_memmax(int argc, char **argv);
 int main_memset(int argc, char **argv);
+int main_blockattach(int argc, char **argv);
+int main_blocklist(int argc, char **argv);
+int main_blockdetach(int argc, char **argv);
 
 #endif

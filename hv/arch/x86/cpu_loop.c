@@ -28,8 +28,9 @@
 
 static struct timer sched_timer[MAX_CPUS];
 /* Per CPU: vCPU-to-vCPU switches and the TSC ticks they cost (the
- * scheduler's decision, saving one vCPU's state and loading the other's). */
-static uint64_t switches[MAX_CPUS], switch_ticks[MAX_CPUS];
+ * scheduler's decision, saving one vCPU's state and loading the other's),
+ * [1] for those between two domains' vCPUs (IBPB, another p2m). */
+static uint64_t switches[2][MAX_CPUS], switch_ticks[2][MAX_CPUS];
 static struct timer console_timer;
 
 void sched_plat_raise(unsigned cpu)
@@ -85,18 +86,22 @@ static void schedule_softirq(unsigned cpu)
 		vcpu_runstate_publish(next);
 	}
 	if (prev && next) {
-		switches[cpu]++;
-		switch_ticks[cpu] += rdtsc() - t0;
+		bool cross = prev->d != next->d;
+		switches[cross][cpu]++;
+		switch_ticks[cross][cpu] += rdtsc() - t0;
 	}
 }
 
 void cpu_loop_report(void)
 {
-	uint64_t n = 0, ticks = 0;
-	for (unsigned c = 0; c < MAX_CPUS; c++)
-		n += switches[c], ticks += switch_ticks[c];
-	printk("sched: %lu switches from one vCPU to another, %lu TSC ticks each on average\n", n,
-	       n ? ticks / n : 0);
+	uint64_t n[2] = { 0, 0 }, ticks[2] = { 0, 0 };
+	for (unsigned k = 0; k < 2; k++)
+		for (unsigned c = 0; c < MAX_CPUS; c++)
+			n[k] += switches[k][c], ticks[k] += switch_ticks[k][c];
+	printk("sched: %lu switches from one vCPU to another, %lu TSC ticks each on average\n", n[0] + n[1],
+	       n[0] + n[1] ? (ticks[0] + ticks[1]) / (n[0] + n[1]) : 0);
+	printk("sched: %lu of them between two domains' vCPUs, %lu TSC ticks each on average\n", n[1],
+	       n[1] ? ticks[1] / n[1] : 0);
 }
 
 /* Dom0's serial input is polled on CPU 0. */

@@ -181,4 +181,9 @@ if [ -f "$OUT/ours.log" ]; then
 	echo "where our xl create's time goes (XL_TIMING; first guest, then the second):"
 	tr -d '\r' <"$OUT/ours.log" | sed -n 's/^XL-OUT\[bench-create2\{0,1\}\] xl: timing: /  /p'
 fi
+echo
+echo "vCPU switches on Bastion, dom0 and the guests sharing the CPU (TSC ticks = emulated instructions here):"
+for hv in bastion ours; do
+	[ -f "$OUT/$hv.log" ] && tr -d '\r' <"$OUT/$hv.log" | grep -a '^sched: [0-9]' | sed "s/^/  $hv: /"
+done
 exit $bad

@@ -117,6 +117,29 @@ static void test_disks(void)
 	}
 }
 
+/* Device numbers as libxl 4.17's libxl__device_disk_dev_number gives them. */
+static void test_disk_devids(void)
+{
+	static const struct {
+		const char *vdev;
+		long devid;
+	} cases[] = {
+		{ "xvda", 51712 }, { "xvdb", 51728 }, { "xvda1", 51713 }, { "xvdp", 51952 },
+		{ "xvdq", (1L << 28) | (16 << 8) }, { "xvdaa", (1L << 28) | (26 << 8) },
+		{ "xvda16", (1L << 28) | 16 }, { "d0p0", 51712 }, { "d3p1", 51761 },
+		{ "d20p2", (1L << 28) | (20 << 8) | 2 }, { "hda", 768 }, { "hdb", 832 }, { "hdc", 5632 },
+		{ "hdd1", 5697 }, { "sda", 2048 }, { "sdb2", 2066 }, { "51712", 51712 }, { "0x300", 768 },
+		{ "xvd", -1 }, { "xvda0", -1 }, { "xvda01", -1 }, { "xvda256", -1 }, { "hde", -1 },
+		{ "hda64", -1 }, { "sdq", -1 }, { "sda16", -1 }, { "vda", -1 }, { "", -1 },
+		{ "xvdA", -1 }, { "d1p", -1 }, { "dp1", -1 }, { "12x", -1 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		long got = xl_disk_devid(cases[i].vdev);
+		CHECK(got == cases[i].devid, "vdev '%s' is device %ld (got %ld)", cases[i].vdev,
+		      cases[i].devid, got);
+	}
+}
+
 static void test_vifs(void)
 {
 	struct xl_vif vif;
@@ -165,6 +188,7 @@ static void test_cpulists(void)
 void test_specs(void)
 {
 	test_disks();
+	test_disk_devids();
 	test_vifs();
 	test_cpulists();
 }

@@ -1,0 +1,172 @@
+/*
+ * cmd_block.c - `xl block-attach`, `block-list` and `block-detach`, as
+ * Xen 4.17's xl (tools/xl/xl_block.c) and libxl (libxl_disk.c,
+ * libxl__initiate_device_generic_remove) do them for qdisk disks: attach
+ * writes the device's nodes and makes sure the domain's device model
+ * runs; detach asks the backend to close (online 0, state Closing), waits
+ * for it to reach Closed, then removes the nodes; -f removes them at once.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "create.h"
+
+#define DETACH_TRIES 100 /* of 100 ms: libxl's LIBXL_DESTROY_TIMEOUT, 10 s */
+#define XS_MAX_TRIES 16
+#define XENBUS_CLOSING "5"
+#define XENBUS_CLOSED 6
+
+/* The arguments after the domain, joined by commas, as one DISKSPEC. */
+static char *join_spec(int argc, char **argv)
+{
+	size_t len = 1;
+	for (int i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	char *spec = calloc(1, len);
+	for (int i = 0; spec && i < argc; i++) {
+		if (i)
+			strcat(spec, ",");
+		strcat(spec, argv[i]);
+	}
+	return spec;
+}
+
+int main_blockattach(int argc, char **argv)
+{
+	struct xl_disk disk;
+	char why[256];
+	while (xl_getopt(argc, argv, "", "block-attach", 2) != -1)
+		;
+	xl_open();
+	uint32_t domid = xl_find_domain(argv[optind]);
+	char *spec = join_spec(argc - optind - 1, argv + optind + 1);
+	if (!spec || xl_disk_parse(spec, &disk, why, sizeof(why))) {
+		fprintf(stderr, "xl block-attach: %s: %s\n", spec ? spec : "", spec ? why : "out of memory");
+		free(spec);
+		return EXIT_FAILURE;
+	}
+	free(spec);
+	char *name = xl_domid_to_name(domid);
+	int rc = xl_disk_check(&disk) || xl_disks_write(domid, &disk, 1) ||
+		 xl_dm_start(domid, name ? name : "unnamed");
+	free(name);
+	xl_disk_dispose(&disk);
+	if (rc)
+		fprintf(stderr, "libxl_device_disk_add failed.\n");
+	return rc ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+/* A key under dir, as a number; -1 when absent. */
+static long read_number(const char *dir, const char *key)
+{
+	char path[160];
+	snprintf(path, sizeof(path), "%s/%s", dir, key);
+	char *value = bx_xs_read(&xl_xs, 0, path, NULL);
+	long n = value ? strtol(value, NULL, 10) : -1;
+	free(value);
+	return n;
+}
+
+/* One line of block-list for device devid of domid; nothing if it has no
+ * backend on record (libxl_device_disk_getinfo). */
+static void list_one(uint32_t domid, const char *devid)
+{
+	char lp[96], fp[96];
+	snprintf(lp, sizeof(lp), "/libxl/%u/device/vbd/%s/backend", domid, devid);
+	snprintf(fp, sizeof(fp), "/local/domain/%u/device/vbd/%s", domid, devid);
+	char *backend = bx_xs_read(&xl_xs, 0, lp, NULL);
+	unsigned backend_id;
+	if (!backend || sscanf(backend, "/local/domain/%u/", &backend_id) != 1) {
+		free(backend);
+		return;
+	}
+	printf("%-5d %-3d %-6d %-5d %-6d %-8d %-30s\n", (int)strtol(devid, NULL, 10), (int)backend_id,
+	       (int)domid, (int)read_number(fp, "state"), (int)read_number(fp, "event-channel"),
+	       (int)read_number(fp, "ring-ref"), backend);
+	free(backend);
+}
+
+int main_blocklist(int argc, char **argv)
+{
+	while (xl_getopt(argc, argv, "", "block-list", 1) != -1)
+		;
+	xl_open();
+	printf("%-5s %-3s %-6s %-5s %-6s %-8s %-30s\n", "Vdev", "BE", "handle", "state", "evt-ch", "ring-ref",
+	       "BE-path");
+	for (int i = optind; i < argc; i++) {
+		uint32_t domid = xl_find_domain(argv[i]);
+		char path[48], **ids = NULL;
+		snprintf(path, sizeof(path), "/libxl/%u/device/vbd", domid);
+		int nr = bx_xs_directory(&xl_xs, 0, path, &ids);
+		for (int k = 0; k < nr; k++)
+			list_one(domid, ids[k]);
+		if (nr > 0)
+			free(ids);
+	}
+	return EXIT_SUCCESS;
+}
+
+struct close_args {
+	const char *backend;
+};
+
+static int close_body(struct bx_xs *xs, uint32_t tx, void *arg)
+{
+	const struct close_args *a = arg;
+	char path[160];
+	(void)xs;
+	snprintf(path, sizeof(path), "%s/online", a->backend);
+	int rc = bx_xs_write_str(&xl_xs, tx, path, "0");
+	snprintf(path, sizeof(path), "%s/state", a->backend);
+	return rc ? rc : bx_xs_write_str(&xl_xs, tx, path, XENBUS_CLOSING);
+}
+
+/* Asks the backend to close and waits for Closed; 0, or -1 on timeout. */
+static int close_backend(const char *backend)
+{
+	struct close_args a = { backend };
+	if (bx_xs_transaction(&xl_xs, close_body, &a, XS_MAX_TRIES))
+		return -1;
+	for (int i = 0; i < DETACH_TRIES; i++) {
+		if (read_number(backend, "state") == XENBUS_CLOSED)
+			return 0;
+		nanosleep(&(struct timespec){ 0, 100 * 1000 * 1000 }, NULL);
+	}
+	fprintf(stderr, "xl block-detach: the backend %s did not close in 10 s\n", backend);
+	return -1;
+}
+
+int main_blockdetach(int argc, char **argv)
+{
+	bool force = false;
+	int opt;
+	while ((opt = xl_getopt(argc, argv, "f", "block-detach", 2)) != -1)
+		force = force || opt == 'f';
+	xl_open();
+	uint32_t domid = xl_find_domain(argv[optind]);
+	const char *vdev = argv[optind + 1];
+	long devid = xl_disk_devid(vdev);
+	char lp[96], fp[96], path[128];
+	snprintf(lp, sizeof(lp), "/libxl/%u/device/vbd/%ld", domid, devid);
+	snprintf(fp, sizeof(fp), "/local/domain/%u/device/vbd/%ld", domid, devid);
+	snprintf(path, sizeof(path), "%s/backend", lp);
+	char *backend = devid < 0 ? NULL : bx_xs_read(&xl_xs, 0, path, NULL);
+	if (!backend || strncmp(backend, "/local/domain/", 14)) {
+		fprintf(stderr, "Error: Device %s not connected.\n", vdev);
+		free(backend);
+		return EXIT_FAILURE;
+	}
+	int rc = force ? 0 : close_backend(backend);
+	if (!rc) {
+		bx_xs_rm(&xl_xs, 0, fp);
+		bx_xs_rm(&xl_xs, 0, backend);
+		bx_xs_rm(&xl_xs, 0, lp);
+	} else {
+		fprintf(stderr, "libxl_device_disk_safe_remove failed.\n");
+	}
+	free(backend);
+	return rc ? EXIT_FAILURE : EXIT_SUCCESS;
+}
