@@ -44,7 +44,7 @@ int main(int argc, char **argv)
 	log = fopen("/dev/null", "w");
 	pv_log_set(log);
 	test_blkif(argv[1]);
-	test_xenbus();
+	test_xenbus(argv[1]);
 	printf("%d passed, %d failed\n", passes, failures);
 	fflush(stdout);
 	return failures ? 1 : 0;
