@@ -4,8 +4,8 @@
  *
  *  - Requests are copied out of the shared page once, word by word, before
  *    anything looks at them; the frontend may rewrite the slot meanwhile.
- *  - A producer index more than a ring ahead of our consumer is garbage:
- *    the ring is declared broken and no more requests are taken.
+ *  - A producer index more than a ring ahead of our last response is
+ *    garbage: the ring is declared broken and no more requests are taken.
  *  - We take a request only while a response slot is free for it, and we
  *    re-arm req_event before going idle (the "final check" rule).
  *  - Responses are published with rsp_prod after a write barrier; the
@@ -230,6 +230,12 @@ static void io_done(struct blk_request *breq, int ret)
 		ret = -EIO;
 	}
 	e->in_flight--;
+	if (ret < 0 && e->complaints < BLKIF_MAX_COMPLAINTS) {
+		e->complaints++;
+		pv_log("blkif dom%u port %u: request id %#llx failed: %s",
+		       (unsigned)e->host->domid, (unsigned)e->port,
+		       (unsigned long long)io->id, blk_last_error(e->disk.blk));
+	}
 	if (ret == 0 && io->stage == STAGE_READ)
 		move_data(io, true);
 	respond(e, io->id, io->rsp_op, ret == 0 ? BLKIF_RSP_OKAY : BLKIF_RSP_ERROR);
@@ -442,7 +448,9 @@ static bool take_requests(struct blkif_engine *e, uint32_t prod)
 {
 	union blkif_ring_entry req;
 
-	if (prod - e->req_cons > e->ring_entries)
+	/* Unanswered plus new requests cannot exceed the ring (io/ring.h's
+	 * overflow rule, counted from our private response index). */
+	if (prod - e->rsp_prod_pvt > e->ring_entries)
 		return false;
 	while (e->req_cons != prod && response_room(e)) {
 		copy_request(e, &req);
@@ -463,8 +471,8 @@ void blkif_engine_kick(struct blkif_engine *e)
 		prod = __atomic_load_n(&e->sring->req_prod, __ATOMIC_ACQUIRE);
 		if (!take_requests(e, prod)) {
 			pv_log("blkif dom%u port %u: producer index %u is more than a ring "
-			       "ahead of %u; ring stopped", (unsigned)e->host->domid,
-			       (unsigned)e->port, prod, e->req_cons);
+			       "ahead of response %u; ring stopped", (unsigned)e->host->domid,
+			       (unsigned)e->port, prod, e->rsp_prod_pvt);
 			e->broken = true;
 			break;
 		}

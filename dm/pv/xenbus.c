@@ -137,11 +137,13 @@ static void follow_frontend(struct pv_device *dev, uint64_t fe, bool online)
 		do_disconnect(dev);
 		xenbus_switch_state(dev, XENBUS_CLOSED);
 		break;
-	default: /* gone or nonsense: only matters once it was in use */
+	case XENBUS_UNKNOWN: /* gone: only matters once it was in use */
 		if (dev->connected || dev->state > XENBUS_INIT_WAIT) {
 			do_disconnect(dev);
 			xenbus_switch_state(dev, XENBUS_CLOSED);
 		}
+		break;
+	default: /* Reconfiguring/Reconfigured are not blkif's; ignored */
 		break;
 	}
 }

@@ -364,9 +364,17 @@ static void test_registry(const char *img)
 	fake_xs_rm(&x.fx, "/local/domain/0/backend/qdisk/7/1");
 	pv_registry_rescan(&reg);
 	CHECK(pv_registry_count(&reg) == 1, "registry: a removed directory drops its device");
+	snprintf(fe, sizeof(fe), "/local/domain/7/device/vbd/2");
+	set_key(&x, fe, "ring-ref", "1030");
+	set_key(&x, fe, "event-channel", "11");
+	set_key(&x, fe, "state", "4");
+	pv_registry_rescan(&reg);
+	CHECK(be_state_is(&x, "/local/domain/0/backend/qdisk/7/2", "4") && x.fe.maps_live == 1 &&
+	      pv_registry_by_port(&reg, 111) != NULL,
+	      "registry: a one-page ring (ring-ref) connects; its port finds the device");
 	pv_registry_free_all(&reg);
-	CHECK(pv_registry_count(&reg) == 0 && x.fx.watches == 1,
-	      "registry: freeing all leaves only the type directory's watch");
+	CHECK(pv_registry_count(&reg) == 0 && x.fx.watches == 1 && x.fe.maps_live == 0,
+	      "registry: freeing all (the domain died) releases every mapping and watch");
 	xctx_fini(&x);
 }
 
