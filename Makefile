@@ -30,6 +30,7 @@ include images/xl-dom0/xl-dom0.mk
 -include images/appliance/appliance.mk
 -include appliance/systemd/systemd.mk
 -include dm/block/block.mk
+-include dm/pv/pv.mk
 
 .PHONY: all deps test fuzz bench run clean
 

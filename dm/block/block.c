@@ -340,6 +340,7 @@ uint64_t blk_size(const struct blk *b) { return b->size; }
 const char *blk_format(const struct blk *b) { return b->drv->name; }
 const char *blk_path(const struct blk *b) { return b->path; }
 bool blk_read_only(const struct blk *b) { return b->read_only; }
+bool blk_can_discard(const struct blk *b) { return !b->read_only && b->drv->discard; }
 struct blk *blk_backing(const struct blk *b) { return b->backing; }
 const char *blk_backing_name(const struct blk *b) { return b->backing_name; }
 const char *blk_backing_format(const struct blk *b) { return b->backing_fmt; }

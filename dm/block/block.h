@@ -54,6 +54,8 @@ uint64_t blk_size(const struct blk *b);       /* virtual size, bytes */
 const char *blk_format(const struct blk *b);  /* qemu-img's format name */
 const char *blk_path(const struct blk *b);
 bool blk_read_only(const struct blk *b);
+/* Writable and its format can discard (raw, qcow2; not VHD). */
+bool blk_can_discard(const struct blk *b);
 struct blk *blk_backing(const struct blk *b); /* NULL at the chain's end */
 const char *blk_backing_name(const struct blk *b); /* as stored, or NULL */
 const char *blk_backing_format(const struct blk *b); /* as stored, or NULL */

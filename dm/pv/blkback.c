@@ -1,0 +1,256 @@
+/*
+ * blkback.c - the "qdisk" backend type: a Xen PV block device (blkif)
+ * served from a disk image through dm/block, as QEMU's xen-block does
+ * for libxl's backendtype=qdisk.  Keys: the backend directory libxl 4.17
+ * writes (params "<format>:<path>" or a bare path, mode "w"/"r") and the
+ * ones Linux's xen-blkfront reads and writes (drivers/block/xen-blkfront.c;
+ * meanings in Xen's public io/blkif.h).  The requests themselves are
+ * blkif.c's business.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "blkif.h"
+#include "blkif_abi.h"
+#include "pv_backend.h"
+#include "pv_log.h"
+
+#define LOG_DISK(dev, fmt, ...) \
+	pv_log("qdisk dom%u/%u: " fmt, (unsigned)(dev)->ctx->host->domid, \
+	       (unsigned)(dev)->devid, __VA_ARGS__)
+
+struct qdisk {
+	struct blk *blk;
+	struct blkif_disk disk;
+	void *sring;
+	unsigned ring_pages;
+	uint64_t ring_handle;
+	struct blkif_engine *engine;
+};
+
+/* "<format>:<path>" with a format dm/block knows, "aio:<path>" or a bare
+ * path (raw).  *fmt and *path point into params. */
+static void split_params(char *params, const char **fmt, const char **path)
+{
+	static const char *const formats[] = { "raw", "qcow2", "vhd", "vpc", "aio" };
+	char *colon = strchr(params, ':');
+
+	*fmt = "raw";
+	*path = params;
+	if (!colon)
+		return;
+	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+		if ((size_t)(colon - params) == strlen(formats[i]) &&
+		    !strncmp(params, formats[i], strlen(formats[i]))) {
+			*colon = '\0';
+			*fmt = strcmp(params, "aio") ? params : "raw";
+			*path = colon + 1;
+			return;
+		}
+	}
+}
+
+static int open_image(struct pv_device *dev, struct qdisk *q)
+{
+	struct pv_xs *xs = dev->ctx->xs;
+	char *params = pv_xs_read_key(xs, dev->be_path, "params");
+	char *mode = pv_xs_read_key(xs, dev->be_path, "mode");
+	const char *fmt, *path;
+	struct blk_error err;
+	int rc = -EINVAL;
+
+	q->disk.read_only = mode && mode[0] == 'r';
+	if (params && params[0]) {
+		split_params(params, &fmt, &path);
+		rc = blk_open(&q->blk, path, fmt, q->disk.read_only ? BLK_OPEN_RDONLY : 0, &err);
+		if (rc < 0)
+			LOG_DISK(dev, "cannot open %s image '%s': %s", fmt, path, err.msg);
+		else
+			LOG_DISK(dev, "serving %s image '%s'%s", fmt, path,
+				 q->disk.read_only ? " read-only" : "");
+	} else {
+		LOG_DISK(dev, "no 'params' in %s", dev->be_path);
+	}
+	free(params);
+	free(mode);
+	return rc;
+}
+
+/* The features and geometry xen-blkfront reads. */
+static void publish_features(struct pv_device *dev, const struct qdisk *q)
+{
+	struct pv_xs *xs = dev->ctx->xs;
+	const char *be = dev->be_path;
+	uint32_t cluster = blk_cluster_size(q->blk);
+
+	pv_xs_write_uint(xs, be, "feature-flush-cache", 1);
+	pv_xs_write_uint(xs, be, "feature-persistent", 0);
+	pv_xs_write_uint(xs, be, "max-ring-page-order", BLKIF_MAX_RING_PAGE_ORDER);
+	pv_xs_write_uint(xs, be, "feature-max-indirect-segments", BLKIF_MAX_INDIRECT_SEGMENTS);
+	if (q->disk.can_discard) {
+		pv_xs_write_uint(xs, be, "feature-discard", 1);
+		pv_xs_write_uint(xs, be, "discard-granularity", cluster ? cluster : BLKIF_PAGE_SIZE);
+		pv_xs_write_uint(xs, be, "discard-alignment", 0);
+		pv_xs_write_uint(xs, be, "discard-secure", 0);
+	}
+	pv_xs_write_uint(xs, be, "sector-size", BLKIF_SECTOR_SIZE);
+	pv_xs_write_uint(xs, be, "physical-sector-size", BLKIF_SECTOR_SIZE);
+	pv_xs_write_uint(xs, be, "sectors", q->disk.sectors);
+	pv_xs_write_uint(xs, be, "info", q->disk.read_only ? VDISK_READONLY : 0);
+}
+
+static int qdisk_setup(struct pv_device *dev)
+{
+	struct qdisk *q = calloc(1, sizeof(*q));
+	int rc;
+
+	if (!q)
+		return -ENOMEM;
+	rc = open_image(dev, q);
+	if (rc < 0) {
+		free(q);
+		return rc;
+	}
+	q->disk.blk = q->blk;
+	q->disk.sectors = blk_size(q->blk) / BLKIF_SECTOR_SIZE;
+	q->disk.can_discard = blk_can_discard(q->blk);
+	dev->priv = q;
+	publish_features(dev, q);
+	return 0;
+}
+
+/* The ring's grant refs: "ring-ref" for one page, "ring-refN" for more. */
+static int read_ring_refs(struct pv_device *dev, uint32_t *refs, unsigned nr)
+{
+	char key[16];
+
+	for (unsigned i = 0; i < nr; i++) {
+		uint64_t ref;
+		if (nr == 1)
+			snprintf(key, sizeof(key), "ring-ref");
+		else
+			snprintf(key, sizeof(key), "ring-ref%u", i);
+		ref = pv_xs_read_uint(dev->ctx->xs, dev->fe_path, key, UINT64_MAX);
+		if (ref > UINT32_MAX) {
+			LOG_DISK(dev, "frontend key %s/%s missing or bad", dev->fe_path, key);
+			return -EINVAL;
+		}
+		refs[i] = (uint32_t)ref;
+	}
+	return 0;
+}
+
+/* Only the 64-bit layout is served; a missing key means the native one. */
+static int check_protocol(struct pv_device *dev)
+{
+	char *protocol = pv_xs_read_key(dev->ctx->xs, dev->fe_path, "protocol");
+	int rc = 0;
+
+	if (protocol && strcmp(protocol, "x86_64-abi") != 0) {
+		LOG_DISK(dev, "frontend protocol '%s' not supported (only x86_64-abi, "
+			 "a 64-bit guest kernel)", protocol);
+		rc = -EPROTONOSUPPORT;
+	}
+	free(protocol);
+	return rc;
+}
+
+static int map_ring(struct pv_device *dev, struct qdisk *q)
+{
+	uint64_t order = pv_xs_read_uint(dev->ctx->xs, dev->fe_path, "ring-page-order", 0);
+	uint32_t refs[1u << BLKIF_MAX_RING_PAGE_ORDER];
+	struct pv_host *host = dev->ctx->host;
+
+	if (order > BLKIF_MAX_RING_PAGE_ORDER) {
+		LOG_DISK(dev, "ring-page-order %llu above the %u offered",
+			 (unsigned long long)order, BLKIF_MAX_RING_PAGE_ORDER);
+		return -EINVAL;
+	}
+	q->ring_pages = 1u << order;
+	if (read_ring_refs(dev, refs, q->ring_pages) < 0)
+		return -EINVAL;
+	q->sring = host->ops->map_grants(host, refs, q->ring_pages, true, &q->ring_handle);
+	if (!q->sring) {
+		LOG_DISK(dev, "mapping the %u ring pages failed", q->ring_pages);
+		return -EFAULT;
+	}
+	return 0;
+}
+
+static int qdisk_connect(struct pv_device *dev)
+{
+	struct qdisk *q = dev->priv;
+	struct pv_host *host = dev->ctx->host;
+	uint64_t remote = pv_xs_read_uint(dev->ctx->xs, dev->fe_path, "event-channel", UINT64_MAX);
+	int rc = check_protocol(dev);
+
+	if (rc < 0)
+		return rc;
+	if (remote > UINT32_MAX) {
+		LOG_DISK(dev, "frontend key %s/event-channel missing or bad", dev->fe_path);
+		return -EINVAL;
+	}
+	rc = map_ring(dev, q);
+	if (rc < 0)
+		return rc;
+	dev->local_port = host->ops->bind_evtchn(host, (uint32_t)remote);
+	if (dev->local_port < 0) {
+		LOG_DISK(dev, "binding event channel %llu failed (%ld)",
+			 (unsigned long long)remote, dev->local_port);
+		return (int)dev->local_port;
+	}
+	q->engine = blkif_engine_new(host, dev->ctx->aio, &q->disk, q->sring,
+				     q->ring_pages, (uint32_t)dev->local_port);
+	if (!q->engine)
+		return -ENOMEM;
+	blkif_engine_kick(q->engine); /* requests may be waiting already */
+	return 0;
+}
+
+static void qdisk_disconnect(struct pv_device *dev)
+{
+	struct qdisk *q = dev->priv;
+	struct pv_host *host = dev->ctx->host;
+
+	if (!q)
+		return;
+	blkif_engine_free(q->engine); /* waits for the I/O in flight */
+	q->engine = NULL;
+	if (dev->local_port >= 0)
+		host->ops->unbind_evtchn(host, (uint32_t)dev->local_port);
+	dev->local_port = -1;
+	if (q->sring)
+		host->ops->unmap_grants(host, q->sring, q->ring_pages, q->ring_handle);
+	q->sring = NULL;
+}
+
+static void qdisk_teardown(struct pv_device *dev)
+{
+	struct qdisk *q = dev->priv;
+
+	if (!q)
+		return;
+	qdisk_disconnect(dev);
+	blk_close(q->blk);
+	free(q);
+	dev->priv = NULL;
+}
+
+static void qdisk_event(struct pv_device *dev)
+{
+	struct qdisk *q = dev->priv;
+
+	if (q && q->engine)
+		blkif_engine_kick(q->engine);
+}
+
+const struct pv_backend_type pv_qdisk_backend = {
+	.name = "qdisk",
+	.setup = qdisk_setup,
+	.connect = qdisk_connect,
+	.disconnect = qdisk_disconnect,
+	.teardown = qdisk_teardown,
+	.event = qdisk_event,
+};

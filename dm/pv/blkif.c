@@ -1,0 +1,551 @@
+/*
+ * blkif.c - the block request engine (see blkif.h).  Protocol rules come
+ * from Xen's public io/blkif.h and io/ring.h:
+ *
+ *  - Requests are copied out of the shared page once, word by word, before
+ *    anything looks at them; the frontend may rewrite the slot meanwhile.
+ *  - A producer index more than a ring ahead of our last response is
+ *    garbage: the ring is declared broken and no more requests are taken.
+ *  - We take a request only while a response slot is free for it, and we
+ *    re-arm req_event before going idle (the "final check" rule).
+ *  - Responses are published with rsp_prod after a write barrier; the
+ *    frontend is kicked only if rsp_event falls in the range just pushed.
+ *
+ * Grant handling: the data grants of one request are mapped through
+ * gntdev in one batch (one map call per request) and the data moves
+ * through a contiguous bounce buffer, because a dm/block request takes one
+ * buffer while a blkif request scatters partial pages.  Grant copy would
+ * save the mapping but needs a gntdev ioctl libbx does not have yet, and
+ * mapping keeps one path for ring pages, indirect pages and data.  The
+ * mapping lives until the request completes; a read fills the guest pages
+ * only then.
+ *
+ * Any fault in a request (bad segment, range past the disk, a write to a
+ * read-only disk, an unmappable grant) answers that request alone with
+ * BLKIF_RSP_ERROR; unknown operations get BLKIF_RSP_EOPNOTSUPP.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "blkif.h"
+#include "blkif_abi.h"
+#include "pv_log.h"
+
+#define BLKIF_PENDING 1 /* I/O started; the response comes on completion */
+#define BLKIF_MAX_COMPLAINTS 16 /* log lines per ring about bad requests */
+
+enum blkif_stage {
+	STAGE_READ,
+	STAGE_WRITE,
+	STAGE_FLUSH,
+	STAGE_FLUSH_THEN_WRITE, /* FLUSH_DISKCACHE carrying data */
+	STAGE_DISCARD,
+};
+
+struct blkif_io {
+	struct blk_request breq;
+	struct blkif_engine *e;
+	uint64_t id;
+	uint8_t rsp_op;
+	enum blkif_stage stage;
+	uint8_t *pages;       /* the mapped data pages, or NULL */
+	uint64_t map_handle;
+	uint8_t *bounce;
+	uint64_t offset, len; /* bytes on the disk */
+	uint32_t nr_segs;
+	struct blkif_segment segs[];
+};
+
+struct blkif_engine {
+	struct pv_host *host;
+	struct blk_aio *aio;
+	struct blkif_disk disk;
+	struct blkif_sring *sring;
+	uint32_t ring_entries;
+	uint32_t port;
+	uint32_t req_cons, rsp_prod_pvt, rsp_pushed;
+	unsigned in_flight;
+	unsigned complaints;
+	bool broken, kicking, draining;
+	struct blkif_stats stats;
+};
+
+typedef int blkif_handler(struct blkif_engine *e, const union blkif_ring_entry *req);
+
+unsigned blkif_ring_entries(unsigned nr_pages)
+{
+	size_t room = (size_t)nr_pages * BLKIF_PAGE_SIZE - sizeof(struct blkif_sring);
+	unsigned n = (unsigned)(room / sizeof(union blkif_ring_entry));
+	unsigned pow2 = 1;
+
+	if (n == 0)
+		return 0;
+	while (pow2 * 2 <= n)
+		pow2 *= 2;
+	return pow2;
+}
+
+static void complain(struct blkif_engine *e, const char *what, uint64_t id)
+{
+	if (e->complaints >= BLKIF_MAX_COMPLAINTS)
+		return;
+	e->complaints++;
+	pv_log("blkif dom%u port %u: request id %#llx refused: %s%s",
+	       (unsigned)e->host->domid, (unsigned)e->port, (unsigned long long)id,
+	       what, e->complaints == BLKIF_MAX_COMPLAINTS ? " (further ones not logged)" : "");
+}
+
+/* ---- responses ---------------------------------------------------------- */
+
+static void respond(struct blkif_engine *e, uint64_t id, uint8_t op, int status)
+{
+	volatile struct blkif_response *rsp =
+		&e->sring->ring[e->rsp_prod_pvt & (e->ring_entries - 1)].rsp;
+
+	rsp->id = id;
+	rsp->operation = op;
+	rsp->status = (int16_t)status;
+	e->rsp_prod_pvt++;
+	if (status == BLKIF_RSP_OKAY)
+		e->stats.ok++;
+	else if (status == BLKIF_RSP_EOPNOTSUPP)
+		e->stats.eopnotsupp++;
+	else
+		e->stats.error++;
+}
+
+/* io/ring.h's push-and-check-notify rule. */
+static void push_responses(struct blkif_engine *e)
+{
+	uint32_t old = e->rsp_pushed, new = e->rsp_prod_pvt;
+
+	if (old == new)
+		return;
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	__atomic_store_n(&e->sring->rsp_prod, new, __ATOMIC_RELAXED);
+	e->rsp_pushed = new;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	uint32_t event = __atomic_load_n(&e->sring->rsp_event, __ATOMIC_RELAXED);
+	if ((uint32_t)(new - event) < (uint32_t)(new - old)) {
+		e->stats.notifies++;
+		e->host->ops->notify(e->host, e->port);
+	}
+}
+
+/* ---- one request's life --------------------------------------------------- */
+
+static struct blkif_io *io_new(struct blkif_engine *e, uint64_t id, uint8_t rsp_op,
+			       enum blkif_stage stage, uint32_t nr_segs)
+{
+	struct blkif_io *io = calloc(1, sizeof(*io) + nr_segs * sizeof(io->segs[0]));
+
+	if (!io)
+		return NULL;
+	io->e = e;
+	io->id = id;
+	io->rsp_op = rsp_op;
+	io->stage = stage;
+	io->nr_segs = nr_segs;
+	return io;
+}
+
+static void io_free(struct blkif_io *io)
+{
+	struct pv_host *host = io->e->host;
+
+	if (io->pages)
+		host->ops->unmap_grants(host, io->pages, io->nr_segs, io->map_handle);
+	free(io->bounce);
+	free(io);
+}
+
+/* Copies between the guest's segments and the bounce buffer. */
+static void move_data(struct blkif_io *io, bool to_guest)
+{
+	uint8_t *at = io->bounce;
+
+	for (uint32_t i = 0; i < io->nr_segs; i++) {
+		const struct blkif_segment *s = &io->segs[i];
+		uint8_t *page = io->pages + (size_t)i * BLKIF_PAGE_SIZE +
+				s->first_sect * BLKIF_SECTOR_SIZE;
+		size_t len = (size_t)(s->last_sect - s->first_sect + 1) * BLKIF_SECTOR_SIZE;
+
+		if (to_guest)
+			memcpy(page, at, len);
+		else
+			memcpy(at, page, len);
+		at += len;
+	}
+}
+
+static const enum blk_op stage_op[] = {
+	[STAGE_READ] = BLK_OP_READ,
+	[STAGE_WRITE] = BLK_OP_WRITE,
+	[STAGE_FLUSH] = BLK_OP_FLUSH,
+	[STAGE_FLUSH_THEN_WRITE] = BLK_OP_FLUSH,
+	[STAGE_DISCARD] = BLK_OP_DISCARD,
+};
+
+static void io_done(struct blk_request *breq, int ret);
+
+static int io_submit(struct blkif_io *io)
+{
+	io->breq = (struct blk_request){
+		.op = stage_op[io->stage],
+		.blk = io->e->disk.blk,
+		.offset = io->offset,
+		.buf = io->bounce,
+		.len = io->stage == STAGE_FLUSH_THEN_WRITE ? 0 : io->len,
+		.flags = io->rsp_op == BLKIF_OP_FLUSH_DISKCACHE ? BLK_WRITE_FUA : 0,
+		.done = io_done,
+		.opaque = io,
+	};
+	return blk_aio_submit(io->e->aio, &io->breq);
+}
+
+/* Hands io to the worker pool; on failure io is freed and an error given. */
+static int io_start(struct blkif_io *io)
+{
+	struct blkif_engine *e = io->e;
+
+	if (io_submit(io) < 0) {
+		io_free(io);
+		return BLKIF_RSP_ERROR;
+	}
+	e->in_flight++;
+	return BLKIF_PENDING;
+}
+
+static void io_done(struct blk_request *breq, int ret)
+{
+	struct blkif_io *io = breq->opaque;
+	struct blkif_engine *e = io->e;
+
+	if (ret == 0 && io->stage == STAGE_FLUSH_THEN_WRITE) {
+		io->stage = STAGE_WRITE; /* the flush before; now the FUA write */
+		if (io_submit(io) == 0)
+			return;
+		ret = -EIO;
+	}
+	e->in_flight--;
+	if (ret < 0 && e->complaints < BLKIF_MAX_COMPLAINTS) {
+		e->complaints++;
+		pv_log("blkif dom%u port %u: request id %#llx failed: %s",
+		       (unsigned)e->host->domid, (unsigned)e->port,
+		       (unsigned long long)io->id, blk_last_error(e->disk.blk));
+	}
+	if (ret == 0 && io->stage == STAGE_READ)
+		move_data(io, true);
+	respond(e, io->id, io->rsp_op, ret == 0 ? BLKIF_RSP_OKAY : BLKIF_RSP_ERROR);
+	io_free(io);
+	push_responses(e);
+	if (!e->kicking && !e->draining)
+		blkif_engine_kick(e); /* requests held back for response room */
+}
+
+/* ---- request checks and dispatch ------------------------------------------ */
+
+static bool range_ok(const struct blkif_engine *e, uint64_t sector, uint64_t count)
+{
+	return count <= e->disk.sectors && sector <= e->disk.sectors - count;
+}
+
+/* Sectors the segments cover, or 0 if one is malformed. */
+static uint64_t segments_sectors(const struct blkif_segment *segs, uint32_t nr)
+{
+	uint64_t total = 0;
+
+	for (uint32_t i = 0; i < nr; i++) {
+		if (segs[i].last_sect >= BLKIF_SECTORS_PER_PAGE ||
+		    segs[i].first_sect > segs[i].last_sect)
+			return 0;
+		total += segs[i].last_sect - segs[i].first_sect + 1u;
+	}
+	return total;
+}
+
+static int map_segments(struct blkif_io *io)
+{
+	struct pv_host *host = io->e->host;
+	uint32_t *refs = malloc(io->nr_segs * sizeof(*refs));
+
+	if (!refs)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < io->nr_segs; i++)
+		refs[i] = io->segs[i].gref;
+	/* A read writes into the guest's pages. */
+	io->pages = host->ops->map_grants(host, refs, io->nr_segs,
+					  io->stage == STAGE_READ, &io->map_handle);
+	free(refs);
+	return io->pages ? 0 : -EFAULT;
+}
+
+/* A read or write of nr segments (1..limit) starting at sector. */
+static int start_rw(struct blkif_engine *e, uint64_t id, uint8_t rsp_op,
+		    enum blkif_stage stage, uint64_t sector,
+		    const struct blkif_segment *segs, uint32_t nr)
+{
+	uint64_t count = segments_sectors(segs, nr);
+	struct blkif_io *io;
+	void *bounce;
+
+	if (count == 0)
+		return complain(e, "bad segment", id), BLKIF_RSP_ERROR;
+	if (!range_ok(e, sector, count))
+		return complain(e, "sectors past the disk's end", id), BLKIF_RSP_ERROR;
+	if (stage != STAGE_READ && e->disk.read_only)
+		return complain(e, "write to a read-only disk", id), BLKIF_RSP_ERROR;
+	io = io_new(e, id, rsp_op, stage, nr);
+	if (!io)
+		return BLKIF_RSP_ERROR;
+	memcpy(io->segs, segs, nr * sizeof(*segs));
+	io->offset = sector * BLKIF_SECTOR_SIZE;
+	io->len = count * BLKIF_SECTOR_SIZE;
+	if (map_segments(io) < 0) {
+		complain(e, "grant map failed", id);
+		io_free(io);
+		return BLKIF_RSP_ERROR;
+	}
+	if (posix_memalign(&bounce, BLKIF_PAGE_SIZE, io->len) != 0) {
+		io_free(io);
+		return BLKIF_RSP_ERROR;
+	}
+	io->bounce = bounce;
+	if (stage != STAGE_READ)
+		move_data(io, false);
+	return io_start(io);
+}
+
+static int handle_rw(struct blkif_engine *e, const union blkif_ring_entry *req)
+{
+	const struct blkif_request_rw *rw = &req->rw;
+	bool is_write = rw->operation == BLKIF_OP_WRITE;
+
+	if (rw->nr_segments == 0 || rw->nr_segments > BLKIF_MAX_SEGMENTS_PER_REQUEST)
+		return complain(e, "segment count", rw->id), BLKIF_RSP_ERROR;
+	return start_rw(e, rw->id, rw->operation, is_write ? STAGE_WRITE : STAGE_READ,
+			rw->sector_number, rw->seg, rw->nr_segments);
+}
+
+static int handle_flush(struct blkif_engine *e, const union blkif_ring_entry *req)
+{
+	const struct blkif_request_rw *rw = &req->rw;
+	struct blkif_io *io;
+
+	if (rw->nr_segments > BLKIF_MAX_SEGMENTS_PER_REQUEST)
+		return complain(e, "segment count", rw->id), BLKIF_RSP_ERROR;
+	if (rw->nr_segments) /* a flush, then this data written through */
+		return start_rw(e, rw->id, rw->operation, STAGE_FLUSH_THEN_WRITE,
+				rw->sector_number, rw->seg, rw->nr_segments);
+	io = io_new(e, rw->id, rw->operation, STAGE_FLUSH, 0);
+	return io ? io_start(io) : BLKIF_RSP_ERROR;
+}
+
+static int handle_discard(struct blkif_engine *e, const union blkif_ring_entry *req)
+{
+	const struct blkif_request_discard *d = &req->discard;
+	struct blkif_io *io;
+
+	if (!e->disk.can_discard || (d->flag & BLKIF_DISCARD_SECURE))
+		return BLKIF_RSP_EOPNOTSUPP;
+	if (e->disk.read_only)
+		return complain(e, "discard on a read-only disk", d->id), BLKIF_RSP_ERROR;
+	if (!range_ok(e, d->sector_number, d->nr_sectors))
+		return complain(e, "discard past the disk's end", d->id), BLKIF_RSP_ERROR;
+	io = io_new(e, d->id, d->operation, STAGE_DISCARD, 0);
+	if (!io)
+		return BLKIF_RSP_ERROR;
+	io->offset = d->sector_number * BLKIF_SECTOR_SIZE;
+	io->len = d->nr_sectors * BLKIF_SECTOR_SIZE;
+	return io_start(io);
+}
+
+/* Copies nr segment descriptors out of the indirect pages. */
+static int read_indirect_segments(struct blkif_engine *e,
+				  const struct blkif_request_indirect *ind,
+				  struct blkif_segment *segs, uint32_t nr)
+{
+	uint32_t pages = (nr + BLKIF_SEGMENTS_PER_INDIRECT_PAGE - 1) /
+			 BLKIF_SEGMENTS_PER_INDIRECT_PAGE;
+	uint64_t handle;
+	void *map = e->host->ops->map_grants(e->host, ind->indirect_grefs, pages,
+					     false, &handle);
+
+	if (!map)
+		return -EFAULT;
+	memcpy(segs, map, nr * sizeof(*segs));
+	e->host->ops->unmap_grants(e->host, map, pages, handle);
+	return 0;
+}
+
+static int handle_indirect(struct blkif_engine *e, const union blkif_ring_entry *req)
+{
+	const struct blkif_request_indirect *ind = &req->indirect;
+	uint32_t nr = ind->nr_segments;
+	struct blkif_segment *segs;
+	int status;
+
+	if (ind->indirect_op != BLKIF_OP_READ && ind->indirect_op != BLKIF_OP_WRITE)
+		return complain(e, "indirect operation", ind->id), BLKIF_RSP_ERROR;
+	if (nr == 0 || nr > BLKIF_MAX_INDIRECT_SEGMENTS)
+		return complain(e, "indirect segment count", ind->id), BLKIF_RSP_ERROR;
+	segs = malloc(nr * sizeof(*segs));
+	if (!segs)
+		return BLKIF_RSP_ERROR;
+	if (read_indirect_segments(e, ind, segs, nr) < 0) {
+		complain(e, "indirect page map failed", ind->id);
+		status = BLKIF_RSP_ERROR;
+	} else {
+		status = start_rw(e, ind->id, ind->indirect_op,
+				  ind->indirect_op == BLKIF_OP_WRITE ? STAGE_WRITE : STAGE_READ,
+				  ind->sector_number, segs, nr);
+	}
+	free(segs);
+	return status;
+}
+
+static blkif_handler *const handlers[BLKIF_OP_COUNT] = {
+	[BLKIF_OP_READ] = handle_rw,
+	[BLKIF_OP_WRITE] = handle_rw,
+	[BLKIF_OP_FLUSH_DISKCACHE] = handle_flush,
+	[BLKIF_OP_DISCARD] = handle_discard,
+	[BLKIF_OP_INDIRECT] = handle_indirect,
+};
+
+static void dispatch(struct blkif_engine *e, const union blkif_ring_entry *req)
+{
+	uint8_t op = req->rw.operation;
+	blkif_handler *handler = op < BLKIF_OP_COUNT ? handlers[op] : NULL;
+	uint8_t rsp_op = op == BLKIF_OP_INDIRECT ? req->indirect.indirect_op : op;
+	int status = handler ? handler(e, req) : BLKIF_RSP_EOPNOTSUPP;
+
+	if (status != BLKIF_PENDING)
+		respond(e, req->rw.id, rsp_op, status);
+}
+
+/* ---- the ring ------------------------------------------------------------ */
+
+/* One request out of the shared page, read exactly once. */
+static void copy_request(const struct blkif_engine *e, union blkif_ring_entry *req)
+{
+	const volatile uint64_t *from = (const volatile uint64_t *)
+		&e->sring->ring[e->req_cons & (e->ring_entries - 1)];
+	uint64_t *to = (uint64_t *)req;
+
+	for (size_t i = 0; i < sizeof(*req) / sizeof(uint64_t); i++)
+		to[i] = from[i];
+}
+
+static bool response_room(const struct blkif_engine *e)
+{
+	return e->req_cons - e->rsp_prod_pvt < e->ring_entries;
+}
+
+/* Takes requests up to prod; false if prod is impossible. */
+static bool take_requests(struct blkif_engine *e, uint32_t prod)
+{
+	union blkif_ring_entry req;
+
+	/* Unanswered plus new requests cannot exceed the ring (io/ring.h's
+	 * overflow rule, counted from our private response index). */
+	if (prod - e->rsp_prod_pvt > e->ring_entries)
+		return false;
+	while (e->req_cons != prod && response_room(e)) {
+		copy_request(e, &req);
+		e->req_cons++;
+		dispatch(e, &req);
+	}
+	return true;
+}
+
+void blkif_engine_kick(struct blkif_engine *e)
+{
+	uint32_t prod;
+
+	if (e->broken || e->kicking)
+		return;
+	e->kicking = true;
+	for (;;) {
+		prod = __atomic_load_n(&e->sring->req_prod, __ATOMIC_ACQUIRE);
+		if (!take_requests(e, prod)) {
+			pv_log("blkif dom%u port %u: producer index %u is more than a ring "
+			       "ahead of response %u; ring stopped", (unsigned)e->host->domid,
+			       (unsigned)e->port, prod, e->rsp_prod_pvt);
+			e->broken = true;
+			break;
+		}
+		if (!response_room(e))
+			break; /* a completion kicks us again */
+		__atomic_store_n(&e->sring->req_event, e->req_cons + 1, __ATOMIC_RELAXED);
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		if (__atomic_load_n(&e->sring->req_prod, __ATOMIC_ACQUIRE) == e->req_cons)
+			break;
+	}
+	push_responses(e);
+	e->kicking = false;
+}
+
+/* ---- life cycle ------------------------------------------------------------ */
+
+struct blkif_engine *blkif_engine_new(struct pv_host *host, struct blk_aio *aio,
+				      const struct blkif_disk *disk, void *sring,
+				      unsigned nr_pages, uint32_t port)
+{
+	struct blkif_engine *e;
+	unsigned entries = blkif_ring_entries(nr_pages);
+
+	if (entries == 0)
+		return NULL;
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return NULL;
+	e->host = host;
+	e->aio = aio;
+	e->disk = *disk;
+	e->sring = sring;
+	e->ring_entries = entries;
+	e->port = port;
+	/* Our indexes start where the frontend's ring stands (io/ring.h's
+	 * attach rule), so a reconnect to a used ring works too. */
+	e->rsp_prod_pvt = __atomic_load_n(&e->sring->rsp_prod, __ATOMIC_ACQUIRE);
+	e->rsp_pushed = e->req_cons = e->rsp_prod_pvt;
+	return e;
+}
+
+void blkif_engine_drain(struct blkif_engine *e)
+{
+	struct pollfd pfd = { .fd = blk_aio_fd(e->aio), .events = POLLIN };
+
+	e->draining = true;
+	while (e->in_flight) {
+		if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
+			break;
+		blk_aio_complete(e->aio);
+	}
+	e->draining = false;
+}
+
+void blkif_engine_free(struct blkif_engine *e)
+{
+	if (!e)
+		return;
+	blkif_engine_drain(e);
+	free(e);
+}
+
+unsigned blkif_engine_in_flight(const struct blkif_engine *e)
+{
+	return e->in_flight;
+}
+
+bool blkif_engine_broken(const struct blkif_engine *e)
+{
+	return e->broken;
+}
+
+const struct blkif_stats *blkif_engine_stats(const struct blkif_engine *e)
+{
+	return &e->stats;
+}

@@ -1,0 +1,216 @@
+/*
+ * bastion-dm: serves the PV backends of one guest (today: block devices
+ * of backendtype "qdisk"), as QEMU's xen-block does under libxl.
+ *
+ *   bastion-dm --domid N [--log FILE]
+ *
+ * A glib main loop watches three fds: the xenstore connection (watch
+ * events for the backend directories and @releaseDomain), /dev/xen/evtchn
+ * (the devices' event channels) and dm/block's aio completion eventfd.
+ * It exits 0 when the guest is gone or when every device it served has
+ * been removed, after releasing every grant mapping and event channel.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <glib.h>
+#include <glib-unix.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host_xen.h"
+#include "pv_log.h"
+#include "registry.h"
+
+#define RELEASE_TOKEN "bastion-dm-release"
+#define AIO_WORKERS 8
+
+struct dm {
+	GMainLoop *loop;
+	int exit_code;
+	uint32_t domid;
+	struct bx bx;
+	bool have_privcmd;
+	struct bx_xs conn;
+	struct pv_xs xs;
+	struct host_xen hx;
+	struct blk_aio *aio;
+	struct pv_ctx ctx;
+	struct pv_registry reg;
+};
+
+static void quit(struct dm *dm, int code, const char *why)
+{
+	pv_log("dom%u: %s; exiting", (unsigned)dm->domid, why);
+	dm->exit_code = code;
+	g_main_loop_quit(dm->loop);
+}
+
+/* Gone: no xenstore home, or the hypervisor says it is gone or dying. */
+static bool domain_gone(struct dm *dm)
+{
+	char home[64];
+	struct xen_domctl_getdomaininfo info;
+	char *value;
+
+	snprintf(home, sizeof(home), "/local/domain/%u", (unsigned)dm->domid);
+	value = bx_xs_read(&dm->conn, 0, home, NULL);
+	if (!value && errno == ENOENT)
+		return true;
+	free(value);
+	if (!dm->have_privcmd)
+		return false;
+	int rc = bx_getdomaininfo(&dm->bx, dm->domid, &info);
+	return rc == -ESRCH || (rc == 0 && (info.flags & XEN_DOMINF_dying));
+}
+
+static void on_watch(struct dm *dm, const char *token)
+{
+	if (!strcmp(token, RELEASE_TOKEN)) {
+		if (domain_gone(dm))
+			quit(dm, 0, "domain gone");
+		return;
+	}
+	pv_registry_rescan(&dm->reg);
+	if (dm->reg.had_devices && pv_registry_count(&dm->reg) == 0)
+		quit(dm, 0, "no devices left");
+}
+
+static gboolean on_xenstore(gint fd, GIOCondition cond, gpointer opaque)
+{
+	struct dm *dm = opaque;
+	char *path, *token;
+	int rc;
+
+	(void)fd;
+	(void)cond;
+	while ((rc = bx_xs_read_watch(&dm->conn, 0, &path, &token)) > 0) {
+		on_watch(dm, token);
+		free(path);
+	}
+	if (rc < 0) {
+		quit(dm, 1, "xenstore connection lost");
+		return G_SOURCE_REMOVE;
+	}
+	return G_SOURCE_CONTINUE;
+}
+
+static gboolean on_evtchn(gint fd, GIOCondition cond, gpointer opaque)
+{
+	struct dm *dm = opaque;
+	long port;
+
+	(void)cond;
+	while ((port = bx_evtchn_pending(fd)) >= 0) {
+		struct pv_device *dev = pv_registry_by_port(&dm->reg, (uint32_t)port);
+		bx_evtchn_unmask(fd, (uint32_t)port);
+		if (dev)
+			dev->type->event(dev);
+	}
+	return G_SOURCE_CONTINUE;
+}
+
+static gboolean on_aio(gint fd, GIOCondition cond, gpointer opaque)
+{
+	struct dm *dm = opaque;
+
+	(void)fd;
+	(void)cond;
+	blk_aio_complete(dm->aio);
+	return G_SOURCE_CONTINUE;
+}
+
+static int parse_args(int argc, char **argv, uint32_t *domid, const char **log_path)
+{
+	static const struct option opts[] = {
+		{ "domid", required_argument, NULL, 'd' },
+		{ "log", required_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	uint64_t value;
+	bool have_domid = false;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "d:l:h", opts, NULL)) != -1) {
+		if (c == 'd' && pv_parse_uint(optarg, &value) && value > 0 && value < 0x7ff0) {
+			*domid = (uint32_t)value;
+			have_domid = true;
+		} else if (c == 'l') {
+			*log_path = optarg;
+		} else {
+			return -1;
+		}
+	}
+	return have_domid && optind == argc ? 0 : -1;
+}
+
+/* Opens xenstore, the devices, the aio pool and the watches. */
+static int dm_open(struct dm *dm)
+{
+	char *root;
+	int rc = bx_xs_open(&dm->conn, NULL);
+
+	if (rc < 0)
+		return pv_log("cannot connect to xenstore: %s", strerror(-rc)), rc;
+	xs_bx_init(&dm->xs, &dm->conn);
+	rc = host_xen_open(&dm->hx, dm->domid);
+	if (rc < 0)
+		return pv_log("cannot open /dev/xen/gntdev or evtchn: %s", strerror(-rc)), rc;
+	dm->have_privcmd = bx_open(&dm->bx) == 0;
+	dm->aio = blk_aio_new(AIO_WORKERS);
+	root = bx_xs_get_domain_path(&dm->conn, 0);
+	if (!dm->aio || !root)
+		return pv_log("cannot start the aio pool or find dom0's home"), -ENOMEM;
+	dm->ctx = (struct pv_ctx){ .xs = &dm->xs, .host = &dm->hx.host, .aio = dm->aio };
+	snprintf(dm->ctx.be_root, sizeof(dm->ctx.be_root), "%s/backend", root);
+	free(root);
+	dm->reg = (struct pv_registry){ .ctx = &dm->ctx };
+	rc = pv_registry_watch(&dm->reg);
+	if (rc == 0)
+		rc = bx_xs_watch(&dm->conn, "@releaseDomain", RELEASE_TOKEN);
+	return rc;
+}
+
+static void dm_close(struct dm *dm)
+{
+	pv_registry_free_all(&dm->reg);
+	blk_aio_free(dm->aio);
+	if (dm->have_privcmd)
+		bx_close(&dm->bx);
+	host_xen_close(&dm->hx);
+	bx_xs_close(&dm->conn);
+}
+
+int main(int argc, char **argv)
+{
+	struct dm dm = { .bx = BX_INIT, .conn = { .fd = -1 },
+			 .hx = { .gntdev_fd = -1, .evtchn_fd = -1 } };
+	const char *log_path = NULL;
+	FILE *log = NULL;
+
+	if (parse_args(argc, argv, &dm.domid, &log_path) < 0) {
+		fprintf(stderr, "usage: %s --domid N [--log FILE]\n", argv[0]);
+		return 2;
+	}
+	if (log_path && !(log = fopen(log_path, "a"))) {
+		fprintf(stderr, "bastion-dm: cannot open log %s: %s\n", log_path, strerror(errno));
+		return 1;
+	}
+	pv_log_set(log);
+	dm.loop = g_main_loop_new(NULL, FALSE);
+	if (dm_open(&dm) < 0) {
+		dm.exit_code = 1;
+	} else {
+		pv_log("dom%u: serving backends under %s", (unsigned)dm.domid, dm.ctx.be_root);
+		g_unix_fd_add(dm.conn.fd, G_IO_IN | G_IO_HUP | G_IO_ERR, on_xenstore, &dm);
+		g_unix_fd_add(dm.hx.evtchn_fd, G_IO_IN, on_evtchn, &dm);
+		g_unix_fd_add(blk_aio_fd(dm.aio), G_IO_IN, on_aio, &dm);
+		g_main_loop_run(dm.loop);
+	}
+	dm_close(&dm);
+	g_main_loop_unref(dm.loop);
+	if (log)
+		fclose(log);
+	return dm.exit_code;
+}

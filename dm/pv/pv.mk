@@ -1,0 +1,46 @@
+# dm/pv: bastion-dm, the PV backend daemon for one guest (today the
+# "qdisk" block backend), and test-pv-unit: the blkif request engine
+# against a fake frontend and the xenbus state machine against a fake
+# xenstore, all on the host.
+
+PV_DIR := dm/pv
+PV_OUT := $(BUILD)/dm/pv
+PV_BIN := $(BUILD)/dm/bastion-dm
+# The core: everything but the real seams (host_xen.c, xs_bx.c) and main.
+PV_CORE_SRCS := blkif.c blkback.c xenbus.c registry.c backends.c xs_util.c pv_log.c
+PV_SRCS := $(PV_CORE_SRCS) host_xen.c xs_bx.c main.c
+PV_GLIB_CFLAGS = $(shell pkg-config --cflags glib-2.0)
+PV_GLIB_LIBS = $(shell pkg-config --libs glib-2.0)
+PV_CFLAGS = $(HOST_CFLAGS) -I$(PV_DIR) -I$(BLOCK_DIR) -I$(BX_DIR) -iquote hv/include \
+	$(PV_GLIB_CFLAGS) -MMD -MP
+PV_OBJS := $(PV_SRCS:%.c=$(PV_OUT)/%.o)
+
+ALL += $(PV_BIN)
+TEST_SUITES += test-pv-unit
+
+$(PV_OUT)/%.o: $(PV_DIR)/%.c
+	@mkdir -p $(@D)
+	$(HOST_CC) $(PV_CFLAGS) -c $< -o $@
+
+$(PV_BIN): $(PV_OBJS) $(BX_LIB) $(BLOCK_LIB)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -o $@ $(PV_OBJS) $(BX_LIB) $(BLOCK_LIB) \
+		$(PV_GLIB_LIBS) $(BLOCK_LIBS)
+
+-include $(PV_OBJS:.o=.d)
+
+# --- tests ---------------------------------------------------------------
+PV_TEST_DIR := tests/unit/pv
+PV_TEST_BIN := $(PV_OUT)/pv-unit-test
+PV_TEST_SRCS := $(wildcard $(PV_TEST_DIR)/*.c) $(addprefix $(PV_DIR)/,$(PV_CORE_SRCS))
+
+$(PV_TEST_BIN): $(PV_TEST_SRCS) $(wildcard $(PV_TEST_DIR)/*.h $(PV_DIR)/*.h) $(BLOCK_LIB)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -fsanitize=address,undefined -I$(PV_DIR) -I$(BLOCK_DIR) \
+		-I$(PV_TEST_DIR) $(PV_GLIB_CFLAGS) -o $@ $(PV_TEST_SRCS) $(BLOCK_LIB) \
+		$(PV_GLIB_LIBS) $(BLOCK_LIBS)
+
+.PHONY: test-pv-unit
+test-pv-unit: $(PV_TEST_BIN)
+	@rm -rf $(PV_OUT)/unit-tmp
+	@timeout 120 $(PV_TEST_BIN) $(PV_OUT)/unit-tmp

@@ -1,0 +1,101 @@
+/*
+ * PV backends of bastion-dm: the per-device state the xenbus state
+ * machine (xenbus.c) keeps, and the ops each backend type fills.  A type
+ * is one file (blkback.c for "qdisk") plus one entry in backends.c; the
+ * state machine calls its ops as the frontend and the toolstack move
+ * (states: Xen's public io/xenbus.h).
+ */
+#ifndef BASTION_PV_BACKEND_H
+#define BASTION_PV_BACKEND_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "block.h"
+#include "pv_host.h"
+
+/* io/xenbus.h's enum xenbus_state */
+enum xenbus_state {
+	XENBUS_UNKNOWN = 0,
+	XENBUS_INITIALISING = 1,
+	XENBUS_INIT_WAIT = 2,
+	XENBUS_INITIALISED = 3,
+	XENBUS_CONNECTED = 4,
+	XENBUS_CLOSING = 5,
+	XENBUS_CLOSED = 6,
+	XENBUS_RECONFIGURING = 7,
+	XENBUS_RECONFIGURED = 8,
+};
+
+#define PV_PATH_MAX 256
+
+/* What every device of one bastion-dm shares. */
+struct pv_ctx {
+	struct pv_xs *xs;
+	struct pv_host *host;   /* host->domid is the guest's */
+	struct blk_aio *aio;
+	char be_root[128]; /* e.g. /local/domain/0/backend */
+};
+
+struct pv_device;
+
+struct pv_backend_type {
+	const char *name; /* backend/<name>/<domid>/<devid> */
+	/* Reads the backend directory, opens what the device serves and
+	 * writes the features a frontend reads before connecting. */
+	int (*setup)(struct pv_device *dev);
+	/* Reads the frontend's rings and event channel, maps and binds them;
+	 * sets dev->local_port. */
+	int (*connect)(struct pv_device *dev);
+	/* Undoes connect, after the I/O in flight finished; idempotent. */
+	void (*disconnect)(struct pv_device *dev);
+	/* Undoes setup; idempotent. */
+	void (*teardown)(struct pv_device *dev);
+	/* The device's event channel fired. */
+	void (*event)(struct pv_device *dev);
+};
+
+struct pv_device {
+	struct pv_ctx *ctx;
+	const struct pv_backend_type *type;
+	uint32_t devid;
+	char be_path[PV_PATH_MAX];
+	char fe_path[PV_PATH_MAX];
+	enum xenbus_state state; /* ours, as last written */
+	uint64_t stored_state;   /* "state" as last read from the store */
+	bool set_up, connected, failed;
+	long local_port;         /* bound event channel, -1 none */
+	void *priv;              /* the backend type's state */
+	struct pv_device *next;
+};
+
+/* backends.c: every type, NULL-terminated. */
+extern const struct pv_backend_type *const pv_backend_types[];
+extern const struct pv_backend_type pv_qdisk_backend;
+
+/* ---- xenbus.c ---- */
+
+/* A device for backend/<type>/<domid>/<devid>, its frontend path read
+ * and checked to lie in the guest's tree; NULL when it is not usable. */
+struct pv_device *xenbus_device_new(struct pv_ctx *ctx, const struct pv_backend_type *type,
+				    uint32_t devid);
+/* One step of the state machine after anything in either directory
+ * changed; false when the backend directory is gone (free the device). */
+bool xenbus_device_update(struct pv_device *dev);
+/* Disconnects, tears down and frees. */
+void xenbus_device_free(struct pv_device *dev);
+void xenbus_switch_state(struct pv_device *dev, enum xenbus_state state);
+
+/* ---- xs_util.c: reading and writing keys of a directory ---- */
+
+/* dir/key's value (malloc'ed) or NULL. */
+char *pv_xs_read_key(struct pv_xs *xs, const char *dir, const char *key);
+/* dir/key as an unsigned number, or fallback when absent or not one. */
+uint64_t pv_xs_read_uint(struct pv_xs *xs, const char *dir, const char *key,
+			 uint64_t fallback);
+int pv_xs_write_key(struct pv_xs *xs, const char *dir, const char *key, const char *value);
+int pv_xs_write_uint(struct pv_xs *xs, const char *dir, const char *key, uint64_t value);
+/* Parses a whole decimal number; false if s is not one. */
+bool pv_parse_uint(const char *s, uint64_t *value);
+
+#endif

@@ -1,0 +1,396 @@
+/*
+ * Host tests of the xenbus backend state machine (dm/pv/xenbus.c), the
+ * qdisk backend's keys and connection (dm/pv/blkback.c) and the device
+ * registry (dm/pv/registry.c), all over the hash-table xenstore and the
+ * fake frontend's grants.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fake_frontend.h"
+#include "fake_xs.h"
+#include "pv_backend.h"
+#include "pv_check.h"
+#include "registry.h"
+
+#define BE "/local/domain/0/backend/fake/7/51712"
+#define FE "/local/domain/7/device/vbd/51712"
+
+/* A backend type that only counts what the state machine asks of it. */
+static struct {
+	int setups, connects, disconnects, teardowns;
+	int setup_rc, connect_rc;
+} calls;
+
+static int fake_setup(struct pv_device *dev) { (void)dev; calls.setups++; return calls.setup_rc; }
+static int fake_connect(struct pv_device *dev) { (void)dev; calls.connects++; return calls.connect_rc; }
+static void fake_disconnect(struct pv_device *dev) { (void)dev; calls.disconnects++; }
+static void fake_teardown(struct pv_device *dev) { (void)dev; calls.teardowns++; }
+static void fake_event(struct pv_device *dev) { (void)dev; }
+
+static const struct pv_backend_type fake_type = {
+	.name = "fake", .setup = fake_setup, .connect = fake_connect,
+	.disconnect = fake_disconnect, .teardown = fake_teardown, .event = fake_event,
+};
+
+struct xctx {
+	struct fake_xs fx;
+	struct fake_fe fe;
+	struct pv_ctx ctx;
+};
+
+static void xctx_init(struct xctx *x)
+{
+	memset(&calls, 0, sizeof(calls));
+	fake_xs_init(&x->fx);
+	fake_fe_init(&x->fe, 2, 0);
+	x->fe.aio = blk_aio_new(2);
+	x->ctx = (struct pv_ctx){ .xs = &x->fx.xs, .host = &x->fe.host, .aio = x->fe.aio };
+	snprintf(x->ctx.be_root, sizeof(x->ctx.be_root), "/local/domain/0/backend");
+}
+
+static void xctx_fini(struct xctx *x)
+{
+	blk_aio_free(x->fe.aio);
+	fake_fe_fini(&x->fe);
+	fake_xs_fini(&x->fx);
+}
+
+/* The backend and frontend directories as libxl leaves them. */
+static void toolstack_adds(struct xctx *x, const char *be, const char *fe)
+{
+	char path[2 * PV_PATH_MAX];
+	static const char *const keys[][2] = {
+		{ "online", "1" }, { "state", "1" }, { "frontend-id", "7" },
+		{ "device-type", "disk" }, { "dev", "xvda" }, { "type", "qdisk" },
+		{ "mode", "w" },
+	};
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", be, keys[i][0]);
+		fake_xs_set(&x->fx, path, keys[i][1]);
+	}
+	snprintf(path, sizeof(path), "%s/frontend", be);
+	fake_xs_set(&x->fx, path, fe);
+	snprintf(path, sizeof(path), "%s/state", fe);
+	fake_xs_set(&x->fx, path, "1");
+}
+
+static void set_key(struct xctx *x, const char *dir, const char *key, const char *value)
+{
+	char path[2 * PV_PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, key);
+	fake_xs_set(&x->fx, path, value);
+}
+
+static const char *get_key(struct xctx *x, const char *dir, const char *key)
+{
+	char path[2 * PV_PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, key);
+	return fake_xs_get(&x->fx, path);
+}
+
+static bool be_state_is(struct xctx *x, const char *dir, const char *want)
+{
+	const char *s = get_key(x, dir, "state");
+
+	return s && !strcmp(s, want);
+}
+
+/* Frontend moves to fe_state, then one update. */
+static bool step(struct xctx *x, struct pv_device *dev, const char *fe_state)
+{
+	if (fe_state)
+		set_key(x, FE, "state", fe_state);
+	return xenbus_device_update(dev);
+}
+
+static void test_life_cycle(void)
+{
+	struct xctx x;
+	struct pv_device *dev;
+
+	xctx_init(&x);
+	toolstack_adds(&x, BE, FE);
+	dev = xenbus_device_new(&x.ctx, &fake_type, 51712);
+	if (!CHECK(dev != NULL, "xenbus: a device whose frontend is in the guest's tree"))
+		return xctx_fini(&x);
+	step(&x, dev, NULL);
+	CHECK(calls.setups == 1 && be_state_is(&x, BE, "2") &&
+	      !strcmp(get_key(&x, BE, "hotplug-status"), "connected"),
+	      "xenbus: set up, then InitWait with hotplug-status \"connected\"");
+	step(&x, dev, "3");
+	CHECK(calls.connects == 1 && be_state_is(&x, BE, "4"),
+	      "xenbus: frontend Initialised -> connect -> Connected");
+	step(&x, dev, "4");
+	step(&x, dev, NULL);
+	CHECK(calls.connects == 1 && be_state_is(&x, BE, "4"),
+	      "xenbus: repeated updates while Connected change nothing");
+	step(&x, dev, "5");
+	CHECK(calls.disconnects >= 1 && be_state_is(&x, BE, "5"),
+	      "xenbus: frontend Closing -> disconnect -> Closing");
+	step(&x, dev, "6");
+	CHECK(be_state_is(&x, BE, "6"), "xenbus: frontend Closed -> Closed");
+	step(&x, dev, "1");
+	CHECK(be_state_is(&x, BE, "2"), "xenbus: frontend starting over while online -> InitWait");
+	step(&x, dev, "4");
+	CHECK(calls.connects == 2 && be_state_is(&x, BE, "4"),
+	      "xenbus: a reconnecting frontend (Connected) is connected again");
+	set_key(&x, BE, "online", "0");
+	set_key(&x, BE, "state", "5");
+	int before = calls.disconnects;
+	step(&x, dev, NULL);
+	CHECK(be_state_is(&x, BE, "5") && calls.disconnects == before,
+	      "xenbus: toolstack online=0/Closing with a live frontend -> Closing, still serving");
+	step(&x, dev, "6");
+	CHECK(be_state_is(&x, BE, "6") && calls.disconnects > before,
+	      "xenbus: ...then the frontend's Closed -> disconnect -> Closed");
+	fake_xs_rm(&x.fx, BE);
+	CHECK(!step(&x, dev, NULL), "xenbus: the backend directory removed -> device done");
+	xenbus_device_free(dev);
+	CHECK(calls.teardowns == 1, "xenbus: freeing tears down once");
+	xctx_fini(&x);
+}
+
+static void test_refusals(void)
+{
+	struct xctx x;
+	struct pv_device *dev;
+
+	xctx_init(&x);
+	toolstack_adds(&x, BE, "/local/domain/8/device/vbd/51712");
+	CHECK(xenbus_device_new(&x.ctx, &fake_type, 51712) == NULL,
+	      "xenbus: a frontend path in another domain's tree is refused");
+	set_key(&x, BE, "frontend", "/local/domain/7/../0/device/vbd/1");
+	CHECK(xenbus_device_new(&x.ctx, &fake_type, 51712) == NULL,
+	      "xenbus: a frontend path climbing out with .. is refused");
+	set_key(&x, BE, "frontend", FE);
+	calls.setup_rc = -2;
+	dev = xenbus_device_new(&x.ctx, &fake_type, 51712);
+	step(&x, dev, "3");
+	CHECK(be_state_is(&x, BE, "6") && !strcmp(get_key(&x, BE, "hotplug-status"), "error") &&
+	      calls.connects == 0,
+	      "xenbus: failed setup -> Closed, hotplug-status \"error\", never connects");
+	xenbus_device_free(dev);
+	CHECK(calls.teardowns == 0, "xenbus: a device never set up is not torn down");
+	calls.setup_rc = 0;
+	calls.connect_rc = -22;
+	set_key(&x, BE, "state", "1");
+	set_key(&x, FE, "state", "1");
+	dev = xenbus_device_new(&x.ctx, &fake_type, 51712);
+	step(&x, dev, NULL);
+	step(&x, dev, "3");
+	CHECK(be_state_is(&x, BE, "5") && calls.connects == 1,
+	      "xenbus: failed connect -> Closing");
+	xenbus_device_free(dev);
+	xctx_fini(&x);
+}
+
+static void test_frontend_gone(void)
+{
+	struct xctx x;
+	struct pv_device *dev;
+
+	xctx_init(&x);
+	toolstack_adds(&x, BE, FE);
+	fake_xs_rm(&x.fx, FE);
+	dev = xenbus_device_new(&x.ctx, &fake_type, 51712);
+	step(&x, dev, NULL);
+	CHECK(be_state_is(&x, BE, "2"), "xenbus: no frontend yet -> waits in InitWait");
+	step(&x, dev, "4");
+	fake_xs_rm(&x.fx, FE); /* the guest died */
+	step(&x, dev, NULL);
+	CHECK(be_state_is(&x, BE, "6") && calls.disconnects >= 1,
+	      "xenbus: the frontend vanishing while connected -> disconnect -> Closed");
+	set_key(&x, BE, "online", "0");
+	set_key(&x, BE, "state", "5");
+	step(&x, dev, NULL);
+	CHECK(be_state_is(&x, BE, "6"),
+	      "xenbus: toolstack Closing over our Closed gets Closed written again");
+	xenbus_device_free(dev);
+	xctx_fini(&x);
+}
+
+/* ---- the qdisk backend over a real image ------------------------------------- */
+
+#define QBE "/local/domain/0/backend/qdisk/7/51712"
+
+static bool make_image(const char *path, const char *fmt, uint64_t size)
+{
+	struct blk_create_opts o = { .format = fmt, .size = size };
+	struct blk_error err;
+
+	unlink(path);
+	return blk_create(path, &o, &err) == 0;
+}
+
+static struct pv_device *qdisk_device(struct xctx *x, const char *params, const char *mode)
+{
+	struct pv_device *dev;
+
+	fake_xs_rm(&x->fx, QBE);
+	toolstack_adds(x, QBE, FE);
+	set_key(x, QBE, "params", params);
+	set_key(x, QBE, "mode", mode);
+	dev = xenbus_device_new(&x->ctx, &pv_qdisk_backend, 51712);
+	if (dev)
+		xenbus_device_update(dev);
+	return dev;
+}
+
+static bool key_is(struct xctx *x, const char *key, const char *want)
+{
+	const char *v = get_key(x, QBE, key);
+
+	return want ? v && !strcmp(v, want) : v == NULL;
+}
+
+/* The frontend's keys for a two-page ring at guest pages 10, 11. */
+static void frontend_connects(struct xctx *x, const char *protocol)
+{
+	set_key(x, FE, "ring-page-order", "1");
+	set_key(x, FE, "ring-ref0", "1010");
+	set_key(x, FE, "ring-ref1", "1011");
+	set_key(x, FE, "event-channel", "9");
+	set_key(x, FE, "protocol", protocol);
+	set_key(x, FE, "state", "3");
+}
+
+static void test_qdisk_keys(const char *img, const char *qimg)
+{
+	struct xctx x;
+	struct pv_device *dev;
+	char params[600];
+
+	xctx_init(&x);
+	snprintf(params, sizeof(params), "raw:%s", img);
+	dev = qdisk_device(&x, params, "w");
+	CHECK(dev && key_is(&x, "state", "2") && key_is(&x, "sectors", "2048") &&
+	      key_is(&x, "info", "0") && key_is(&x, "sector-size", "512") &&
+	      key_is(&x, "physical-sector-size", "512") && key_is(&x, "feature-flush-cache", "1") &&
+	      key_is(&x, "feature-discard", "1") && key_is(&x, "discard-granularity", "4096") &&
+	      key_is(&x, "max-ring-page-order", "4") &&
+	      key_is(&x, "feature-max-indirect-segments", "256") &&
+	      key_is(&x, "feature-persistent", "0"),
+	      "qdisk: raw:<path> rw -> sectors, info 0, flush, discard, ring order 4, 256 indirect");
+	xenbus_device_free(dev);
+	dev = qdisk_device(&x, img, "r");
+	CHECK(dev && key_is(&x, "state", "2") && key_is(&x, "info", "4") &&
+	      key_is(&x, "feature-discard", NULL),
+	      "qdisk: a bare path, mode r -> VDISK_READONLY in info, no feature-discard");
+	xenbus_device_free(dev);
+	snprintf(params, sizeof(params), "qcow2:%s", qimg);
+	dev = qdisk_device(&x, params, "w");
+	CHECK(dev && key_is(&x, "state", "2") && key_is(&x, "sectors", "4096") &&
+	      key_is(&x, "discard-granularity", "65536"),
+	      "qdisk: qcow2:<path> -> its virtual size, discard by 64 KiB clusters");
+	xenbus_device_free(dev);
+	dev = qdisk_device(&x, "raw:/nonexistent/disk.img", "w");
+	CHECK(dev && key_is(&x, "state", "6") && key_is(&x, "hotplug-status", "error"),
+	      "qdisk: a missing image -> Closed, hotplug-status \"error\"");
+	xenbus_device_free(dev);
+	xctx_fini(&x);
+}
+
+static void test_qdisk_connect(const char *img)
+{
+	struct blkif_segment seg = { FAKE_REF_BASE + 20, 0, 7 };
+	union blkif_ring_entry req;
+	struct blkif_response rsp;
+	struct pv_device *dev;
+	struct xctx x;
+
+	xctx_init(&x);
+	struct blkif_sring *own_ring = x.fe.sring;
+	dev = qdisk_device(&x, img, "w");
+	x.fe.sring = (struct blkif_sring *)fake_page(&x.fe, 1010); /* pages 10, 11 */
+	x.fe.sring->req_event = x.fe.sring->rsp_event = 1; /* as the frontend sets it up */
+	frontend_connects(&x, "x86_64-abi");
+	xenbus_device_update(dev);
+	CHECK(key_is(&x, "state", "4") && dev->local_port == 109 && x.fe.maps_live == 1,
+	      "qdisk: a two-page ring and event channel mapped and bound -> Connected");
+	memset(&req, 0, sizeof(req));
+	req.rw = (struct blkif_request_rw){ .operation = BLKIF_OP_WRITE, .nr_segments = 1,
+					    .id = 42, .sector_number = 8, .seg = { seg } };
+	fake_push(&x.fe, &req);
+	dev->type->event(dev);
+	CHECK(fake_wait(&x.fe, 1) && fake_pop(&x.fe, &rsp) && rsp.id == 42 &&
+	      rsp.status == BLKIF_RSP_OKAY && x.fe.notifies == 1,
+	      "qdisk: a request on the connected ring is served and the frontend kicked");
+	set_key(&x, FE, "state", "5");
+	xenbus_device_update(dev);
+	CHECK(key_is(&x, "state", "5") && x.fe.maps_live == 0 && dev->local_port == -1,
+	      "qdisk: frontend Closing -> ring unmapped, port unbound");
+	xenbus_device_free(dev);
+	dev = qdisk_device(&x, img, "w");
+	frontend_connects(&x, "x86_32-abi");
+	xenbus_device_update(dev);
+	CHECK(key_is(&x, "state", "5") && x.fe.maps_live == 0,
+	      "qdisk: a 32-bit frontend (x86_32-abi) is refused -> Closing");
+	xenbus_device_free(dev);
+	dev = qdisk_device(&x, img, "w");
+	frontend_connects(&x, "x86_64-abi");
+	set_key(&x, FE, "ring-page-order", "5");
+	xenbus_device_update(dev);
+	CHECK(key_is(&x, "state", "5"), "qdisk: ring-page-order above the offer is refused");
+	xenbus_device_free(dev);
+	x.fe.sring = own_ring;
+	xctx_fini(&x);
+}
+
+static void test_registry(const char *img)
+{
+	struct pv_registry reg;
+	struct xctx x;
+	char be[PV_PATH_MAX], fe[PV_PATH_MAX];
+
+	xctx_init(&x);
+	reg = (struct pv_registry){ .ctx = &x.ctx };
+	pv_registry_watch(&reg);
+	for (unsigned id = 1; id <= 2; id++) {
+		snprintf(be, sizeof(be), "/local/domain/0/backend/qdisk/7/%u", id);
+		snprintf(fe, sizeof(fe), "/local/domain/7/device/vbd/%u", id);
+		toolstack_adds(&x, be, fe);
+		set_key(&x, be, "params", img);
+	}
+	pv_registry_rescan(&reg);
+	CHECK(pv_registry_count(&reg) == 2 && reg.had_devices &&
+	      be_state_is(&x, "/local/domain/0/backend/qdisk/7/2", "2"),
+	      "registry: two qdisk devices found and set up");
+	fake_xs_rm(&x.fx, "/local/domain/0/backend/qdisk/7/1");
+	pv_registry_rescan(&reg);
+	CHECK(pv_registry_count(&reg) == 1, "registry: a removed directory drops its device");
+	snprintf(fe, sizeof(fe), "/local/domain/7/device/vbd/2");
+	set_key(&x, fe, "ring-ref", "1030");
+	set_key(&x, fe, "event-channel", "11");
+	set_key(&x, fe, "state", "4");
+	pv_registry_rescan(&reg);
+	CHECK(be_state_is(&x, "/local/domain/0/backend/qdisk/7/2", "4") && x.fe.maps_live == 1 &&
+	      pv_registry_by_port(&reg, 111) != NULL,
+	      "registry: a one-page ring (ring-ref) connects; its port finds the device");
+	pv_registry_free_all(&reg);
+	CHECK(pv_registry_count(&reg) == 0 && x.fx.watches == 1 && x.fe.maps_live == 0,
+	      "registry: freeing all (the domain died) releases every mapping and watch");
+	xctx_fini(&x);
+}
+
+void test_xenbus(const char *tmpdir)
+{
+	char img[512], qimg[512];
+
+	test_life_cycle();
+	test_refusals();
+	test_frontend_gone();
+	snprintf(img, sizeof(img), "%s/qdisk.img", tmpdir);
+	snprintf(qimg, sizeof(qimg), "%s/qdisk.qcow2", tmpdir);
+	if (!CHECK(make_image(img, "raw", 1 << 20) && make_image(qimg, "qcow2", 2 << 20),
+		   "qdisk: test images created"))
+		return;
+	test_qdisk_keys(img, qimg);
+	test_qdisk_connect(img);
+	test_registry(img);
+}
