@@ -7,8 +7,12 @@
  * A glib main loop watches three fds: the xenstore connection (watch
  * events for the backend directories and @releaseDomain), /dev/xen/evtchn
  * (the devices' event channels) and dm/block's aio completion eventfd.
- * It exits 0 when the guest is gone or when every device it served has
- * been removed, after releasing every grant mapping and event channel.
+ * Once it watches, it says so as QEMU does for libxl: <dom0 home>/
+ * device-model/N/state = "running" (the toolstack waits for that before
+ * it unpauses the guest, and starts no second one while it is there).
+ * Devices come and go (block-attach/detach); it exits 0 when the guest is
+ * gone, after releasing every grant mapping and event channel, and takes
+ * its state node with it.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -72,27 +76,39 @@ static void on_watch(struct dm *dm, const char *token)
 		return;
 	}
 	pv_registry_rescan(&dm->reg);
-	if (dm->reg.had_devices && pv_registry_count(&dm->reg) == 0)
-		quit(dm, 0, "no devices left");
 }
 
-static gboolean on_xenstore(gint fd, GIOCondition cond, gpointer opaque)
+/* <dom0 home>/device-model/N/state: "running", or removed (NULL). */
+static int set_dm_state(struct dm *dm, const char *state)
 {
-	struct dm *dm = opaque;
+	char path[64];
+	snprintf(path, sizeof(path), "/local/domain/0/device-model/%u/state", (unsigned)dm->domid);
+	return state ? bx_xs_write_str(&dm->conn, 0, path, state) : bx_xs_rm(&dm->conn, 0, path);
+}
+
+/* Every watch event there is: those on the socket, and those the client
+ * queued while it waited for a reply (in any handler, or when a watch was
+ * set: the first event of a watch comes at once), which no fd signals.
+ * False when the connection is lost. */
+static bool drain_watches(struct dm *dm)
+{
 	char *path, *token;
 	int rc;
 
-	(void)fd;
-	(void)cond;
 	while ((rc = bx_xs_read_watch(&dm->conn, 0, &path, &token)) > 0) {
 		on_watch(dm, token);
 		free(path);
 	}
-	if (rc < 0) {
+	if (rc < 0)
 		quit(dm, 1, "xenstore connection lost");
-		return G_SOURCE_REMOVE;
-	}
-	return G_SOURCE_CONTINUE;
+	return rc == 0;
+}
+
+static gboolean on_xenstore(gint fd, GIOCondition cond, gpointer opaque)
+{
+	(void)fd;
+	(void)cond;
+	return drain_watches(opaque) ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
 }
 
 static gboolean on_evtchn(gint fd, GIOCondition cond, gpointer opaque)
@@ -107,6 +123,7 @@ static gboolean on_evtchn(gint fd, GIOCondition cond, gpointer opaque)
 		if (dev)
 			dev->type->event(dev);
 	}
+	drain_watches(dm);
 	return G_SOURCE_CONTINUE;
 }
 
@@ -117,6 +134,7 @@ static gboolean on_aio(gint fd, GIOCondition cond, gpointer opaque)
 	(void)fd;
 	(void)cond;
 	blk_aio_complete(dm->aio);
+	drain_watches(dm);
 	return G_SOURCE_CONTINUE;
 }
 
@@ -169,12 +187,16 @@ static int dm_open(struct dm *dm)
 	rc = pv_registry_watch(&dm->reg);
 	if (rc == 0)
 		rc = bx_xs_watch(&dm->conn, "@releaseDomain", RELEASE_TOKEN);
+	if (rc == 0 && (rc = set_dm_state(dm, "running")) < 0)
+		pv_log("cannot write the device model's state: %s", strerror(-rc));
 	return rc;
 }
 
 static void dm_close(struct dm *dm)
 {
 	pv_registry_free_all(&dm->reg);
+	if (dm->conn.fd >= 0)
+		set_dm_state(dm, NULL);
 	blk_aio_free(dm->aio);
 	if (dm->have_privcmd)
 		bx_close(&dm->bx);
@@ -206,7 +228,8 @@ int main(int argc, char **argv)
 		g_unix_fd_add(dm.conn.fd, G_IO_IN | G_IO_HUP | G_IO_ERR, on_xenstore, &dm);
 		g_unix_fd_add(dm.hx.evtchn_fd, G_IO_IN, on_evtchn, &dm);
 		g_unix_fd_add(blk_aio_fd(dm.aio), G_IO_IN, on_aio, &dm);
-		g_main_loop_run(dm.loop);
+		if (drain_watches(&dm))
+			g_main_loop_run(dm.loop);
 	}
 	dm_close(&dm);
 	g_main_loop_unref(dm.loop);

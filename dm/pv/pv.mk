@@ -27,6 +27,12 @@ $(PV_BIN): $(PV_OBJS) $(BX_LIB) $(BLOCK_LIB)
 	$(HOST_CC) $(HOST_CFLAGS) -o $@ $(PV_OBJS) $(BX_LIB) $(BLOCK_LIB) \
 		$(PV_GLIB_LIBS) $(BLOCK_LIBS)
 
+# Static, for dom0 images that carry no glib of their own (images/xl-dom0).
+$(PV_BIN)-static: $(PV_OBJS) $(BX_LIB) $(BLOCK_LIB)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -static -o $@ $(PV_OBJS) $(BX_LIB) $(BLOCK_LIB) \
+		$(shell pkg-config --static --libs glib-2.0) $(BLOCK_LIBS)
+
 -include $(PV_OBJS:.o=.d)
 
 # --- tests ---------------------------------------------------------------
