@@ -4,10 +4,16 @@
  *
  *  - Requests are copied out of the shared page once, word by word, before
  *    anything looks at them; the frontend may rewrite the slot meanwhile.
- *  - A producer index more than a ring ahead of our last response is
- *    garbage: the ring is declared broken and no more requests are taken.
- *  - We take a request only while a response slot is free for it, and we
- *    re-arm req_event before going idle (the "final check" rule).
+ *  - A producer index more than a ring ahead of our last response, or
+ *    behind the requests we already took, is garbage: the ring is declared
+ *    broken and no more requests are taken.
+ *  - We take a request only while a response slot is free for it and fewer
+ *    than BLKIF_MAX_IN_FLIGHT requests are running; a completion resumes
+ *    taking.  We re-arm req_event before going idle (the "final check"
+ *    rule).
+ *  - One kick takes at most a ring's worth of requests; if the frontend
+ *    keeps producing, the host is asked to kick us again later, so one
+ *    busy ring cannot hold the main loop.
  *  - Responses are published with rsp_prod after a write barrier; the
  *    frontend is kicked only if rsp_event falls in the range just pushed.
  *
@@ -443,25 +449,47 @@ static bool response_room(const struct blkif_engine *e)
 	return e->req_cons - e->rsp_prod_pvt < e->ring_entries;
 }
 
-/* Takes requests up to prod; false if prod is impossible. */
-static bool take_requests(struct blkif_engine *e, uint32_t prod)
+/* Room to take one more request now; if not, a completion frees it. */
+static bool can_take(const struct blkif_engine *e)
+{
+	return response_room(e) && e->in_flight < BLKIF_MAX_IN_FLIGHT;
+}
+
+/* A producer index the frontend may have written: not behind what we
+ * took, and unanswered plus new requests within the ring (io/ring.h's
+ * overflow rule, counted from our private response index). */
+static bool prod_possible(const struct blkif_engine *e, uint32_t prod)
+{
+	return prod - e->req_cons <= e->ring_entries &&
+	       prod - e->rsp_prod_pvt <= e->ring_entries;
+}
+
+/* Takes requests up to prod, at most budget of them; returns how many. */
+static unsigned take_requests(struct blkif_engine *e, uint32_t prod, unsigned budget)
 {
 	union blkif_ring_entry req;
+	unsigned taken = 0;
 
-	/* Unanswered plus new requests cannot exceed the ring (io/ring.h's
-	 * overflow rule, counted from our private response index). */
-	if (prod - e->rsp_prod_pvt > e->ring_entries)
-		return false;
-	while (e->req_cons != prod && response_room(e)) {
+	while (e->req_cons != prod && taken < budget && can_take(e)) {
 		copy_request(e, &req);
 		e->req_cons++;
+		taken++;
 		dispatch(e, &req);
 	}
-	return true;
+	return taken;
+}
+
+static void ring_broken(struct blkif_engine *e, uint32_t prod)
+{
+	pv_log("blkif dom%u port %u: producer index %u is behind request %u or more "
+	       "than a ring ahead of response %u; ring stopped", (unsigned)e->host->domid,
+	       (unsigned)e->port, prod, e->req_cons, e->rsp_prod_pvt);
+	e->broken = true;
 }
 
 void blkif_engine_kick(struct blkif_engine *e)
 {
+	unsigned budget = e->ring_entries;
 	uint32_t prod;
 
 	if (e->broken || e->kicking)
@@ -469,15 +497,17 @@ void blkif_engine_kick(struct blkif_engine *e)
 	e->kicking = true;
 	for (;;) {
 		prod = __atomic_load_n(&e->sring->req_prod, __ATOMIC_ACQUIRE);
-		if (!take_requests(e, prod)) {
-			pv_log("blkif dom%u port %u: producer index %u is more than a ring "
-			       "ahead of response %u; ring stopped", (unsigned)e->host->domid,
-			       (unsigned)e->port, prod, e->rsp_prod_pvt);
-			e->broken = true;
+		if (!prod_possible(e, prod)) {
+			ring_broken(e, prod);
 			break;
 		}
-		if (!response_room(e))
+		budget -= take_requests(e, prod, budget);
+		if (!can_take(e))
 			break; /* a completion kicks us again */
+		if (budget == 0 && e->req_cons != prod) {
+			e->host->ops->later(e->host, e->port); /* let others run first */
+			break;
+		}
 		__atomic_store_n(&e->sring->req_event, e->req_cons + 1, __ATOMIC_RELAXED);
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		if (__atomic_load_n(&e->sring->req_prod, __ATOMIC_ACQUIRE) == e->req_cons)
@@ -514,14 +544,35 @@ struct blkif_engine *blkif_engine_new(struct pv_host *host, struct blk_aio *aio,
 	return e;
 }
 
+/* poll on the completion fd failed: retry after a signal or a short
+ * memory shortage.  Anything else means the pool is broken; the requests
+ * in flight still own their buffers and mappings, and freeing the engine
+ * under them would corrupt memory, so the process stops instead. */
+static void drain_poll_failed(struct blkif_engine *e)
+{
+	int err = errno;
+
+	if (err == EINTR)
+		return;
+	if (err == ENOMEM || err == EAGAIN) {
+		poll(NULL, 0, 10);
+		return;
+	}
+	pv_log("blkif dom%u port %u: waiting for %u requests in flight failed: %s; aborting",
+	       (unsigned)e->host->domid, (unsigned)e->port, e->in_flight, strerror(err));
+	abort();
+}
+
 void blkif_engine_drain(struct blkif_engine *e)
 {
 	struct pollfd pfd = { .fd = blk_aio_fd(e->aio), .events = POLLIN };
 
 	e->draining = true;
 	while (e->in_flight) {
-		if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
-			break;
+		if (poll(&pfd, 1, -1) < 0) {
+			drain_poll_failed(e);
+			continue;
+		}
 		blk_aio_complete(e->aio);
 	}
 	e->draining = false;

@@ -19,6 +19,9 @@
 
 #define BLKIF_MAX_RING_PAGE_ORDER 4   /* 16 ring pages */
 #define BLKIF_MAX_INDIRECT_SEGMENTS 256
+/* Requests of one ring running at once (each may hold up to 256 grant
+ * mappings and a 1 MiB bounce buffer); the rest wait on the ring. */
+#define BLKIF_MAX_IN_FLIGHT 32
 
 struct blkif_disk {
 	struct blk *blk;
@@ -42,7 +45,8 @@ unsigned blkif_ring_entries(unsigned nr_pages);
 struct blkif_engine *blkif_engine_new(struct pv_host *host, struct blk_aio *aio,
 				      const struct blkif_disk *disk, void *sring,
 				      unsigned nr_pages, uint32_t port);
-/* Takes every request the frontend has published (its event fired). */
+/* Takes the requests the frontend has published (its event fired): up to
+ * a ring's worth, then host->ops->later asks for another kick. */
 void blkif_engine_kick(struct blkif_engine *e);
 /* Waits for every request in flight to complete and be answered. */
 void blkif_engine_drain(struct blkif_engine *e);

@@ -44,12 +44,22 @@ static void hx_notify(struct pv_host *host, uint32_t port)
 	bx_evtchn_notify(hx_of(host)->evtchn_fd, port);
 }
 
+static void hx_later(struct pv_host *host, uint32_t port)
+{
+	struct host_xen *hx = hx_of(host);
+
+	(void)port;
+	if (hx->later)
+		hx->later(hx->later_opaque);
+}
+
 static const struct pv_host_ops host_xen_ops = {
 	.map_grants = hx_map,
 	.unmap_grants = hx_unmap,
 	.bind_evtchn = hx_bind,
 	.unbind_evtchn = hx_unbind,
 	.notify = hx_notify,
+	.later = hx_later,
 };
 
 int host_xen_open(struct host_xen *hx, uint32_t domid)

@@ -11,6 +11,10 @@
 struct host_xen {
 	struct pv_host host;
 	int gntdev_fd, evtchn_fd; /* -1 unset */
+	/* Called for pv_host's later op: the main loop schedules a pass
+	 * over its devices. */
+	void (*later)(void *opaque);
+	void *later_opaque;
 };
 
 int host_xen_open(struct host_xen *hx, uint32_t domid);

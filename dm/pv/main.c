@@ -28,6 +28,11 @@
 
 #define RELEASE_TOKEN "bastion-dm-release"
 #define AIO_WORKERS 8
+/* Per main-loop callback, so no one source keeps the loop: event-channel
+ * ports taken, watch events read, and rescan rounds in one drain. */
+#define PORTS_PER_CALL 64
+#define WATCHES_PER_ROUND 1024
+#define RESCANS_PER_DRAIN 4
 
 struct dm {
 	GMainLoop *loop;
@@ -41,6 +46,8 @@ struct dm {
 	struct blk_aio *aio;
 	struct pv_ctx ctx;
 	struct pv_registry reg;
+	guint idle;     /* the "later" source, 0 none */
+	bool more_watches; /* a drain stopped early; the idle pass goes on */
 };
 
 static void quit(struct dm *dm, int code, const char *why)
@@ -68,14 +75,16 @@ static bool domain_gone(struct dm *dm)
 	return rc == -ESRCH || (rc == 0 && (info.flags & XEN_DOMINF_dying));
 }
 
-static void on_watch(struct dm *dm, const char *token)
+static gboolean on_idle(gpointer opaque);
+
+/* Runs on_idle on a coming loop turn, at the priority of the fd sources
+ * (an idle-priority source would starve behind a busy event channel). */
+static void schedule_idle(void *opaque)
 {
-	if (!strcmp(token, RELEASE_TOKEN)) {
-		if (domain_gone(dm))
-			quit(dm, 0, "domain gone");
-		return;
-	}
-	pv_registry_rescan(&dm->reg);
+	struct dm *dm = opaque;
+
+	if (!dm->idle)
+		dm->idle = g_idle_add_full(G_PRIORITY_DEFAULT, on_idle, dm, NULL);
 }
 
 /* <dom0 home>/device-model/N/state: "running", or removed (NULL). */
@@ -86,22 +95,71 @@ static int set_dm_state(struct dm *dm, const char *state)
 	return state ? bx_xs_write_str(&dm->conn, 0, path, state) : bx_xs_rm(&dm->conn, 0, path);
 }
 
+/* Reads the watch events there are (up to WATCHES_PER_ROUND); *rescan
+ * is set if any concerns the devices.  Returns bx_xs_read_watch's last
+ * answer: 0 none left, > 0 the round ended first, < 0 connection lost. */
+static int read_watches(struct dm *dm, bool *rescan, bool *release)
+{
+	char *path, *token;
+	int rc = 0, n = 0;
+
+	while (n++ < WATCHES_PER_ROUND &&
+	       (rc = bx_xs_read_watch(&dm->conn, 0, &path, &token)) > 0) {
+		if (!strcmp(token, RELEASE_TOKEN))
+			*release = true;
+		else
+			*rescan = true;
+		free(path);
+	}
+	return n > WATCHES_PER_ROUND ? 1 : rc;
+}
+
 /* Every watch event there is: those on the socket, and those the client
  * queued while it waited for a reply (in any handler, or when a watch was
  * set: the first event of a watch comes at once), which no fd signals.
- * False when the connection is lost. */
+ * A burst of events costs one rescan; a rescan's own replies may queue
+ * more, hence the rounds.  Events left after the last round are the idle
+ * pass's.  False when the connection is lost. */
 static bool drain_watches(struct dm *dm)
 {
-	char *path, *token;
-	int rc;
+	for (int round = 0; round < RESCANS_PER_DRAIN; round++) {
+		bool rescan = false, release = false;
+		int rc = read_watches(dm, &rescan, &release);
 
-	while ((rc = bx_xs_read_watch(&dm->conn, 0, &path, &token)) > 0) {
-		on_watch(dm, token);
-		free(path);
+		if (rc < 0) {
+			quit(dm, 1, "xenstore connection lost");
+			return false;
+		}
+		if (release && domain_gone(dm)) {
+			quit(dm, 0, "domain gone");
+			return true;
+		}
+		if (rescan)
+			pv_registry_rescan(&dm->reg);
+		if (rc == 0 && !rescan && !release)
+			return true;
 	}
-	if (rc < 0)
-		quit(dm, 1, "xenstore connection lost");
-	return rc == 0;
+	dm->more_watches = true;
+	schedule_idle(dm);
+	return true;
+}
+
+/* Devices whose engine asked for another kick, and watch events a drain
+ * left: every device gets its event op (a kick with nothing to take costs
+ * a few loads), then the drain goes on. */
+static gboolean on_idle(gpointer opaque)
+{
+	struct dm *dm = opaque;
+
+	dm->idle = 0;
+	for (struct pv_device *dev = dm->reg.devices; dev; dev = dev->next)
+		if (dev->connected)
+			dev->type->event(dev);
+	if (dm->more_watches) {
+		dm->more_watches = false;
+		drain_watches(dm);
+	}
+	return G_SOURCE_REMOVE;
 }
 
 static gboolean on_xenstore(gint fd, GIOCondition cond, gpointer opaque)
@@ -117,7 +175,8 @@ static gboolean on_evtchn(gint fd, GIOCondition cond, gpointer opaque)
 	long port;
 
 	(void)cond;
-	while ((port = bx_evtchn_pending(fd)) >= 0) {
+	/* Ports still pending keep the fd readable: the loop comes back. */
+	for (int n = 0; n < PORTS_PER_CALL && (port = bx_evtchn_pending(fd)) >= 0; n++) {
 		struct pv_device *dev = pv_registry_by_port(&dm->reg, (uint32_t)port);
 		bx_evtchn_unmask(fd, (uint32_t)port);
 		if (dev)
@@ -180,6 +239,8 @@ static int dm_open(struct dm *dm)
 	root = bx_xs_get_domain_path(&dm->conn, 0);
 	if (!dm->aio || !root)
 		return pv_log("cannot start the aio pool or find dom0's home"), -ENOMEM;
+	dm->hx.later = schedule_idle;
+	dm->hx.later_opaque = dm;
 	dm->ctx = (struct pv_ctx){ .xs = &dm->xs, .host = &dm->hx.host, .aio = dm->aio };
 	snprintf(dm->ctx.be_root, sizeof(dm->ctx.be_root), "%s/backend", root);
 	free(root);

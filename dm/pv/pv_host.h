@@ -24,6 +24,9 @@ struct pv_host_ops {
 	long (*bind_evtchn)(struct pv_host *host, uint32_t remote_port);
 	void (*unbind_evtchn)(struct pv_host *host, uint32_t local_port);
 	void (*notify)(struct pv_host *host, uint32_t local_port);
+	/* The device on local_port has more work: run its event op again
+	 * once the main loop has served everything else. */
+	void (*later)(struct pv_host *host, uint32_t local_port);
 };
 
 struct pv_host {

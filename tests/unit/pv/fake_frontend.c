@@ -42,6 +42,8 @@ static void *fake_map(struct pv_host *host, const uint32_t *refs, uint32_t nr,
 	*handle = 0x5eed;
 	fe->maps_live++;
 	fe->maps_total++;
+	if (fe->maps_live > fe->maps_peak)
+		fe->maps_peak = fe->maps_live;
 	return base;
 }
 
@@ -71,12 +73,19 @@ static void fake_notify(struct pv_host *host, uint32_t port)
 	host_fe(host)->notifies++;
 }
 
+static void fake_later(struct pv_host *host, uint32_t port)
+{
+	(void)port;
+	host_fe(host)->laters++;
+}
+
 static const struct pv_host_ops fake_host_ops = {
 	.map_grants = fake_map,
 	.unmap_grants = fake_unmap,
 	.bind_evtchn = fake_bind,
 	.unbind_evtchn = fake_unbind,
 	.notify = fake_notify,
+	.later = fake_later,
 };
 
 int fake_fe_init(struct fake_fe *fe, unsigned ring_pages, uint32_t start_index)

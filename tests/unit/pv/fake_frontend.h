@@ -24,7 +24,9 @@ struct fake_fe {
 	uint8_t *guest;        /* all guest pages, read-write, for the test */
 	unsigned maps_live;    /* grant mappings not yet released */
 	unsigned maps_total;
+	unsigned maps_peak;    /* most mappings live at once */
 	unsigned notifies;
+	unsigned laters;       /* the engine asked to be kicked again */
 	uint32_t bad_ref;      /* this ref fails to map (0: none) */
 	struct blkif_sring *sring;
 	unsigned ring_pages;

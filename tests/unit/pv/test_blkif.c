@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fake_frontend.h"
@@ -574,19 +575,81 @@ static void test_broken_index(const char *tmpdir)
 	stop(&t, "broken");
 }
 
+/* Pushes n writes of one page each to disjoint sectors, unkicked. */
+static void push_writes(struct tctx *t, unsigned n)
+{
+	struct pending p;
+
+	for (unsigned i = 0; i < n; i++) {
+		prepare(t, &p, true, false, i * 512u, 512);
+		union blkif_ring_entry r = rw_req(BLKIF_OP_WRITE, p.id, p.sector, p.segs, p.nseg);
+		fake_push(&t->fe, &r);
+	}
+}
+
+static void test_backwards_index(const char *tmpdir)
+{
+	struct disk_opts o = { .ring_pages = 1 };
+	struct timespec t0, t1;
+	struct tctx t;
+
+	if (!CHECK(start(&t, tmpdir, "backwards", &o), "backwards: set up"))
+		return;
+	push_writes(&t, 10);
+	blkif_engine_kick(t.fe.engine); /* 10 in flight: nobody completes them yet */
+	t.fe.sring->req_prod -= 15;     /* 5 behind what the engine took */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	blkif_engine_kick(t.fe.engine);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	CHECK(blkif_engine_broken(t.fe.engine) && blkif_engine_in_flight(t.fe.engine) == 10 &&
+	      t1.tv_sec - t0.tv_sec < 2,
+	      "backwards: a producer index behind the consumer stops the ring at once");
+	t.fe.sring->req_prod += 15;
+	fake_wait(&t.fe, 10);
+	CHECK(t.fe.sring->rsp_prod == 10,
+	      "backwards: the 10 requests in flight are still answered");
+	stop(&t, "backwards");
+}
+
+static void test_in_flight_cap(const char *tmpdir)
+{
+	struct disk_opts o = { .ring_pages = 2 };
+	struct blkif_segment segs[12];
+	struct blkif_response rsp;
+	unsigned ok = 0;
+	struct tctx t;
+
+	if (!CHECK(start(&t, tmpdir, "cap", &o), "cap: set up"))
+		return;
+	for (unsigned i = 0; i < 64; i++) { /* 13 guest pages each, none shared */
+		for (unsigned s = 0; s < 12; s++)
+			segs[s] = (struct blkif_segment){ take_page(&t), 0, 7 };
+		union blkif_ring_entry r = indirect_req(&t, BLKIF_OP_READ, t.next_id++,
+							i * 96u, segs, 12);
+		fake_push(&t.fe, &r);
+	}
+	blkif_engine_kick(t.fe.engine);
+	CHECK(blkif_engine_in_flight(t.fe.engine) == BLKIF_MAX_IN_FLIGHT &&
+	      t.fe.maps_live == BLKIF_MAX_IN_FLIGHT,
+	      "cap: of 64 indirect requests, %u are started and mapped (%u in flight)",
+	      BLKIF_MAX_IN_FLIGHT, blkif_engine_in_flight(t.fe.engine));
+	fake_wait(&t.fe, 64);
+	while (fake_pop(&t.fe, &rsp))
+		ok += rsp.status == BLKIF_RSP_OKAY;
+	CHECK(ok == 64 && t.fe.maps_peak <= BLKIF_MAX_IN_FLIGHT + 1,
+	      "cap: completions resume taking; all 64 answered OKAY, at most %u mappings "
+	      "at once (%u)", BLKIF_MAX_IN_FLIGHT + 1, t.fe.maps_peak);
+	stop(&t, "cap");
+}
+
 static void test_free_in_flight(const char *tmpdir)
 {
 	struct disk_opts o = { .ring_pages = 1 };
-	struct pending p;
 	struct tctx t;
 
 	if (!CHECK(start(&t, tmpdir, "inflight", &o), "in flight: set up"))
 		return;
-	for (unsigned i = 0; i < 24; i++) {
-		prepare(&t, &p, true, false, i * 512u, 512);
-		union blkif_ring_entry r = rw_req(BLKIF_OP_WRITE, p.id, p.sector, p.segs, p.nseg);
-		fake_push(&t.fe, &r);
-	}
+	push_writes(&t, 24);
 	blkif_engine_kick(t.fe.engine);
 	blkif_engine_free(t.fe.engine);
 	t.fe.engine = NULL;
@@ -610,5 +673,7 @@ void test_blkif(const char *tmpdir)
 	test_malformed(tmpdir);
 	test_notify(tmpdir);
 	test_broken_index(tmpdir);
+	test_backwards_index(tmpdir);
+	test_in_flight_cap(tmpdir);
 	test_free_in_flight(tmpdir);
 }
