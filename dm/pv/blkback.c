@@ -2,7 +2,8 @@
  * blkback.c - the "qdisk" backend type: a Xen PV block device (blkif)
  * served from a disk image through dm/block, as QEMU's xen-block does
  * for libxl's backendtype=qdisk.  Keys: the backend directory libxl 4.17
- * writes (params "<format>:<path>" or a bare path, mode "w"/"r") and the
+ * writes (params "<format>:<path>" or a bare path, mode "w"/"r",
+ * discard-enable) and the
  * ones Linux's xen-blkfront reads and writes (drivers/block/xen-blkfront.c;
  * meanings in Xen's public io/blkif.h).  The requests themselves are
  * blkif.c's business.
@@ -61,7 +62,9 @@ static int open_image(struct pv_device *dev, struct qdisk *q)
 	struct blk_error err;
 	int rc = -EINVAL;
 
-	q->disk.read_only = mode && mode[0] == 'r';
+	/* Only "w" (libxl's mode for a writable disk) writes; anything else,
+	 * a missing key too, serves the disk read-only. */
+	q->disk.read_only = !mode || mode[0] != 'w';
 	if (params && params[0]) {
 		split_params(params, &fmt, &path);
 		rc = blk_open(&q->blk, path, fmt, q->disk.read_only ? BLK_OPEN_RDONLY : 0, &err);
@@ -115,7 +118,10 @@ static int qdisk_setup(struct pv_device *dev)
 	}
 	q->disk.blk = q->blk;
 	q->disk.sectors = blk_size(q->blk) / BLKIF_SECTOR_SIZE;
-	q->disk.can_discard = blk_can_discard(q->blk);
+	/* libxl writes discard-enable 0 or 1; like QEMU, absent or not a
+	 * number means enabled. */
+	q->disk.can_discard = blk_can_discard(q->blk) &&
+			      pv_xs_read_uint(dev->ctx->xs, dev->be_path, "discard-enable", 1) != 0;
 	dev->priv = q;
 	publish_features(dev, q);
 	return 0;

@@ -79,9 +79,18 @@ extern const struct pv_backend_type pv_qdisk_backend;
  * and checked to lie in the guest's tree; NULL when it is not usable. */
 struct pv_device *xenbus_device_new(struct pv_ctx *ctx, const struct pv_backend_type *type,
 				    uint32_t devid);
+/* What one update found. */
+enum xenbus_verdict {
+	XENBUS_GONE = 0, /* the backend directory was removed: free the device */
+	XENBUS_LIVE,     /* the device goes on */
+	XENBUS_FRESH,    /* attached anew under the same id (the toolstack wrote
+			  * state Initialising over ours): free the device and
+			  * create it again, so params and mode are read again */
+};
+
 /* One step of the state machine after anything in either directory
- * changed; false when the backend directory is gone (free the device). */
-bool xenbus_device_update(struct pv_device *dev);
+ * changed. */
+enum xenbus_verdict xenbus_device_update(struct pv_device *dev);
 /* Disconnects, tears down and frees. */
 void xenbus_device_free(struct pv_device *dev);
 void xenbus_switch_state(struct pv_device *dev, enum xenbus_state state);

@@ -38,6 +38,20 @@ static struct pv_device *find(struct pv_registry *r, const struct pv_backend_typ
 	return NULL;
 }
 
+/* A device for the id, its frontend watched; NULL if not usable. */
+static struct pv_device *create(struct pv_registry *r, const struct pv_backend_type *type,
+				uint32_t devid)
+{
+	struct pv_device *dev = xenbus_device_new(r->ctx, type, devid);
+
+	if (!dev)
+		return NULL;
+	r->ctx->xs->ops->watch(r->ctx->xs, dev->fe_path, PV_WATCH_TOKEN);
+	pv_log("%s dom%u/%u: new device, frontend %s", type->name,
+	       (unsigned)r->ctx->host->domid, (unsigned)devid, dev->fe_path);
+	return dev;
+}
+
 /* A device for each id under the type's directory not yet known. */
 static void add_new(struct pv_registry *r, const struct pv_backend_type *type)
 {
@@ -51,15 +65,11 @@ static void add_new(struct pv_registry *r, const struct pv_backend_type *type)
 		if (!pv_parse_uint(names[i], &devid) || devid > UINT32_MAX ||
 		    find(r, type, (uint32_t)devid))
 			continue;
-		struct pv_device *dev = xenbus_device_new(r->ctx, type, (uint32_t)devid);
+		struct pv_device *dev = create(r, type, (uint32_t)devid);
 		if (!dev)
 			continue;
-		r->ctx->xs->ops->watch(r->ctx->xs, dev->fe_path, PV_WATCH_TOKEN);
 		dev->next = r->devices;
 		r->devices = dev;
-		r->had_devices = true;
-		pv_log("%s dom%u/%u: new device, frontend %s", type->name,
-		       (unsigned)r->ctx->host->domid, (unsigned)dev->devid, dev->fe_path);
 	}
 	free(names);
 }
@@ -72,18 +82,40 @@ static void drop(struct pv_registry *r, struct pv_device *dev)
 	xenbus_device_free(dev);
 }
 
+/* The toolstack attached a new device under a known id: the old one
+ * (its image, mode, frontend) is dropped and the new one created in its
+ * place.  Returns the new one, or NULL if it is not usable. */
+static struct pv_device *recreate(struct pv_registry *r, struct pv_device *old)
+{
+	const struct pv_backend_type *type = old->type;
+	uint32_t devid = old->devid;
+
+	pv_log("%s dom%u/%u: attached anew", type->name, (unsigned)r->ctx->host->domid,
+	       (unsigned)devid);
+	drop(r, old);
+	return create(r, type, devid);
+}
+
 void pv_registry_rescan(struct pv_registry *r)
 {
 	for (size_t i = 0; pv_backend_types[i]; i++)
 		add_new(r, pv_backend_types[i]);
 	for (struct pv_device **link = &r->devices; *link;) {
-		struct pv_device *dev = *link;
-		if (xenbus_device_update(dev)) {
+		struct pv_device *dev = *link, *next = dev->next;
+		enum xenbus_verdict v = xenbus_device_update(dev);
+
+		if (v == XENBUS_LIVE) {
 			link = &dev->next;
 			continue;
 		}
-		*link = dev->next;
-		drop(r, dev);
+		if (v == XENBUS_FRESH && (dev = recreate(r, dev)) != NULL) {
+			dev->next = next;
+			*link = dev; /* updated on the next turn of this loop */
+			continue;
+		}
+		if (v == XENBUS_GONE)
+			drop(r, dev);
+		*link = next;
 	}
 }
 

@@ -2,7 +2,8 @@
  * The devices bastion-dm serves for its guest: every backend type's
  * directory backend/<type>/<domid> is watched, and each change rescans
  * them - new device ids get a device, every device takes a state-machine
- * step, devices whose directory went are freed.
+ * step, devices whose directory went are freed, and a device attached
+ * anew under a known id replaces the old one.
  */
 #ifndef BASTION_PV_REGISTRY_H
 #define BASTION_PV_REGISTRY_H
@@ -14,7 +15,6 @@
 struct pv_registry {
 	struct pv_ctx *ctx;
 	struct pv_device *devices;
-	bool had_devices; /* some device existed once */
 };
 
 int pv_registry_watch(struct pv_registry *r);

@@ -12,6 +12,11 @@
  *   toolstack online=0 and state Closing -> Closing, then Closed once the
  *                          frontend is not connected; the toolstack then
  *                          removes the directory and the device is freed.
+ *   state Initialising once set up -> the toolstack detached the device
+ *                          and attached a new one under the same id before
+ *                          we saw the directory go (only it writes 1, and
+ *                          only on a fresh attach): the registry frees the
+ *                          device and creates it anew.
  *
  * Every update re-reads the keys it needs, so it does not matter which
  * watch event triggered it, nor that our own writes trigger it again.
@@ -161,7 +166,7 @@ static void toolstack_close(struct pv_device *dev, uint64_t fe)
 	xenbus_switch_state(dev, XENBUS_CLOSED);
 }
 
-bool xenbus_device_update(struct pv_device *dev)
+enum xenbus_verdict xenbus_device_update(struct pv_device *dev)
 {
 	struct pv_xs *xs = dev->ctx->xs;
 	uint64_t written = pv_xs_read_uint(xs, dev->be_path, "state", UINT64_MAX);
@@ -169,25 +174,27 @@ bool xenbus_device_update(struct pv_device *dev)
 	uint64_t fe = pv_xs_read_uint(xs, dev->fe_path, "state", XENBUS_UNKNOWN);
 
 	if (written == UINT64_MAX)
-		return false; /* the toolstack removed the directory */
+		return XENBUS_GONE; /* the toolstack removed the directory */
+	if (written == XENBUS_INITIALISING && (dev->set_up || dev->failed))
+		return XENBUS_FRESH; /* we wrote InitWait or Closed since */
 	dev->stored_state = written;
 	if (dev->failed)
-		return true;
+		return XENBUS_LIVE;
 	if (!dev->set_up) {
 		if (online)
 			do_setup(dev);
 		if (!dev->set_up)
-			return true;
+			return XENBUS_LIVE;
 	}
 	if (!online && written == XENBUS_CLOSING && dev->state != XENBUS_CLOSED) {
 		if (fe == XENBUS_CLOSING || fe == XENBUS_CLOSED)
 			follow_frontend(dev, fe, online);
 		else
 			toolstack_close(dev, fe);
-		return true;
+		return XENBUS_LIVE;
 	}
 	follow_frontend(dev, fe, online);
-	return true;
+	return XENBUS_LIVE;
 }
 
 void xenbus_device_free(struct pv_device *dev)

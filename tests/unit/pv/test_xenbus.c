@@ -235,7 +235,10 @@ static struct pv_device *qdisk_device(struct xctx *x, const char *params, const 
 	fake_xs_rm(&x->fx, QBE);
 	toolstack_adds(x, QBE, FE);
 	set_key(x, QBE, "params", params);
-	set_key(x, QBE, "mode", mode);
+	if (mode)
+		set_key(x, QBE, "mode", mode);
+	else
+		fake_xs_rm(&x->fx, QBE "/mode");
 	dev = xenbus_device_new(&x->ctx, &pv_qdisk_backend, 51712);
 	if (dev)
 		xenbus_device_update(dev);
@@ -288,6 +291,21 @@ static void test_qdisk_keys(const char *img, const char *qimg)
 	CHECK(dev && key_is(&x, "state", "2") && key_is(&x, "sectors", "4096") &&
 	      key_is(&x, "discard-granularity", "65536"),
 	      "qdisk: qcow2:<path> -> its virtual size, discard by 64 KiB clusters");
+	xenbus_device_free(dev);
+	dev = qdisk_device(&x, img, NULL);
+	CHECK(dev && key_is(&x, "state", "2") && key_is(&x, "info", "4") &&
+	      key_is(&x, "feature-discard", NULL),
+	      "qdisk: no mode key -> read-only (VDISK_READONLY), no feature-discard");
+	xenbus_device_free(dev);
+	fake_xs_rm(&x.fx, QBE);
+	toolstack_adds(&x, QBE, FE);
+	set_key(&x, QBE, "params", img);
+	set_key(&x, QBE, "discard-enable", "0");
+	dev = xenbus_device_new(&x.ctx, &pv_qdisk_backend, 51712);
+	xenbus_device_update(dev);
+	CHECK(dev && key_is(&x, "state", "2") && key_is(&x, "info", "0") &&
+	      key_is(&x, "feature-discard", NULL) && key_is(&x, "discard-granularity", NULL),
+	      "qdisk: discard-enable 0 -> writable, but no feature-discard");
 	xenbus_device_free(dev);
 	dev = qdisk_device(&x, "raw:/nonexistent/disk.img", "w");
 	CHECK(dev && key_is(&x, "state", "6") && key_is(&x, "hotplug-status", "error"),
@@ -342,6 +360,78 @@ static void test_qdisk_connect(const char *img)
 	xctx_fini(&x);
 }
 
+/* A DISCARD on a ring connected to a device with discard-enable 0. */
+static void test_qdisk_discard_off(const char *img)
+{
+	union blkif_ring_entry req;
+	struct blkif_response rsp;
+	struct pv_device *dev;
+	struct xctx x;
+
+	xctx_init(&x);
+	struct blkif_sring *own_ring = x.fe.sring;
+	fake_xs_rm(&x.fx, QBE);
+	toolstack_adds(&x, QBE, FE);
+	set_key(&x, QBE, "params", img);
+	set_key(&x, QBE, "discard-enable", "0");
+	dev = xenbus_device_new(&x.ctx, &pv_qdisk_backend, 51712);
+	xenbus_device_update(dev);
+	x.fe.sring = (struct blkif_sring *)fake_page(&x.fe, 1010);
+	x.fe.sring->req_event = x.fe.sring->rsp_event = 1;
+	frontend_connects(&x, "x86_64-abi");
+	xenbus_device_update(dev);
+	memset(&req, 0, sizeof(req));
+	req.discard = (struct blkif_request_discard){ .operation = BLKIF_OP_DISCARD, .id = 43,
+						      .sector_number = 8, .nr_sectors = 8 };
+	fake_push(&x.fe, &req);
+	dev->type->event(dev);
+	CHECK(key_is(&x, "state", "4") && fake_wait(&x.fe, 1) && fake_pop(&x.fe, &rsp) &&
+	      rsp.id == 43 && rsp.status == BLKIF_RSP_EOPNOTSUPP,
+	      "qdisk: discard-enable 0 -> a DISCARD on the ring answers EOPNOTSUPP");
+	xenbus_device_free(dev);
+	x.fe.sring = own_ring;
+	xctx_fini(&x);
+}
+
+/* libxl's detach (online 0, state Closing, directories removed) and a new
+ * attach under the same id, both between two rescans. */
+static void detach_reattach(struct xctx *x, const char *be, const char *fe,
+			    const char *params, const char *mode)
+{
+	set_key(x, be, "online", "0");
+	set_key(x, be, "state", "5");
+	fake_xs_rm(&x->fx, be);
+	fake_xs_rm(&x->fx, fe);
+	toolstack_adds(x, be, fe);
+	set_key(x, be, "params", params);
+	set_key(x, be, "mode", mode);
+}
+
+static void test_reattach(const char *img, const char *qimg)
+{
+	const char *be = "/local/domain/0/backend/qdisk/7/3";
+	struct pv_registry reg;
+	struct xctx x;
+	char params[600];
+
+	xctx_init(&x);
+	reg = (struct pv_registry){ .ctx = &x.ctx };
+	toolstack_adds(&x, be, "/local/domain/7/device/vbd/3");
+	set_key(&x, be, "params", img);
+	pv_registry_rescan(&reg);
+	CHECK(be_state_is(&x, be, "2") && !strcmp(get_key(&x, be, "sectors"), "2048"),
+	      "registry: the first attach serves the 1 MiB raw image");
+	snprintf(params, sizeof(params), "qcow2:%s", qimg);
+	detach_reattach(&x, be, "/local/domain/7/device/vbd/3", params, "r");
+	pv_registry_rescan(&reg);
+	CHECK(pv_registry_count(&reg) == 1 && be_state_is(&x, be, "2") &&
+	      get_key(&x, be, "sectors") && !strcmp(get_key(&x, be, "sectors"), "4096") &&
+	      !strcmp(get_key(&x, be, "info"), "4"),
+	      "registry: detach and re-attach between rescans -> the new image and mode served");
+	pv_registry_free_all(&reg);
+	xctx_fini(&x);
+}
+
 static void test_registry(const char *img)
 {
 	struct pv_registry reg;
@@ -358,7 +448,7 @@ static void test_registry(const char *img)
 		set_key(&x, be, "params", img);
 	}
 	pv_registry_rescan(&reg);
-	CHECK(pv_registry_count(&reg) == 2 && reg.had_devices &&
+	CHECK(pv_registry_count(&reg) == 2 &&
 	      be_state_is(&x, "/local/domain/0/backend/qdisk/7/2", "2"),
 	      "registry: two qdisk devices found and set up");
 	fake_xs_rm(&x.fx, "/local/domain/0/backend/qdisk/7/1");
@@ -392,5 +482,7 @@ void test_xenbus(const char *tmpdir)
 		return;
 	test_qdisk_keys(img, qimg);
 	test_qdisk_connect(img);
+	test_qdisk_discard_off(img);
 	test_registry(img);
+	test_reattach(img, qimg);
 }
