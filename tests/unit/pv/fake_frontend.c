@@ -27,6 +27,8 @@ static void *fake_map(struct pv_host *host, const uint32_t *refs, uint32_t nr,
 	uint8_t *base = mmap(NULL, (size_t)nr * PAGE, PROT_NONE,
 			     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
+	if (fe->on_map)
+		fe->on_map(fe);
 	if (base == MAP_FAILED)
 		return NULL;
 	for (uint32_t i = 0; i < nr; i++) {

@@ -611,6 +611,51 @@ static void test_backwards_index(const char *tmpdir)
 	stop(&t, "backwards");
 }
 
+/* A frontend that pushes one more unmappable READ each time the engine
+ * maps a grant, as a guest on another CPU could, up to flood_left. */
+static unsigned flood_left;
+
+static void flood_one(struct fake_fe *fe)
+{
+	struct blkif_segment seg = { fe->bad_ref, 0, 7 };
+
+	if (!flood_left)
+		return;
+	flood_left--;
+	union blkif_ring_entry r = rw_req(BLKIF_OP_READ, 0xf100d, 0, &seg, 1);
+	fake_push(fe, &r);
+}
+
+static void test_kick_budget(const char *tmpdir)
+{
+	struct disk_opts o = { .ring_pages = 1 };
+	struct tctx t;
+	unsigned kicks = 0, most = 0;
+
+	if (!CHECK(start(&t, tmpdir, "budget", &o), "budget: set up"))
+		return;
+	t.fe.bad_ref = FAKE_REF_BASE + 7;
+	flood_left = 100; /* the first one pushed here */
+	t.fe.on_map = flood_one;
+	flood_one(&t.fe);
+	do {
+		uint32_t before = t.fe.sring->rsp_prod, laters = t.fe.laters;
+		blkif_engine_kick(t.fe.engine);
+		kicks++;
+		if (t.fe.sring->rsp_prod - before > most)
+			most = t.fe.sring->rsp_prod - before;
+		if (t.fe.laters == laters)
+			break; /* the engine went idle */
+	} while (kicks < 20);
+	CHECK(!blkif_engine_broken(t.fe.engine) && t.fe.sring->rsp_prod == 100 &&
+	      most == fake_ring_entries(&t.fe) && kicks == 4,
+	      "budget: a frontend producing while we take gets a ring's worth per kick, the "
+	      "rest on later kicks (%u kicks, at most %u each)", kicks, most);
+	t.fe.on_map = NULL;
+	t.fe.bad_ref = 0;
+	stop(&t, "budget");
+}
+
 static void test_in_flight_cap(const char *tmpdir)
 {
 	struct disk_opts o = { .ring_pages = 2 };
@@ -675,5 +720,6 @@ void test_blkif(const char *tmpdir)
 	test_broken_index(tmpdir);
 	test_backwards_index(tmpdir);
 	test_in_flight_cap(tmpdir);
+	test_kick_budget(tmpdir);
 	test_free_in_flight(tmpdir);
 }
