@@ -163,11 +163,12 @@ static void disk_nodes(uint32_t tx, int *rc, uint32_t domid, const struct xl_dis
 	backend_keys(tx, rc, lp, disk, domid);
 }
 
-/* Whether the frontend of device devid exists (libxl__device_exists). */
+/* Whether device devid exists: its record under /libxl, which only dom0
+ * writes (libxl__device_exists; the guest owns its frontend directory). */
 static bool frontend_exists(uint32_t tx, uint32_t domid, long devid)
 {
 	char path[64];
-	snprintf(path, sizeof(path), "/local/domain/%u/device/vbd/%ld/backend", domid, devid);
+	snprintf(path, sizeof(path), "/libxl/%u/device/vbd/%ld/backend", domid, devid);
 	char *backend = bx_xs_read(&xl_xs, tx, path, NULL);
 	free(backend);
 	return backend != NULL;

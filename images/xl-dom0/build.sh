@@ -12,7 +12,8 @@
 #           /usr/lib/bastion/xenstored beside Debian's
 # XL_BIN (environment) our static xl (appliance/xl), installed as
 #           /usr/lib/bastion/xl; Debian's /usr/sbin/xl stays
-# CONSOLED_BINS (environment) our console daemon and client, installed in
+# BASTION_BINS (environment) our console daemon and client and our device
+#           model (bastion-dm), installed in
 #           /usr/lib/bastion without their -static suffix
 # GUEST_KERNELS (environment): more domU kernels for /var/lib/xen/images
 # DOMU_TOOLS, DOM0_TOOLS (environment): static programs for the guest's
@@ -25,7 +26,7 @@ set -euo pipefail
 out=$1 dom0=$2 cfg=$3
 root=$out/rootfs
 suite=bookworm
-pkgs="xen-utils-4.17 xen-utils-common xenstore-utils kmod busybox"
+pkgs="xen-utils-4.17 xen-utils-common xenstore-utils kmod busybox e2fsprogs qemu-utils"
 
 # The archives this machine's apt already uses, one-line or deb822 sources.
 mirror_for() {
@@ -97,6 +98,8 @@ rm -rf "$root/lib/modules"
 mkdir -p "$dst/kernel/drivers/block"
 cp -a "$src/kernel/drivers/xen" "$dst/kernel/drivers/"
 cp -a "$src/kernel/drivers/block/xen-blkback" "$src/kernel/drivers/block/loop.ko" "$dst/kernel/drivers/block/"
+# ext4 and what it needs, for the guest's initramfs below.
+ext4_mods="lib/crc16.ko crypto/crc32c_generic.ko fs/mbcache.ko fs/jbd2/jbd2.ko fs/ext4/ext4.ko"
 cp -a "$src"/modules.builtin* "$src/modules.order" "$dst/"
 chroot "$root" depmod "$kver"
 
@@ -112,6 +115,15 @@ rm -rf "$domu"
 mkdir -p "$domu"/{bin,sbin,dev,proc,sys,lib/modules}
 cp "$dom0/busybox-root/bin/busybox" "$domu/bin/busybox"
 cp "$src/kernel/drivers/block/xen-blkfront.ko" "$src/kernel/drivers/xen/xen-privcmd.ko" "$domu/lib/modules/"
+for m in $ext4_mods; do # in the order the guest loads them
+	cp "$src/kernel/$m" "$domu/lib/modules/"
+done
+# Debian's mke2fs as the guest's mkfs.ext4, with the libraries it links.
+install -D -m 755 "$root/sbin/mke2fs" "$domu/sbin/mkfs.ext4" # (busybox has its own mke2fs)
+install -D -m 644 "$root/etc/mke2fs.conf" "$domu/etc/mke2fs.conf"
+for lib in $(chroot "$root" ldd /sbin/mke2fs | grep -oE '/[^ ]+\.so[^ ]*'); do
+	install -D -m 755 "$root$lib" "$domu$lib"
+done
 for tool in ${DOMU_TOOLS:-}; do # static test programs the guest runs
 	cp "$tool" "$domu/bin/"
 done
@@ -132,7 +144,7 @@ fi
 if [ -n "${XL_BIN:-}" ]; then # our xl, compared with Debian's /usr/sbin/xl
 	install -D -m 755 "$XL_BIN" "$root/usr/lib/bastion/xl"
 fi
-for tool in ${CONSOLED_BINS:-}; do
+for tool in ${BASTION_BINS:-}; do
 	install -D -m 755 "$tool" "$root/usr/lib/bastion/$(basename "$tool" -static)"
 done
 install -m 644 "$here/bench.sh" "$root/xl-bench.sh"

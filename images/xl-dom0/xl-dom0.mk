@@ -31,6 +31,8 @@ XSD ?= ours
 # xenconsoled).
 XL_CONSOLED := $(BUILD)/appliance/bastion-consoled-static $(BUILD)/appliance/bastion-console-static
 XCD ?= ours
+# Our device model (dm/pv/pv.mk): the PV backends of disks our xl creates.
+XL_DM := $(BUILD)/dm/bastion-dm-static
 
 # What dom0 runs besides Debian's userland: gntalloc/gntdev through the
 # hv's grant table.
@@ -60,11 +62,11 @@ $(XL_GUEST_KERNELS) &: images/xl-dom0/kernels.sh $(DOM0_KERNEL)
 $(XL_DOM0_CPIO): images/xl-dom0/build.sh images/xl-dom0/init images/xl-dom0/domu-init images/xl-dom0/bench.sh \
 		images/xl-dom0/ours.sh \
 		images/xl-dom0/domu-poweroff $(DOM0_KERNEL) $(XL_GUEST_CFG) $(XL_DOMU_TOOLS) $(XL_DOM0_TOOLS) \
-		$(XL_XENSTORED) $(XL_CONSOLED) $(XL_GUEST_KERNELS)
+		$(XL_XENSTORED) $(XL_CONSOLED) $(XL_DM) $(XL_GUEST_KERNELS)
 	@mk/deps.sh --quiet debootstrap cpio
 	GUEST_KERNELS="$(XL_GUEST_KERNELS)" DOMU_TOOLS="$(XL_DOMU_TOOLS)" DOM0_TOOLS="$(XL_DOM0_TOOLS)" XENSTORED_BIN="$(XL_XENSTORED)" \
 		XL_BIN="$(XL_STATIC_BIN)" \
-		CONSOLED_BINS="$(XL_CONSOLED)" \
+		BASTION_BINS="$(XL_CONSOLED) $(XL_DM)" \
 		images/xl-dom0/build.sh $(XL_DOM0_DIR) $(DOM0_DIR) $(XL_GUEST_CFG)
 
 $(XEN_REF_ELF): images/xl-dom0/fetch-xen.sh

@@ -19,7 +19,7 @@ else
 	fail "install.sh - $(tail -n 1 "$work/install.log")"
 fi
 for f in usr/lib/bastion/xl usr/lib/bastion/xenstored usr/lib/bastion/bastion-consoled \
-	usr/lib/bastion/bastion-console usr/lib/bastion/bastion-init-dom0 usr/lib/bastion/bastion-domains; do
+	usr/lib/bastion/bastion-console usr/lib/bastion/bastion-init-dom0 usr/lib/bastion/bastion-domains usr/lib/bastion/bastion-dm; do
 	[ -x "$root/$f" ] && pass "installed /$f" || fail "installed /$f - missing or not executable"
 done
 [ "$(readlink "$root/usr/sbin/xl")" = ../lib/bastion/xl ] && pass "/usr/sbin/xl is our xl where none was" ||

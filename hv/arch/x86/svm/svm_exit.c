@@ -14,6 +14,7 @@
 #include "vcpu_sched.h"
 #include "vlapic.h"
 #include "x86/cpu.h"
+#include "x86/percpu.h"
 #include "x86/guest_cpu.h"
 #include "svm.h"
 #include "svm_exit.h"
@@ -225,6 +226,8 @@ static void exit_shutdown(struct vcpu *v, struct vmcb *vm)
 		     "entry injected %#lx after exit %#x\n", v->d->domid, v->vcpu_id, vm->rsp,
 		     vm->rflags, vm->idtr.base, vm->idtr.limit, vm->tr.selector, vm->tr.base,
 		     vm->gs.base, vm->kernel_gs_base, s->entry_eventinj, s->prev_exitcode);
+	printk_guest("d%uv%u: CR2 %#lx EFER %#lx, event in delivery %#lx, on CPU %u\n", v->d->domid,
+		     v->vcpu_id, vm->cr2, vm->efer, vm->exitintinfo, this_cpu()->cpu_id);
 	domain_shutdown(v->d, SHUTDOWN_crash);
 }
 
