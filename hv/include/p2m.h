@@ -46,6 +46,8 @@ int p2m_remove_extent(struct domain *d, uint64_t gpa, unsigned order);
 /* Frees every page of the domain's own RAM and every table; the vCPUs
  * must never run again. */
 void p2m_teardown(struct domain *d);
+/* Prints the guest walk of va from cr3 through d's p2m (crash reports). */
+void p2m_dump_walk(struct domain *d, uint64_t cr3, uint64_t va);
 /* Guest-physical addresses the 4-level nested tables can map. */
 #define P2M_GPA_LIMIT (1ULL << 48)
 

@@ -46,8 +46,10 @@ void page_ref_init(paddr_t pa, unsigned order)
 {
 	for (uint64_t i = 0; i < 1ULL << order; i++) {
 		uint32_t *r = ref_of(pa + i * PAGE_SIZE);
-		if (r)
-			__atomic_store_n(r, 1, __ATOMIC_RELEASE);
+		uint32_t old = r ? __atomic_exchange_n(r, 1, __ATOMIC_ACQ_REL) : 0;
+		if (old) /* a fresh frame someone still references: a use after free */
+			printk("page_ref_init: frame %#lx handed out with %u references left\n",
+			       pa + i * PAGE_SIZE, old);
 	}
 }
 

@@ -70,7 +70,9 @@ static int split_2m(struct domain *d, uint64_t *pde)
 static void flush_all_vcpus(struct domain *d)
 {
 	for (unsigned i = 0; i < d->nr_vcpus; i++) {
-		d->vcpu[i]->flush_tlb = true;
+		/* ordered before our reads of in_guest below, as the vCPU orders
+		 * its in_guest store before its read of flush_tlb */
+		__atomic_store_n(&d->vcpu[i]->flush_tlb, true, __ATOMIC_SEQ_CST);
 		vcpu_kick(d->vcpu[i]);
 	}
 	struct vcpu *self = this_cpu()->current_vcpu;
@@ -456,3 +458,30 @@ static int p2m_hook_init(struct domain *d, const struct domain_config *cfg)
 
 static const struct domain_hook p2m_hook = { "p2m", p2m_hook_init, p2m_teardown, p2m_teardown };
 DOMAIN_HOOK(20, p2m_hook);
+
+/*
+ * For a guest's crash report: the 4-level walk of va from the guest's CR3
+ * done in software through d's p2m, one line per level - the table's gfn,
+ * the host frame the p2m gives it and that frame's reference count, and
+ * the entry read there - so a table that vanished (freed, remapped,
+ * overwritten) shows where.
+ */
+void p2m_dump_walk(struct domain *d, uint64_t cr3, uint64_t va)
+{
+	uint64_t table_gpa = cr3 & PTE_ADDR_MASK;
+	for (int level = 4; level >= 1; level--) {
+		unsigned shift;
+		uint64_t flags = spin_lock_irqsave(&d->p2m_lock);
+		const uint64_t *leaf = leaf_at(d, table_gpa, &shift);
+		uint64_t leaf_val = leaf ? *leaf : 0;
+		paddr_t hpa = leaf ? leaf_hpa(*leaf, shift, table_gpa) : 0;
+		uint64_t entry = hpa ? ((const uint64_t *)(uintptr_t)hpa)[(va >> (12 + 9 * (level - 1))) & 511] : 0;
+		spin_unlock_irqrestore(&d->p2m_lock, flags);
+		printk_guest("d%u: walk L%d: table gfn %#lx -> p2m leaf %#lx (host %#lx, %u refs), entry %#lx\n",
+			     d->domid, level, table_gpa >> PAGE_SHIFT, leaf_val, hpa,
+			     hpa ? page_ref_count(hpa & ~(PAGE_SIZE - 1)) : 0, entry);
+		if (!hpa || !(entry & PTE_P) || (level > 1 && (entry & PTE_PS)))
+			return;
+		table_gpa = entry & PTE_ADDR_MASK & ((1ULL << 52) - 1);
+	}
+}

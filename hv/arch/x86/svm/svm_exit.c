@@ -15,6 +15,7 @@
 #include "vlapic.h"
 #include "x86/cpu.h"
 #include "x86/percpu.h"
+#include "p2m.h"
 #include "x86/guest_cpu.h"
 #include "svm.h"
 #include "svm_exit.h"
@@ -226,8 +227,13 @@ static void exit_shutdown(struct vcpu *v, struct vmcb *vm)
 		     "entry injected %#lx after exit %#x\n", v->d->domid, v->vcpu_id, vm->rsp,
 		     vm->rflags, vm->idtr.base, vm->idtr.limit, vm->tr.selector, vm->tr.base,
 		     vm->gs.base, vm->kernel_gs_base, s->entry_eventinj, s->prev_exitcode);
-	printk_guest("d%uv%u: CR2 %#lx EFER %#lx, event in delivery %#lx, on CPU %u\n", v->d->domid,
-		     v->vcpu_id, vm->cr2, vm->efer, vm->exitintinfo, this_cpu()->cpu_id);
+	printk_guest("d%uv%u: CR2 %#lx EFER %#lx, event in delivery %#lx, on CPU %u; NP %#lx nCR3 %#lx (p2m %#lx)\n",
+		     v->d->domid, v->vcpu_id, vm->cr2, vm->efer, vm->exitintinfo, this_cpu()->cpu_id,
+		     vm->np_control, vm->n_cr3, (uintptr_t)v->d->p2m);
+	if ((vm->efer & EFER_LMA) && (vm->cr0 & CR0_PG)) {
+		p2m_dump_walk(v->d, vm->cr3, vm->rip);
+		p2m_dump_walk(v->d, vm->cr3, vm->idtr.base);
+	}
 	domain_shutdown(v->d, SHUTDOWN_crash);
 }
 
