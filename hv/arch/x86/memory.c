@@ -14,11 +14,27 @@ extern char _start[], _end[];
 struct page_pool hv_page_pool;
 static spinlock_t page_pool_lock = SPINLOCK_INIT; /* CPUs allocate concurrently */
 
+static uint32_t *ref_of(paddr_t pa);
+
+/* A frame the allocator hands out that a domain still references was
+ * freed too early: said at once, for the report of whoever it hits. */
+static void check_unreferenced(paddr_t pa, unsigned order)
+{
+	for (uint64_t i = 0; pa && i < 1ULL << order; i++) {
+		uint32_t *r = ref_of(pa + i * PAGE_SIZE);
+		uint32_t n = r ? __atomic_load_n(r, __ATOMIC_ACQUIRE) : 0;
+		if (n)
+			printk("alloc_pages: frame %#lx handed out with %u references left\n",
+			       pa + i * PAGE_SIZE, n);
+	}
+}
+
 paddr_t alloc_pages(unsigned order)
 {
 	uint64_t flags = spin_lock_irqsave(&page_pool_lock);
 	paddr_t pa = page_pool_alloc(&hv_page_pool, order);
 	spin_unlock_irqrestore(&page_pool_lock, flags);
+	check_unreferenced(pa, order);
 	return pa;
 }
 
