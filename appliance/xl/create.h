@@ -35,6 +35,16 @@ int xl_load_vcpu_state(uint32_t domid, unsigned nr_vcpus, const struct pvh_plan 
 int xl_xs_make_domain(uint32_t domid, const struct xl_domain_cfg *dom);
 int xl_xs_finish_domain(const struct xl_new_domain *nd, const struct xl_domain_cfg *dom);
 
+/* Writes inside one transaction (create_xs.c); rc keeps the first failure. */
+struct xs_writer {
+	uint32_t tx;
+	int rc;
+};
+void xl_xs_put(struct xs_writer *w, const char *value, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* An empty node with permissions owner/others ("n0"), plus reader or NULL. */
+void xl_xs_node(struct xs_writer *w, const char *path, const char *owner, const char *reader);
+
 /* disk= (create_disk.c): whether a disk (every disk) can be served, an
  * error naming it; the disks' frontend and backend nodes (refused if a
  * frontend is there already); the device model serving the domain,

@@ -89,78 +89,64 @@ struct disk_args {
 	bool exists; /* a disk's frontend was there already */
 };
 
-static void put(uint32_t tx, int *rc, const char *path, const char *key, const char *value)
-{
-	char full[256];
-	snprintf(full, sizeof(full), "%s/%s", path, key);
-	int r = bx_xs_write_str(&xl_xs, tx, full, value);
-	if (r && !*rc)
-		*rc = r;
-}
-
-/* A directory at path owned by owner, readable by reader. */
-static void dir(uint32_t tx, int *rc, const char *path, uint32_t owner, uint32_t reader)
+/* A fresh directory at path owned by domain owner, readable by reader. */
+static void dir(struct xs_writer *w, const char *path, uint32_t owner, uint32_t reader)
 {
 	char o[16], r[16];
-	const char *perms[2] = { o, r };
 	snprintf(o, sizeof(o), "n%u", owner);
 	snprintf(r, sizeof(r), "r%u", reader);
-	bx_xs_rm(&xl_xs, tx, path);
-	int e = bx_xs_write_str(&xl_xs, tx, path, "");
-	if (!e)
-		e = bx_xs_set_perms(&xl_xs, tx, path, perms, 2);
-	if (e && !*rc)
-		*rc = e;
+	bx_xs_rm(&xl_xs, w->tx, path);
+	xl_xs_node(w, path, o, r);
 }
 
 /* The backend's keys, in the backend dir and copied to libxl's. */
-static void backend_keys(uint32_t tx, int *rc, const char *path, const struct xl_disk *disk,
+static void backend_keys(struct xs_writer *w, const char *path, const struct xl_disk *disk,
 			 uint32_t domid)
 {
 	char v[64];
 	char *params = NULL;
 	if (asprintf(&params, "%s:%s", format_name(disk->format), disk->target) < 0) {
-		*rc = -ENOMEM;
+		w->rc = w->rc ? w->rc : -ENOMEM;
 		return;
 	}
-	put(tx, rc, path, "params", params);
+	xl_xs_put(w, params, "%s/params", path);
 	free(params);
 	snprintf(v, sizeof(v), "%u", domid);
-	put(tx, rc, path, "frontend-id", v);
-	put(tx, rc, path, "online", "1");
-	put(tx, rc, path, "removable", "0");
-	put(tx, rc, path, "bootable", "1");
-	put(tx, rc, path, "state", "1");
-	put(tx, rc, path, "dev", disk->vdev);
-	put(tx, rc, path, "type", "qdisk");
-	put(tx, rc, path, "mode", disk->readwrite ? "w" : "r");
-	put(tx, rc, path, "device-type", "disk");
-	put(tx, rc, path, "discard-enable", disk->discard == XL_FALSE ? "0" : "1");
-	put(tx, rc, path, "specification", "xen");
+	xl_xs_put(w, v, "%s/frontend-id", path);
+	xl_xs_put(w, "1", "%s/online", path);
+	xl_xs_put(w, "0", "%s/removable", path);
+	xl_xs_put(w, "1", "%s/bootable", path);
+	xl_xs_put(w, "1", "%s/state", path);
+	xl_xs_put(w, disk->vdev, "%s/dev", path);
+	xl_xs_put(w, "qdisk", "%s/type", path);
+	xl_xs_put(w, disk->readwrite ? "w" : "r", "%s/mode", path);
+	xl_xs_put(w, "disk", "%s/device-type", path);
+	xl_xs_put(w, disk->discard == XL_FALSE ? "0" : "1", "%s/discard-enable", path);
+	xl_xs_put(w, "xen", "%s/specification", path);
 }
 
 /* libxl__device_generic_add for one qdisk disk. */
-static void disk_nodes(uint32_t tx, int *rc, uint32_t domid, const struct xl_disk *disk, long devid)
+static void disk_nodes(struct xs_writer *w, uint32_t domid, const struct xl_disk *disk, long devid)
 {
 	char fp[64], bp[80], lp[64], v[32];
 	snprintf(fp, sizeof(fp), "/local/domain/%u/device/vbd/%ld", domid, devid);
 	snprintf(bp, sizeof(bp), "/local/domain/0/backend/qdisk/%u/%ld", domid, devid);
 	snprintf(lp, sizeof(lp), "/libxl/%u/device/vbd/%ld", domid, devid);
-	bx_xs_rm(&xl_xs, tx, lp);
-	put(tx, rc, lp, "frontend", fp);
-	put(tx, rc, lp, "backend", bp);
-	dir(tx, rc, fp, domid, 0);
-	put(tx, rc, fp, "backend", bp);
-	put(tx, rc, fp, "backend-id", "0");
-	put(tx, rc, fp, "state", "1");
+	bx_xs_rm(&xl_xs, w->tx, lp);
+	xl_xs_put(w, fp, "%s/frontend", lp);
+	xl_xs_put(w, bp, "%s/backend", lp);
+	dir(w, fp, domid, 0);
+	xl_xs_put(w, bp, "%s/backend", fp);
+	xl_xs_put(w, "0", "%s/backend-id", fp);
+	xl_xs_put(w, "1", "%s/state", fp);
 	snprintf(v, sizeof(v), "%ld", devid);
-	put(tx, rc, fp, "virtual-device", v);
-	put(tx, rc, fp, "device-type", "disk");
-	put(tx, rc, fp, "trusted", disk->trusted == XL_FALSE ? "0" : "1");
-	dir(tx, rc, bp, 0, domid);
-	put(tx, rc, bp, "frontend", fp);
-	backend_keys(tx, rc, bp, disk, domid);
-	backend_keys(tx, rc, lp, disk, domid);
+	xl_xs_put(w, v, "%s/virtual-device", fp);
+	xl_xs_put(w, "disk", "%s/device-type", fp);
+	xl_xs_put(w, disk->trusted == XL_FALSE ? "0" : "1", "%s/trusted", fp);
+	dir(w, bp, 0, domid);
+	xl_xs_put(w, fp, "%s/frontend", bp);
+	backend_keys(w, bp, disk, domid);
+	backend_keys(w, lp, disk, domid);
 }
 
 /* Whether device devid exists: its record under /libxl, which only dom0
@@ -177,15 +163,15 @@ static bool frontend_exists(uint32_t tx, uint32_t domid, long devid)
 static int disks_body(struct bx_xs *xs, uint32_t tx, void *arg)
 {
 	struct disk_args *a = arg;
-	int rc = 0;
+	struct xs_writer w = { tx, 0 };
 	(void)xs;
-	for (size_t i = 0; i < a->nr_disks && !rc; i++) {
+	for (size_t i = 0; i < a->nr_disks && !w.rc; i++) {
 		long devid = xl_disk_devid(a->disks[i].vdev);
 		if ((a->exists = frontend_exists(tx, a->domid, devid)))
 			return -EEXIST;
-		disk_nodes(tx, &rc, a->domid, &a->disks[i], devid);
+		disk_nodes(&w, a->domid, &a->disks[i], devid);
 	}
-	return rc;
+	return w.rc;
 }
 
 /* The device model's state node, as libxl reads QEMU's. */

@@ -18,16 +18,8 @@
 #define XS_MAX_TRIES 16
 #define CONSOLE_LIMIT "1048576" /* LIBXL_XENCONSOLE_LIMIT */
 
-struct xs_writer {
-	uint32_t tx;
-	int rc; /* the first failure, or 0 */
-};
-
-static void put(struct xs_writer *w, const char *value, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-/* Writes value at the path fmt names. */
-static void put(struct xs_writer *w, const char *value, const char *fmt, ...)
+/* Writes value at the path fmt names; the first failure stays in w. */
+void xl_xs_put(struct xs_writer *w, const char *value, const char *fmt, ...)
 {
 	char path[256];
 	va_list ap;
@@ -40,7 +32,7 @@ static void put(struct xs_writer *w, const char *value, const char *fmt, ...)
 }
 
 /* An empty node with permissions owner/others, plus reader (or none). */
-static void node(struct xs_writer *w, const char *path, const char *owner, const char *reader)
+void xl_xs_node(struct xs_writer *w, const char *path, const char *owner, const char *reader)
 {
 	const char *perms[2] = { owner, reader };
 	int rc = bx_xs_write_str(&xl_xs, w->tx, path, "");
@@ -69,32 +61,32 @@ static int make_body(struct bx_xs *xs, uint32_t tx, void *arg)
 	snprintf(ro, sizeof(ro), "r%u", a->domid);
 	snprintf(rw, sizeof(rw), "n%u", a->domid);
 	bx_xs_rm(&xl_xs, tx, dp);
-	node(&w, dp, "n0", ro);
+	xl_xs_node(&w, dp, "n0", ro);
 	bx_xs_rm(&xl_xs, tx, vm);
-	node(&w, vm, "n0", ro);
+	xl_xs_node(&w, vm, "n0", ro);
 	bx_xs_rm(&xl_xs, tx, lp);
-	node(&w, lp, "n0", NULL);
+	xl_xs_node(&w, lp, "n0", NULL);
 	snprintf(p, sizeof(p), "%s/device", lp);
-	node(&w, p, "n0", NULL);
-	put(&w, vm, "%s/vm", dp);
-	put(&w, a->dom->name, "%s/name", dp);
+	xl_xs_node(&w, p, "n0", NULL);
+	xl_xs_put(&w, vm, "%s/vm", dp);
+	xl_xs_put(&w, a->dom->name, "%s/name", dp);
 	static const char *const ro_dirs[] = { "cpu", "memory", "device", "control" };
 	for (size_t i = 0; i < sizeof(ro_dirs) / sizeof(ro_dirs[0]); i++) {
 		snprintf(p, sizeof(p), "%s/%s", dp, ro_dirs[i]);
-		node(&w, p, "n0", ro);
+		xl_xs_node(&w, p, "n0", ro);
 	}
 	static const char *const rw_nodes[] = { "device/suspend/event-channel", "control/shutdown",
 		"control/feature-poweroff", "control/feature-reboot", "control/feature-suspend", "control/sysrq",
 		"data", "drivers", "feature", "attr", "error" };
 	for (size_t i = 0; i < sizeof(rw_nodes) / sizeof(rw_nodes[0]); i++) {
 		snprintf(p, sizeof(p), "%s/%s", dp, rw_nodes[i]);
-		node(&w, p, rw, NULL);
+		xl_xs_node(&w, p, rw, NULL);
 	}
-	put(&w, uuid, "%s/uuid", vm);
-	put(&w, a->dom->name, "%s/name", vm);
-	put(&w, "1", "%s/control/platform-feature-multiprocessor-suspend", dp);
-	put(&w, "1", "%s/control/platform-feature-xs_reset_watches", dp);
-	put(&w, "pvh", "%s/type", lp);
+	xl_xs_put(&w, uuid, "%s/uuid", vm);
+	xl_xs_put(&w, a->dom->name, "%s/name", vm);
+	xl_xs_put(&w, "1", "%s/control/platform-feature-multiprocessor-suspend", dp);
+	xl_xs_put(&w, "1", "%s/control/platform-feature-xs_reset_watches", dp);
+	xl_xs_put(&w, "pvh", "%s/type", lp);
 	return w.rc;
 }
 
@@ -118,25 +110,25 @@ static void post_entries(struct xs_writer *w, const char *dp, const struct finis
 	char v[32], vm[48], uuid[37];
 	struct timeval now;
 	snprintf(v, sizeof(v), "%ld", a->dom->maxmem_mb * 1024);
-	put(w, v, "%s/memory/static-max", dp);
+	xl_xs_put(w, v, "%s/memory/static-max", dp);
 	snprintf(v, sizeof(v), "%ld", a->dom->memory_mb * 1024);
-	put(w, v, "%s/memory/target", dp);
-	put(w, "0", "%s/memory/videoram", dp);
+	xl_xs_put(w, v, "%s/memory/target", dp);
+	xl_xs_put(w, "0", "%s/memory/videoram", dp);
 	snprintf(v, sizeof(v), "%u", a->nd->domid);
-	put(w, v, "%s/domid", dp);
+	xl_xs_put(w, v, "%s/domid", dp);
 	snprintf(v, sizeof(v), "%u", a->nd->store_port);
-	put(w, v, "%s/store/port", dp);
+	xl_xs_put(w, v, "%s/store/port", dp);
 	snprintf(v, sizeof(v), "%llu", (unsigned long long)a->nd->store_gfn);
-	put(w, v, "%s/store/ring-ref", dp);
+	xl_xs_put(w, v, "%s/store/ring-ref", dp);
 	for (unsigned i = 0; i < a->dom->maxvcpus; i++)
-		put(w, i < a->dom->vcpus ? "online" : "offline", "%s/cpu/%u/availability", dp, i);
+		xl_xs_put(w, i < a->dom->vcpus ? "online" : "offline", "%s/cpu/%u/availability", dp, i);
 	xl_uuid_string(a->dom->uuid, uuid);
 	snprintf(vm, sizeof(vm), "/vm/%s", uuid);
-	put(w, "", "%s/rtc/timeoffset", vm);
-	put(w, "hvm", "%s/image/ostype", vm);
+	xl_xs_put(w, "", "%s/rtc/timeoffset", vm);
+	xl_xs_put(w, "hvm", "%s/image/ostype", vm);
 	gettimeofday(&now, NULL);
 	snprintf(v, sizeof(v), "%llu.%02ld", (unsigned long long)now.tv_sec, (long)now.tv_usec / 10000);
-	put(w, v, "%s/start_time", vm);
+	xl_xs_put(w, v, "%s/start_time", vm);
 }
 
 /* The primary console (devid 0): its backend under dom0, its frontend
@@ -149,30 +141,30 @@ static void console_entries(struct xs_writer *w, const char *dp, const struct fi
 	snprintf(bp, sizeof(bp), "/local/domain/0/backend/console/%u/0", d);
 	snprintf(fp, sizeof(fp), "%s/console", dp);
 	snprintf(ro, sizeof(ro), "r%u", d);
-	put(w, fp, "/libxl/%u/device/console/0/frontend", d);
-	put(w, bp, "/libxl/%u/device/console/0/backend", d);
-	node(w, fp, "n0", ro);
-	put(w, bp, "%s/backend", fp);
-	put(w, "0", "%s/backend-id", fp);
-	put(w, CONSOLE_LIMIT, "%s/limit", fp);
-	put(w, "xenconsoled", "%s/type", fp);
-	put(w, "pty", "%s/output", fp);
-	put(w, "", "%s/tty", fp);
+	xl_xs_put(w, fp, "/libxl/%u/device/console/0/frontend", d);
+	xl_xs_put(w, bp, "/libxl/%u/device/console/0/backend", d);
+	xl_xs_node(w, fp, "n0", ro);
+	xl_xs_put(w, bp, "%s/backend", fp);
+	xl_xs_put(w, "0", "%s/backend-id", fp);
+	xl_xs_put(w, CONSOLE_LIMIT, "%s/limit", fp);
+	xl_xs_put(w, "xenconsoled", "%s/type", fp);
+	xl_xs_put(w, "pty", "%s/output", fp);
+	xl_xs_put(w, "", "%s/tty", fp);
 	snprintf(v, sizeof(v), "%u", a->nd->console_port);
-	put(w, v, "%s/port", fp);
+	xl_xs_put(w, v, "%s/port", fp);
 	snprintf(v, sizeof(v), "%llu", (unsigned long long)a->nd->console_gfn);
-	put(w, v, "%s/ring-ref", fp);
+	xl_xs_put(w, v, "%s/ring-ref", fp);
 	bx_xs_rm(&xl_xs, w->tx, bp);
-	put(w, "", "%s", bp);
+	xl_xs_put(w, "", "%s", bp);
 	int rc = bx_xs_set_perms(&xl_xs, w->tx, bp, back_perms, 2);
 	if (rc && !w->rc)
 		w->rc = rc;
-	put(w, fp, "%s/frontend", bp);
+	xl_xs_put(w, fp, "%s/frontend", bp);
 	snprintf(v, sizeof(v), "%u", d);
-	put(w, v, "%s/frontend-id", bp);
-	put(w, "1", "%s/online", bp);
-	put(w, "1", "%s/state", bp);
-	put(w, "vt100", "%s/protocol", bp);
+	xl_xs_put(w, v, "%s/frontend-id", bp);
+	xl_xs_put(w, "1", "%s/online", bp);
+	xl_xs_put(w, "1", "%s/state", bp);
+	xl_xs_put(w, "vt100", "%s/protocol", bp);
 }
 
 static int finish_body(struct bx_xs *xs, uint32_t tx, void *arg)
