@@ -316,7 +316,7 @@ static unsigned initial_cpu(const struct cpupool *pool, unsigned n)
 
 static void vcpu_free(struct vcpu *v)
 {
-	timer_stop(&v->alarm);
+	timer_kill(&v->alarm); /* its function may be running on another CPU */
 	if (v->hvm)
 		hvm->vcpu_destroy(v);
 	vcpu_fpu_destroy(v);

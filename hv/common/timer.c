@@ -9,6 +9,8 @@
 #include "heap.h"
 #include "spinlock.h"
 #include "sched.h"
+#include "x86/cpu.h"
+#include "x86/percpu.h"
 
 #define TIMER_HEAP_SLOTS 1024
 
@@ -16,6 +18,7 @@ struct timer_heap {
 	spinlock_t lock;
 	unsigned nr;
 	struct timer **slot;
+	struct timer *running; /* whose function this CPU is in, for timer_kill */
 };
 
 static struct timer_heap heaps[SCHED_MAX_CPUS];
@@ -109,6 +112,24 @@ void timer_stop(struct timer *t)
 	spin_unlock_irqrestore(&h->lock, flags);
 }
 
+/* Waits while another CPU is in t's function; true if one was. */
+static bool wait_not_running(struct timer *t, unsigned self)
+{
+	bool waited = false;
+	for (unsigned cpu = 0; cpu < SCHED_MAX_CPUS; cpu++)
+		while (cpu != self && __atomic_load_n(&heaps[cpu].running, __ATOMIC_ACQUIRE) == t)
+			cpu_relax(), waited = true;
+	return waited;
+}
+
+void timer_kill(struct timer *t)
+{
+	unsigned self = this_cpu()->cpu_id;
+	do
+		timer_stop(t);
+	while (wait_not_running(t, self) || __atomic_load_n(&t->cpu, __ATOMIC_ACQUIRE) >= 0);
+}
+
 int timer_set(struct timer *t, uint64_t deadline, unsigned cpu)
 {
 	timer_stop(t);
@@ -136,9 +157,11 @@ uint64_t timer_run_due(unsigned cpu, uint64_t now)
 	while (h->nr && h->slot[0]->deadline <= now) {
 		struct timer *t = h->slot[0];
 		heap_remove(h, t);
+		__atomic_store_n(&h->running, t, __ATOMIC_SEQ_CST);
 		spin_unlock_irqrestore(&h->lock, flags);
-		t->fn(t->data); /* may re-arm t, or any timer */
+		t->fn(t->data); /* may re-arm t, or any timer; t may be gone after */
 		flags = spin_lock_irqsave(&h->lock);
+		__atomic_store_n(&h->running, NULL, __ATOMIC_RELEASE);
 	}
 	uint64_t next = h->nr ? h->slot[0]->deadline : 0;
 	spin_unlock_irqrestore(&h->lock, flags);

@@ -3,6 +3,7 @@
  * from 32 to 2048 bytes carved from pages, larger requests served as
  * whole pages.  Every block carries a 16-byte header naming its class,
  * so free() needs no size and catches pointers it never handed out.
+ * Free small blocks are filled with a poison checked when reused.
  */
 #ifndef BASTION_HEAP_H
 #define BASTION_HEAP_H
@@ -15,6 +16,9 @@
 struct heap_ops {
 	void *(*get_pages)(unsigned order); /* zeroed, page aligned, or NULL */
 	void (*put_pages)(void *p, unsigned order);
+	/* Optional: a free block was written at offset (from its header)
+	 * since it was freed, a use after free; its class's list is dropped. */
+	void (*corrupt)(const void *block, size_t offset);
 };
 
 struct heap {

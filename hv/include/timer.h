@@ -23,6 +23,9 @@ void timer_init(struct timer *t, void (*fn)(void *data), void *data);
  * is full (not armed then). */
 int timer_set(struct timer *t, uint64_t deadline, unsigned cpu);
 void timer_stop(struct timer *t);
+/* timer_stop, then waits until no other CPU is in t's function (it may
+ * re-arm t: stopped again): after it, t may be freed. */
+void timer_kill(struct timer *t);
 /* Per CPU: the heap's storage; once, before its first timer. */
 int timer_init_cpu(unsigned cpu);
 /* Runs the due timers of this CPU and returns the next deadline (0:

@@ -71,6 +71,8 @@ static void schedule_softirq(unsigned cpu)
 	struct percpu *pc = this_cpu();
 	uint64_t t0 = rdtsc();
 	struct vcpu *prev = pc->current_vcpu;
+	/* read while prev still runs here: once descheduled it may be freed */
+	const struct domain *prev_d = prev ? prev->d : NULL;
 	uint64_t until = 0;
 	struct sched_vcpu *sv = sched_schedule(cpu, now_ns(), &until);
 	struct vcpu *next = sv ? vcpu_of(sv) : NULL;
@@ -86,7 +88,7 @@ static void schedule_softirq(unsigned cpu)
 		vcpu_runstate_publish(next);
 	}
 	if (prev && next) {
-		bool cross = prev->d != next->d;
+		bool cross = prev_d != next->d;
 		switches[cross][cpu]++;
 		switch_ticks[cross][cpu] += rdtsc() - t0;
 	}

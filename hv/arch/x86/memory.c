@@ -118,7 +118,13 @@ static void heap_put_pages(void *p, unsigned order)
 	free_pages((uintptr_t)p, order);
 }
 
-static const struct heap_ops hv_heap_ops = { heap_get_pages, heap_put_pages };
+/* Something wrote to a freed heap block: a use after free. */
+static void heap_corrupt(const void *block, size_t offset)
+{
+	panic("heap: block %p was written at offset %zu after it was freed", block, offset);
+}
+
+static const struct heap_ops hv_heap_ops = { heap_get_pages, heap_put_pages, heap_corrupt };
 static struct heap hv_heap;
 
 void *xmalloc(size_t size) { return heap_alloc(&hv_heap, size); }

@@ -26,7 +26,16 @@ static void put_pages(void *p, unsigned order)
 	free(p);
 }
 
-static const struct heap_ops ops = { get_pages, put_pages };
+static const void *corrupt_block;
+static size_t corrupt_offset;
+
+static void corrupt(const void *block, size_t offset)
+{
+	corrupt_block = block;
+	corrupt_offset = offset;
+}
+
+static const struct heap_ops ops = { get_pages, put_pages, corrupt };
 
 int main(void)
 {
@@ -61,5 +70,16 @@ int main(void)
 	for (int i = 0; i < 1000; i++)
 		heap_free(&h, heap_alloc(&h, 9000));
 	CHECK(pages_out == before, "heap: large blocks go back to the page allocator (%d pages out)", pages_out);
+	uint8_t *victim = heap_alloc(&h, 200), *other = heap_alloc(&h, 200);
+	heap_free(&h, other);
+	heap_free(&h, victim);
+	CHECK(victim[0] == 0xa5 && victim[199] == 0xa5 && !corrupt_block,
+	      "heap: a freed block is poisoned, and reusing it untouched reports nothing");
+	victim[120] = 0; /* a use after free */
+	void *next = heap_alloc(&h, 200);
+	CHECK(corrupt_block == victim - 16 && corrupt_offset == 16 + 120,
+	      "heap: a write to a freed block is reported on reuse, with its offset (%zu)", corrupt_offset);
+	CHECK(next && next != victim && !memcmp(next, (char[200]){ 0 }, 200),
+	      "heap: ... and the block is not handed out again; a fresh zeroed one is");
 	return check_exit();
 }
