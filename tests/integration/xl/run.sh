@@ -13,6 +13,9 @@
 # and destroys a second one.  XL_TIMEOUT bounds the QEMU run (default 2400 s).
 # XL_CYCLES sets how many guests the pvh scenario creates and destroys at
 # its end (the image's default is 100).
+# XL_APPEND adds to the dom0's command line (e.g. xlwd=6000), HV_APPEND to
+# Bastion's (e.g. sync_console), XL_QEMU_ARGS
+# to QEMU's (e.g. "-d cpu_reset -D /tmp/reset.log" to see a reset's cause).
 # XSD=ours|c (default ours) picks the xenstored, XCD=ours|c (default ours)
 # the console daemon (appliance/consoled, or Debian's xenconsoled).
 cd "$(dirname "$0")/../../.." || exit 1
@@ -37,7 +40,7 @@ NEVER='^never-matches$' # wait for the dom0's power-off
 case $HV in
 bastion)
 	ELF=build/hv/bastion.elf
-	HV_ARGS=(-kernel "$ELF" -append "console=com1 dom0_mem=1024M")
+	HV_ARGS=(-kernel "$ELF" -append "console=com1 dom0_mem=1024M${HV_APPEND:+ $HV_APPEND}")
 	;;
 xen)
 	# Xen's PVH dom0 needs an IOMMU.  -icount as the Xen anchor runs it:
@@ -60,7 +63,7 @@ done
 
 start=$(date +%s)
 qemu_boot "$N" "${XL_TIMEOUT:-2400}" "$NEVER" -cpu "$QEMU_SVM_CPU" -smp 2 "${HV_ARGS[@]}" \
-	-initrd "$KERNEL console=hvc0 xltest=$SCEN xsd=$XSD xcd=$XCD${XL_CYCLES:+ xlcycles=$XL_CYCLES},$INITRD"
+	$XL_QEMU_ARGS -initrd "$KERNEL console=hvc0 xltest=$SCEN xsd=$XSD xcd=$XCD${XL_CYCLES:+ xlcycles=$XL_CYCLES}${XL_APPEND:+ $XL_APPEND},$INITRD"
 echo "  ($N: QEMU ran $(($(date +%s) - start)) s, log $LOG)"
 
 # out STEP: the output lines of one step of the dom0's /init.
