@@ -39,8 +39,10 @@ expect "$N" 'APPLIANCE-CHECK: bastion-dm after shutdown: gone' "bastion-dm exits
 expect "$N" 'APPLIANCE-CHECK: img-check-demo: No errors were found on the image' \
 	"bastion-img check finds the demo disk clean after the guest's write"
 expect "$N" 'APPLIANCE-CHECK: img-check-demo: rc=0' "and exits 0"
-expect "$N" 'APPLIANCE-CHECK: demo disk sector 0 in dom0 \(file offset 0x[0-9a-f]+\): bastion-demo-disk boots=1' \
-	"the guest's record is in the qcow2 file (at the cluster bastion-img map gives)"
+expect "$N" 'APPLIANCE-CHECK: after reboot \(domain [0-9]+\): Bastion demo disk: /dev/xvda, 256 MiB: found "bastion-demo-disk boots=1", wrote "bastion-demo-disk boots=2", read back "bastion-demo-disk boots=2"' \
+	"xl reboot: the restarted guest (a new bastion-dm) finds its first boot's record and writes the next"
+expect "$N" 'APPLIANCE-CHECK: demo disk sector 0 in dom0 \(file offset 0x[0-9a-f]+\): bastion-demo-disk boots=2' \
+	"the guest's last record is in the qcow2 file (at the cluster bastion-img map gives)"
 # bastion-img in the appliance's dom0 on scratch images.
 for f in qcow2 vhd raw; do
 	expect "$N" "APPLIANCE-CHECK: img-create-$f: Formatting '[^']*/scratch.$f', fmt=$f size=67108864" \
