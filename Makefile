@@ -27,10 +27,12 @@ include images/xl-dom0/xl-dom0.mk
 -include appliance/builder/builder.mk
 -include appliance/xl/xl.mk
 -include appliance/consoled/consoled.mk
--include images/appliance/appliance.mk
--include appliance/systemd/systemd.mk
+-include appliance/xscli/xscli.mk
 -include dm/block/block.mk
 -include dm/pv/pv.mk
+# (after dm/: the appliance's prerequisites name bastion-dm and bastion-img)
+-include images/appliance/appliance.mk
+-include appliance/systemd/systemd.mk
 
 .PHONY: all deps test fuzz bench run clean
 

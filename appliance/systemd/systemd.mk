@@ -4,7 +4,7 @@
 # against a stand-in xl.  Include after images/appliance/appliance.mk.
 
 SYSTEMD_BINS := $(XL_STATIC_BIN) $(XS_STATIC_BIN) $(CD_STATIC_BIN) $(CD_CLIENT_STATIC_BIN) \
-	$(APPL_INIT_DOM0) $(BUILD)/dm/bastion-dm-static
+	$(APPL_INIT_DOM0) $(BUILD)/dm/bastion-dm-static $(BUILD)/dm/bastion-img-static
 
 DEPS_PKGS += systemd
 TEST_SUITES += test-systemd

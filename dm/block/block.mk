@@ -32,6 +32,11 @@ $(BLOCK_IMG): $(BLOCK_IMG_OBJS) $(BLOCK_LIB)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -o $@ $(BLOCK_IMG_OBJS) $(BLOCK_LIB) $(BLOCK_LIBS)
 
+# Static, for the appliance's dom0 (images/appliance), which has no zlib.
+$(BLOCK_IMG)-static: $(BLOCK_IMG_OBJS) $(BLOCK_LIB)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -static -o $@ $(BLOCK_IMG_OBJS) $(BLOCK_LIB) $(BLOCK_LIBS)
+
 -include $(BLOCK_LIB_OBJS:.o=.d) $(BLOCK_IMG_OBJS:.o=.d)
 
 # --- tests ---------------------------------------------------------------

@@ -4,7 +4,7 @@
 # finds nothing wrong with the units there, and bastion-domains starts and
 # stops the guests of an auto directory through a stand-in xl that logs
 # what it is asked.
-# Usage: run.sh WORKDIR XL XENSTORED CONSOLED CONSOLE INIT_DOM0
+# Usage: run.sh WORKDIR XL XENSTORED CONSOLED CONSOLE INIT_DOM0 DM IMG
 work=$1
 shift
 failed=0 passed=0
@@ -19,7 +19,8 @@ else
 	fail "install.sh - $(tail -n 1 "$work/install.log")"
 fi
 for f in usr/lib/bastion/xl usr/lib/bastion/xenstored usr/lib/bastion/bastion-consoled \
-	usr/lib/bastion/bastion-console usr/lib/bastion/bastion-init-dom0 usr/lib/bastion/bastion-domains usr/lib/bastion/bastion-dm; do
+	usr/lib/bastion/bastion-console usr/lib/bastion/bastion-init-dom0 usr/lib/bastion/bastion-domains usr/lib/bastion/bastion-dm \
+	usr/lib/bastion/bastion-img usr/bin/bastion-img; do
 	[ -x "$root/$f" ] && pass "installed /$f" || fail "installed /$f - missing or not executable"
 done
 [ "$(readlink "$root/usr/sbin/xl")" = ../lib/bastion/xl ] && pass "/usr/sbin/xl is our xl where none was" ||
