@@ -147,12 +147,14 @@ struct domain *domain_create(const struct domain_config *cfg, int *err)
 	return d;
 }
 
-/* Waits until no vCPU of d is on a CPU, but the caller's own. */
+/* Waits until no vCPU of d is on a CPU, but the caller's own, nor being
+ * moved off one. */
 static void wait_not_running(struct domain *d)
 {
 	struct vcpu *self = this_cpu()->current_vcpu;
 	for (unsigned i = 0; i < d->nr_vcpus; i++)
-		while (d->vcpu[i] != self && __atomic_load_n(&d->vcpu[i]->sched.is_running, __ATOMIC_ACQUIRE))
+		while (d->vcpu[i] != self && (__atomic_load_n(&d->vcpu[i]->sched.is_running, __ATOMIC_ACQUIRE) ||
+					      __atomic_load_n(&d->vcpu[i]->sched.moving, __ATOMIC_ACQUIRE)))
 			cpu_relax();
 }
 

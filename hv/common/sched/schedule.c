@@ -225,6 +225,7 @@ static void vcpu_move(struct sched_vcpu *v)
 	cpumask_t hard = v->hard_affinity & pool->cpus, soft = v->soft_affinity & hard;
 	if (v->is_running || !hard || (hard & CPUMASK_CPU(v->processor))) {
 		spin_unlock_irqrestore(lock, fl);
+		__atomic_store_n(&v->moving, false, __ATOMIC_RELEASE); /* v may be freed now */
 		return;
 	}
 	pool->ops->sleep(pool, v);
@@ -235,6 +236,7 @@ static void vcpu_move(struct sched_vcpu *v)
 	if (!v->is_running && sched_vcpu_runnable(v))
 		pool->ops->wake(pool, v, __atomic_load_n(&sched_last_now, __ATOMIC_RELAXED));
 	spin_unlock_irqrestore(lock, fl);
+	__atomic_store_n(&v->moving, false, __ATOMIC_RELEASE); /* v may be freed now */
 }
 
 /* prev leaves its CPU (lock held): its state is saved, then it stops
@@ -246,12 +248,15 @@ static bool deschedule(struct cpupool *pool, struct sched_vcpu *prev, uint64_t n
 {
 	runstate_sync_as(prev, now, false);
 	sched_plat_save(prev);
+	bool move = sched_vcpu_runnable(prev) && !(prev->hard_affinity & pool->cpus & CPUMASK_CPU(prev->processor));
+	if (move) /* whoever waits for it to stop waits for the move too */
+		__atomic_store_n(&prev->moving, true, __ATOMIC_RELEASE);
 	__atomic_store_n(&prev->is_running, false, __ATOMIC_RELEASE);
 	if (!sched_vcpu_runnable(prev)) {
 		pool->ops->sleep(pool, prev);
 		return false;
 	}
-	if (!(prev->hard_affinity & pool->cpus & CPUMASK_CPU(prev->processor)))
+	if (move)
 		return true;
 	pool->ops->wake(pool, prev, now);
 	return false;
