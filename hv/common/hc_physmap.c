@@ -69,7 +69,7 @@ long memory_remove_from_physmap(struct vcpu *v, uint64_t gva)
 	struct domain *d = domain_get_checked(v, r.domid, ACCESS_TARGET, &rc);
 	if (!d)
 		return rc;
-	rc = r.gpfn < (P2M_GPA_LIMIT >> PAGE_SHIFT) && !p2m_remove(d, r.gpfn << PAGE_SHIFT) ? 0 : -XEN_ENOENT;
+	rc = r.gpfn < (P2M_GPA_LIMIT >> PAGE_SHIFT) && !p2m_remove_lazy(d, r.gpfn << PAGE_SHIFT) ? 0 : -XEN_ENOENT;
 	domain_put(d);
 	return rc;
 }

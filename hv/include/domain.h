@@ -123,6 +123,11 @@ struct domain {
 	uint64_t tot_pages;        /* pages of RAM it owns (under p2m_lock) */
 	uint64_t p2m_tables;       /* pages its nested tables use (under p2m_lock) */
 	uint64_t p2m_table_limit;  /* and may use: the paging pool */
+	/* Entries removed lazily (p2m_remove_lazy): what they held waits
+	 * for every vCPU's flush, then goes (p2m.c).  Under p2m_later_lock. */
+	spinlock_t p2m_later_lock;
+	unsigned p2m_later_n;
+	struct p2m_old { uint64_t entry; unsigned shift; } p2m_later[64];
 	uint64_t max_pages;        /* XEN_DOMCTL_max_mem */
 	uint64_t outstanding_pages; /* XENMEM_claim_pages not yet populated */
 	uint64_t max_gfn;          /* highest frame ever mapped (XENMEM_maximum_gpfn) */

@@ -40,6 +40,14 @@ bool p2m_write_protected(struct domain *d, uint64_t gpa);
 /* Whatever is mapped at gpa goes (its page reference with it); -1 if
  * nothing was. */
 int p2m_remove(struct domain *d, uint64_t gpa);
+/* p2m_remove for a guest that unmaps a page itself (remove_from_physmap):
+ * the vCPUs are asked to flush but not waited for; what was mapped keeps
+ * its reference until they have (p2m_drain), so no frame is reused while
+ * a stale translation reaches it.  A later p2m_remove waits for all. */
+int p2m_remove_lazy(struct domain *d, uint64_t gpa);
+/* Frees what lazy removals left once every vCPU of d has flushed; cheap
+ * when nothing waits.  Called after each exit of a vCPU of d. */
+void p2m_drain(struct domain *d);
 /* The same for each page of 2^order pages from gpa (order 0-9); -1 at the first page with nothing mapped, the ones before it
  * removed. */
 int p2m_remove_extent(struct domain *d, uint64_t gpa, unsigned order);

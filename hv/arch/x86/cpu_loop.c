@@ -7,6 +7,7 @@
  * timers: the local APIC timer in one-shot mode at the earliest deadline.
  */
 #include "cpu_loop.h"
+#include "p2m.h"
 #include "console.h"
 #include "domain.h"
 #include "sched.h"
@@ -154,6 +155,7 @@ void cpu_loop(void)
 		}
 		irq_enable();
 		console_flush(); /* after every exit and wake-up, interrupts on */
+		p2m_drain(v->d);
 		if (vcpu_prepare_entry(v))
 			hvm->vcpu_run(v);
 	}

@@ -166,21 +166,80 @@ static void free_table(uint64_t *table, unsigned shift)
 	free_pages((uintptr_t)table, 0);
 }
 
-/* Called without the lock: flushes d's vCPUs, then frees what gc holds. */
+/* Lets go of what an entry that left the p2m held. */
+static void free_old(uint64_t e, unsigned shift)
+{
+	if (shift > 12 && !(e & PTE_PS))
+		free_table((uint64_t *)(uintptr_t)(e & PTE_ADDR_MASK), shift - 9);
+	else if (e & (P2M_OWNED | P2M_FOREIGN))
+		page_ref_put(e & PTE_ADDR_MASK, shift - 12);
+}
+
+/* Frees the lazily removed entries; every vCPU flushed since. */
+static void free_later_locked(struct domain *d)
+{
+	for (unsigned i = 0; i < d->p2m_later_n; i++)
+		free_old(d->p2m_later[i].entry, d->p2m_later[i].shift);
+	d->p2m_later_n = 0;
+}
+
+/* Called without the lock: flushes d's vCPUs, then frees what gc holds,
+ * and what lazy removals left (covered by this flush too). */
 static void p2m_gc_finish(struct domain *d, struct p2m_gc *gc)
 {
-	if (!gc->n)
+	if (!gc->n && !__atomic_load_n(&d->p2m_later_n, __ATOMIC_ACQUIRE))
 		return; /* nothing was present before: no vCPU can have cached it */
 	flush_all_vcpus(d);
-	for (unsigned i = 0; i < gc->n; i++) {
-		uint64_t e = gc->item[i].entry;
-		unsigned shift = gc->item[i].shift;
-		if (shift > 12 && !(e & PTE_PS))
-			free_table((uint64_t *)(uintptr_t)(e & PTE_ADDR_MASK), shift - 9);
-		else if (e & (P2M_OWNED | P2M_FOREIGN))
-			page_ref_put(e & PTE_ADDR_MASK, shift - 12);
-	}
+	for (unsigned i = 0; i < gc->n; i++)
+		free_old(gc->item[i].entry, gc->item[i].shift);
 	gc->n = 0;
+	uint64_t flags = spin_lock_irqsave(&d->p2m_later_lock);
+	free_later_locked(d); /* added before our flush, or by a flush of its own */
+	spin_unlock_irqrestore(&d->p2m_later_lock, flags);
+}
+
+/* Whether every vCPU of d flushed since its flush_tlb was last set (or
+ * will before it enters: it is not in the guest), by the same ordering
+ * as flush_all_vcpus, without waiting. */
+static bool all_flushed(struct domain *d)
+{
+	for (unsigned i = 0; i < d->nr_vcpus; i++)
+		if (__atomic_load_n(&d->vcpu[i]->in_guest, __ATOMIC_SEQ_CST) &&
+		    __atomic_load_n(&d->vcpu[i]->flush_tlb, __ATOMIC_SEQ_CST))
+			return false;
+	return true;
+}
+
+void p2m_drain(struct domain *d)
+{
+	if (!__atomic_load_n(&d->p2m_later_n, __ATOMIC_ACQUIRE))
+		return;
+	uint64_t flags = spin_lock_irqsave(&d->p2m_later_lock);
+	if (all_flushed(d))
+		free_later_locked(d);
+	spin_unlock_irqrestore(&d->p2m_later_lock, flags);
+}
+
+/* Like p2m_gc_finish, but waits for no vCPU: gc's entries join the
+ * domain's list (or, when it is full, everything is flushed now). */
+static void p2m_gc_finish_lazy(struct domain *d, struct p2m_gc *gc)
+{
+	if (!gc->n)
+		return;
+	for (unsigned i = 0; i < d->nr_vcpus; i++)
+		__atomic_store_n(&d->vcpu[i]->flush_tlb, true, __ATOMIC_SEQ_CST);
+	uint64_t flags = spin_lock_irqsave(&d->p2m_later_lock);
+	bool room = d->p2m_later_n + gc->n <= ARRAY_SIZE(d->p2m_later);
+	for (unsigned i = 0; room && i < gc->n; i++)
+		d->p2m_later[d->p2m_later_n++] = (struct p2m_old){ gc->item[i].entry, gc->item[i].shift };
+	if (room) {
+		gc->n = 0;
+		if (all_flushed(d))
+			free_later_locked(d);
+	}
+	spin_unlock_irqrestore(&d->p2m_later_lock, flags);
+	if (!room)
+		p2m_gc_finish(d, gc);
 }
 
 /* Puts hpa (0: nothing) at gpa with the extra leaf bits given. */
@@ -383,6 +442,17 @@ int p2m_remove(struct domain *d, uint64_t gpa)
 	return p2m_remove_extent(d, gpa & ~(PAGE_SIZE - 1), 0);
 }
 
+int p2m_remove_lazy(struct domain *d, uint64_t gpa)
+{
+	uint64_t at = gpa & ~(PAGE_SIZE - 1);
+	if (at >= P2M_GPA_LIMIT)
+		return -1;
+	struct p2m_gc gc = { 0 };
+	int rc = remove_some(d, &at, at + PAGE_SIZE, &gc);
+	p2m_gc_finish_lazy(d, &gc);
+	return rc;
+}
+
 void p2m_teardown(struct domain *d)
 {
 	uint64_t flags = spin_lock_irqsave(&d->p2m_lock);
@@ -392,6 +462,9 @@ void p2m_teardown(struct domain *d)
 	d->p2m_tables = 0;
 	spin_unlock_irqrestore(&d->p2m_lock, flags);
 	flush_all_vcpus(d);
+	flags = spin_lock_irqsave(&d->p2m_later_lock);
+	free_later_locked(d);
+	spin_unlock_irqrestore(&d->p2m_later_lock, flags);
 	if (root)
 		free_table(root, 39); /* with interrupts on: it may take a while */
 }

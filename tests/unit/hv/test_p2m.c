@@ -105,7 +105,7 @@ void page_ref_put(paddr_t pa, unsigned order)
 
 void vcpu_kick(struct vcpu *v)
 {
-	(void)v;
+	v->in_guest = false; /* a kicked vCPU leaves the guest */
 	last_kick = ++seq;
 }
 
@@ -232,6 +232,42 @@ static void test_charge_while_shared(void)
 	p2m_teardown(&dom);
 }
 
+/* remove_from_physmap's lazy removal: nothing waits for a vCPU in the
+ * guest, nothing is freed before it flushed, and a full list or a later
+ * ordinary removal flushes everything. */
+static void test_lazy_remove(void)
+{
+	new_domain(2048);
+	CHECK(!p2m_populate(&dom, 0, PAGE_SIZE * 80), "80 pages of RAM");
+	paddr_t page;
+	CHECK(!p2m_get_page(&dom, 0x3000, &page), "the frame at 0x3000");
+	page_ref_put(page, 0);
+	vcpu0.in_guest = true, vcpu0.flush_tlb = false;
+	uint64_t kick_before = last_kick;
+	CHECK(!p2m_remove_lazy(&dom, 0x3000) && !p2m_is_mapped(&dom, 0x3000), "0x3000 removed lazily");
+	CHECK(last_kick == kick_before && vcpu0.flush_tlb && !frame_freed_at(page) && dom.p2m_later_n == 1,
+	      "the vCPU in the guest is asked to flush, not kicked; the frame waits (%u waiting)", dom.p2m_later_n);
+	p2m_drain(&dom);
+	CHECK(!frame_freed_at(page), "a drain before the vCPU flushed frees nothing");
+	vcpu0.flush_tlb = false; /* it entered again with a fresh ASID */
+	p2m_drain(&dom);
+	CHECK(frame_freed_at(page) && !dom.p2m_later_n, "once it has, the drain frees the frame");
+	unsigned removed = 0;
+	for (uint64_t gpa = 0x5000; gpa < 0x5000 + 70 * PAGE_SIZE; gpa += PAGE_SIZE)
+		removed += !p2m_remove_lazy(&dom, gpa);
+	CHECK(removed == 70 && last_kick > kick_before && !dom.p2m_later_n,
+	      "70 lazy removals: the full list was flushed with a kick, and nothing waits after (%u)",
+	      dom.p2m_later_n);
+	CHECK(!p2m_get_page(&dom, 0x1000, &page), "the frame at 0x1000");
+	page_ref_put(page, 0);
+	kick_before = last_kick;
+	CHECK(!p2m_remove(&dom, 0x1000) && last_kick > kick_before && !dom.p2m_later_n,
+	      "an ordinary removal flushes and frees what lazy ones left");
+	vcpu0.in_guest = false;
+	CHECK(!p2m_remove_lazy(&dom, 0x2000) && !dom.p2m_later_n,
+	      "with no vCPU in the guest a lazy removal frees at once");
+}
+
 int main(void)
 {
 	fake_percpu();
@@ -239,6 +275,7 @@ int main(void)
 	test_table_pool();
 	test_readonly_and_teardown();
 	test_charge_while_shared();
+	test_lazy_remove();
 	for (unsigned i = 0; i < nr_blocks; i++)
 		free(blocks[i].p);
 	return check_exit();
