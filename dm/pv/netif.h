@@ -21,6 +21,7 @@ struct netif_stats {
 	uint64_t tx_errors;              /* packets answered NETIF_RSP_ERROR */
 	uint64_t tx_dropped;             /* the fd refused them (full, down) */
 	uint64_t tx_csum_filled;         /* checksums completed for the guest */
+	uint64_t tx_gso;                 /* TCPv4 GSO packets handed to the fd */
 	uint64_t rx_packets, rx_bytes;   /* frames copied to the guest */
 	uint64_t rx_dropped;             /* too big, or the guest's buffer failed to map */
 	uint64_t notifies;
@@ -34,6 +35,10 @@ struct netif_config {
 				    * the caller until netif_engine_free */
 	uint32_t port;             /* local event channel to kick */
 	int fd;                    /* frames in and out, non-blocking */
+	/* Each frame on fd is led by a struct virtio_net_hdr (a tap with
+	 * IFF_VNET_HDR): then TCPv4 GSO packets go out whole, the kernel
+	 * segments them and fills their checksums. */
+	bool vnet_hdr;
 	/* What the fd watch calls when the fd is readable (the caller's
 	 * wrapper around netif_engine_fd_ready, which may then see the
 	 * engine broken). */
@@ -62,5 +67,9 @@ const struct netif_stats *netif_engine_stats(const struct netif_engine *e);
  * NETTXF_csum_blank), over IPv4 or IPv6 (no extension headers), one
  * VLAN tag allowed.  False when the frame is not one of those. */
 bool netif_csum_complete(uint8_t *frame, uint32_t len);
+/* Where that frame's L4 header starts (*l4), where the IP packet ends
+ * (*end) and its protocol; false if it is not one of those. */
+bool netif_find_l4(const uint8_t *frame, uint32_t len, uint32_t *l4, uint32_t *end,
+		   uint8_t *proto);
 
 #endif

@@ -36,6 +36,10 @@
 #define NETIF_EXTRA_TYPE_HASH      4
 #define NETIF_EXTRA_TYPE_MAX       5
 #define NETIF_EXTRA_FLAG_MORE      (1u << 0)
+/* A GSO extra's data: size (le16), type, pad, features (le16). */
+#define NETIF_GSO_TYPE_NONE  0
+#define NETIF_GSO_TYPE_TCPV4 1
+#define NETIF_GSO_TYPE_TCPV6 2
 
 #define NETIF_RSP_DROPPED (-2)
 #define NETIF_RSP_ERROR   (-1)

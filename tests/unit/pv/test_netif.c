@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/virtio_net.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,7 +41,14 @@ static void fd_ready(void *arg)
 	netif_engine_fd_ready(t->e);
 }
 
+static bool nstart_vnet(struct nctx *t, uint32_t start, bool vnet_hdr);
+
 static bool nstart(struct nctx *t, uint32_t start)
+{
+	return nstart_vnet(t, start, false);
+}
+
+static bool nstart_vnet(struct nctx *t, uint32_t start, bool vnet_hdr)
 {
 	memset(t, 0, sizeof(*t));
 	if (fake_fe_init(&t->fe, 1, 0) < 0)
@@ -58,7 +66,7 @@ static bool nstart(struct nctx *t, uint32_t start)
 	t->tx_rsp_cons = t->rx_rsp_cons = start;
 	struct netif_config cfg = { .host = &t->fe.host, .tx_sring = t->tx, .rx_sring = t->rx,
 				    .port = PORT, .fd = t->sock[0], .fd_ready = fd_ready,
-				    .fd_ready_arg = t };
+				    .fd_ready_arg = t, .vnet_hdr = vnet_hdr };
 	t->e = netif_engine_new(&cfg);
 	return t->e != NULL;
 }
@@ -81,6 +89,18 @@ static void tx_put(struct nctx *t, uint32_t ref, uint16_t offset, uint16_t flags
 	union netif_tx_slot *slot = &t->tx->ring[t->tx->req_prod & (NETIF_TX_RING_SIZE - 1)];
 
 	slot->req = (struct netif_tx_request){ ref, offset, flags, id, size };
+	t->tx->req_prod++;
+}
+
+static void tx_put_gso(struct nctx *t, uint16_t size, uint8_t type)
+{
+	union netif_tx_slot *slot = &t->tx->ring[t->tx->req_prod & (NETIF_TX_RING_SIZE - 1)];
+
+	memset(slot, 0, sizeof(*slot));
+	slot->extra.type = NETIF_EXTRA_TYPE_GSO;
+	slot->extra.data[0] = (uint8_t)size;
+	slot->extra.data[1] = (uint8_t)(size >> 8);
+	slot->extra.data[2] = type;
 	t->tx->req_prod++;
 }
 
@@ -424,6 +444,67 @@ static void test_tx_budget(void)
 	nstop(&t, "tx budget");
 }
 
+/* With a vnet header on the fd: a TCPv4 GSO packet leaves whole with the
+ * header the kernel segments by; other frames get an all-zero header. */
+static void test_tx_gso(void)
+{
+	struct nctx t;
+	struct netif_tx_response rsp;
+	struct virtio_net_hdr h;
+	uint16_t good;
+	uint8_t frame[7000];
+
+	if (!CHECK(nstart_vnet(&t, 0, true), "gso: engine started with a vnet header"))
+		return;
+	ipv4_frame(frame, sizeof(frame), 6, &good);
+	frame[46] = 0x80; /* TCP data offset 8 words: 32-byte header */
+	memcpy(page(&t, TX_PAGE(0)), frame, 4096);
+	memcpy(page(&t, TX_PAGE(1)), frame + 4096, 2904);
+	tx_put(&t, TX_PAGE(0), 0, NETTXF_csum_blank | NETTXF_extra_info | NETTXF_more_data, 1, 7000);
+	tx_put_gso(&t, 1448, NETIF_GSO_TYPE_TCPV4);
+	tx_put(&t, TX_PAGE(1), 0, 0, 2, 2904);
+	netif_engine_kick(t.e);
+	ssize_t n = wire_read(&t);
+	memcpy(&h, t.buf, sizeof(h));
+	CHECK(n == (ssize_t)(sizeof(h) + 7000) && h.flags == VIRTIO_NET_HDR_F_NEEDS_CSUM &&
+	      h.gso_type == VIRTIO_NET_HDR_GSO_TCPV4 && h.gso_size == 1448 && h.csum_start == 34 &&
+	      h.csum_offset == 16 && h.hdr_len == 66 && !memcmp(t.buf + sizeof(h), frame, 7000),
+	      "gso: a 7000-byte TCPv4 GSO packet leaves whole, vnet header for 1448-byte segments");
+	bool ok = tx_pop(&t, &rsp) && rsp.id == 1 && rsp.status == 0;
+	ok = ok && tx_pop(&t, &rsp) && rsp.status == NETIF_RSP_NULL;
+	ok = ok && tx_pop(&t, &rsp) && rsp.id == 2 && rsp.status == 0;
+	CHECK(ok && netif_engine_stats(t.e)->tx_gso == 1, "gso: answered OKAY, NULL for the extra");
+	fill(page(&t, TX_PAGE(2)), 60, 5);
+	tx_put(&t, TX_PAGE(2), 0, 0, 3, 60);
+	tx_put(&t, TX_PAGE(0), 0, NETTXF_csum_blank | NETTXF_extra_info, 4, 4000);
+	tx_put_gso(&t, 1448, NETIF_GSO_TYPE_TCPV6);
+	tx_put(&t, TX_PAGE(0), 0, NETTXF_extra_info, 5, 4000);
+	tx_put_gso(&t, 1448, NETIF_GSO_TYPE_TCPV4); /* no blank checksum */
+	netif_engine_kick(t.e);
+	n = wire_read(&t);
+	memcpy(&h, t.buf, sizeof(h));
+	CHECK(n == (ssize_t)sizeof(h) + 60 && h.flags == 0 && h.gso_type == 0 &&
+	      !memcmp(t.buf + sizeof(h), page(&t, TX_PAGE(2)), 60) && wire_read(&t) < 0,
+	      "gso: a plain frame gets an all-zero header; TCPv6 GSO, GSO without csum_blank not sent");
+	ok = tx_pop(&t, &rsp) && rsp.id == 3 && rsp.status == 0;
+	ok = ok && tx_pop(&t, &rsp) && rsp.id == 4 && rsp.status == NETIF_RSP_ERROR;
+	ok = ok && tx_pop(&t, &rsp) && tx_pop(&t, &rsp) && rsp.id == 5 && rsp.status == NETIF_RSP_ERROR;
+	CHECK(ok && !netif_engine_broken(t.e), "gso: ... answered ERROR, the device goes on");
+	/* rx: the tap's header is dropped, the frame delivered */
+	struct virtio_net_hdr zero = { 0 };
+	uint8_t msg[sizeof(zero) + 100];
+	memcpy(msg, &zero, sizeof(zero));
+	fill(msg + sizeof(zero), 100, 6);
+	t.rx->ring[0].req = (struct netif_rx_request){ .id = 9, .gref = RX_PAGE(0) };
+	t.rx->req_prod = 1;
+	write(t.sock[1], msg, sizeof(msg));
+	netif_engine_fd_ready(t.e);
+	CHECK(t.rx->rsp_prod == 1 && t.rx->ring[0].rsp.status == 100 &&
+	      !memcmp(page(&t, RX_PAGE(0)), msg + sizeof(zero), 100),
+	      "gso: rx strips the vnet header and delivers the 100-byte frame");
+	nstop(&t, "gso");
+}
+
 /* ---- rx ---------------------------------------------------------------- */
 
 static void rx_post(struct nctx *t, uint16_t id, uint32_t ref)
@@ -476,6 +557,28 @@ static void test_rx(void)
 	t.fe.fd_ready(t.fe.fd_ready_arg);
 	CHECK(rx_pop(&t, &rsp, &slot) && rsp.id == 79 && rsp.status == NETIF_RSP_ERROR &&
 	      !netif_engine_broken(t.e), "rx: an unmappable buffer is answered ERROR, the device goes on");
+	unsigned maps = t.fe.maps_total;
+	for (unsigned i = 0; i < 3; i++) {
+		rx_post(&t, (uint16_t)(80 + i), RX_PAGE(2 + i));
+		write(t.sock[1], frame, 200 + i);
+	}
+	t.fe.fd_ready(t.fe.fd_ready_arg);
+	bool ok = true;
+	for (unsigned i = 0; i < 3; i++)
+		ok = ok && rx_pop(&t, &rsp, &slot) && rsp.id == 80 + i && rsp.status == (int16_t)(200 + i) &&
+		     !memcmp(page(&t, RX_PAGE(2 + i)), frame, 200 + i);
+	CHECK(ok && t.fe.maps_total == maps + 1, "rx: three frames waiting go into three buffers mapped in one call");
+	rx_post(&t, 90, RX_PAGE(5));
+	rx_post(&t, 91, 4); /* bad */
+	rx_post(&t, 92, RX_PAGE(6));
+	for (unsigned i = 0; i < 3; i++)
+		write(t.sock[1], frame, 300 + i);
+	t.fe.fd_ready(t.fe.fd_ready_arg);
+	ok = rx_pop(&t, &rsp, &slot) && rsp.id == 90 && rsp.status == 300;
+	ok = ok && rx_pop(&t, &rsp, &slot) && rsp.id == 91 && rsp.status == NETIF_RSP_ERROR;
+	ok = ok && rx_pop(&t, &rsp, &slot) && rsp.id == 92 && rsp.status == 302 &&
+	     !memcmp(page(&t, RX_PAGE(6)), frame, 302);
+	CHECK(ok, "rx: a bad ref in a batch costs its own frame only (the others mapped one by one)");
 	nstop(&t, "rx");
 }
 
@@ -488,5 +591,6 @@ void test_netif(void)
 	test_tx_errors();
 	test_tx_hostile();
 	test_tx_budget();
+	test_tx_gso();
 	test_rx();
 }
