@@ -124,8 +124,7 @@ static int close_body(struct bx_xs *xs, uint32_t tx, void *arg)
 	return rc ? rc : bx_xs_write_str(&xl_xs, tx, path, XENBUS_CLOSING);
 }
 
-/* Asks the backend to close and waits for Closed; 0, or -1 on timeout. */
-static int close_backend(const char *backend)
+int xl_close_backend(const char *backend, const char *cmd)
 {
 	struct close_args a = { backend };
 	if (bx_xs_transaction(&xl_xs, close_body, &a, XS_MAX_TRIES))
@@ -135,7 +134,7 @@ static int close_backend(const char *backend)
 			return 0;
 		nanosleep(&(struct timespec){ 0, 100 * 1000 * 1000 }, NULL);
 	}
-	fprintf(stderr, "xl block-detach: the backend %s did not close in 10 s\n", backend);
+	fprintf(stderr, "xl %s: the backend %s did not close in 10 s\n", cmd, backend);
 	return -1;
 }
 
@@ -159,7 +158,7 @@ int main_blockdetach(int argc, char **argv)
 		free(backend);
 		return EXIT_FAILURE;
 	}
-	int rc = force ? 0 : close_backend(backend);
+	int rc = force ? 0 : xl_close_backend(backend, "block-detach");
 	if (!rc) {
 		bx_xs_rm(&xl_xs, 0, fp);
 		bx_xs_rm(&xl_xs, 0, backend);

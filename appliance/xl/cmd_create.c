@@ -167,7 +167,7 @@ int xl_create_domain(const struct xl_domain_cfg *dom, bool paused, uint32_t *dom
 		return -1;
 	}
 	phase_done(NULL);
-	if (xl_disks_check(dom) || plan_domain(dom, &k, &plan))
+	if (xl_disks_check(dom) || xl_vifs_check(dom) || plan_domain(dom, &k, &plan))
 		return -1;
 	int rc = xl_build_pvh(dom, &plan, &nd);
 	phase_done("build");
@@ -181,7 +181,7 @@ int xl_create_domain(const struct xl_domain_cfg *dom, bool paused, uint32_t *dom
 	if (!rc)
 		rc = xl_xs_finish_domain(&nd, dom);
 	if (!rc)
-		rc = xl_disks_add(nd.domid, dom);
+		rc = xl_devices_add(nd.domid, dom);
 	if (rc) {
 		xl_destroy_domain(nd.domid);
 		return -1;

@@ -48,12 +48,23 @@ void xl_xs_node(struct xs_writer *w, const char *path, const char *owner, const 
 /* disk= (create_disk.c): whether a disk (every disk) can be served, an
  * error naming it; the disks' frontend and backend nodes (refused if a
  * frontend is there already); the device model serving the domain,
- * started unless it runs, and ready; the two for a new domain.  0 or -1. */
+ * started unless it runs, and ready.  0 or -1. */
 int xl_disk_check(const struct xl_disk *disk);
 int xl_disks_check(const struct xl_domain_cfg *dom);
 int xl_disks_write(uint32_t domid, const struct xl_disk *disks, size_t nr_disks);
 int xl_dm_start(uint32_t domid, const char *name);
-int xl_disks_add(uint32_t domid, const struct xl_domain_cfg *dom);
+
+/* vif= (create_vif.c), the same for network devices: checks, the nodes
+ * (devids allocated as libxl does, refused if taken); then every disk and
+ * vif of a new domain, and its device model if it has any.  0 or -1. */
+int xl_vif_check(const struct xl_vif *vif);
+int xl_vifs_check(const struct xl_domain_cfg *dom);
+int xl_vifs_write(uint32_t domid, const struct xl_vif *vifs, size_t nr_vifs);
+int xl_devices_add(uint32_t domid, const struct xl_domain_cfg *dom);
+
+/* Asks a device's backend to close (online 0, state Closing) and waits
+ * up to 10 s for Closed (cmd_block.c); 0, or -1 with cmd's message. */
+int xl_close_backend(const char *backend, const char *cmd);
 
 /* Forks the process that waits for the domain to stop and applies
  * on_poweroff / on_reboot / on_crash; the caller goes on. */

@@ -242,10 +242,3 @@ int xl_disks_write(uint32_t domid, const struct xl_disk *disks, size_t nr_disks)
 		fprintf(stderr, "xl: writing the disks' xenstore nodes: %s\n", strerror(-rc));
 	return rc ? -1 : 0;
 }
-
-int xl_disks_add(uint32_t domid, const struct xl_domain_cfg *dom)
-{
-	if (!dom->nr_disks)
-		return 0;
-	return xl_disks_write(domid, dom->disks, dom->nr_disks) || xl_dm_start(domid, dom->name) ? -1 : 0;
-}

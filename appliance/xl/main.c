@@ -57,6 +57,13 @@ static const struct xl_command commands[] = {
 	{ "block-detach", main_blockdetach, "[-f|--force] <Domain> <DevId>",
 	  "Destroy a domain's virtual block device",
 	  "-f, --force             Remove the device without waiting for its backend" },
+	{ "network-attach", main_networkattach, "<Domain> [type=<type>] [mac=<mac>] [bridge=<bridge>] "
+	  "[ip=<ip>] [script=<script>] [backend=<BackDomain>] [vifname=<name>] [rate=<rate>] "
+	  "[model=<model>][accel=<accel>]", "Create a new virtual network device", NULL },
+	{ "network-list", main_networklist, "<Domain(s)>", "List virtual network interfaces for a domain",
+	  NULL },
+	{ "network-detach", main_networkdetach, "<Domain> <DevId|mac>",
+	  "Destroy a domain's virtual network device", NULL },
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -8,5 +8,6 @@
 
 const struct pv_backend_type *const pv_backend_types[] = {
 	&pv_qdisk_backend,
+	&pv_qnic_backend,
 	NULL,
 };

@@ -1,10 +1,13 @@
 /*
  * host_xen.c - the pv_host seam on a real Xen or Bastion host: grants
  * through /dev/xen/gntdev and event channels through /dev/xen/evtchn,
- * both by libbx.
+ * both by libbx; fd watches are glib sources of the main loop.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <glib.h>
+#include <glib-unix.h>
+#include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -53,6 +56,40 @@ static void hx_later(struct pv_host *host, uint32_t port)
 		hx->later(hx->later_opaque);
 }
 
+struct fd_watch {
+	void (*ready)(void *arg);
+	void *arg;
+};
+
+static gboolean on_fd(gint fd, GIOCondition cond, gpointer opaque)
+{
+	struct fd_watch *w = opaque;
+
+	(void)fd;
+	(void)cond;
+	w->ready(w->arg); /* may remove this very source: glib allows it */
+	return G_SOURCE_CONTINUE;
+}
+
+static long hx_watch_fd(struct pv_host *host, int fd, void (*ready)(void *arg), void *arg)
+{
+	struct fd_watch *w = malloc(sizeof(*w));
+
+	(void)host;
+	if (!w)
+		return -ENOMEM;
+	*w = (struct fd_watch){ ready, arg };
+	return (long)g_unix_fd_add_full(G_PRIORITY_DEFAULT, fd, G_IO_IN | G_IO_ERR | G_IO_HUP,
+					on_fd, w, free);
+}
+
+static void hx_unwatch_fd(struct pv_host *host, long watch)
+{
+	(void)host;
+	if (watch > 0)
+		g_source_remove((guint)watch);
+}
+
 static const struct pv_host_ops host_xen_ops = {
 	.map_grants = hx_map,
 	.unmap_grants = hx_unmap,
@@ -60,6 +97,8 @@ static const struct pv_host_ops host_xen_ops = {
 	.unbind_evtchn = hx_unbind,
 	.notify = hx_notify,
 	.later = hx_later,
+	.watch_fd = hx_watch_fd,
+	.unwatch_fd = hx_unwatch_fd,
 };
 
 int host_xen_open(struct host_xen *hx, uint32_t domid)

@@ -1,12 +1,14 @@
 /*
- * bastion-dm: serves the PV backends of one guest (today: block devices
- * of backendtype "qdisk"), as QEMU's xen-block does under libxl.
+ * bastion-dm: serves the PV backends of one guest: block devices of
+ * backendtype "qdisk", as QEMU's xen-block does under libxl, and network
+ * devices of type "qnic" to taps on a bridge, as Xen's netback does.
  *
  *   bastion-dm --domid N [--log FILE]
  *
- * A glib main loop watches three fds: the xenstore connection (watch
- * events for the backend directories and @releaseDomain), /dev/xen/evtchn
- * (the devices' event channels) and dm/block's aio completion eventfd.
+ * A glib main loop watches the xenstore connection (watch events for the
+ * backend directories and @releaseDomain), /dev/xen/evtchn (the devices'
+ * event channels), dm/block's aio completion eventfd, and the taps of
+ * network devices (added and removed through the pv_host seam).
  * Once it watches, it says so as QEMU does for libxl: <dom0 home>/
  * device-model/N/state = "running" (the toolstack waits for that before
  * it unpauses the guest, and starts no second one while it is there).

@@ -1,13 +1,13 @@
-# dm/pv: bastion-dm, the PV backend daemon for one guest (today the
-# "qdisk" block backend), and test-pv-unit: the blkif request engine
-# against a fake frontend and the xenbus state machine against a fake
+# dm/pv: bastion-dm, the PV backend daemon for one guest (the "qdisk"
+# block backend and the "qnic" network backend), and test-pv-unit: the
+# blkif and netif engines against a fake frontend and the xenbus state machine against a fake
 # xenstore, all on the host.
 
 PV_DIR := dm/pv
 PV_OUT := $(BUILD)/dm/pv
 PV_BIN := $(BUILD)/dm/bastion-dm
 # The core: everything but the real seams (host_xen.c, xs_bx.c) and main.
-PV_CORE_SRCS := blkif.c blkback.c xenbus.c registry.c backends.c xs_util.c pv_log.c
+PV_CORE_SRCS := blkif.c blkback.c netif.c netback.c xenbus.c registry.c backends.c xs_util.c pv_log.c
 PV_SRCS := $(PV_CORE_SRCS) host_xen.c xs_bx.c main.c
 PV_GLIB_CFLAGS = $(shell pkg-config --cflags glib-2.0)
 PV_GLIB_LIBS = $(shell pkg-config --libs glib-2.0)

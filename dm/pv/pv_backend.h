@@ -72,6 +72,7 @@ struct pv_device {
 /* backends.c: every type, NULL-terminated. */
 extern const struct pv_backend_type *const pv_backend_types[];
 extern const struct pv_backend_type pv_qdisk_backend;
+extern const struct pv_backend_type pv_qnic_backend;
 
 /* ---- xenbus.c ---- */
 
@@ -94,6 +95,9 @@ enum xenbus_verdict xenbus_device_update(struct pv_device *dev);
 /* Disconnects, tears down and frees. */
 void xenbus_device_free(struct pv_device *dev);
 void xenbus_switch_state(struct pv_device *dev, enum xenbus_state state);
+/* The frontend broke the protocol (why says how): the device is
+ * disconnected and Closing, the others go on.  Not from within connect. */
+void xenbus_device_fail(struct pv_device *dev, const char *why);
 
 /* ---- xs_util.c: reading and writing keys of a directory ---- */
 

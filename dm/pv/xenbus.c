@@ -121,6 +121,14 @@ static void do_disconnect(struct pv_device *dev)
 	dev->connected = false;
 }
 
+void xenbus_device_fail(struct pv_device *dev, const char *why)
+{
+	LOG_DEV(dev, "disconnecting %s: %s", dev->fe_path, why);
+	dev->type->disconnect(dev);
+	dev->connected = false;
+	xenbus_switch_state(dev, XENBUS_CLOSING);
+}
+
 /* The frontend moved (or vanished: XENBUS_UNKNOWN). */
 static void follow_frontend(struct pv_device *dev, uint64_t fe, bool online)
 {

@@ -98,6 +98,10 @@ rm -rf "$root/lib/modules"
 mkdir -p "$dst/kernel/drivers/block"
 cp -a "$src/kernel/drivers/xen" "$dst/kernel/drivers/"
 cp -a "$src/kernel/drivers/block/xen-blkback" "$src/kernel/drivers/block/loop.ko" "$dst/kernel/drivers/block/"
+# The bridge and taps our device model's vifs plug into (vif-bridge's world).
+mkdir -p "$dst/kernel/net" "$dst/kernel/drivers/net"
+cp -a "$src/kernel/net/bridge" "$src/kernel/net/802" "$src/kernel/net/llc" "$dst/kernel/net/"
+cp -a "$src/kernel/drivers/net/tun.ko" "$dst/kernel/drivers/net/"
 # ext4 and what it needs, for the guest's initramfs below.
 ext4_mods="lib/crc16.ko crypto/crc32c_generic.ko fs/mbcache.ko fs/jbd2/jbd2.ko fs/ext4/ext4.ko"
 cp -a "$src"/modules.builtin* "$src/modules.order" "$dst/"
@@ -114,7 +118,8 @@ domu=$out/domu-root
 rm -rf "$domu"
 mkdir -p "$domu"/{bin,sbin,dev,proc,sys,lib/modules}
 cp "$dom0/busybox-root/bin/busybox" "$domu/bin/busybox"
-cp "$src/kernel/drivers/block/xen-blkfront.ko" "$src/kernel/drivers/xen/xen-privcmd.ko" "$domu/lib/modules/"
+cp "$src/kernel/drivers/block/xen-blkfront.ko" "$src/kernel/drivers/xen/xen-privcmd.ko" \
+	"$src/kernel/drivers/net/xen-netfront.ko" "$domu/lib/modules/"
 for m in $ext4_mods; do # in the order the guest loads them
 	cp "$src/kernel/$m" "$domu/lib/modules/"
 done
@@ -149,6 +154,7 @@ for tool in ${BASTION_BINS:-}; do
 done
 install -m 644 "$here/bench.sh" "$root/xl-bench.sh"
 install -m 644 "$here/ours.sh" "$root/xl-ours.sh"
+install -m 644 "$here/net.sh" "$root/xl-net.sh"
 
 # Pack the dom0 initramfs uncompressed.  Measured on Xen under QEMU -icount:
 # the kernel unpacks these 117 MiB in 0.34 s of guest time, a gzip -6 of

@@ -134,3 +134,39 @@ fi
 # A disk our xl cannot serve is refused before anything is built.
 sh_step ours-blk-refused 30 "! $OXL create /etc/xen/$GUEST.cfg 'name=\"ours-bad\"' \
 	'disk=[\"format=raw,vdev=xvda,target=$BLK/missing.img\"]' 2>&1 && ! $XEN/xl domid ours-bad 2>/dev/null"
+
+# PV network through our device model (dm/pv's qnic backend): a guest
+# with vif=['bridge=xenbr0'] gets a tap vif<id>.0 on dom0's bridge xenbr0
+# (10.0.0.1/24); its xen-netfront's eth0 is 10.0.0.2/24.  Pings both ways,
+# 4 MiB by TCP each way checksummed at both ends (net.sh), a second NIC
+# hot-attached, listed like Debian's xl lists it and detached, and the
+# taps gone with the guest.
+NLOG=/var/log/xen/console/guest-ours-net.log
+NET="bash /xl-net.sh"
+step ours-net-bridge 60 $NET bridge
+if step ours-net-create 300 "$OXL" create "/etc/xen/$GUEST.cfg" 'name="ours-net"' 'disk=[]' \
+	'vif=["bridge=xenbr0"]' 'extra="console=hvc0 quiet net=1"'; then
+	sh_step ours-net-guest 300 "for i in \$(seq 560); do grep -q DOMU-NET-PING $NLOG 2>/dev/null && break; sleep 0.5; done;
+		grep -E 'DOMU-(UP|NET)' $NLOG; grep -q 'DOMU-NET-PING: 3 packets transmitted, 3 packets received' $NLOG"
+	sh_step ours-net-tap 30 "id=\$($OXL domid ours-net); ls /sys/class/net/xenbr0/brif; cat /sys/class/net/vif\$id.0/address;
+		xenstore-ls -fp /local/domain/0/backend/qnic/\$id; xenstore-ls -fp /local/domain/\$id/device/vif"
+	step ours-net-ping 60 busybox ping -c 3 -W 5 10.0.0.2
+	step ours-net-to-guest 300 $NET to-guest $NLOG
+	step ours-net-from-guest 300 $NET from-guest $NLOG
+	step ours-net-attach 60 "$OXL" network-attach ours-net bridge=xenbr0
+	sh_step ours-net-attached 60 "id=\$($OXL domid ours-net); for i in \$(seq 100); do
+		[ \"\$(xenstore-read /local/domain/0/backend/qnic/\$id/1/state)\" = 4 ] && [ -e /sys/class/net/vif\$id.1 ] && exit 0;
+		sleep 0.3; done; xenstore-ls -fp /local/domain/0/backend/qnic/\$id; exit 1"
+	same ours-net-list 30 cat network-list ours-net
+	step ours-net-detach 60 "$OXL" network-detach ours-net 1
+	sh_step ours-net-detached 60 "id=\$($OXL domid ours-net); ! xenstore-exists /local/domain/\$id/device/vif/1 &&
+		! xenstore-exists /local/domain/0/backend/qnic/\$id/1 && $NET tap-gone vif\$id.1 && $OXL network-list ours-net"
+	sh_step ours-net-destroy 60 "id=\$($OXL domid ours-net) && $OXL destroy ours-net && $NET tap-gone vif\$id.0"
+	sh_step ours-net-dm-gone 30 "for i in \$(seq 60); do pidof bastion-dm >/dev/null || exit 0; sleep 0.5; done;
+		echo bastion-dm still runs; exit 1"
+	sh_step ours-net-dm-log 10 "cat /var/log/xen/bastion-dm-ours-net.log"
+else
+	skip ours-net-guest ours-net-tap ours-net-ping ours-net-to-guest ours-net-from-guest ours-net-attach \
+		ours-net-attached ours-net-list ours-net-detach ours-net-detached ours-net-destroy ours-net-dm-gone \
+		ours-net-dm-log
+fi

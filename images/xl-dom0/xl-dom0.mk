@@ -60,7 +60,7 @@ $(XL_GUEST_KERNELS) &: images/xl-dom0/kernels.sh $(DOM0_KERNEL)
 	images/xl-dom0/kernels.sh $(XL_DOM0_DIR)/kernels $(DOM0_DIR)/vmlinuz $(BUILD)/unzip
 
 $(XL_DOM0_CPIO): images/xl-dom0/build.sh images/xl-dom0/init images/xl-dom0/domu-init images/xl-dom0/bench.sh \
-		images/xl-dom0/ours.sh \
+		images/xl-dom0/ours.sh images/xl-dom0/net.sh \
 		images/xl-dom0/domu-poweroff $(DOM0_KERNEL) $(XL_GUEST_CFG) $(XL_DOMU_TOOLS) $(XL_DOM0_TOOLS) \
 		$(XL_XENSTORED) $(XL_CONSOLED) $(XL_DM) $(XL_GUEST_KERNELS)
 	@mk/deps.sh --quiet debootstrap cpio

@@ -103,3 +103,21 @@ step_ok ours-blk-dom0-tree "dom0 copies the file tree out of the guest's ext4 in
 check "... and reads the same file tree the guest wrote" \
 	'[ -n "$tree" ] && [ "$(out ours-blk-dom0-tree | tail -n 1)" = "$tree" ]'
 step_ok ours-blk-refused "a disk whose image is missing is refused before a domain is built"
+step_ok ours-net-bridge "dom0 makes bridge xenbr0 (10.0.0.1/24) with the bridge and tun modules"
+step_ok ours-net-create "our xl create with vif=['bridge=xenbr0'] (qnic, served by bastion-dm)"
+step_ok ours-net-guest "the guest's xen-netfront brings eth0 up and pings dom0 (3 of 3 answered)"
+check "... with a MAC of Xen's 00:16:3e range" 'out ours-net-guest | grep -qE "DOMU-NET-UP: mac=00:16:3e:[0-7][0-9a-f]:[0-9a-f]{2}:[0-9a-f]{2} inet 10\.0\.0\.2/24"'
+check "the backend connected (state 4) and its tap vif<id>.0 sits on xenbr0 with MAC fe:ff:ff:ff:ff:ff" \
+	'out ours-net-tap | grep -qE "^/local/domain/0/backend/qnic/[0-9]+/0/state = \"4\"" &&
+	 out ours-net-tap | grep -q "^fe:ff:ff:ff:ff:ff$" && out ours-net-tap | grep -qE "vif[0-9]+\.0"'
+step_ok ours-net-ping "dom0 pings the guest"
+step_ok ours-net-to-guest "4 MiB from dom0 to the guest by TCP arrive with the same md5"
+step_ok ours-net-from-guest "4 MiB from the guest to dom0 by TCP arrive with the same md5"
+step_ok ours-net-attach "our xl network-attach of a second NIC to the running guest"
+step_ok ours-net-attached "... whose backend the guest's netfront connects to (state 4), its tap there"
+step_ok ours-net-list "our xl network-list prints what Debian's prints for the guest's two NICs"
+check "... and lists both" '[ "$(out ours-net-list | grep -cE "^[01] +0 +00:16:3e")" = 2 ]'
+step_ok ours-net-detach "our xl network-detach: the backend closes with the frontend and the nodes go"
+step_ok ours-net-detached "... its tap is gone and the guest keeps its first NIC"
+step_ok ours-net-destroy "our xl destroy of the guest takes its tap away"
+step_ok ours-net-dm-gone "and its bastion-dm exits"

@@ -81,6 +81,25 @@ static void fake_later(struct pv_host *host, uint32_t port)
 	host_fe(host)->laters++;
 }
 
+static long fake_watch_fd(struct pv_host *host, int fd, void (*ready)(void *arg), void *arg)
+{
+	struct fake_fe *fe = host_fe(host);
+
+	(void)fd;
+	fe->fd_ready = ready;
+	fe->fd_ready_arg = arg;
+	fe->fd_watch = ++fe->fd_watches;
+	return fe->fd_watch;
+}
+
+static void fake_unwatch_fd(struct pv_host *host, long watch)
+{
+	struct fake_fe *fe = host_fe(host);
+
+	if (watch == fe->fd_watch)
+		fe->fd_watch = 0;
+}
+
 static const struct pv_host_ops fake_host_ops = {
 	.map_grants = fake_map,
 	.unmap_grants = fake_unmap,
@@ -88,6 +107,8 @@ static const struct pv_host_ops fake_host_ops = {
 	.unbind_evtchn = fake_unbind,
 	.notify = fake_notify,
 	.later = fake_later,
+	.watch_fd = fake_watch_fd,
+	.unwatch_fd = fake_unwatch_fd,
 };
 
 int fake_fe_init(struct fake_fe *fe, unsigned ring_pages, uint32_t start_index)

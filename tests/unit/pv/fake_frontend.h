@@ -31,6 +31,11 @@ struct fake_fe {
 	/* Called on every grant map, while the engine takes a request: a
 	 * frontend acting at the same time as the backend. */
 	void (*on_map)(struct fake_fe *fe);
+	/* The fd watch (netif): what watch_fd registered, 0 when none. */
+	long fd_watch;
+	unsigned fd_watches; /* watch_fd calls */
+	void (*fd_ready)(void *arg);
+	void *fd_ready_arg;
 	struct blkif_sring *sring;
 	unsigned ring_pages;
 	uint32_t rsp_cons;

@@ -1,7 +1,9 @@
 /*
  * test-pv-unit: host tests of dm/pv - the blkif request engine against a
- * fake frontend over a raw image (test_blkif.c) and the xenbus backend
- * state machine against a hash-table xenstore (test_xenbus.c).
+ * fake frontend over a raw image (test_blkif.c), the netif ring engine
+ * against a fake frontend and a socketpair for the tap (test_netif.c), and
+ * the xenbus backend state machine against a hash-table xenstore
+ * (test_xenbus.c).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -45,6 +47,7 @@ int main(int argc, char **argv)
 	pv_log_set(log);
 	test_blkif(argv[1]);
 	test_xenbus(argv[1]);
+	test_netif();
 	printf("%d passed, %d failed\n", passes, failures);
 	fflush(stdout);
 	return failures ? 1 : 0;

@@ -1,0 +1,158 @@
+/*
+ * cmd_network.c - `xl network-attach`, `network-list` and
+ * `network-detach`, as Xen 4.17's xl (tools/xl/xl_nic.c) and libxl
+ * (libxl_nic.c, libxl_device_nic_getinfo) do them, for the vifs our
+ * device model serves (backend/qnic): attach writes the vif's nodes and
+ * makes sure the domain's device model runs; detach (by devid or MAC)
+ * asks the backend to close, waits for Closed, then removes the nodes.
+ * Output and messages are Debian's xl's.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "create.h"
+
+/* The arguments after the domain, joined by commas, as one VIFSPEC. */
+static char *join_spec(int argc, char **argv)
+{
+	size_t len = 1;
+	for (int i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	char *spec = calloc(1, len);
+	for (int i = 0; spec && i < argc; i++) {
+		if (i)
+			strcat(spec, ",");
+		strcat(spec, argv[i]);
+	}
+	return spec;
+}
+
+int main_networkattach(int argc, char **argv)
+{
+	struct xl_vif vif;
+	char why[256];
+	while (xl_getopt(argc, argv, "", "network-attach", 1) != -1)
+		;
+	xl_open();
+	uint32_t domid = xl_find_domain(argv[optind]);
+	char *spec = join_spec(argc - optind - 1, argv + optind + 1);
+	if (!spec || xl_vif_parse(spec, &vif, why, sizeof(why))) {
+		fprintf(stderr, "xl network-attach: %s: %s\n", spec ? spec : "", spec ? why : "out of memory");
+		free(spec);
+		return EXIT_FAILURE;
+	}
+	free(spec);
+	char *name = xl_domid_to_name(domid);
+	int rc = xl_vif_check(&vif) || xl_vifs_write(domid, &vif, 1) ||
+		 xl_dm_start(domid, name ? name : "unnamed");
+	free(name);
+	xl_vif_dispose(&vif);
+	if (rc)
+		fprintf(stderr, "libxl_device_nic_add failed.\n");
+	return rc ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+/* A key under dir: its value (malloc'ed) or NULL. */
+static char *read_key(const char *dir, const char *key)
+{
+	char path[160];
+	snprintf(path, sizeof(path), "%s/%s", dir, key);
+	return bx_xs_read(&xl_xs, 0, path, NULL);
+}
+
+/* A key under dir, as a number; -1 when absent. */
+static long read_number(const char *dir, const char *key)
+{
+	char *value = read_key(dir, key);
+	long n = value ? strtol(value, NULL, 10) : -1;
+	free(value);
+	return n;
+}
+
+/* One line of network-list; nothing if the vif has no backend on record. */
+static void list_one(uint32_t domid, const char *devid)
+{
+	char lp[96], fp[96];
+	snprintf(lp, sizeof(lp), "/libxl/%u/device/vif/%s", domid, devid);
+	snprintf(fp, sizeof(fp), "/local/domain/%u/device/vif/%s", domid, devid);
+	char *backend = read_key(lp, "backend"), *mac = read_key(lp, "mac");
+	unsigned backend_id;
+	if (backend && mac && sscanf(backend, "/local/domain/%u/", &backend_id) == 1) {
+		int id = (int)strtol(devid, NULL, 10);
+		printf("%-3d %-2d %-17s%6d %5d %6d %5d/%-11d %-30s\n", id, (int)backend_id, mac, id,
+		       (int)read_number(fp, "state"), (int)read_number(fp, "event-channel"),
+		       (int)read_number(fp, "tx-ring-ref"), (int)read_number(fp, "rx-ring-ref"), backend);
+	}
+	free(backend);
+	free(mac);
+}
+
+int main_networklist(int argc, char **argv)
+{
+	while (xl_getopt(argc, argv, "", "network-list", 1) != -1)
+		;
+	xl_open();
+	printf("%-3s %-2s %-17s %-6s %-5s %-6s %5s/%-5s %-30s\n", "Idx", "BE", "Mac Addr.", "handle",
+	       "state", "evt-ch", "tx-", "rx-ring-ref", "BE-path");
+	for (int i = optind; i < argc; i++) {
+		uint32_t domid = xl_find_domain(argv[i]);
+		char path[48], **ids = NULL;
+		snprintf(path, sizeof(path), "/libxl/%u/device/vif", domid);
+		int nr = bx_xs_directory(&xl_xs, 0, path, &ids);
+		for (int k = 0; k < nr; k++)
+			list_one(domid, ids[k]);
+		if (nr > 0)
+			free(ids);
+	}
+	return EXIT_SUCCESS;
+}
+
+/* The devid of the vif named by a devid or a MAC; -1 if none matches. */
+static long find_vif(uint32_t domid, const char *which)
+{
+	char path[96], **ids = NULL;
+	long found = -1;
+	snprintf(path, sizeof(path), "/libxl/%u/device/vif", domid);
+	int nr = bx_xs_directory(&xl_xs, 0, path, &ids);
+	for (int k = 0; k < nr && found < 0; k++) {
+		snprintf(path, sizeof(path), "/libxl/%u/device/vif/%s", domid, ids[k]);
+		char *mac = read_key(path, "mac");
+		bool match = strchr(which, ':') ? mac && !strcasecmp(mac, which)
+						: strtol(which, NULL, 10) == strtol(ids[k], NULL, 10);
+		if (match && read_number(path, "handle") >= 0)
+			found = strtol(ids[k], NULL, 10);
+		free(mac);
+	}
+	if (nr > 0)
+		free(ids);
+	return found;
+}
+
+int main_networkdetach(int argc, char **argv)
+{
+	while (xl_getopt(argc, argv, "", "network-detach", 2) != -1)
+		;
+	xl_open();
+	uint32_t domid = xl_find_domain(argv[optind]);
+	long devid = find_vif(domid, argv[optind + 1]);
+	char lp[96], fp[96];
+	snprintf(lp, sizeof(lp), "/libxl/%u/device/vif/%ld", domid, devid);
+	snprintf(fp, sizeof(fp), "/local/domain/%u/device/vif/%ld", domid, devid);
+	char *backend = devid < 0 ? NULL : read_key(lp, "backend");
+	if (!backend || strncmp(backend, "/local/domain/", 14)) {
+		fprintf(stderr, "Unknown device %s.\n", argv[optind + 1]);
+		free(backend);
+		return EXIT_FAILURE;
+	}
+	int rc = xl_close_backend(backend, "network-detach");
+	if (!rc) {
+		bx_xs_rm(&xl_xs, 0, fp);
+		bx_xs_rm(&xl_xs, 0, backend);
+		bx_xs_rm(&xl_xs, 0, lp);
+	} else {
+		fprintf(stderr, "libxl_device_nic_del failed.\n");
+	}
+	free(backend);
+	return rc ? EXIT_FAILURE : EXIT_SUCCESS;
+}

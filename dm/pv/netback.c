@@ -1,0 +1,312 @@
+/*
+ * netback.c - the "qnic" backend type: a Xen PV network device (netif)
+ * whose frames go to a tap on a Linux bridge in dom0, as Xen's kernel
+ * netback plus the vif-bridge script do.  The type name is the one
+ * QEMU's legacy Xen NIC used, so dom0's kernel netback (type "vif")
+ * never claims our devices.  Keys: the backend directory our xl writes
+ * (libxl's vif layout: bridge, mac, handle) and the ones Linux's
+ * xen-netfront reads and writes (drivers/net/xen-netfront.c; meanings in
+ * Xen's public io/netif.h).  The rings are netif.c's business.
+ *
+ * The tap: /dev/net/tun, IFF_TAP | IFF_NO_PI | IFF_VNET_HDR (so TCPv4 GSO
+ * packets go to the kernel whole; no offloads the other way, so what we
+ * read is whole, checksummed frames), named vif<domid>.<devid>,
+ * MAC fe:ff:ff:ff:ff:ff (never a guest's: the bridge takes the lowest),
+ * added to the bridge and brought up at setup; it goes with the device.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_tun.h>
+#include <linux/sockios.h>
+#include <net/if.h>
+#include <net/if_arp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "netif.h"
+#include "netif_abi.h"
+#include "pv_backend.h"
+#include "pv_log.h"
+
+#define LOG_NIC(dev, fmt, ...) \
+	pv_log("qnic dom%u/%u: " fmt, (unsigned)(dev)->ctx->host->domid, \
+	       (unsigned)(dev)->devid, __VA_ARGS__)
+
+#define QNIC_DEFAULT_BRIDGE "xenbr0"
+
+struct qnic {
+	struct pv_device *dev;
+	int tap_fd; /* -1 unset */
+	char ifname[IFNAMSIZ];
+	void *tx_ring, *rx_ring;
+	uint64_t tx_handle, rx_handle;
+	struct netif_engine *engine;
+};
+
+/* ---- the tap ------------------------------------------------------------ */
+
+/* One SIOC* request about an interface, on a throwaway socket. */
+static int if_ioctl(unsigned long request, struct ifreq *ifr)
+{
+	int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int rc = sock < 0 ? -errno : 0;
+
+	if (rc == 0 && ioctl(sock, request, ifr) < 0)
+		rc = -errno;
+	if (sock >= 0)
+		close(sock);
+	return rc;
+}
+
+static int tap_create(struct qnic *q, const char *name)
+{
+	struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR };
+
+	q->tap_fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (q->tap_fd < 0)
+		return -errno;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	if (ioctl(q->tap_fd, TUNSETIFF, &ifr) < 0)
+		return -errno;
+	snprintf(q->ifname, sizeof(q->ifname), "%s", ifr.ifr_name);
+	return 0;
+}
+
+/* MAC fe:ff:ff:ff:ff:ff, into the bridge, up: vif-bridge's steps. */
+static int tap_plug(const struct qnic *q, const char *bridge)
+{
+	static const uint8_t mac[6] = { 0xfe, 0xff, 0xff, 0xff, 0xff, 0xff };
+	struct ifreq ifr = { 0 };
+	int rc;
+
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", q->ifname);
+	ifr.ifr_hwaddr.sa_family = ARPHRD_ETHER;
+	memcpy(ifr.ifr_hwaddr.sa_data, mac, sizeof(mac));
+	if ((rc = if_ioctl(SIOCSIFHWADDR, &ifr)) < 0)
+		return rc;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", bridge);
+	ifr.ifr_ifindex = (int)if_nametoindex(q->ifname);
+	if ((rc = if_ioctl(SIOCBRADDIF, &ifr)) < 0)
+		return rc;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", q->ifname);
+	if ((rc = if_ioctl(SIOCGIFFLAGS, &ifr)) < 0)
+		return rc;
+	ifr.ifr_flags |= IFF_UP;
+	return if_ioctl(SIOCSIFFLAGS, &ifr);
+}
+
+/* ---- setup and teardown ---------------------------------------------------- */
+
+/* What xen-netfront reads before it connects; only what netif.c does. */
+static void publish_features(struct pv_device *dev)
+{
+	struct pv_xs *xs = dev->ctx->xs;
+	const char *be = dev->be_path;
+
+	pv_xs_write_uint(xs, be, "feature-rx-copy", 1);
+	pv_xs_write_uint(xs, be, "feature-rx-flip", 0);
+	pv_xs_write_uint(xs, be, "feature-sg", 1);
+	pv_xs_write_uint(xs, be, "feature-gso-tcpv4", 1);
+	pv_xs_write_uint(xs, be, "feature-gso-tcpv6", 0);
+	pv_xs_write_uint(xs, be, "feature-ipv6-csum-offload", 0);
+}
+
+static void qnic_free(struct qnic *q)
+{
+	if (q->tap_fd >= 0)
+		close(q->tap_fd); /* a non-persistent tap leaves its bridge and goes */
+	free(q);
+}
+
+static int qnic_setup(struct pv_device *dev)
+{
+	struct qnic *q = calloc(1, sizeof(*q));
+	char *bridge = pv_xs_read_key(dev->ctx->xs, dev->be_path, "bridge");
+	const char *br = bridge && bridge[0] ? bridge : QNIC_DEFAULT_BRIDGE;
+	char name[IFNAMSIZ];
+	int rc;
+
+	if (!q) {
+		free(bridge);
+		return -ENOMEM;
+	}
+	q->dev = dev;
+	snprintf(name, sizeof(name), "vif%u.%u", (unsigned)dev->ctx->host->domid,
+		 (unsigned)dev->devid);
+	rc = tap_create(q, name);
+	if (rc < 0)
+		LOG_NIC(dev, "cannot create tap %s: %s", name, strerror(-rc));
+	else if ((rc = tap_plug(q, br)) < 0)
+		LOG_NIC(dev, "cannot add tap %s to bridge %s: %s", q->ifname, br, strerror(-rc));
+	else
+		LOG_NIC(dev, "tap %s on bridge %s", q->ifname, br);
+	free(bridge);
+	if (rc < 0) {
+		qnic_free(q);
+		return rc;
+	}
+	dev->priv = q;
+	publish_features(dev);
+	return 0;
+}
+
+static void qnic_teardown(struct pv_device *dev)
+{
+	struct qnic *q = dev->priv;
+
+	if (!q)
+		return;
+	dev->type->disconnect(dev);
+	qnic_free(q);
+	dev->priv = NULL;
+}
+
+/* ---- connecting ------------------------------------------------------------ */
+
+/* A frontend key that must be a 32-bit number. */
+static int read_u32(struct pv_device *dev, const char *key, uint32_t *value)
+{
+	uint64_t v = pv_xs_read_uint(dev->ctx->xs, dev->fe_path, key, UINT64_MAX);
+
+	if (v > UINT32_MAX) {
+		LOG_NIC(dev, "frontend key %s/%s missing or bad", dev->fe_path, key);
+		return -EINVAL;
+	}
+	*value = (uint32_t)v;
+	return 0;
+}
+
+/* What we do not offer must not be asked for. */
+static int check_frontend(struct pv_device *dev)
+{
+	struct pv_xs *xs = dev->ctx->xs;
+
+	if (pv_xs_read_uint(xs, dev->fe_path, "request-rx-copy", 0) != 1) {
+		LOG_NIC(dev, "frontend %s wants page flipping (no request-rx-copy); "
+			"only copying is served", dev->fe_path);
+		return -EPROTONOSUPPORT;
+	}
+	if (pv_xs_read_uint(xs, dev->fe_path, "multi-queue-num-queues", 1) != 1) {
+		LOG_NIC(dev, "frontend %s asks for several queues; one is offered", dev->fe_path);
+		return -EPROTONOSUPPORT;
+	}
+	return 0;
+}
+
+static void *map_ring(struct pv_device *dev, const char *key, uint64_t *handle)
+{
+	struct pv_host *host = dev->ctx->host;
+	uint32_t ref;
+	void *ring;
+
+	if (read_u32(dev, key, &ref) < 0)
+		return NULL;
+	ring = host->ops->map_grants(host, &ref, 1, true, handle);
+	if (!ring)
+		LOG_NIC(dev, "mapping %s %u failed", key, (unsigned)ref);
+	return ring;
+}
+
+static void qnic_check_broken(struct pv_device *dev)
+{
+	struct qnic *q = dev->priv;
+
+	if (q && q->engine && netif_engine_broken(q->engine))
+		xenbus_device_fail(dev, netif_engine_why(q->engine));
+}
+
+static void on_tap_ready(void *arg)
+{
+	struct pv_device *dev = arg;
+	struct qnic *q = dev->priv;
+
+	if (q && q->engine) {
+		netif_engine_fd_ready(q->engine);
+		qnic_check_broken(dev);
+	}
+}
+
+static int qnic_connect(struct pv_device *dev)
+{
+	struct qnic *q = dev->priv;
+	struct pv_host *host = dev->ctx->host;
+	uint32_t remote;
+	int rc = check_frontend(dev);
+
+	if (rc == 0)
+		rc = read_u32(dev, "event-channel", &remote);
+	if (rc < 0)
+		return rc;
+	q->tx_ring = map_ring(dev, "tx-ring-ref", &q->tx_handle);
+	q->rx_ring = q->tx_ring ? map_ring(dev, "rx-ring-ref", &q->rx_handle) : NULL;
+	if (!q->rx_ring)
+		return -EFAULT;
+	dev->local_port = host->ops->bind_evtchn(host, remote);
+	if (dev->local_port < 0) {
+		LOG_NIC(dev, "binding event channel %u failed (%ld)", (unsigned)remote, dev->local_port);
+		return (int)dev->local_port;
+	}
+	struct netif_config cfg = {
+		.host = host, .tx_sring = q->tx_ring, .rx_sring = q->rx_ring,
+		.port = (uint32_t)dev->local_port, .fd = q->tap_fd, .vnet_hdr = true,
+		.fd_ready = on_tap_ready, .fd_ready_arg = dev,
+	};
+	q->engine = netif_engine_new(&cfg);
+	if (!q->engine)
+		return -ENOMEM;
+	netif_engine_kick(q->engine); /* packets and buffers may wait already */
+	return netif_engine_broken(q->engine) ? -EPROTO : 0;
+}
+
+static void qnic_disconnect(struct pv_device *dev)
+{
+	struct qnic *q = dev->priv;
+	struct pv_host *host = dev->ctx->host;
+
+	if (!q)
+		return;
+	if (q->engine) {
+		const struct netif_stats *s = netif_engine_stats(q->engine);
+		LOG_NIC(dev, "tx %llu packets %llu bytes (%llu GSO, %llu errors, %llu dropped), "
+			"rx %llu packets %llu bytes (%llu dropped)",
+			(unsigned long long)s->tx_packets, (unsigned long long)s->tx_bytes,
+			(unsigned long long)s->tx_gso, (unsigned long long)s->tx_errors, (unsigned long long)s->tx_dropped,
+			(unsigned long long)s->rx_packets, (unsigned long long)s->rx_bytes,
+			(unsigned long long)s->rx_dropped);
+	}
+	netif_engine_free(q->engine);
+	q->engine = NULL;
+	if (dev->local_port >= 0)
+		host->ops->unbind_evtchn(host, (uint32_t)dev->local_port);
+	dev->local_port = -1;
+	if (q->tx_ring)
+		host->ops->unmap_grants(host, q->tx_ring, 1, q->tx_handle);
+	if (q->rx_ring)
+		host->ops->unmap_grants(host, q->rx_ring, 1, q->rx_handle);
+	q->tx_ring = q->rx_ring = NULL;
+}
+
+static void qnic_event(struct pv_device *dev)
+{
+	struct qnic *q = dev->priv;
+
+	if (q && q->engine) {
+		netif_engine_kick(q->engine);
+		qnic_check_broken(dev);
+	}
+}
+
+const struct pv_backend_type pv_qnic_backend = {
+	.name = "qnic",
+	.setup = qnic_setup,
+	.connect = qnic_connect,
+	.disconnect = qnic_disconnect,
+	.teardown = qnic_teardown,
+	.event = qnic_event,
+};
