@@ -6,33 +6,11 @@
  * runs; detach asks the backend to close (online 0, state Closing), waits
  * for it to reach Closed, then removes the nodes; -f removes them at once.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "create.h"
-
-#define DETACH_TRIES 100 /* of 100 ms: libxl's LIBXL_DESTROY_TIMEOUT, 10 s */
-#define XS_MAX_TRIES 16
-#define XENBUS_CLOSING "5"
-#define XENBUS_CLOSED 6
-
-/* The arguments after the domain, joined by commas, as one DISKSPEC. */
-static char *join_spec(int argc, char **argv)
-{
-	size_t len = 1;
-	for (int i = 0; i < argc; i++)
-		len += strlen(argv[i]) + 1;
-	char *spec = calloc(1, len);
-	for (int i = 0; spec && i < argc; i++) {
-		if (i)
-			strcat(spec, ",");
-		strcat(spec, argv[i]);
-	}
-	return spec;
-}
 
 int main_blockattach(int argc, char **argv)
 {
@@ -42,7 +20,7 @@ int main_blockattach(int argc, char **argv)
 		;
 	xl_open();
 	uint32_t domid = xl_find_domain(argv[optind]);
-	char *spec = join_spec(argc - optind - 1, argv + optind + 1);
+	char *spec = xl_join_args(argc - optind - 1, argv + optind + 1);
 	if (!spec || xl_disk_parse(spec, &disk, why, sizeof(why))) {
 		fprintf(stderr, "xl block-attach: %s: %s\n", spec ? spec : "", spec ? why : "out of memory");
 		free(spec);
@@ -59,17 +37,6 @@ int main_blockattach(int argc, char **argv)
 	return rc ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
-/* A key under dir, as a number; -1 when absent. */
-static long read_number(const char *dir, const char *key)
-{
-	char path[160];
-	snprintf(path, sizeof(path), "%s/%s", dir, key);
-	char *value = bx_xs_read(&xl_xs, 0, path, NULL);
-	long n = value ? strtol(value, NULL, 10) : -1;
-	free(value);
-	return n;
-}
-
 /* One line of block-list for device devid of domid; nothing if it has no
  * backend on record (libxl_device_disk_getinfo). */
 static void list_one(uint32_t domid, const char *devid)
@@ -84,8 +51,8 @@ static void list_one(uint32_t domid, const char *devid)
 		return;
 	}
 	printf("%-5d %-3d %-6d %-5d %-6d %-8d %-30s\n", (int)strtol(devid, NULL, 10), (int)backend_id,
-	       (int)domid, (int)read_number(fp, "state"), (int)read_number(fp, "event-channel"),
-	       (int)read_number(fp, "ring-ref"), backend);
+	       (int)domid, (int)xl_dev_number(fp, "state"), (int)xl_dev_number(fp, "event-channel"),
+	       (int)xl_dev_number(fp, "ring-ref"), backend);
 	free(backend);
 }
 
@@ -107,35 +74,6 @@ int main_blocklist(int argc, char **argv)
 			free(ids);
 	}
 	return EXIT_SUCCESS;
-}
-
-struct close_args {
-	const char *backend;
-};
-
-static int close_body(struct bx_xs *xs, uint32_t tx, void *arg)
-{
-	const struct close_args *a = arg;
-	char path[160];
-	(void)xs;
-	snprintf(path, sizeof(path), "%s/online", a->backend);
-	int rc = bx_xs_write_str(&xl_xs, tx, path, "0");
-	snprintf(path, sizeof(path), "%s/state", a->backend);
-	return rc ? rc : bx_xs_write_str(&xl_xs, tx, path, XENBUS_CLOSING);
-}
-
-int xl_close_backend(const char *backend, const char *cmd)
-{
-	struct close_args a = { backend };
-	if (bx_xs_transaction(&xl_xs, close_body, &a, XS_MAX_TRIES))
-		return -1;
-	for (int i = 0; i < DETACH_TRIES; i++) {
-		if (read_number(backend, "state") == XENBUS_CLOSED)
-			return 0;
-		nanosleep(&(struct timespec){ 0, 100 * 1000 * 1000 }, NULL);
-	}
-	fprintf(stderr, "xl %s: the backend %s did not close in 10 s\n", cmd, backend);
-	return -1;
 }
 
 int main_blockdetach(int argc, char **argv)

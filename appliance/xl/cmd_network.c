@@ -13,21 +13,6 @@
 
 #include "create.h"
 
-/* The arguments after the domain, joined by commas, as one VIFSPEC. */
-static char *join_spec(int argc, char **argv)
-{
-	size_t len = 1;
-	for (int i = 0; i < argc; i++)
-		len += strlen(argv[i]) + 1;
-	char *spec = calloc(1, len);
-	for (int i = 0; spec && i < argc; i++) {
-		if (i)
-			strcat(spec, ",");
-		strcat(spec, argv[i]);
-	}
-	return spec;
-}
-
 int main_networkattach(int argc, char **argv)
 {
 	struct xl_vif vif;
@@ -36,7 +21,7 @@ int main_networkattach(int argc, char **argv)
 		;
 	xl_open();
 	uint32_t domid = xl_find_domain(argv[optind]);
-	char *spec = join_spec(argc - optind - 1, argv + optind + 1);
+	char *spec = xl_join_args(argc - optind - 1, argv + optind + 1);
 	if (!spec || xl_vif_parse(spec, &vif, why, sizeof(why))) {
 		fprintf(stderr, "xl network-attach: %s: %s\n", spec ? spec : "", spec ? why : "out of memory");
 		free(spec);
@@ -53,36 +38,19 @@ int main_networkattach(int argc, char **argv)
 	return rc ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
-/* A key under dir: its value (malloc'ed) or NULL. */
-static char *read_key(const char *dir, const char *key)
-{
-	char path[160];
-	snprintf(path, sizeof(path), "%s/%s", dir, key);
-	return bx_xs_read(&xl_xs, 0, path, NULL);
-}
-
-/* A key under dir, as a number; -1 when absent. */
-static long read_number(const char *dir, const char *key)
-{
-	char *value = read_key(dir, key);
-	long n = value ? strtol(value, NULL, 10) : -1;
-	free(value);
-	return n;
-}
-
 /* One line of network-list; nothing if the vif has no backend on record. */
 static void list_one(uint32_t domid, const char *devid)
 {
 	char lp[96], fp[96];
 	snprintf(lp, sizeof(lp), "/libxl/%u/device/vif/%s", domid, devid);
 	snprintf(fp, sizeof(fp), "/local/domain/%u/device/vif/%s", domid, devid);
-	char *backend = read_key(lp, "backend"), *mac = read_key(lp, "mac");
+	char *backend = xl_dev_key(lp, "backend"), *mac = xl_dev_key(lp, "mac");
 	unsigned backend_id;
 	if (backend && mac && sscanf(backend, "/local/domain/%u/", &backend_id) == 1) {
 		int id = (int)strtol(devid, NULL, 10);
 		printf("%-3d %-2d %-17s%6d %5d %6d %5d/%-11d %-30s\n", id, (int)backend_id, mac, id,
-		       (int)read_number(fp, "state"), (int)read_number(fp, "event-channel"),
-		       (int)read_number(fp, "tx-ring-ref"), (int)read_number(fp, "rx-ring-ref"), backend);
+		       (int)xl_dev_number(fp, "state"), (int)xl_dev_number(fp, "event-channel"),
+		       (int)xl_dev_number(fp, "tx-ring-ref"), (int)xl_dev_number(fp, "rx-ring-ref"), backend);
 	}
 	free(backend);
 	free(mac);
@@ -117,10 +85,10 @@ static long find_vif(uint32_t domid, const char *which)
 	int nr = bx_xs_directory(&xl_xs, 0, path, &ids);
 	for (int k = 0; k < nr && found < 0; k++) {
 		snprintf(path, sizeof(path), "/libxl/%u/device/vif/%s", domid, ids[k]);
-		char *mac = read_key(path, "mac");
+		char *mac = xl_dev_key(path, "mac");
 		bool match = strchr(which, ':') ? mac && !strcasecmp(mac, which)
 						: strtol(which, NULL, 10) == strtol(ids[k], NULL, 10);
-		if (match && read_number(path, "handle") >= 0)
+		if (match && xl_dev_number(path, "handle") >= 0)
 			found = strtol(ids[k], NULL, 10);
 		free(mac);
 	}
@@ -139,7 +107,7 @@ int main_networkdetach(int argc, char **argv)
 	char lp[96], fp[96];
 	snprintf(lp, sizeof(lp), "/libxl/%u/device/vif/%ld", domid, devid);
 	snprintf(fp, sizeof(fp), "/local/domain/%u/device/vif/%ld", domid, devid);
-	char *backend = devid < 0 ? NULL : read_key(lp, "backend");
+	char *backend = devid < 0 ? NULL : xl_dev_key(lp, "backend");
 	if (!backend || strncmp(backend, "/local/domain/", 14)) {
 		fprintf(stderr, "Unknown device %s.\n", argv[optind + 1]);
 		free(backend);

@@ -62,8 +62,16 @@ int xl_vifs_check(const struct xl_domain_cfg *dom);
 int xl_vifs_write(uint32_t domid, const struct xl_vif *vifs, size_t nr_vifs);
 int xl_devices_add(uint32_t domid, const struct xl_domain_cfg *dom);
 
+/* The device commands' shared parts (cmd_device.c).  The arguments after
+ * the domain joined by commas, one DISKSPEC or VIFSPEC (malloc'ed; NULL
+ * when out of memory). */
+char *xl_join_args(int argc, char **argv);
+/* A key under dir: its value (malloc'ed) or NULL; as a number, -1 when
+ * absent. */
+char *xl_dev_key(const char *dir, const char *key);
+long xl_dev_number(const char *dir, const char *key);
 /* Asks a device's backend to close (online 0, state Closing) and waits
- * up to 10 s for Closed (cmd_block.c); 0, or -1 with cmd's message. */
+ * up to 10 s for Closed; 0, or -1 with cmd's message. */
 int xl_close_backend(const char *backend, const char *cmd);
 
 /* Forks the process that waits for the domain to stop and applies
