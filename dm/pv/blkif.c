@@ -36,7 +36,7 @@
 #include <string.h>
 
 #include "blkif.h"
-#include "blkif_abi.h"
+#include "public/io/blkif.h"
 #include "pv_log.h"
 
 #define BLKIF_PENDING 1 /* I/O started; the response comes on completion */
