@@ -207,7 +207,7 @@ if step ours-kill9-create 300 "$OXL" create "/etc/xen/$GUEST.cfg" 'name="ours-ki
 		xenstore-exists \$p && { echo \$p left; left=1; }; done; [ \$left = 0 ] && echo domain \$id left nothing in xenstore"
 	sh_step ours-kill9-qcheck 60 "qemu-img check $KD/disk.qcow2; rc=\$?; echo qemu-img check exit \$rc; [ \$rc = 0 ] || [ \$rc = 3 ]"
 	sh_step ours-kill9-data 300 "n=\$(grep -c 'DOMU-KILL9: done' $KLOG); qemu-img convert -O raw $KD/disk.qcow2 $KD/flat.raw &&
-		for i in \$(seq 0 \$((n - 1))); do yes kill9-block-\$i | head -c 65536; done >$KD/want.raw &&
+		for i in \$(seq 0 \$((n - 1))); do yes kill9-block-\$i | head -c 65536; done >$KD/want.raw;
 		echo \$n blocks the guest saw written && [ \$n -ge 60 ] && head -c \$((n * 65536)) $KD/flat.raw | cmp - $KD/want.raw"
 else
 	skip ours-kill9-writing ours-kill9-kill ours-kill9-guest ours-kill9-destroy ours-kill9-gone ours-kill9-xenstore \
