@@ -64,6 +64,27 @@ static void remove_userdata(uint32_t domid)
 	free(pattern);
 }
 
+/* A device's backend directory, then its parent backend/KIND/N once no
+ * device is left in it (libxl__xs_path_cleanup removes empty parents). */
+static void remove_backend(const char *backend)
+{
+	char parent[256], **left = NULL;
+	char *slash;
+	int n;
+
+	xs_rm_tree(backend);
+	snprintf(parent, sizeof(parent), "%s", backend);
+	slash = strrchr(parent, '/');
+	if (!slash)
+		return;
+	*slash = '\0';
+	n = bx_xs_directory(&xl_xs, 0, parent, &left);
+	if (n > 0)
+		free(left);
+	else if (n == 0)
+		xs_rm_tree(parent);
+}
+
 /* Every device's backend directory, as /libxl/N/device/KIND/ID/backend
  * names it (libxl__devices_destroy), and the device model's node: the
  * backends see their directories go and let go of the guest's pages. */
@@ -80,7 +101,7 @@ static void remove_backends(uint32_t domid)
 			snprintf(path, sizeof(path), "/libxl/%u/device/%s/%s/backend", domid, kinds[k], ids[i]);
 			char *backend = bx_xs_read(&xl_xs, 0, path, NULL);
 			if (backend && !strncmp(backend, "/local/domain/", 14))
-				xs_rm_tree(backend);
+				remove_backend(backend);
 			free(backend);
 		}
 		if (nr_ids > 0)

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "blkif.h"
-#include "blkif_abi.h"
+#include "public/io/blkif.h"
 #include "pv_backend.h"
 #include "pv_log.h"
 

@@ -36,7 +36,7 @@
 #include <string.h>
 
 #include "blkif.h"
-#include "blkif_abi.h"
+#include "public/io/blkif.h"
 #include "pv_log.h"
 
 #define BLKIF_PENDING 1 /* I/O started; the response comes on completion */
@@ -427,6 +427,8 @@ static void dispatch(struct blkif_engine *e, const union blkif_ring_entry *req)
 	uint8_t rsp_op = op == BLKIF_OP_INDIRECT ? req->indirect.indirect_op : op;
 	int status = handler ? handler(e, req) : BLKIF_RSP_EOPNOTSUPP;
 
+	if (!handler)
+		complain(e, "operation not supported", req->rw.id);
 	if (status != BLKIF_PENDING)
 		respond(e, req->rw.id, rsp_op, status);
 }

@@ -14,6 +14,8 @@ PV_GLIB_LIBS = $(shell pkg-config --libs glib-2.0)
 PV_CFLAGS = $(HOST_CFLAGS) -I$(PV_DIR) -I$(BLOCK_DIR) -I$(BX_DIR) -iquote hv/include \
 	$(PV_GLIB_CFLAGS) -MMD -MP
 PV_OBJS := $(PV_SRCS:%.c=$(PV_OUT)/%.o)
+# The ring's wire layout, in the public ABI headers.
+PV_PUBLIC_HDRS := hv/include/public/io/blkif.h hv/include/public/io/ring.h
 
 ALL += $(PV_BIN)
 TEST_SUITES += test-pv-unit
@@ -40,10 +42,10 @@ PV_TEST_DIR := tests/unit/pv
 PV_TEST_BIN := $(PV_OUT)/pv-unit-test
 PV_TEST_SRCS := $(wildcard $(PV_TEST_DIR)/*.c) $(addprefix $(PV_DIR)/,$(PV_CORE_SRCS))
 
-$(PV_TEST_BIN): $(PV_TEST_SRCS) $(wildcard $(PV_TEST_DIR)/*.h $(PV_DIR)/*.h) $(BLOCK_LIB)
+$(PV_TEST_BIN): $(PV_TEST_SRCS) $(wildcard $(PV_TEST_DIR)/*.h $(PV_DIR)/*.h) $(PV_PUBLIC_HDRS) $(BLOCK_LIB)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -fsanitize=address,undefined -I$(PV_DIR) -I$(BLOCK_DIR) \
-		-I$(PV_TEST_DIR) $(PV_GLIB_CFLAGS) -o $@ $(PV_TEST_SRCS) $(BLOCK_LIB) \
+		-I$(PV_TEST_DIR) -iquote hv/include $(PV_GLIB_CFLAGS) -o $@ $(PV_TEST_SRCS) $(BLOCK_LIB) \
 		$(PV_GLIB_LIBS) $(BLOCK_LIBS)
 
 .PHONY: test-pv-unit

@@ -170,3 +170,82 @@ else
 		ours-net-attached ours-net-list ours-net-detach ours-net-detached ours-net-destroy ours-net-dm-gone \
 		ours-net-dm-log
 fi
+# ---- hostile blkfront and kill -9 (issue 12): begin
+# A hostile frontend: blk-hostile (tests/integration/xl/blk_hostile.c) in
+# a guest without xen-blkfront plays blkfront on three disks bastion-dm
+# serves - xvda (8 MiB raw, takes every class of garbage, and is written
+# only in its first MiB), xvdb (read-only), xvdc (the bystander, connected
+# throughout) - and checks every answer (garbage in the xenbus handshake
+# too); then Linux's blkfront connects to the same disks.  bastion-dm must live through it and log why it
+# refused; the files must not grow, the guard (xvda past 1 MiB) and the
+# read-only disk must be untouched, the bystander's page intact.
+HB=/var/lib/xen/ours-hostile
+HLOG=/var/log/xen/console/guest-ours-hostile.log
+HDLOG=/var/log/xen/bastion-dm-ours-hostile.log
+# (sizes, then the guard's and the read-only disk's checksums)
+hostile_sums="stat -c '%n %s' $HB/target.img $HB/ro.img $HB/by.img;
+	dd if=$HB/target.img bs=1M skip=1 2>/dev/null | md5sum | sed 's/-\$/guard/'; md5sum $HB/ro.img"
+sh_step ours-hostile-images 60 "mkdir -p $HB && mount -t tmpfs -o size=64m tmpfs $HB &&
+	dd if=/dev/urandom of=$HB/target.img bs=1M count=8 2>/dev/null &&
+	dd if=/dev/urandom of=$HB/ro.img bs=1M count=1 2>/dev/null && truncate -s 1M $HB/by.img &&
+	{ $hostile_sums; } | tee $HB/before.sums"
+HDISKS="[\"format=raw,vdev=xvda,access=rw,target=$HB/target.img\", \"format=raw,vdev=xvdb,access=ro,target=$HB/ro.img\",
+	\"format=raw,vdev=xvdc,access=rw,target=$HB/by.img\"]"
+if step ours-hostile-create 300 "$OXL" create "/etc/xen/$GUEST.cfg" 'name="ours-hostile"' "disk=$HDISKS" \
+	'extra="console=hvc0 quiet hostile=1"'; then
+	sh_step ours-hostile-dm-pid 30 "pidof bastion-dm | tee /tmp/hostile-dm.pid"
+	sh_step ours-hostile-guest 400 "for i in \$(seq 760); do grep -q DOMU-IDLE $HLOG 2>/dev/null && break; sleep 0.5; done;
+		grep DOMU-HOSTILE $HLOG; grep -q 'DOMU-HOSTILE: done failures=0' $HLOG && ! grep -q 'DOMU-HOSTILE: FAIL' $HLOG"
+	sh_step ours-hostile-blkfront 30 "grep DOMU-HOSTILE-BLKFRONT $HLOG |
+		grep -E 'bystander=([0-9a-f]+) want=\\1 xvda_read=8388608 ro=1'"
+	# The same process served it all; its log says why it refused.
+	sh_step ours-hostile-dm-alive 30 "[ \"\$(pidof bastion-dm)\" = \"\$(cat /tmp/hostile-dm.pid)\" ] && cat $HDLOG &&
+		[ \$(grep -c 'ring stopped' $HDLOG) -eq 3 ] && grep -q 'refused: segment count' $HDLOG &&
+		grep -q 'refused: bad segment' $HDLOG && grep -q \"refused: sectors past the disk's end\" $HDLOG &&
+		grep -q 'refused: grant map failed' $HDLOG && grep -q 'refused: write to a read-only disk' $HDLOG &&
+		grep -q 'refused: operation not supported' $HDLOG && grep -q \"protocol 'x86_32-abi' not supported\" $HDLOG"
+	step ours-hostile-shutdown 120 "$OXL" shutdown -w ours-hostile
+	sh_step ours-hostile-gone 90 "$(gone ours-hostile)"
+	sh_step ours-hostile-files 30 "{ $hostile_sums; } >$HB/after.sums; diff $HB/before.sums $HB/after.sums && cat $HB/after.sums &&
+		[ \"\$(head -c 4096 $HB/by.img | md5sum)\" = \"\$(yes bystander-disk | head -c 4096 | md5sum)\" ]"
+else
+	skip ours-hostile-dm-pid ours-hostile-guest ours-hostile-blkfront ours-hostile-dm-alive ours-hostile-shutdown \
+		ours-hostile-gone ours-hostile-files
+fi
+
+# kill -9 of bastion-dm while the guest writes 64 KiB blocks ("kill9-block-N"
+# repeated, each fsync'd: a write then a flush) to a fresh qcow2 with 4 KiB
+# clusters (so nearly every write allocates clusters, L2 tables and refcount
+# blocks), and a second writer streams random data past 32 MiB.  Linux's blkfront has no timeout: the writer blocks for good, it
+# sees no error and no data.  xl destroy must still work and clean up; the
+# image must pass qemu-img check (exit 0, or 3: leaked clusters only, which
+# an allocation cut short leaves), and every block the guest saw fsync'd
+# must read back whole.
+KD=/var/lib/xen/ours-kill9
+KLOG=/var/log/xen/console/guest-ours-kill9.log
+sh_step ours-kill9-image 60 "mkdir -p $KD && mount -t tmpfs -o size=192m tmpfs $KD &&
+	qemu-img create -q -f qcow2 -o cluster_size=4096 $KD/disk.qcow2 64M && qemu-img info $KD/disk.qcow2"
+if step ours-kill9-create 300 "$OXL" create "/etc/xen/$GUEST.cfg" 'name="ours-kill9"' \
+	"disk=[\"format=qcow2,vdev=xvda,access=rw,target=$KD/disk.qcow2\"]" 'extra="console=hvc0 quiet kill9=1"'; then
+	sh_step ours-kill9-writing 300 "for i in \$(seq 600); do grep -qE 'DOMU-KILL9: done 60([^0-9]|\$)' $KLOG 2>/dev/null && exit 0;
+		grep -q 'DOMU-KILL9: stopped' $KLOG 2>/dev/null && break; sleep 0.5; done; tail -n 20 $KLOG; exit 1"
+	sh_step ours-kill9-kill 30 "$OXL domid ours-kill9 >/tmp/kill9.id; pid=\$(pidof bastion-dm); echo dm pid \$pid;
+		kill -9 \$pid && sleep 1 && ! kill -0 \$pid 2>/dev/null && grep 'DOMU-KILL9' $KLOG | tail -n 1"
+	# What the guest saw, 20 s on: its writer blocked (no line after the
+	# kill but the one in flight), or an I/O error; never a "done" of a
+	# write the dm did not complete (those are checked in the file below).
+	sh_step ours-kill9-guest 60 "sleep 20; grep DOMU-KILL9 $KLOG | tail -n 3; grep -c 'DOMU-KILL9: done' $KLOG"
+	step ours-kill9-destroy 60 "$OXL" destroy ours-kill9
+	sh_step ours-kill9-gone 90 "$(gone ours-kill9)"
+	sh_step ours-kill9-xenstore 30 "id=\$(cat /tmp/kill9.id); left=0; for p in /local/domain/\$id /libxl/\$id \
+		/local/domain/0/backend/qdisk/\$id /local/domain/0/device-model/\$id; do
+		xenstore-exists \$p && { echo \$p left; left=1; }; done; [ \$left = 0 ] && echo domain \$id left nothing in xenstore"
+	sh_step ours-kill9-qcheck 60 "qemu-img check $KD/disk.qcow2; rc=\$?; echo qemu-img check exit \$rc; [ \$rc = 0 ] || [ \$rc = 3 ]"
+	sh_step ours-kill9-data 300 "n=\$(grep -c 'DOMU-KILL9: done' $KLOG); qemu-img convert -O raw $KD/disk.qcow2 $KD/flat.raw &&
+		for i in \$(seq 0 \$((n - 1))); do yes kill9-block-\$i | head -c 65536; done >$KD/want.raw;
+		echo \$n blocks the guest saw written && [ \$n -ge 60 ] && head -c \$((n * 65536)) $KD/flat.raw | cmp - $KD/want.raw"
+else
+	skip ours-kill9-writing ours-kill9-kill ours-kill9-guest ours-kill9-destroy ours-kill9-gone ours-kill9-xenstore \
+		ours-kill9-qcheck ours-kill9-data
+fi
+# ---- hostile blkfront and kill -9 (issue 12): end

@@ -121,3 +121,40 @@ step_ok ours-net-detach "our xl network-detach: the backend closes with the fron
 step_ok ours-net-detached "... its tap is gone and the guest keeps its first NIC"
 step_ok ours-net-destroy "our xl destroy of the guest takes its tap away"
 step_ok ours-net-dm-gone "and its bastion-dm exits"
+# ---- hostile blkfront and kill -9 (issue 12): begin
+step_ok ours-hostile-images "hostile frontend: an 8 MiB raw target, a read-only disk and a bystander disk"
+step_ok ours-hostile-create "our xl create of the guest whose blk-hostile plays blkfront"
+step_ok ours-hostile-dm-pid "bastion-dm serves it"
+step_ok ours-hostile-guest "blk-hostile: every garbage request gets the answer it must (ERROR/EOPNOTSUPP, or a stopped ring), the device works after each class"
+for class in "duplicate id 7" "id 2^64-1" "read with nr_segments 0" "read with nr_segments 12" "flush carrying 12 segments" \
+	"indirect read of 257 segments" "indirect read of 0 segments" "indirect page gref" "read into gref 0xffffffff" \
+	"read into a read-only grant" "read segment sectors 5..2" "read segment sectors 0..8" \
+	"write of 2 sectors from the last" "write at sector 2^55" "discard of 2^64-1 sectors" "operation 2:" "operation 255:" \
+	"secure discard" "a full ring of 32 reads" "producer index 1000 ahead: no answer" "producer index 5 behind: no answer" \
+	"alive after 1000 ahead" "alive after 5 behind" "read-only disk: write" "read-only disk: indirect write" \
+	"bystander: its first page is intact" "handshake with ring-ref=4000: the backend refuses" \
+	"handshake with event-channel=4000: the backend refuses" "handshake with ring-page-order=5: the backend refuses" \
+	"handshake with protocol=x86_32-abi: back in InitWait" "alive after handshake garbage"; do
+	check "... $class" "out ours-hostile-guest | grep -qF 'DOMU-HOSTILE: ok $class'"
+done
+check "... no check failed (more than 100 ran)" \
+	'[ "$(out ours-hostile-guest | grep -c "DOMU-HOSTILE: ok ")" -gt 100 ] && ! out ours-hostile-guest | grep -q "DOMU-HOSTILE: FAIL"'
+step_ok ours-hostile-blkfront "then Linux's blkfront connects to the same disks: the bystander's page intact, the target readable, the read-only disk read-only"
+step_ok ours-hostile-dm-alive "the same bastion-dm lived through it and logged each refusal and the three stopped rings"
+step_ok ours-hostile-shutdown "our xl shutdown -w of the hostile guest"
+step_ok ours-hostile-gone "it is gone"
+step_ok ours-hostile-files "no image grew; the target past its first MiB and the read-only disk are byte for byte as before"
+step_ok ours-kill9-image "kill -9: a fresh 64 MiB qcow2 with 4 KiB clusters"
+step_ok ours-kill9-create "our xl create of the guest writing to it"
+step_ok ours-kill9-writing "the guest writes and fsyncs 64 KiB blocks through blkfront"
+step_ok ours-kill9-kill "kill -9 of its bastion-dm mid-write"
+step_ok ours-kill9-guest "the guest, 20 s later (its writer blocks: blkfront has no timeout)"
+check "... saw no write succeed that the dead backend could not have done (the count stops)" \
+	'a=$(out ours-kill9-kill | grep -o "done [0-9]*" | tail -n 1); b=$(out ours-kill9-guest | grep -o "done [0-9]*" | tail -n 1);
+	 [ -n "$a" ] && [ "${b#done }" -le $((${a#done } + 1)) ]'
+step_ok ours-kill9-destroy "our xl destroy of the guest whose backend is dead"
+step_ok ours-kill9-gone "it is gone"
+step_ok ours-kill9-xenstore "and nothing of it is left in xenstore (its frontend, libxl, backend and device-model dirs)"
+step_ok ours-kill9-qcheck "qemu-img check of the qcow2: no corruption (exit 0, or 3: leaked clusters only)"
+step_ok ours-kill9-data "every block the guest saw fsync'd reads back whole"
+# ---- hostile blkfront and kill -9 (issue 12): end

@@ -22,6 +22,7 @@
 #include "public/hvm/params.h"
 #include "public/hvm/save.h"
 #include "public/hvm/start_info.h"
+#include "public/io/blkif.h"
 #include "public/platform.h"
 #include "public/sysctl.h"
 #include "public/xen.h"
@@ -395,6 +396,46 @@ static void check_hvm_context(void)
 	      "MTRR: fixed[11] from 136 (last at 216), cap 224, def_type 232");
 }
 
+/* A 64-bit blkfront's ring page (Linux drivers/block/xen-blkfront.c fills
+ * it through Xen's io/blkif.h): the header, a read request in slot 1 and
+ * an indirect one in slot 2, and a response in slot 0. */
+static void check_blkif_ring(void)
+{
+	struct blkif_sring *sr = (struct blkif_sring *)page;
+	const size_t slot = sizeof(union blkif_ring_entry);
+
+	memset(page, 0, sizeof(page));
+	sr->req_prod = 0x11223344;
+	sr->rsp_event = 0x55667788;
+	sr->ring[1].rw = (struct blkif_request_rw){ .operation = BLKIF_OP_READ, .nr_segments = 11,
+		.handle = 0x1234, .id = 0x0102030405060708ull, .sector_number = 0x1122334455667788ull };
+	sr->ring[1].rw.seg[10] = (struct blkif_segment){ .gref = 0xabcdef01, .first_sect = 3, .last_sect = 7 };
+	sr->ring[2].indirect = (struct blkif_request_indirect){ .operation = BLKIF_OP_INDIRECT,
+		.indirect_op = BLKIF_OP_WRITE, .nr_segments = 256, .id = 9, .sector_number = 10,
+		.handle = 0x4321 };
+	sr->ring[2].indirect.indirect_grefs[7] = 0x77777777;
+	sr->ring[0].rsp = (struct blkif_response){ .id = 0xfeedull, .operation = BLKIF_OP_WRITE,
+		.status = BLKIF_RSP_EOPNOTSUPP };
+	CHECK(read_u32(0) == 0x11223344 && read_u32(12) == 0x55667788,
+	      "sring: req_prod at 0, rsp_event at 12");
+	CHECK(slot == 112 && BLKIF_SEGMENTS_PER_INDIRECT_PAGE == 512,
+	      "blkif: a ring slot is 112 bytes, an indirect page holds 512 segments");
+	CHECK(page[64 + slot] == 0 && page[64 + slot + 1] == 11 && read_u16(64 + slot + 2) == 0x1234 &&
+	      read_u64(64 + slot + 8) == 0x0102030405060708ull &&
+	      read_u64(64 + slot + 16) == 0x1122334455667788ull,
+	      "blkif_request: operation 0, nr_segments 1, handle 2, id 8, sector_number 16");
+	CHECK(read_u32(64 + slot + 24 + 80) == 0xabcdef01 && page[64 + slot + 24 + 84] == 3 &&
+	      page[64 + slot + 24 + 85] == 7, "blkif_request: seg[10] at 104 (gref, first, last)");
+	CHECK(page[64 + 2 * slot] == 6 && page[64 + 2 * slot + 1] == 1 &&
+	      read_u16(64 + 2 * slot + 2) == 256 && read_u64(64 + 2 * slot + 8) == 9 &&
+	      read_u64(64 + 2 * slot + 16) == 10 && read_u16(64 + 2 * slot + 24) == 0x4321 &&
+	      read_u32(64 + 2 * slot + 28 + 28) == 0x77777777,
+	      "blkif_request_indirect: op 0, indirect_op 1, nr_segments 2, id 8, sector 16, "
+	      "handle 24, indirect_grefs 28");
+	CHECK(read_u64(64) == 0xfeed && page[64 + 8] == BLKIF_OP_WRITE &&
+	      read_u16(64 + 10) == (uint16_t)-2, "blkif_response: id 0, operation 8, status 10");
+}
+
 int main(void)
 {
 	check_shared_info();
@@ -403,5 +444,6 @@ int main(void)
 	check_domctl();
 	check_sysctl();
 	check_hvm_context();
+	check_blkif_ring();
 	return check_exit();
 }

@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include "blkif.h"
-#include "blkif_abi.h"
+#include "public/io/blkif.h"
 #include "pv_host.h"
 
 #define FAKE_REF_BASE 1000u

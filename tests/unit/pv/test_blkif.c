@@ -470,14 +470,18 @@ static unsigned make_bad_cases(struct tctx *t, struct bad_case *c)
 	c[n++] = rw_case(t, "last_sect 8", BLKIF_OP_READ, 2, 0, 0, 8, 0);
 	c[n++] = rw_case(t, "sectors past the end", BLKIF_OP_WRITE, 1, end - 4, 0, 7, 0);
 	c[n++] = rw_case(t, "sector number near 2^64", BLKIF_OP_READ, 1, UINT64_MAX - 3, 0, 7, 0);
+	c[n++] = rw_case(t, "sector 2^55 (its byte offset overflows 64 bits)", BLKIF_OP_WRITE, 1,
+			 1ull << 55, 0, 7, 0);
 	c[n++] = rw_case(t, "a grant ref the guest does not own", BLKIF_OP_WRITE, 3, 0, 0, 7, 5);
 	c[n++] = rw_case(t, "a grant the map refuses", BLKIF_OP_READ, 3, 0, 0, 7, t->fe.bad_ref);
 	c[n++] = op_case(t, "reserved operation 4", BLKIF_OP_RESERVED_1);
 	c[n++] = op_case(t, "write barrier (not offered)", BLKIF_OP_WRITE_BARRIER);
 	c[n++] = op_case(t, "operation 200", 200);
+	c[n++] = op_case(t, "operation 255", 255);
 	c[n++] = indirect_case(t, "indirect carrying a flush", BLKIF_OP_FLUSH_DISKCACHE, 4, 0, 7, 0);
 	c[n++] = indirect_case(t, "indirect with no segments", BLKIF_OP_READ, 0, 0, 7, 0);
 	c[n++] = indirect_case(t, "indirect with 257 segments", BLKIF_OP_WRITE, 257, 0, 7, 0);
+	c[n++] = indirect_case(t, "indirect with 65535 segments", BLKIF_OP_READ, 65535, 0, 7, 0);
 	c[n++] = indirect_case(t, "indirect page not mappable", BLKIF_OP_READ, 4, 0, 7, 5);
 	c[n++] = indirect_case(t, "indirect segment with last_sect 9", BLKIF_OP_WRITE, 4, 0, 9, 0);
 	c[n++] = indirect_case(t, "indirect past the end", BLKIF_OP_READ, 10, end - 16, 7, 0);
