@@ -120,11 +120,9 @@ mkdir -p "$domu"/{bin,sbin,dev,proc,sys,lib/modules}
 cp "$dom0/busybox-root/bin/busybox" "$domu/bin/busybox"
 cp "$src/kernel/drivers/block/xen-blkfront.ko" "$src/kernel/drivers/xen/xen-privcmd.ko" \
 	"$src/kernel/drivers/net/xen-netfront.ko" "$domu/lib/modules/"
-# ---- hostile blkfront (issue 12): begin
 # What blk-hostile needs: gntalloc and evtchn (xenbus's /dev/xen/xenbus
 # is built into the kernel).
 cp "$src/kernel/drivers/xen/xen-gntalloc.ko" "$src/kernel/drivers/xen/xen-evtchn.ko" "$domu/lib/modules/"
-# ---- hostile blkfront (issue 12): end
 for m in $ext4_mods; do # in the order the guest loads them
 	cp "$src/kernel/$m" "$domu/lib/modules/"
 done

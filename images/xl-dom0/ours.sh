@@ -170,7 +170,6 @@ else
 		ours-net-attached ours-net-list ours-net-detach ours-net-detached ours-net-destroy ours-net-dm-gone \
 		ours-net-dm-log
 fi
-# ---- hostile blkfront and kill -9 (issue 12): begin
 # A hostile frontend: blk-hostile (tests/integration/xl/blk_hostile.c) in
 # a guest without xen-blkfront plays blkfront on three disks bastion-dm
 # serves - xvda (8 MiB raw, takes every class of garbage, and is written
@@ -248,4 +247,3 @@ else
 	skip ours-kill9-writing ours-kill9-kill ours-kill9-guest ours-kill9-destroy ours-kill9-gone ours-kill9-xenstore \
 		ours-kill9-qcheck ours-kill9-data
 fi
-# ---- hostile blkfront and kill -9 (issue 12): end

@@ -22,7 +22,6 @@ XL_GUEST_CFG := $(XEN_ANCHOR_DIR)/guests/anchor-pvh.cfg
 # What the test guest runs besides busybox: the probe of what a domU must
 # not do, and the dom0 test's garbage hypercalls.
 XL_DOMU_TOOLS := $(XL_DOM0_DIR)/domu-probe $(DOM0_DIR)/hypercall-garbage
-# ---- hostile blkfront (issue 12): begin
 # A guest program that plays blkfront itself and sends bastion-dm garbage
 # (ours.sh, hostile=1 in domu-init).
 XL_DOMU_TOOLS += $(XL_DOM0_DIR)/blk-hostile
@@ -31,7 +30,6 @@ $(XL_DOM0_DIR)/blk-hostile: tests/integration/xl/blk_hostile.c hv/include/public
 		hv/include/public/io/ring.h hv/include/public/io/xs_wire.h
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) -Ihv/include -static -o $@ $<
-# ---- hostile blkfront (issue 12): end
 # Our xenstored in the dom0 (its rule is in appliance/xenstored/xenstored.mk).
 XL_XENSTORED := $(BUILD)/appliance/xenstored-static
 # Which xenstored test-xl runs: ours, or c (Debian's).

@@ -121,7 +121,6 @@ step_ok ours-net-detach "our xl network-detach: the backend closes with the fron
 step_ok ours-net-detached "... its tap is gone and the guest keeps its first NIC"
 step_ok ours-net-destroy "our xl destroy of the guest takes its tap away"
 step_ok ours-net-dm-gone "and its bastion-dm exits"
-# ---- hostile blkfront and kill -9 (issue 12): begin
 step_ok ours-hostile-images "hostile frontend: an 8 MiB raw target, a read-only disk and a bystander disk"
 step_ok ours-hostile-create "our xl create of the guest whose blk-hostile plays blkfront"
 step_ok ours-hostile-dm-pid "bastion-dm serves it"
@@ -157,4 +156,3 @@ step_ok ours-kill9-gone "it is gone"
 step_ok ours-kill9-xenstore "and nothing of it is left in xenstore (its frontend, libxl, backend and device-model dirs)"
 step_ok ours-kill9-qcheck "qemu-img check of the qcow2: no corruption (exit 0, or 3: leaked clusters only)"
 step_ok ours-kill9-data "every block the guest saw fsync'd reads back whole"
-# ---- hostile blkfront and kill -9 (issue 12): end
