@@ -407,12 +407,17 @@ static bool tx_prod(struct netif_engine *e, uint32_t *prod)
 	return true;
 }
 
-/* Up to a ring's worth of slots; the rest on a later kick. */
+/* Up to a ring's worth of slots, or a few looks at a moving producer
+ * index; the rest on a later turn of the main loop. */
 static void tx_run(struct netif_engine *e)
 {
 	uint32_t prod, taken = 0;
 
-	while (!e->broken && tx_prod(e, &prod)) {
+	for (unsigned looks = 0; !e->broken && tx_prod(e, &prod); looks++) {
+		if (looks == 8) { /* a frontend that keeps moving it cannot hold us */
+			e->cfg.host->ops->later(e->cfg.host, e->cfg.port);
+			return;
+		}
 		while (e->tx_cons != prod && taken < NETIF_TX_RING_SIZE) {
 			uint32_t before = e->tx_cons;
 			if (take_packet(e, prod - e->tx_cons) != TAKE_DONE)

@@ -156,8 +156,9 @@ uint64_t timer_run_due(unsigned cpu, uint64_t now)
 	uint64_t flags = spin_lock_irqsave(&h->lock);
 	while (h->nr && h->slot[0]->deadline <= now) {
 		struct timer *t = h->slot[0];
-		heap_remove(h, t);
+		/* running first: a timer_kill that finds t unarmed must see it */
 		__atomic_store_n(&h->running, t, __ATOMIC_SEQ_CST);
+		heap_remove(h, t);
 		spin_unlock_irqrestore(&h->lock, flags);
 		t->fn(t->data); /* may re-arm t, or any timer; t may be gone after */
 		flags = spin_lock_irqsave(&h->lock);

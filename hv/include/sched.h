@@ -72,7 +72,7 @@ struct sched_vcpu {
 	cpumask_t soft_affinity; /* preferred, within the hard affinity */
 	uint32_t pause_flags;  /* SVF_*; changed under the lock, read anywhere */
 	bool is_running;       /* some CPU's current vCPU */
-	bool moving;           /* descheduled, its CPU still moving it (vcpu_move) */
+	unsigned moving;       /* descheduling CPUs still moving it (vcpu_move) */
 	/* Runstate accounting, in ns of system time. */
 	int runstate;
 	uint64_t runstate_entry;

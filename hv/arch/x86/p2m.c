@@ -78,9 +78,14 @@ static void flush_all_vcpus(struct domain *d)
 	struct vcpu *self = this_cpu()->current_vcpu;
 	for (unsigned i = 0; i < d->nr_vcpus; i++) {
 		struct vcpu *v = d->vcpu[i];
-		while (v != self && __atomic_load_n(&v->in_guest, __ATOMIC_SEQ_CST) &&
-		       __atomic_load_n(&v->flush_tlb, __ATOMIC_SEQ_CST))
-			cpu_relax();
+		/* kicked again now and then: it may have entered once more since,
+		 * its flag set anew by a lazy removal, which kicks no one */
+		for (unsigned spins = 1; v != self && __atomic_load_n(&v->in_guest, __ATOMIC_SEQ_CST) &&
+					 __atomic_load_n(&v->flush_tlb, __ATOMIC_SEQ_CST); spins++)
+			if (spins % 4096 == 0)
+				vcpu_kick(v);
+			else
+				cpu_relax();
 	}
 }
 
@@ -183,19 +188,32 @@ static void free_later_locked(struct domain *d)
 	d->p2m_later_n = 0;
 }
 
+/* Moves what lazy removals left to out (room for all): the caller's
+ * flush, which starts after this, covers exactly these. */
+static unsigned take_later(struct domain *d, struct p2m_old *out)
+{
+	uint64_t flags = spin_lock_irqsave(&d->p2m_later_lock);
+	unsigned n = d->p2m_later_n;
+	memcpy(out, d->p2m_later, n * sizeof(*out));
+	d->p2m_later_n = 0;
+	spin_unlock_irqrestore(&d->p2m_later_lock, flags);
+	return n;
+}
+
 /* Called without the lock: flushes d's vCPUs, then frees what gc holds,
- * and what lazy removals left (covered by this flush too). */
+ * and what lazy removals had left before the flush began. */
 static void p2m_gc_finish(struct domain *d, struct p2m_gc *gc)
 {
-	if (!gc->n && !__atomic_load_n(&d->p2m_later_n, __ATOMIC_ACQUIRE))
+	struct p2m_old later[ARRAY_SIZE(d->p2m_later)];
+	unsigned nr_later = __atomic_load_n(&d->p2m_later_n, __ATOMIC_ACQUIRE) ? take_later(d, later) : 0;
+	if (!gc->n && !nr_later)
 		return; /* nothing was present before: no vCPU can have cached it */
 	flush_all_vcpus(d);
 	for (unsigned i = 0; i < gc->n; i++)
 		free_old(gc->item[i].entry, gc->item[i].shift);
 	gc->n = 0;
-	uint64_t flags = spin_lock_irqsave(&d->p2m_later_lock);
-	free_later_locked(d); /* added before our flush, or by a flush of its own */
-	spin_unlock_irqrestore(&d->p2m_later_lock, flags);
+	for (unsigned i = 0; i < nr_later; i++)
+		free_old(later[i].entry, later[i].shift);
 }
 
 /* Whether every vCPU of d flushed since its flush_tlb was last set (or

@@ -216,8 +216,10 @@ void sched_vcpu_flags(struct sched_vcpu *v, uint32_t set, uint32_t clear, uint64
 }
 
 /* v, not running, names a CPU outside its hard affinity: gives it one
- * inside (soft affinity first) and requeues it there.  No lock held. */
-static void vcpu_move(struct sched_vcpu *v)
+ * inside (soft affinity first) and requeues it there.  No lock held.
+ * From the CPU that descheduled it (counted in v->moving), v may be
+ * freed once that count drops. */
+static void vcpu_move(struct sched_vcpu *v, bool descheduled)
 {
 	struct cpupool *pool = v->dom->pool;
 	uint64_t fl;
@@ -225,7 +227,8 @@ static void vcpu_move(struct sched_vcpu *v)
 	cpumask_t hard = v->hard_affinity & pool->cpus, soft = v->soft_affinity & hard;
 	if (v->is_running || !hard || (hard & CPUMASK_CPU(v->processor))) {
 		spin_unlock_irqrestore(lock, fl);
-		__atomic_store_n(&v->moving, false, __ATOMIC_RELEASE); /* v may be freed now */
+		if (descheduled)
+			__atomic_sub_fetch(&v->moving, 1, __ATOMIC_RELEASE); /* v may be freed now */
 		return;
 	}
 	pool->ops->sleep(pool, v);
@@ -236,7 +239,8 @@ static void vcpu_move(struct sched_vcpu *v)
 	if (!v->is_running && sched_vcpu_runnable(v))
 		pool->ops->wake(pool, v, __atomic_load_n(&sched_last_now, __ATOMIC_RELAXED));
 	spin_unlock_irqrestore(lock, fl);
-	__atomic_store_n(&v->moving, false, __ATOMIC_RELEASE); /* v may be freed now */
+	if (descheduled)
+		__atomic_sub_fetch(&v->moving, 1, __ATOMIC_RELEASE); /* v may be freed now */
 }
 
 /* prev leaves its CPU (lock held): its state is saved, then it stops
@@ -250,7 +254,7 @@ static bool deschedule(struct cpupool *pool, struct sched_vcpu *prev, uint64_t n
 	sched_plat_save(prev);
 	bool move = sched_vcpu_runnable(prev) && !(prev->hard_affinity & pool->cpus & CPUMASK_CPU(prev->processor));
 	if (move) /* whoever waits for it to stop waits for the move too */
-		__atomic_store_n(&prev->moving, true, __ATOMIC_RELEASE);
+		__atomic_add_fetch(&prev->moving, 1, __ATOMIC_RELEASE);
 	__atomic_store_n(&prev->is_running, false, __ATOMIC_RELEASE);
 	if (!sched_vcpu_runnable(prev)) {
 		pool->ops->sleep(pool, prev);
@@ -286,7 +290,7 @@ struct sched_vcpu *sched_schedule(unsigned cpu, uint64_t now, uint64_t *until)
 	}
 	spin_unlock_irqrestore(lock, fl);
 	if (move)
-		vcpu_move(move);
+		vcpu_move(move, true);
 	return next;
 }
 
@@ -318,7 +322,7 @@ int sched_set_affinity(struct sched_vcpu *v, cpumask_t hard, cpumask_t soft)
 	out = !v->is_running && !(hard & CPUMASK_CPU(v->processor));
 	spin_unlock_irqrestore(lock, fl);
 	if (out)
-		vcpu_move(v);
+		vcpu_move(v, false); /* the caller holds a reference on v's domain */
 	return 0;
 }
 

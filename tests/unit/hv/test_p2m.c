@@ -103,10 +103,18 @@ void page_ref_put(paddr_t pa, unsigned order)
 	}
 }
 
+/* What another CPU does while a flush waits (test_lazy_remove). */
+static void (*during_kick)(void);
+
 void vcpu_kick(struct vcpu *v)
 {
 	v->in_guest = false; /* a kicked vCPU leaves the guest */
 	last_kick = ++seq;
+	if (during_kick) {
+		void (*fn)(void) = during_kick;
+		during_kick = NULL;
+		fn();
+	}
 }
 
 /* this_cpu() reads %gs:0: point GS at a percpu whose first word is itself. */
@@ -232,6 +240,15 @@ static void test_charge_while_shared(void)
 	p2m_teardown(&dom);
 }
 
+static paddr_t lazy_frame;
+
+/* Another CPU's lazy removal of 0x4000 while a vCPU is back in the guest. */
+static void lazy_remove_in_guest(void)
+{
+	vcpu0.in_guest = true;
+	p2m_remove_lazy(&dom, 0x4000);
+}
+
 /* remove_from_physmap's lazy removal: nothing waits for a vCPU in the
  * guest, nothing is freed before it flushed, and a full list or a later
  * ordinary removal flushes everything. */
@@ -266,6 +283,18 @@ static void test_lazy_remove(void)
 	vcpu0.in_guest = false;
 	CHECK(!p2m_remove_lazy(&dom, 0x2000) && !dom.p2m_later_n,
 	      "with no vCPU in the guest a lazy removal frees at once");
+	/* A lazy removal that lands while an ordinary one's flush waits is
+	 * not covered by that flush: its frame must outlive it. */
+	CHECK(!p2m_get_page(&dom, 0x4000, &lazy_frame), "the frame at 0x4000");
+	page_ref_put(lazy_frame, 0);
+	during_kick = lazy_remove_in_guest;
+	int removed_rc = p2m_remove(&dom, 0x4c000);
+	CHECK(!removed_rc && dom.p2m_later_n == 1 && !frame_freed_at(lazy_frame),
+	      "a lazy removal made during another's flush waits for a flush of its own (%u waiting)",
+	      dom.p2m_later_n);
+	vcpu0.in_guest = false;
+	p2m_drain(&dom);
+	CHECK(frame_freed_at(lazy_frame), "... and goes once the vCPU has left the guest");
 }
 
 int main(void)
