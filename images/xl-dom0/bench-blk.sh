@@ -17,10 +17,10 @@ BB=/var/lib/xen/bench-blk
 cases=$(arg blkcases deb-raw+ours-raw+ours-qcow2)
 
 step backend-modules 60 bash -c 'modprobe -v xen-blkback && modprobe -v loop'
-sh_step bench-blk-tmpfs 60 "mkdir -p $BB && mount -t tmpfs -o size=300m tmpfs $BB && free -m"
+sh_step bench-blk-tmpfs 60 "mkdir -p $BB && mount -t tmpfs -o size=300m tmpfs $BB && grep -E 'Mem(Total|Available)' /proc/meminfo"
 # raw_img: the raw image, 256 MiB of zeros, unless it is there.
 raw_img() {
-	sh_step bench-blk-raw 60 "[ -f $BB/raw.img ] || dd if=/dev/zero of=$BB/raw.img bs=1M count=256 2>/dev/null; free -m; df -m $BB"
+	sh_step bench-blk-raw 60 "[ -f $BB/raw.img ] || dd if=/dev/zero of=$BB/raw.img bs=1M count=256 2>/dev/null; grep -E 'Mem(Total|Available)' /proc/meminfo; df -m $BB"
 }
 
 # blk_case CASE XL FORMAT FILE: one guest through the case, its lines
