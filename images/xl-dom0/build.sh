@@ -157,6 +157,7 @@ for tool in ${BASTION_BINS:-}; do
 done
 install -m 644 "$here/bench.sh" "$root/xl-bench.sh"
 install -m 644 "$here/ours.sh" "$root/xl-ours.sh"
+install -m 644 "$here/bench-blk.sh" "$root/xl-bench-blk.sh"
 install -m 644 "$here/net.sh" "$root/xl-net.sh"
 
 # Pack the dom0 initramfs uncompressed.  Measured on Xen under QEMU -icount:

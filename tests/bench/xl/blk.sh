@@ -1,0 +1,120 @@
+#!/bin/bash
+# PV block benchmark (issue 12): Bastion and Debian's Xen 4.17 on the same
+# QEMU line as tests/bench/xl/run.sh (TCG, -icount shift=0,sleep=off,
+# -rtc clock=vm, 1 CPU by default, 2 GiB, -device amd-iommu, the same hv
+# command line; dom0_mem=1024M), each booting the Debian-xl dom0
+# (images/xl-dom0) with xltest=bench-blk (images/xl-dom0/bench-blk.sh):
+# a PVH domU (the anchor's configuration, one disk) writes then reads
+# 256 MiB of its xvda with dd bs=1M O_DIRECT, timed on its own clock
+# (deterministic under -icount).  Cases, each on both hypervisors:
+#   deb-raw     Debian's xl, Linux's kernel blkback over a loop device
+#   ours-raw    our xl + bastion-dm (qdisk) on the same raw file
+#   ours-qcow2  our xl + bastion-dm on a qcow2 (not preallocated)
+# Prints MB/s (10^6 bytes/s) per case and op, and the ratios against Xen's
+# kernel blkback (deb-raw on xen).  A benchmark reports; it fails only when
+# a run gave no figures.
+#   blk.sh [bastion|xen]...   (default: both); BENCH_BLK_CASES (default
+#   deb-raw+ours-raw+ours-qcow2: no commas, QEMU splits -initrd at them),
+#   BENCH_XL_TIMEOUT per run (s),
+#   BENCH_XL_SMP, BENCH_XL_STALL, BENCH_BLK_REPORT_ONLY=1 (parse the last logs)
+cd "$(dirname "$0")/../../.." || exit 1
+set -u
+OUT=build/bench/xl-blk
+mkdir -p "$OUT"
+KERNEL=build/dom0/vmlinuz
+INITRD=build/xl-dom0/rootfs.cpio
+CASES=${BENCH_BLK_CASES:-deb-raw+ours-raw+ours-qcow2}
+# (the QEMU line and hv command line of tests/bench/xl/run.sh)
+APPEND="console=com1 com1=115200 dom0_mem=1024M dom0=pvh guest_loglvl=all"
+QEMU=(qemu-system-x86_64 -M q35 -accel tcg -icount shift=0,sleep=off -cpu EPYC,+svm,-rdtscp,-monitor
+	-smp "${BENCH_XL_SMP:-1}" -m 2048 -rtc base=2025-01-01T00:00:00,clock=vm -device amd-iommu -display none -no-reboot)
+
+shell_words() {
+	local w out=
+	for w; do
+		[[ $w =~ ^[A-Za-z0-9_./:=,+-]+$ ]] || w="'$w'"
+		out+="${out:+ }$w"
+	done
+	echo "$out"
+}
+elf_of() { case $1 in bastion) echo build/hv/bastion.elf ;; xen) echo build/xen/xen.elf ;; *) echo "usage: $0 [bastion|xen]..." >&2; exit 2 ;; esac; }
+
+# run HV: boots it, serial log in $OUT/HV.log; QEMU stopped (by its PID)
+# when the log has not grown for BENCH_XL_STALL host seconds.
+run() {
+	local log=$OUT/$1.log cmd start pid size last=-1 still=0 rc
+	cmd=(timeout "${BENCH_XL_TIMEOUT:-1800}" "${QEMU[@]}" -serial "file:$log" -kernel "$(elf_of "$1")"
+		-append "$APPEND" -initrd "$KERNEL console=hvc0 xltest=bench-blk blkcases=$CASES,$INITRD")
+	echo "$1: $(shell_words "${cmd[@]}")"
+	rm -f "$log"
+	start=$(date +%s)
+	"${cmd[@]}" >"$OUT/$1.qemu.txt" 2>&1 &
+	pid=$!
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 5
+		size=$(stat -c %s "$log" 2>/dev/null || echo 0)
+		if [ "$size" = "$last" ]; then still=$((still + 5)); else still=0 last=$size; fi
+		if [ "$still" -ge "${BENCH_XL_STALL:-300}" ]; then
+			echo "$1: no console output for $still s, stopping QEMU"
+			kill "$pid"
+			break
+		fi
+	done
+	wait "$pid"
+	rc=$?
+	echo "$1: QEMU exited with $rc after $(($(date +%s) - start)) s (host), log $log"
+	grep -aq 'XL-DONE' "$log" || echo "$1: the dom0 never finished (last line: $(tail -n 1 "$log" | tr -d '\r'))"
+}
+
+# mbs HV CASE OP: MB/s the guest measured, or ?
+mbs() {
+	tr -d '\r' <"$OUT/$1.log" 2>/dev/null | awk -v c="$2" -v op="$3" '
+	function field(s, k) { return match(s, k "=[^ ]*") ? substr(s, RSTART + length(k) + 1, RLENGTH - length(k) - 1) : "" }
+	/^XL-BLKBENCH: / && field($0, "case") == c && field($0, "op") == op && field($0, "rc") == 0 && field($0, "usecs") > 0 {
+		r = sprintf("%.1f", field($0, "bytes") / field($0, "usecs")) }
+	END { print r != "" ? r : "?" }'
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "?" || b == "?" || b == 0) print "?"; else printf "%.3f\n", a / b }'; }
+
+hvs=("$@")
+[ ${#hvs[@]} -gt 0 ] || hvs=(bastion xen)
+for hv in "${hvs[@]}"; do
+	for f in "$(elf_of "$hv")" "$KERNEL" "$INITRD"; do
+		[ -f "$f" ] || { echo "bench-blk-pv: $f is missing (make bench-blk-pv builds it)" >&2; exit 1; }
+	done
+done
+t0=$(date +%s)
+if [ "${BENCH_BLK_REPORT_ONLY:-0}" != 1 ]; then
+	for hv in "${hvs[@]}"; do run "$hv"; done
+fi
+
+echo
+echo "PV block: dd bs=1M count=256 O_DIRECT in a PVH domU, MB/s (10^6 B/s) on the guest's clock"
+echo "(-icount shift=0,sleep=off, ${BENCH_XL_SMP:-1} CPU(s); images on a tmpfs in dom0; host wall $(($(date +%s) - t0)) s)"
+printf '%-8s %-11s %10s %10s\n' hv case write read
+bad=1
+for hv in "${hvs[@]}"; do
+	for c in ${CASES//+/ }; do
+		w=$(mbs "$hv" "$c" write) r=$(mbs "$hv" "$c" read)
+		printf '%-8s %-11s %10s %10s\n' "$hv" "$c" "$w" "$r"
+		[ "$w$r" != "??" ] && bad=0
+	done
+done
+if [[ " ${hvs[*]} " == *" xen "* ]]; then
+	xw=$(mbs xen deb-raw write) xr=$(mbs xen deb-raw read)
+	echo
+	echo "ratios against Xen 4.17's kernel blkback (xen deb-raw: write $xw, read $xr MB/s; anchor harness: 466 read; goal >= 1.2)"
+	printf '%-8s %-11s %10s %10s\n' hv case write read
+	for hv in "${hvs[@]}"; do
+		for c in ${CASES//+/ }; do
+			[ "$hv/$c" = xen/deb-raw ] && continue
+			printf '%-8s %-11s %10s %10s\n' "$hv" "$c" "$(ratio "$(mbs "$hv" "$c" write)" "$xw")" "$(ratio "$(mbs "$hv" "$c" read)" "$xr")"
+		done
+	done
+fi
+echo
+echo "dd's own lines:"
+for hv in "${hvs[@]}"; do
+	tr -d '\r' <"$OUT/$hv.log" 2>/dev/null | grep -a '^XL-BLKBENCH: ' | sed "s/^XL-BLKBENCH: /  $hv: /"
+done
+exit $bad
