@@ -557,6 +557,23 @@ DOMAIN_HOOK(20, p2m_hook);
  * the entry read there - so a table that vanished (freed, remapped,
  * overwritten) shows where.
  */
+/* The end of a dumped walk: the data's frame and the 16 bytes at gpa. */
+static void dump_data(struct domain *d, uint64_t gpa)
+{
+	unsigned shift;
+	uint64_t words[2] = { 0, 0 };
+	uint64_t flags = spin_lock_irqsave(&d->p2m_lock);
+	const uint64_t *leaf = leaf_at(d, gpa, &shift);
+	uint64_t leaf_val = leaf ? *leaf : 0;
+	paddr_t hpa = leaf ? leaf_hpa(*leaf, shift, gpa & ~15ULL) : 0;
+	if (hpa)
+		memcpy(words, (const void *)(uintptr_t)hpa, sizeof(words));
+	spin_unlock_irqrestore(&d->p2m_lock, flags);
+	printk_guest("d%u: walk data: gpa %#lx -> p2m leaf %#lx (host %#lx, %u refs): %016lx %016lx\n",
+		     d->domid, gpa, leaf_val, hpa, hpa ? page_ref_count(hpa & ~(PAGE_SIZE - 1)) : 0, words[0],
+		     words[1]);
+}
+
 void p2m_dump_walk(struct domain *d, uint64_t cr3, uint64_t va)
 {
 	uint64_t table_gpa = cr3 & PTE_ADDR_MASK;
@@ -571,8 +588,13 @@ void p2m_dump_walk(struct domain *d, uint64_t cr3, uint64_t va)
 		printk_guest("d%u: walk L%d: table gfn %#lx -> p2m leaf %#lx (host %#lx, %u refs), entry %#lx\n",
 			     d->domid, level, table_gpa >> PAGE_SHIFT, leaf_val, hpa,
 			     hpa ? page_ref_count(hpa & ~(PAGE_SIZE - 1)) : 0, entry);
-		if (!hpa || !(entry & PTE_P) || (level > 1 && (entry & PTE_PS)))
+		if (!hpa || !(entry & PTE_P))
 			return;
+		if (level == 1 || (entry & PTE_PS)) {
+			uint64_t span = 1ULL << (12 + 9 * (level - 1));
+			dump_data(d, (entry & PTE_ADDR_MASK & ((1ULL << 52) - 1) & ~(span - 1)) + (va & (span - 1)));
+			return;
+		}
 		table_gpa = entry & PTE_ADDR_MASK & ((1ULL << 52) - 1);
 	}
 }

@@ -232,7 +232,8 @@ static void exit_shutdown(struct vcpu *v, struct vmcb *vm)
 		     vm->np_control, vm->n_cr3, (uintptr_t)v->d->p2m);
 	if ((vm->efer & EFER_LMA) && (vm->cr0 & CR0_PG)) {
 		p2m_dump_walk(v->d, vm->cr3, vm->rip);
-		p2m_dump_walk(v->d, vm->cr3, vm->idtr.base);
+		p2m_dump_walk(v->d, vm->cr3, vm->idtr.base + 16 * (vm->exitintinfo & 0xff)); /* its gate */
+		p2m_dump_walk(v->d, vm->cr3, vm->cr2);
 	}
 	domain_shutdown(v->d, SHUTDOWN_crash);
 }
