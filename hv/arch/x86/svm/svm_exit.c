@@ -19,6 +19,7 @@
 #include "x86/guest_cpu.h"
 #include "svm.h"
 #include "svm_exit.h"
+#include "param.h"
 
 
 typedef void (*svm_exit_fn)(struct vcpu *v, struct vmcb *vm);
@@ -218,6 +219,41 @@ static void exit_df(struct vcpu *v, struct vmcb *vm)
 	svm_inject_exception(v, VEC_DF, 0);
 }
 
+/*
+ * "trace_pf" on the hv's command line intercepts #PF (a debugging aid:
+ * every guest page fault then costs an exit).  A fault the guest's kernel
+ * takes on a kernel address, or one raised while an event was being
+ * delivered, is reported with the walk of its address done here at
+ * once; one raised during delivery is first retried (the event is
+ * offered again, nothing injected) up to twice, which tells a page
+ * table that was briefly wrong from one that is.  Everything else, and
+ * then that too, is delivered to the guest as the CPU would have.
+ */
+bool opt_trace_pf;
+HV_PARAM_BOOL("trace_pf", opt_trace_pf);
+
+static void exit_pf(struct vcpu *v, struct vmcb *vm)
+{
+	struct svm_vcpu *s = svm(v);
+	uint64_t cr2 = vm->exitinfo2, err = vm->exitinfo1;
+	bool in_delivery = vm->exitintinfo & SVM_EVTINJ_VALID;
+	if (in_delivery || (vm->cpl == 0 && (cr2 >> 63)) || (err & 8)) {
+		printk_guest("d%uv%u: #PF %#lx at %#lx, RIP %#lx CPL %u, delivering %#lx; CR3 %#lx CR0 %#lx "
+			     "CR4 %#lx EFER %#lx; on CPU %u, entry before on CPU %u after exit %#x, retry %u\n",
+			     v->d->domid, v->vcpu_id, err, cr2, vm->rip, vm->cpl, vm->exitintinfo, vm->cr3,
+			     vm->cr0, vm->cr4, vm->efer, this_cpu()->cpu_id, s->prev_cpu, s->prev_exitcode,
+			     s->pf_retries);
+		p2m_dump_walk(v->d, vm->cr3, cr2);
+		if (in_delivery && s->pf_retries < 2) {
+			s->pf_retries++;
+			return; /* after_exit queued the event again */
+		}
+	}
+	s->pf_retries = 0;
+	vm->cr2 = v->regs.cr2 = cr2;
+	svm_inject_exception(v, VEC_PF, (int64_t)(uint32_t)err);
+}
+
 static void exit_shutdown(struct vcpu *v, struct vmcb *vm)
 {
 	struct svm_vcpu *s = svm(v);
@@ -227,9 +263,9 @@ static void exit_shutdown(struct vcpu *v, struct vmcb *vm)
 		     "entry injected %#lx after exit %#x\n", v->d->domid, v->vcpu_id, vm->rsp,
 		     vm->rflags, vm->idtr.base, vm->idtr.limit, vm->tr.selector, vm->tr.base,
 		     vm->gs.base, vm->kernel_gs_base, s->entry_eventinj, s->prev_exitcode);
-	printk_guest("d%uv%u: CR2 %#lx EFER %#lx, event in delivery %#lx, on CPU %u; NP %#lx nCR3 %#lx (p2m %#lx)\n",
-		     v->d->domid, v->vcpu_id, vm->cr2, vm->efer, vm->exitintinfo, this_cpu()->cpu_id,
-		     vm->np_control, vm->n_cr3, (uintptr_t)v->d->p2m);
+	printk_guest("d%uv%u: CR2 %#lx EFER %#lx, event in delivery %#lx, on CPU %u (the entry before on CPU %u); "
+		     "NP %#lx nCR3 %#lx (p2m %#lx)\n", v->d->domid, v->vcpu_id, vm->cr2, vm->efer, vm->exitintinfo,
+		     this_cpu()->cpu_id, s->prev_cpu, vm->np_control, vm->n_cr3, (uintptr_t)v->d->p2m);
 	if ((vm->efer & EFER_LMA) && (vm->cr0 & CR0_PG)) {
 		p2m_dump_walk(v->d, vm->cr3, vm->rip);
 		p2m_dump_walk(v->d, vm->cr3, vm->idtr.base + 16 * (vm->exitintinfo & 0xff)); /* its gate */
@@ -249,6 +285,7 @@ static const svm_exit_fn exit_table[SVM_EXIT_TABLE_SIZE] = {
 	[SVM_EXIT_EXCP_BASE + VEC_UD] = exit_ud,
 	[SVM_EXIT_EXCP_BASE + VEC_AC] = exit_ac,
 	[SVM_EXIT_EXCP_BASE + VEC_DF] = exit_df,
+	[SVM_EXIT_EXCP_BASE + VEC_PF] = exit_pf,
 	[SVM_EXIT_INTR] = exit_nothing,
 	[SVM_EXIT_NMI] = exit_nothing,
 	[SVM_EXIT_CPUID] = exit_cpuid,

@@ -10,4 +10,6 @@ void svm_handle_exit(struct vcpu *v, struct vmcb *vm);
  * registers VMLOAD/VMSAVE already switch per guest. */
 void svm_msr_policy(void *msrpm);
 
+extern bool opt_trace_pf; /* "trace_pf": intercept and report guest #PF */
+
 #endif

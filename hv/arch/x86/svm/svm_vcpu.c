@@ -63,7 +63,8 @@ static void set_intercepts(struct vmcb *vm)
 			  SVM_INTERCEPT_SKINIT | SVM_INTERCEPT_MONITOR | SVM_INTERCEPT_MWAIT |
 			  SVM_INTERCEPT_ICEBP | SVM_INTERCEPT_WBINVD | SVM_INTERCEPT_XSETBV;
 	/* #UD: VMCALL, Intel's hypercall instruction, is turned into one */
-	vm->exception_intercepts = 1u << VEC_UD | 1u << VEC_AC | 1u << VEC_DB | 1u << VEC_DF;
+	vm->exception_intercepts = 1u << VEC_UD | 1u << VEC_AC | 1u << VEC_DB | 1u << VEC_DF |
+				   (opt_trace_pf ? 1u << VEC_PF : 0);
 }
 
 static int svm_vcpu_init(struct vcpu *v)
@@ -318,7 +319,9 @@ static void svm_vcpu_run(struct vcpu *v)
 	__asm__ volatile("clgi" ::: "memory");
 	/* From here an interrupt or a kick IPI waits for VMRUN and makes the
 	 * guest exit at once, so nothing raised after these checks is lost. */
-	__atomic_store_n(&v->in_guest, true, __ATOMIC_SEQ_CST);
+	if (__atomic_exchange_n(&v->in_guest, true, __ATOMIC_SEQ_CST))
+		printk_guest("d%uv%u: entered on CPU %u while in the guest on CPU %u\n", v->d->domid, v->vcpu_id,
+			     this_cpu()->cpu_id, svm(v)->cpu);
 	if (!vcpu_may_enter(v)) {
 		__atomic_store_n(&v->in_guest, false, __ATOMIC_SEQ_CST);
 		__asm__ volatile("stgi" ::: "memory");
@@ -329,6 +332,8 @@ static void svm_vcpu_run(struct vcpu *v)
 	sync_to_vmcb(v, vm);
 	svm(v)->entry_eventinj = vm->eventinj;
 	svm(v)->prev_exitcode = (uint32_t)vm->exitcode;
+	svm(v)->prev_cpu = svm(v)->cpu;
+	svm(v)->cpu = this_cpu()->cpu_id;
 	svm_vmrun((uintptr_t)vm, v->regs.gpr, this_cpu()->hvm_host_vmcb);
 	__atomic_store_n(&v->in_guest, false, __ATOMIC_SEQ_CST);
 	vm->tlb_control = 0;
