@@ -45,8 +45,12 @@ static int run_request(struct blk_request *r)
 {
 	switch (r->op) {
 	case BLK_OP_READ:
+		if (r->iovcnt)
+			return blk_preadv(r->blk, r->offset, r->iov, r->iovcnt);
 		return blk_pread(r->blk, r->offset, r->buf, r->len);
 	case BLK_OP_WRITE:
+		if (r->iovcnt)
+			return blk_pwritev(r->blk, r->offset, r->iov, r->iovcnt, r->flags);
 		return blk_pwrite(r->blk, r->offset, r->buf, r->len, r->flags);
 	case BLK_OP_FLUSH:
 		return blk_flush(r->blk);

@@ -273,6 +273,76 @@ int blk_pwrite(struct blk *b, uint64_t off, const void *buf, size_t len,
 	return rc;
 }
 
+/* Bytes in iov, or -EINVAL for a count outside 1..BLK_MAX_IOV. */
+static int64_t iov_bytes(struct blk *b, const struct iovec *iov, int iovcnt)
+{
+	uint64_t total = 0;
+
+	if (iovcnt < 1 || iovcnt > BLK_MAX_IOV)
+		return blk_fail(b, EINVAL, "%d buffers in one request", iovcnt);
+	for (int i = 0; i < iovcnt; i++)
+		total += iov[i].iov_len;
+	return total > INT64_MAX ? blk_fail(b, EINVAL, "request too long") : (int64_t)total;
+}
+
+/* Copies between iov and one contiguous buffer. */
+static void iov_copy(const struct iovec *iov, int iovcnt, uint8_t *flat, bool to_iov)
+{
+	for (int i = 0; i < iovcnt; i++) {
+		if (to_iov)
+			memcpy(iov[i].iov_base, flat, iov[i].iov_len);
+		else
+			memcpy(flat, iov[i].iov_base, iov[i].iov_len);
+		flat += iov[i].iov_len;
+	}
+}
+
+int blk_preadv(struct blk *b, uint64_t off, const struct iovec *iov, int iovcnt)
+{
+	int64_t len = iov_bytes(b, iov, iovcnt);
+	int rc = len < 0 ? (int)len : range_ok(b, off, (uint64_t)len);
+	uint8_t *bounce;
+
+	if (rc < 0 || len == 0)
+		return rc;
+	if (b->drv->readv)
+		return b->drv->readv(b, off, iov, iovcnt);
+	bounce = malloc((size_t)len);
+	if (!bounce)
+		return blk_fail(b, ENOMEM, "no memory for a %lld-byte read", (long long)len);
+	rc = b->drv->read(b, off, bounce, (size_t)len);
+	if (rc == 0)
+		iov_copy(iov, iovcnt, bounce, true);
+	free(bounce);
+	return rc;
+}
+
+int blk_pwritev(struct blk *b, uint64_t off, const struct iovec *iov, int iovcnt,
+		unsigned flags)
+{
+	int64_t len = iov_bytes(b, iov, iovcnt);
+	int rc = len < 0 ? (int)len : range_ok(b, off, (uint64_t)len);
+	uint8_t *bounce;
+
+	if (b->read_only)
+		return blk_fail(b, EROFS, "image opened read-only");
+	if (rc < 0 || len == 0)
+		return rc;
+	if (b->drv->writev) {
+		rc = b->drv->writev(b, off, iov, iovcnt);
+	} else {
+		bounce = malloc((size_t)len);
+		if (!bounce)
+			return blk_fail(b, ENOMEM, "no memory for a %lld-byte write", (long long)len);
+		iov_copy(iov, iovcnt, bounce, false);
+		rc = b->drv->write(b, off, bounce, (size_t)len);
+		free(bounce);
+	}
+	if (rc == 0 && (flags & BLK_WRITE_FUA))
+		rc = b->drv->flush(b);
+	return rc;
+}
+
 int blk_flush(struct blk *b)
 {
 	return b->read_only ? 0 : b->drv->flush(b);

@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/uio.h>
 
 struct blk;
 struct blk_aio;
@@ -45,6 +46,13 @@ void blk_close(struct blk *b);
 int blk_pread(struct blk *b, uint64_t offset, void *buf, size_t len);
 int blk_pwrite(struct blk *b, uint64_t offset, const void *buf, size_t len,
 	       unsigned flags);
+/* The same, the data scattered over iovcnt buffers (1..BLK_MAX_IOV)
+ * that together hold len bytes; formats without vectored I/O go through
+ * a bounce buffer of their own. */
+#define BLK_MAX_IOV 1024
+int blk_preadv(struct blk *b, uint64_t offset, const struct iovec *iov, int iovcnt);
+int blk_pwritev(struct blk *b, uint64_t offset, const struct iovec *iov, int iovcnt,
+		unsigned flags);
 int blk_flush(struct blk *b);
 /* Advisory: a discarded range reads back either unchanged or as zeroes,
  * never as stale backing data. */
@@ -112,6 +120,10 @@ struct blk_request {
 	uint64_t offset;
 	void *buf;
 	uint64_t len;
+	/* READ/WRITE: when iovcnt is not 0 the data is in iov (len bytes
+	 * in all), not in buf; the caller keeps both until done(). */
+	const struct iovec *iov;
+	int iovcnt;
 	unsigned flags; /* BLK_WRITE_FUA */
 	void (*done)(struct blk_request *req, int ret);
 	void *opaque;

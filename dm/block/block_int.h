@@ -25,6 +25,9 @@ struct blk_driver {
 	/* Ranges are inside the virtual size; called without b->lock. */
 	int (*read)(struct blk *b, uint64_t off, void *buf, size_t len);
 	int (*write)(struct blk *b, uint64_t off, const void *buf, size_t len);
+	/* Optional: the same scattered (blk_preadv); NULL: bounced. */
+	int (*readv)(struct blk *b, uint64_t off, const struct iovec *iov, int iovcnt);
+	int (*writev)(struct blk *b, uint64_t off, const struct iovec *iov, int iovcnt);
 	int (*flush)(struct blk *b);
 	int (*discard)(struct blk *b, uint64_t off, uint64_t len);
 	int (*status)(struct blk *b, uint64_t off, uint64_t len,
@@ -63,6 +66,9 @@ void blk_seterr(struct blk_error *err, const char *fmt, ...)
 /* Whole-buffer file I/O.  Reading past end of file yields zeroes. */
 int file_pread(int fd, uint64_t off, void *buf, size_t len);
 int file_pwrite(int fd, uint64_t off, const void *buf, size_t len);
+/* The same over iovcnt buffers; iov itself is left as it was. */
+int file_preadv(int fd, uint64_t off, const struct iovec *iov, int iovcnt);
+int file_pwritev(int fd, uint64_t off, const struct iovec *iov, int iovcnt);
 int file_size(int fd, uint64_t *size);
 int file_sync(int fd);
 

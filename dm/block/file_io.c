@@ -2,9 +2,13 @@
  * Whole-buffer positional file I/O shared by every format driver.  Short
  * reads at end of file are completed with zeroes (a sparse image may end
  * before its last cluster does); short writes and EINTR are retried.
+ * The vectored calls make one preadv/pwritev for the common case and
+ * finish a short transfer buffer by buffer.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "block_int.h"
@@ -47,6 +51,62 @@ int file_pwrite(int fd, uint64_t off, const void *buf, size_t len)
 		len -= (size_t)n;
 	}
 	return 0;
+}
+
+/* Moves what one vectored call left undone: done bytes of iov are in
+ * place, the rest goes buffer by buffer through file_pread/file_pwrite. */
+static int finish_by_parts(int fd, uint64_t off, const struct iovec *iov, int iovcnt,
+			   size_t done, bool write)
+{
+	for (int i = 0; i < iovcnt; i++) {
+		size_t len = iov[i].iov_len;
+		uint8_t *base = iov[i].iov_base;
+		int rc;
+
+		if (done >= len) {
+			done -= len;
+			off += len;
+			continue;
+		}
+		base += done;
+		len -= done;
+		off += done;
+		done = 0;
+		rc = write ? file_pwrite(fd, off, base, len) : file_pread(fd, off, base, len);
+		if (rc < 0)
+			return rc;
+		off += len;
+	}
+	return 0;
+}
+
+static int file_vector_io(int fd, uint64_t off, const struct iovec *iov, int iovcnt,
+			  bool write)
+{
+	size_t total = 0;
+	ssize_t n;
+
+	for (int i = 0; i < iovcnt; i++)
+		total += iov[i].iov_len;
+	do {
+		n = write ? pwritev(fd, iov, iovcnt, (off_t)off)
+			  : preadv(fd, iov, iovcnt, (off_t)off);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	if ((size_t)n == total)
+		return 0;
+	return finish_by_parts(fd, off, iov, iovcnt, (size_t)n, write);
+}
+
+int file_preadv(int fd, uint64_t off, const struct iovec *iov, int iovcnt)
+{
+	return file_vector_io(fd, off, iov, iovcnt, false);
+}
+
+int file_pwritev(int fd, uint64_t off, const struct iovec *iov, int iovcnt)
+{
+	return file_vector_io(fd, off, iov, iovcnt, true);
 }
 
 /* Works for regular files and block devices alike. */

@@ -558,6 +558,7 @@ const struct blk_driver blk_qcow2_driver = {
 	.open = qcow2_open,
 	.close = qcow2_close,
 	.read = qcow2_read,
+	.readv = qcow2_readv,
 	.write = qcow2_write,
 	.flush = qcow2_flush,
 	.discard = qcow2_discard,

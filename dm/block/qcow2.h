@@ -145,6 +145,7 @@ int qcow2_check(struct blk *b, struct blk_check_result *res);
 /* qcow2_cluster.c */
 int qcow2_lookup(struct blk *b, uint64_t guest, struct qcow2_map *m);
 int qcow2_read(struct blk *b, uint64_t off, void *buf, size_t len);
+int qcow2_readv(struct blk *b, uint64_t off, const struct iovec *iov, int iovcnt);
 int qcow2_write(struct blk *b, uint64_t off, const void *buf, size_t len);
 int qcow2_discard(struct blk *b, uint64_t off, uint64_t len);
 int qcow2_status(struct blk *b, uint64_t off, uint64_t len,

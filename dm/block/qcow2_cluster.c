@@ -11,6 +11,7 @@
  * an L2 table's contents before the L1 entry that points at it).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -131,26 +132,37 @@ static size_t contiguous_bytes(struct blk *b, uint64_t guest, uint64_t host,
 	return n;
 }
 
-/* Reads part of one run starting at `off`; returns bytes done or -errno. */
-static long read_run(struct blk *b, uint64_t off, uint8_t *buf, size_t len)
+/* Looks up the run at `off` (at most len bytes, within one cluster unless
+ * plain and host-contiguous): its map, its length *n, and, when its data
+ * is in this file, pins it (*pinned) so it is not freed under the read. */
+static int lookup_run(struct blk *b, uint64_t off, size_t len, struct qcow2_map *m,
+		      size_t *n, bool *pinned)
 {
 	struct qcow2 *q = qcow2_of(b);
 	uint64_t in = off & (q->cluster_size - 1);
-	size_t n = q->cluster_size - in < len ? q->cluster_size - in : len;
-	struct qcow2_map m;
 	int r;
 
+	*n = q->cluster_size - in < len ? q->cluster_size - in : len;
 	pthread_mutex_lock(&b->lock);
-	r = qcow2_lookup(b, off, &m);
-	if (r == 0 && m.kind == Q_NORMAL)
-		n = contiguous_bytes(b, off - in, m.host, in + n, in + len) - in;
-	bool pinned = r == 0 && (m.kind == Q_NORMAL || m.kind == Q_COMPRESSED);
-	if (pinned)
+	r = qcow2_lookup(b, off, m);
+	if (r == 0 && m->kind == Q_NORMAL)
+		*n = contiguous_bytes(b, off - in, m->host, in + *n, in + len) - in;
+	*pinned = r == 0 && (m->kind == Q_NORMAL || m->kind == Q_COMPRESSED);
+	if (*pinned)
 		pthread_rwlock_rdlock(&q->pin);
 	pthread_mutex_unlock(&b->lock);
-	if (r < 0)
-		return r;
-	switch (m.kind) {
+	return r;
+}
+
+/* Reads n bytes of a looked-up run into buf. */
+static int read_mapped(struct blk *b, uint64_t off, const struct qcow2_map *m,
+		       uint8_t *buf, size_t n)
+{
+	struct qcow2 *q = qcow2_of(b);
+	uint64_t in = off & (q->cluster_size - 1);
+	int r = 0;
+
+	switch (m->kind) {
 	case Q_UNALLOC:
 		r = blk_read_backing(b, off, buf, n);
 		break;
@@ -158,20 +170,35 @@ static long read_run(struct blk *b, uint64_t off, uint8_t *buf, size_t len)
 		memset(buf, 0, n);
 		break;
 	case Q_NORMAL:
-		r = file_pread(b->fd, m.host + in, buf, n);
+		r = file_pread(b->fd, m->host + in, buf, n);
 		if (r < 0)
 			r = blk_fail(b, -r, "reading data at %#llx: %s",
-				     (unsigned long long)(m.host + in), strerror(-r));
+				     (unsigned long long)(m->host + in), strerror(-r));
 		break;
 	case Q_COMPRESSED: {
 		uint8_t *tmp = malloc(q->cluster_size);
-		r = tmp ? decompress(b, &m, tmp) : blk_fail(b, ENOMEM, "out of memory");
+		r = tmp ? decompress(b, m, tmp) : blk_fail(b, ENOMEM, "out of memory");
 		if (r == 0)
 			memcpy(buf, tmp + in, n);
 		free(tmp);
 		break;
 	}
 	}
+	return r;
+}
+
+/* Reads part of one run starting at `off`; returns bytes done or -errno. */
+static long read_run(struct blk *b, uint64_t off, uint8_t *buf, size_t len)
+{
+	struct qcow2 *q = qcow2_of(b);
+	struct qcow2_map m;
+	bool pinned;
+	size_t n;
+	int r = lookup_run(b, off, len, &m, &n, &pinned);
+
+	if (r < 0)
+		return r;
+	r = read_mapped(b, off, &m, buf, n);
 	if (pinned)
 		pthread_rwlock_unlock(&q->pin);
 	return r < 0 ? r : (long)n;
@@ -190,6 +217,80 @@ int qcow2_read(struct blk *b, uint64_t off, void *buf, size_t len)
 		len -= (size_t)n;
 	}
 	return 0;
+}
+
+/* part = the len bytes of iov that start skip bytes in; returns its count. */
+static int iov_part(const struct iovec *iov, int iovcnt, size_t skip, size_t len,
+		    struct iovec *part)
+{
+	int n = 0;
+
+	for (int i = 0; i < iovcnt && len; i++) {
+		size_t here = iov[i].iov_len;
+		if (skip >= here) {
+			skip -= here;
+			continue;
+		}
+		here -= skip;
+		if (here > len)
+			here = len;
+		part[n++] = (struct iovec){ (uint8_t *)iov[i].iov_base + skip, here };
+		skip = 0;
+		len -= here;
+	}
+	return n;
+}
+
+/* read_run into part (the caller's room for iovcnt entries): plain data
+ * straight into the buffers, anything else through a temporary one. */
+static long readv_run(struct blk *b, uint64_t off, const struct iovec *iov, int iovcnt,
+		      size_t skip, size_t len, struct iovec *part)
+{
+	struct qcow2 *q = qcow2_of(b);
+	uint64_t in = off & (q->cluster_size - 1);
+	struct qcow2_map m;
+	bool pinned;
+	size_t n;
+	int r = lookup_run(b, off, len, &m, &n, &pinned), parts;
+	uint8_t *tmp;
+
+	if (r < 0)
+		return r;
+	parts = iov_part(iov, iovcnt, skip, n, part);
+	if (m.kind == Q_NORMAL) {
+		r = file_preadv(b->fd, m.host + in, part, parts);
+		if (r < 0)
+			r = blk_fail(b, -r, "reading data at %#llx: %s",
+				     (unsigned long long)(m.host + in), strerror(-r));
+	} else if (!(tmp = malloc(n))) {
+		r = blk_fail(b, ENOMEM, "out of memory");
+	} else {
+		r = read_mapped(b, off, &m, tmp, n);
+		for (int i = 0, at = 0; r == 0 && i < parts; at += (int)part[i].iov_len, i++)
+			memcpy(part[i].iov_base, tmp + at, part[i].iov_len);
+		free(tmp);
+	}
+	if (pinned)
+		pthread_rwlock_unlock(&q->pin);
+	return r < 0 ? r : (long)n;
+}
+
+/* Precondition (blk_preadv): 1 <= iovcnt <= BLK_MAX_IOV, range checked. */
+int qcow2_readv(struct blk *b, uint64_t off, const struct iovec *iov, int iovcnt)
+{
+	struct iovec *part = malloc((size_t)iovcnt * sizeof(*part));
+	size_t total = 0, done = 0;
+	long n = 0;
+
+	if (!part)
+		return blk_fail(b, ENOMEM, "out of memory");
+	for (int i = 0; i < iovcnt; i++)
+		total += iov[i].iov_len;
+	while (done < total && (n = readv_run(b, off + done, iov, iovcnt, done,
+					       total - done, part)) >= 0)
+		done += (size_t)n;
+	free(part);
+	return n < 0 ? (int)n : 0;
 }
 
 static int write_l1_entry(struct blk *b, uint64_t l1i)

@@ -40,6 +40,20 @@ static int raw_write(struct blk *b, uint64_t off, const void *buf, size_t len)
 				 (unsigned long long)off, strerror(-rc)) : 0;
 }
 
+static int raw_readv(struct blk *b, uint64_t off, const struct iovec *iov, int iovcnt)
+{
+	int rc = file_preadv(b->fd, off, iov, iovcnt);
+	return rc < 0 ? blk_fail(b, -rc, "read at %llu: %s",
+				 (unsigned long long)off, strerror(-rc)) : 0;
+}
+
+static int raw_writev(struct blk *b, uint64_t off, const struct iovec *iov, int iovcnt)
+{
+	int rc = file_pwritev(b->fd, off, iov, iovcnt);
+	return rc < 0 ? blk_fail(b, -rc, "write at %llu: %s",
+				 (unsigned long long)off, strerror(-rc)) : 0;
+}
+
 static int raw_flush(struct blk *b)
 {
 	int rc = file_sync(b->fd);
@@ -114,6 +128,8 @@ const struct blk_driver blk_raw_driver = {
 	.open = raw_open,
 	.read = raw_read,
 	.write = raw_write,
+	.readv = raw_readv,
+	.writev = raw_writev,
 	.flush = raw_flush,
 	.discard = raw_discard,
 	.status = raw_status,

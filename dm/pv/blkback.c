@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "blkif.h"
+#include "blkif_pgrant.h"
 #include "public/io/blkif.h"
 #include "pv_backend.h"
 #include "pv_log.h"
@@ -89,7 +90,7 @@ static void publish_features(struct pv_device *dev, const struct qdisk *q)
 	uint32_t cluster = blk_cluster_size(q->blk);
 
 	pv_xs_write_uint(xs, be, "feature-flush-cache", 1);
-	pv_xs_write_uint(xs, be, "feature-persistent", 0);
+	pv_xs_write_uint(xs, be, "feature-persistent", 1);
 	pv_xs_write_uint(xs, be, "max-ring-page-order", BLKIF_MAX_RING_PAGE_ORDER);
 	pv_xs_write_uint(xs, be, "feature-max-indirect-segments", BLKIF_MAX_INDIRECT_SEGMENTS);
 	if (q->disk.can_discard) {
@@ -185,6 +186,21 @@ static int map_ring(struct pv_device *dev, struct qdisk *q)
 	return 0;
 }
 
+/* Persistent grants only if the frontend asked too (its feature-persistent
+ * 1): a frontend that did not revokes each grant after its request and
+ * must find it unmapped (Linux's blkfront gives up on the device if not). */
+static int use_persistent_grants(struct pv_device *dev, struct qdisk *q)
+{
+	if (pv_xs_read_uint(dev->ctx->xs, dev->fe_path, "feature-persistent", 0) != 1)
+		return 0;
+	if (blkif_engine_use_persistent(q->engine, BLKIF_MAX_PERSISTENT_GRANTS) < 0) {
+		LOG_DISK(dev, "no memory for %u persistent grants", BLKIF_MAX_PERSISTENT_GRANTS);
+		return -ENOMEM;
+	}
+	LOG_DISK(dev, "persistent grants: up to %u kept mapped", BLKIF_MAX_PERSISTENT_GRANTS);
+	return 0;
+}
+
 static int qdisk_connect(struct pv_device *dev)
 {
 	struct qdisk *q = dev->priv;
@@ -211,6 +227,9 @@ static int qdisk_connect(struct pv_device *dev)
 				     q->ring_pages, (uint32_t)dev->local_port);
 	if (!q->engine)
 		return -ENOMEM;
+	rc = use_persistent_grants(dev, q);
+	if (rc < 0)
+		return rc;
 	blkif_engine_kick(q->engine); /* requests may be waiting already */
 	return 0;
 }

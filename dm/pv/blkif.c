@@ -17,14 +17,16 @@
  *  - Responses are published with rsp_prod after a write barrier; the
  *    frontend is kicked only if rsp_event falls in the range just pushed.
  *
- * Grant handling: the data grants of one request are mapped through
- * gntdev in one batch (one map call per request) and the data moves
- * through a contiguous bounce buffer, because a dm/block request takes one
- * buffer while a blkif request scatters partial pages.  Grant copy would
- * save the mapping but needs a gntdev ioctl libbx does not have yet, and
- * mapping keeps one path for ring pages, indirect pages and data.  The
- * mapping lives until the request completes; a read fills the guest pages
- * only then.
+ * Grant handling: with persistent grants (blkif_engine_use_persistent,
+ * when the frontend wrote feature-persistent 1) data and indirect pages
+ * come from the ring's cache (blkif_pgrant.c), which maps a ref once, on
+ * its first use, and keeps it until the engine is freed.  Otherwise, or
+ * when the cache is full or cannot map a request's new refs (a bad ref,
+ * a page granted read-only for a write), the request's grants are mapped
+ * in one gntdev call, with the access the operation needs, and unmapped
+ * when it completes.  Either way the I/O goes straight between the image
+ * and the guest's pages: one iovec per segment, its first_sect..last_sect
+ * range of the page, through dm/block's vectored requests.
  *
  * Any fault in a request (bad segment, range past the disk, a write to a
  * read-only disk, an unmappable grant) answers that request alone with
@@ -36,6 +38,7 @@
 #include <string.h>
 
 #include "blkif.h"
+#include "blkif_pgrant.h"
 #include "public/io/blkif.h"
 #include "pv_log.h"
 
@@ -56,11 +59,11 @@ struct blkif_io {
 	uint64_t id;
 	uint8_t rsp_op;
 	enum blkif_stage stage;
-	uint8_t *pages;       /* the mapped data pages, or NULL */
+	uint8_t *mapping;     /* this request's own grant mapping, or NULL */
 	uint64_t map_handle;
-	uint8_t *bounce;
 	uint64_t offset, len; /* bytes on the disk */
 	uint32_t nr_segs;
+	struct iovec *iov;    /* nr_segs: each segment's bytes in its page */
 	struct blkif_segment segs[];
 };
 
@@ -74,6 +77,7 @@ struct blkif_engine {
 	uint32_t req_cons, rsp_prod_pvt, rsp_pushed;
 	unsigned in_flight;
 	unsigned complaints;
+	struct blkif_pgrants *pgrants; /* NULL: no persistent grants */
 	bool broken, kicking, draining;
 	struct blkif_stats stats;
 };
@@ -145,10 +149,13 @@ static void push_responses(struct blkif_engine *e)
 static struct blkif_io *io_new(struct blkif_engine *e, uint64_t id, uint8_t rsp_op,
 			       enum blkif_stage stage, uint32_t nr_segs)
 {
-	struct blkif_io *io = calloc(1, sizeof(*io) + nr_segs * sizeof(io->segs[0]));
+	struct blkif_io *io = calloc(1, sizeof(*io) + nr_segs * sizeof(io->segs[0]) +
+				     nr_segs * sizeof(io->iov[0]));
 
 	if (!io)
 		return NULL;
+	/* segs are 8 bytes each, so the iovecs after them stay aligned. */
+	io->iov = (struct iovec *)(io->segs + nr_segs);
 	io->e = e;
 	io->id = id;
 	io->rsp_op = rsp_op;
@@ -161,29 +168,9 @@ static void io_free(struct blkif_io *io)
 {
 	struct pv_host *host = io->e->host;
 
-	if (io->pages)
-		host->ops->unmap_grants(host, io->pages, io->nr_segs, io->map_handle);
-	free(io->bounce);
+	if (io->mapping)
+		host->ops->unmap_grants(host, io->mapping, io->nr_segs, io->map_handle);
 	free(io);
-}
-
-/* Copies between the guest's segments and the bounce buffer. */
-static void move_data(struct blkif_io *io, bool to_guest)
-{
-	uint8_t *at = io->bounce;
-
-	for (uint32_t i = 0; i < io->nr_segs; i++) {
-		const struct blkif_segment *s = &io->segs[i];
-		uint8_t *page = io->pages + (size_t)i * BLKIF_PAGE_SIZE +
-				s->first_sect * BLKIF_SECTOR_SIZE;
-		size_t len = (size_t)(s->last_sect - s->first_sect + 1) * BLKIF_SECTOR_SIZE;
-
-		if (to_guest)
-			memcpy(page, at, len);
-		else
-			memcpy(at, page, len);
-		at += len;
-	}
 }
 
 static const enum blk_op stage_op[] = {
@@ -202,8 +189,9 @@ static int io_submit(struct blkif_io *io)
 		.op = stage_op[io->stage],
 		.blk = io->e->disk.blk,
 		.offset = io->offset,
-		.buf = io->bounce,
 		.len = io->stage == STAGE_FLUSH_THEN_WRITE ? 0 : io->len,
+		.iov = io->iov,
+		.iovcnt = io->stage == STAGE_FLUSH_THEN_WRITE ? 0 : (int)io->nr_segs,
 		.flags = io->rsp_op == BLKIF_OP_FLUSH_DISKCACHE ? BLK_WRITE_FUA : 0,
 		.done = io_done,
 		.opaque = io,
@@ -242,8 +230,6 @@ static void io_done(struct blk_request *breq, int ret)
 		       (unsigned)e->host->domid, (unsigned)e->port,
 		       (unsigned long long)io->id, blk_last_error(e->disk.blk));
 	}
-	if (ret == 0 && io->stage == STAGE_READ)
-		move_data(io, true);
 	respond(e, io->id, io->rsp_op, ret == 0 ? BLKIF_RSP_OKAY : BLKIF_RSP_ERROR);
 	io_free(io);
 	push_responses(e);
@@ -272,20 +258,45 @@ static uint64_t segments_sectors(const struct blkif_segment *segs, uint32_t nr)
 	return total;
 }
 
+/* Sets page[i] to the page of refs[i] (nr <= 256): from the persistent
+ * cache if it has or can take them all, else mapped here in one call
+ * (*mapping, *handle: for unmap_grants; NULL when nothing to unmap). */
+static int map_refs(struct blkif_engine *e, const uint32_t *refs, uint32_t nr,
+		    bool writable, uint8_t **page, uint8_t **mapping, uint64_t *handle)
+{
+	*mapping = NULL;
+	if (e->pgrants && blkif_pgrants_get(e->pgrants, refs, nr, page) == 0)
+		return 0;
+	e->stats.map_calls++;
+	*mapping = e->host->ops->map_grants(e->host, refs, nr, writable, handle);
+	if (!*mapping)
+		return -EFAULT;
+	for (uint32_t i = 0; i < nr; i++)
+		page[i] = *mapping + (size_t)i * BLKIF_PAGE_SIZE;
+	return 0;
+}
+
+/* Maps the data pages and points one iovec at each segment's sectors. */
 static int map_segments(struct blkif_io *io)
 {
-	struct pv_host *host = io->e->host;
-	uint32_t *refs = malloc(io->nr_segs * sizeof(*refs));
+	uint32_t refs[BLKIF_MAX_INDIRECT_SEGMENTS];
+	uint8_t *page[BLKIF_MAX_INDIRECT_SEGMENTS];
+	int rc;
 
-	if (!refs)
-		return -ENOMEM;
 	for (uint32_t i = 0; i < io->nr_segs; i++)
 		refs[i] = io->segs[i].gref;
 	/* A read writes into the guest's pages. */
-	io->pages = host->ops->map_grants(host, refs, io->nr_segs,
-					  io->stage == STAGE_READ, &io->map_handle);
-	free(refs);
-	return io->pages ? 0 : -EFAULT;
+	rc = map_refs(io->e, refs, io->nr_segs, io->stage == STAGE_READ, page,
+		      &io->mapping, &io->map_handle);
+	if (rc < 0)
+		return rc;
+	for (uint32_t i = 0; i < io->nr_segs; i++) {
+		const struct blkif_segment *s = &io->segs[i];
+
+		io->iov[i].iov_base = page[i] + s->first_sect * BLKIF_SECTOR_SIZE;
+		io->iov[i].iov_len = (size_t)(s->last_sect - s->first_sect + 1) * BLKIF_SECTOR_SIZE;
+	}
+	return 0;
 }
 
 /* A read or write of nr segments (1..limit) starting at sector. */
@@ -295,7 +306,6 @@ static int start_rw(struct blkif_engine *e, uint64_t id, uint8_t rsp_op,
 {
 	uint64_t count = segments_sectors(segs, nr);
 	struct blkif_io *io;
-	void *bounce;
 
 	if (count == 0)
 		return complain(e, "bad segment", id), BLKIF_RSP_ERROR;
@@ -314,13 +324,6 @@ static int start_rw(struct blkif_engine *e, uint64_t id, uint8_t rsp_op,
 		io_free(io);
 		return BLKIF_RSP_ERROR;
 	}
-	if (posix_memalign(&bounce, BLKIF_PAGE_SIZE, io->len) != 0) {
-		io_free(io);
-		return BLKIF_RSP_ERROR;
-	}
-	io->bounce = bounce;
-	if (stage != STAGE_READ)
-		move_data(io, false);
 	return io_start(io);
 }
 
@@ -375,14 +378,21 @@ static int read_indirect_segments(struct blkif_engine *e,
 {
 	uint32_t pages = (nr + BLKIF_SEGMENTS_PER_INDIRECT_PAGE - 1) /
 			 BLKIF_SEGMENTS_PER_INDIRECT_PAGE;
+	uint8_t *page[BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST];
+	uint8_t *mapping;
 	uint64_t handle;
-	void *map = e->host->ops->map_grants(e->host, ind->indirect_grefs, pages,
-					     false, &handle);
 
-	if (!map)
+	if (map_refs(e, ind->indirect_grefs, pages, false, page, &mapping, &handle) < 0)
 		return -EFAULT;
-	memcpy(segs, map, nr * sizeof(*segs));
-	e->host->ops->unmap_grants(e->host, map, pages, handle);
+	for (uint32_t i = 0; i < pages; i++) {
+		uint32_t first = i * BLKIF_SEGMENTS_PER_INDIRECT_PAGE;
+		uint32_t here = nr - first < BLKIF_SEGMENTS_PER_INDIRECT_PAGE ?
+				nr - first : BLKIF_SEGMENTS_PER_INDIRECT_PAGE;
+
+		memcpy(segs + first, page[i], here * sizeof(*segs));
+	}
+	if (mapping)
+		e->host->ops->unmap_grants(e->host, mapping, pages, handle);
 	return 0;
 }
 
@@ -580,12 +590,26 @@ void blkif_engine_drain(struct blkif_engine *e)
 	e->draining = false;
 }
 
+int blkif_engine_use_persistent(struct blkif_engine *e, unsigned max_grants)
+{
+	if (e->pgrants)
+		return 0;
+	e->pgrants = blkif_pgrants_new(e->host, max_grants);
+	return e->pgrants ? 0 : -ENOMEM;
+}
+
 void blkif_engine_free(struct blkif_engine *e)
 {
 	if (!e)
 		return;
 	blkif_engine_drain(e);
+	blkif_pgrants_free(e->pgrants); /* nothing in flight uses them now */
 	free(e);
+}
+
+unsigned blkif_engine_persistent_grants(const struct blkif_engine *e)
+{
+	return e->pgrants ? blkif_pgrants_count(e->pgrants) : 0;
 }
 
 unsigned blkif_engine_in_flight(const struct blkif_engine *e)

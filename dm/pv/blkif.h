@@ -20,7 +20,7 @@
 #define BLKIF_MAX_RING_PAGE_ORDER 4   /* 16 ring pages */
 #define BLKIF_MAX_INDIRECT_SEGMENTS 256
 /* Requests of one ring running at once (each may hold up to 256 grant
- * mappings and a 1 MiB bounce buffer); the rest wait on the ring. */
+ * mappings of its own); the rest wait on the ring. */
 #define BLKIF_MAX_IN_FLIGHT 32
 
 struct blkif_disk {
@@ -33,6 +33,7 @@ struct blkif_disk {
 struct blkif_stats {
 	uint64_t ok, error, eopnotsupp; /* responses by status */
 	uint64_t notifies;              /* event-channel kicks sent */
+	uint64_t map_calls;             /* per-request grant maps (not the cache's) */
 };
 
 struct blkif_engine;
@@ -45,6 +46,10 @@ unsigned blkif_ring_entries(unsigned nr_pages);
 struct blkif_engine *blkif_engine_new(struct pv_host *host, struct blk_aio *aio,
 				      const struct blkif_disk *disk, void *sring,
 				      unsigned nr_pages, uint32_t port);
+/* The frontend wrote feature-persistent 1: keep up to max_grants of its
+ * data and indirect grants mapped (blkif_pgrant.h) until the engine is
+ * freed.  Call before the first kick; 0 or -ENOMEM. */
+int blkif_engine_use_persistent(struct blkif_engine *e, unsigned max_grants);
 /* Takes the requests the frontend has published (its event fired): up to
  * a ring's worth, then host->ops->later asks for another kick. */
 void blkif_engine_kick(struct blkif_engine *e);
@@ -57,5 +62,7 @@ unsigned blkif_engine_in_flight(const struct blkif_engine *e);
 /* The frontend wrote an impossible producer index; the ring is dead. */
 bool blkif_engine_broken(const struct blkif_engine *e);
 const struct blkif_stats *blkif_engine_stats(const struct blkif_engine *e);
+/* Grants the persistent cache holds mapped (0 without one). */
+unsigned blkif_engine_persistent_grants(const struct blkif_engine *e);
 
 #endif

@@ -164,6 +164,16 @@ static gboolean on_idle(gpointer opaque)
 	return G_SOURCE_REMOVE;
 }
 
+/* After a device's work: the watch events its xenstore calls queued in
+ * the client (no fd signals those).  Events on the socket wake
+ * on_xenstore; polling for them here too would cost the data path a
+ * system call per event-channel and per aio wakeup. */
+static void drain_queued_watches(struct dm *dm)
+{
+	if (dm->conn.events)
+		drain_watches(dm);
+}
+
 static gboolean on_xenstore(gint fd, GIOCondition cond, gpointer opaque)
 {
 	(void)fd;
@@ -184,7 +194,7 @@ static gboolean on_evtchn(gint fd, GIOCondition cond, gpointer opaque)
 		if (dev)
 			dev->type->event(dev);
 	}
-	drain_watches(dm);
+	drain_queued_watches(dm);
 	return G_SOURCE_CONTINUE;
 }
 
@@ -195,7 +205,7 @@ static gboolean on_aio(gint fd, GIOCondition cond, gpointer opaque)
 	(void)fd;
 	(void)cond;
 	blk_aio_complete(dm->aio);
-	drain_watches(dm);
+	drain_queued_watches(dm);
 	return G_SOURCE_CONTINUE;
 }
 

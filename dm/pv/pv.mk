@@ -7,7 +7,7 @@ PV_DIR := dm/pv
 PV_OUT := $(BUILD)/dm/pv
 PV_BIN := $(BUILD)/dm/bastion-dm
 # The core: everything but the real seams (host_xen.c, xs_bx.c) and main.
-PV_CORE_SRCS := blkif.c blkback.c netif.c netback.c xenbus.c registry.c backends.c xs_util.c pv_log.c
+PV_CORE_SRCS := blkif.c blkif_pgrant.c blkback.c netif.c netback.c xenbus.c registry.c backends.c xs_util.c pv_log.c
 PV_SRCS := $(PV_CORE_SRCS) host_xen.c xs_bx.c main.c
 PV_GLIB_CFLAGS = $(shell pkg-config --cflags glib-2.0)
 PV_GLIB_LIBS = $(shell pkg-config --libs glib-2.0)

@@ -38,7 +38,7 @@ blk_case() {
 	else
 		skip "blk-$c-guest" "blk-$c-destroy" "blk-$c-gone"
 	fi
-	sh_step "blk-$c-after" 30 "losetup -a; pidof bastion-dm; df -m $BB; true"
+	sh_step "blk-$c-after" 30 "losetup -a; pidof bastion-dm; df -m $BB; grep -h 'qdisk' /var/log/xen/bastion-dm-$name.log 2>/dev/null | head -5; true"
 }
 
 for c in ${cases//+/ }; do

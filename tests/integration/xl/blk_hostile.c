@@ -84,6 +84,8 @@ struct conn {
 };
 
 static int xs_fd = -1, gnt_fd = -1, evt_fd = -1, failures;
+/* What conn_open writes as the frontend's feature-persistent. */
+static bool fe_persistent;
 static uint32_t xs_req_id;
 static struct gpage data[NDATA], ro_page, ind_page;
 
@@ -257,7 +259,9 @@ static int conn_open(struct conn *c, unsigned devid)
 		return report(false, "vbd %u: event channel: %s", devid, strerror(errno)), -1;
 	if (xs_write(c->fe, "ring-ref", "%u", c->ring.gref) < 0 ||
 	    xs_write(c->fe, "event-channel", "%d", c->port) < 0 ||
-	    xs_write(c->fe, "protocol", "x86_64-abi") < 0 || xs_write(c->fe, "state", "3") < 0)
+	    xs_write(c->fe, "protocol", "x86_64-abi") < 0 ||
+	    xs_write(c->fe, "feature-persistent", "%u", fe_persistent ? 1u : 0u) < 0 ||
+	    xs_write(c->fe, "state", "3") < 0)
 		return report(false, "vbd %u: writing the frontend keys", devid), -1;
 	if (!wait_state(c->be, ST(4)))
 		return report(false, "vbd %u: backend did not connect", devid), -1;
@@ -692,6 +696,58 @@ static void class_handshake(unsigned devid)
 
 /* ---- the bystander --------------------------------------------------------- */
 
+/* Sends one request whose answer may be OKAY or ERROR: it must come, for
+ * this id and operation. */
+static void answered(struct conn *c, const char *what, const union blkif_ring_entry *req)
+{
+	struct blkif_response r;
+
+	*slot(c) = *req;
+	push(c);
+	if (await(c, 1, &r, 5000) != 1)
+		return report(false, "%s: no response in 5 s", what);
+	report(r.id == req->rw.id && r.operation == req->rw.operation &&
+	       (r.status == BLKIF_RSP_OKAY || r.status == BLKIF_RSP_ERROR),
+	       "%s: %s (id %#llx)", what, status_name(r.status), (unsigned long long)r.id);
+}
+
+/* With persistent grants (io/blkif.h feature-persistent, both ends 1) the
+ * backend keeps our grants mapped across requests: read-only grants and
+ * bad refs must still be refused as before, and a grant revoked while the
+ * backend holds it must cost that request at most (its page is ours). */
+static void class_persistent(struct conn *c)
+{
+	union blkif_ring_entry r;
+	struct gpage victim;
+	uint32_t gref;
+
+	report(xs_read_u64(c->be, "feature-persistent", 0) == 1,
+	       "persistent: the backend offers feature-persistent 1");
+	alive(c, "connecting with persistent grants");
+	alive(c, "the same grants again");
+	r = rw(BLKIF_OP_READ, 0x900, 0, 1, ro_page.gref, 0, 7);
+	one(c, "persistent: read into a read-only grant", &r, BLKIF_RSP_ERROR);
+	r = rw(BLKIF_OP_WRITE, 0x901, 8, 1, ro_page.gref, 0, 7);
+	one(c, "persistent: write from a read-only grant", &r, BLKIF_RSP_OKAY);
+	r = rw(BLKIF_OP_READ, 0x902, 0, 4, data[2].gref, 0, 7);
+	r.rw.seg[3].gref = 0xffffffffu;
+	one(c, "persistent: read whose 4th of 4 segments has a bad gref", &r, BLKIF_RSP_ERROR);
+	fill_indirect(256, 0, 0);
+	r = indirect(BLKIF_OP_READ, 0x903, 0, 256, ind_page.gref);
+	one(c, "persistent: indirect read, the indirect page granted read-only", &r, BLKIF_RSP_OKAY);
+	if (gpage_alloc(&victim, true) < 0)
+		return report(false, "persistent: granting a page: %s", strerror(errno));
+	gref = victim.gref;
+	r = rw(BLKIF_OP_READ, 0x904, 0, 1, gref, 0, 7);
+	one(c, "persistent: read into a fresh grant", &r, BLKIF_RSP_OKAY);
+	gpage_free(&victim); /* revoked while the backend may hold it */
+	r = rw(BLKIF_OP_READ, 0x905, 0, 1, gref, 0, 7);
+	answered(c, "persistent: read into the revoked grant", &r);
+	r = rw(BLKIF_OP_WRITE, 0x906, 16, 1, gref, 0, 7);
+	answered(c, "persistent: write from the revoked grant", &r);
+	alive(c, "a revoked grant");
+}
+
 static const char by_text[] = "bystander-disk\n";
 
 static void bystander_fill(uint8_t *p)
@@ -759,8 +815,14 @@ static void garbage(struct conn *t, unsigned devid)
 	class_producer(t, devid, "5 behind", -5);
 	conn_close(t);
 	class_handshake(devid);
+	if (conn_open(t, devid) < 0)
+		return;
+	alive(t, "handshake garbage");
+	conn_close(t);
+	fe_persistent = true;
 	if (conn_open(t, devid) == 0)
-		alive(t, "handshake garbage");
+		class_persistent(t);
+	fe_persistent = false;
 }
 
 int main(int argc, char **argv)

@@ -35,6 +35,7 @@ static void *fake_map(struct pv_host *host, const uint32_t *refs, uint32_t nr,
 		uint32_t page = refs[i] - FAKE_REF_BASE;
 		if (refs[i] < FAKE_REF_BASE || page >= FAKE_GUEST_PAGES ||
 		    (fe->bad_ref && refs[i] == fe->bad_ref) ||
+		    (writable && fe->ro_ref && refs[i] == fe->ro_ref) ||
 		    mmap(base + (size_t)i * PAGE, PAGE, prot, MAP_SHARED | MAP_FIXED,
 			 fe->memfd, (off_t)page * PAGE) == MAP_FAILED) {
 			munmap(base, (size_t)nr * PAGE);

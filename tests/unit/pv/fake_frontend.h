@@ -28,6 +28,7 @@ struct fake_fe {
 	unsigned notifies;
 	unsigned laters;       /* the engine asked to be kicked again */
 	uint32_t bad_ref;      /* this ref fails to map (0: none) */
+	uint32_t ro_ref;       /* granted read-only: a writable map fails (0: none) */
 	/* Called on every grant map, while the engine takes a request: a
 	 * frontend acting at the same time as the backend. */
 	void (*on_map)(struct fake_fe *fe);

@@ -13,6 +13,7 @@ int pv_check_report(int ok, const char *expr, const char *file, int line,
 #define CHECK(cond, ...) pv_check_report(!!(cond), #cond, __FILE__, __LINE__, __VA_ARGS__)
 
 void test_blkif(const char *tmpdir);
+void test_blkif_pgrant(void);
 void test_xenbus(const char *tmpdir);
 void test_netif(void);
 

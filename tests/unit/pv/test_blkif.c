@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "blkif_pgrant.h"
 #include "fake_frontend.h"
 #include "pv_check.h"
 
@@ -48,6 +49,7 @@ struct disk_opts {
 	unsigned ring_pages;
 	uint32_t start_index;
 	bool read_only, can_discard;
+	unsigned persistent; /* persistent grants kept (0: the frontend did not ask) */
 };
 
 static bool start(struct tctx *t, const char *tmpdir, const char *name,
@@ -71,6 +73,9 @@ static bool start(struct tctx *t, const char *tmpdir, const char *name,
 	t->fe.engine = blkif_engine_new(&t->fe.host, t->aio, &disk, t->fe.sring,
 					o->ring_pages, PORT);
 	t->next_id = 0x1000;
+	if (t->fe.engine && o->persistent &&
+	    blkif_engine_use_persistent(t->fe.engine, o->persistent) < 0)
+		return false;
 	return t->aio && t->fe.engine;
 }
 
@@ -707,6 +712,86 @@ static void test_free_in_flight(const char *tmpdir)
 	stop(&t, "in flight");
 }
 
+/* ---- persistent grants ------------------------------------------------------ */
+
+static void test_persistent_rounds(const char *tmpdir, const char *what, unsigned max,
+				  bool indirect)
+{
+	struct disk_opts o = { .ring_pages = 1, .persistent = max };
+	const struct blkif_stats *st;
+	unsigned bad = 0;
+	struct tctx t;
+
+	if (!CHECK(start(&t, tmpdir, "pgrant", &o), "%s: set up", what))
+		return;
+	/* Indirect requests take up to 257 pages each: 2 at once stay within
+	 * the guest pages take_page rotates over. */
+	for (unsigned r = 0; r < 20; r++) {
+		bad += batch(&t, true, indirect, indirect ? 2 : 8);
+		bad += batch(&t, false, indirect, indirect ? 2 : 8);
+	}
+	st = blkif_engine_stats(t.fe.engine);
+	CHECK(bad == 0 && file_matches_shadow(&t),
+	      "%s: %u requests OKAY, reads byte-exact, the image holds what was written",
+	      what, indirect ? 80 : 320);
+	if (max >= FAKE_GUEST_PAGES)
+		CHECK(st->map_calls == 0 && blkif_engine_persistent_grants(t.fe.engine) > 0 &&
+		      t.fe.maps_live < t.fe.maps_total + 1,
+		      "%s: no per-request map once cached (%u grants kept, from %u host maps)", what,
+		      blkif_engine_persistent_grants(t.fe.engine), t.fe.maps_total);
+	else
+		CHECK(st->map_calls > 0 && blkif_engine_persistent_grants(t.fe.engine) <= max,
+		      "%s: a full cache (%u) maps the rest per request (%llu)", what,
+		      blkif_engine_persistent_grants(t.fe.engine),
+		      (unsigned long long)st->map_calls);
+	stop(&t, what);
+}
+
+/* A hostile frontend against the cache: a page granted read-only, a ref
+ * revoked while cached, a read-only disk. */
+static void test_persistent_hostile(const char *tmpdir)
+{
+	struct disk_opts o = { .ring_pages = 1, .persistent = 64 };
+	struct blkif_segment seg = { FAKE_REF_BASE + 5, 0, 7 };
+	union blkif_ring_entry r;
+	struct tctx t;
+
+	if (!CHECK(start(&t, tmpdir, "pgrant-hostile", &o), "persistent hostile: set up"))
+		return;
+	t.fe.ro_ref = seg.gref;
+	memset(fake_page(&t.fe, seg.gref), 0x6b, 4096);
+	memset(t.shadow, 0x6b, 4096);
+	r = rw_req(BLKIF_OP_WRITE, 1, 0, &seg, 1);
+	CHECK(run_one(&t, &r, NULL) == BLKIF_RSP_OKAY && file_matches_shadow(&t) &&
+	      blkif_engine_persistent_grants(t.fe.engine) == 0,
+	      "persistent hostile: a WRITE from a read-only grant works, mapped per request");
+	r = rw_req(BLKIF_OP_READ, 2, 0, &seg, 1);
+	CHECK(run_one(&t, &r, NULL) == BLKIF_RSP_ERROR,
+	      "persistent hostile: a READ into a read-only grant answers ERROR");
+	t.fe.ro_ref = 0;
+	seg.gref = FAKE_REF_BASE + 6;
+	r = rw_req(BLKIF_OP_READ, 3, 0, &seg, 1);
+	CHECK(run_one(&t, &r, NULL) == BLKIF_RSP_OKAY &&
+	      blkif_engine_persistent_grants(t.fe.engine) == 1,
+	      "persistent hostile: a READ caches its grant");
+	t.fe.bad_ref = seg.gref; /* revoked: it would no longer map */
+	memset(fake_page(&t.fe, seg.gref), 0, 4096);
+	r = rw_req(BLKIF_OP_READ, 4, 0, &seg, 1);
+	CHECK(run_one(&t, &r, NULL) == BLKIF_RSP_OKAY && fake_page(&t.fe, seg.gref)[9] == 0x6b &&
+	      fake_page(&t.fe, FAKE_REF_BASE + 7)[9] == 0,
+	      "persistent hostile: a revoked cached ref still reaches only its own page");
+	t.fe.bad_ref = 0;
+	stop(&t, "persistent hostile");
+	o.read_only = true;
+	if (!CHECK(start(&t, tmpdir, "pgrant-ro", &o), "persistent read-only: set up"))
+		return;
+	memset(fake_page(&t.fe, seg.gref), 0x5a, 4096);
+	r = rw_req(BLKIF_OP_WRITE, 1, 0, &seg, 1);
+	CHECK(run_one(&t, &r, NULL) == BLKIF_RSP_ERROR && file_matches_shadow(&t),
+	      "persistent read-only: WRITE answers ERROR, the image is unchanged");
+	stop(&t, "persistent read-only");
+}
+
 void test_blkif(const char *tmpdir)
 {
 	struct disk_opts one = { .ring_pages = 1 }, four = { .ring_pages = 4 };
@@ -726,4 +811,8 @@ void test_blkif(const char *tmpdir)
 	test_in_flight_cap(tmpdir);
 	test_kick_budget(tmpdir);
 	test_free_in_flight(tmpdir);
+	test_persistent_rounds(tmpdir, "persistent direct", BLKIF_MAX_PERSISTENT_GRANTS, false);
+	test_persistent_rounds(tmpdir, "persistent indirect", BLKIF_MAX_PERSISTENT_GRANTS, true);
+	test_persistent_rounds(tmpdir, "persistent, cache of 16", 16, true);
+	test_persistent_hostile(tmpdir);
 }

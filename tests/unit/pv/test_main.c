@@ -1,6 +1,7 @@
 /*
  * test-pv-unit: host tests of dm/pv - the blkif request engine against a
- * fake frontend over a raw image (test_blkif.c), the netif ring engine
+ * fake frontend over a raw image (test_blkif.c) and its persistent-grant
+ * cache (test_blkif_pgrant.c), the netif ring engine
  * against a fake frontend and a socketpair for the tap (test_netif.c), and
  * the xenbus backend state machine against a hash-table xenstore
  * (test_xenbus.c).
@@ -45,6 +46,7 @@ int main(int argc, char **argv)
 	/* The engine's complaints about bad requests go to a file, not stdout. */
 	log = fopen("/dev/null", "w");
 	pv_log_set(log);
+	test_blkif_pgrant();
 	test_blkif(argv[1]);
 	test_xenbus(argv[1]);
 	test_netif();

@@ -278,7 +278,7 @@ static void test_qdisk_keys(const char *img, const char *qimg)
 	      key_is(&x, "feature-discard", "1") && key_is(&x, "discard-granularity", "4096") &&
 	      key_is(&x, "max-ring-page-order", "4") &&
 	      key_is(&x, "feature-max-indirect-segments", "256") &&
-	      key_is(&x, "feature-persistent", "0"),
+	      key_is(&x, "feature-persistent", "1"),
 	      "qdisk: raw:<path> rw -> sectors, info 0, flush, discard, ring order 4, 256 indirect");
 	xenbus_device_free(dev);
 	dev = qdisk_device(&x, img, "r");
