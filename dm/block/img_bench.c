@@ -51,6 +51,8 @@ static void bench_done(struct blk_request *r, int ret);
 static void submit(struct bench *bn, struct blk_request *r)
 {
 	r->op = bn->write ? BLK_OP_WRITE : BLK_OP_READ;
+	r->iov = NULL; /* one flat buffer, not a vector */
+	r->iovcnt = 0;
 	r->blk = bn->blk;
 	r->offset = next_offset(bn);
 	r->len = bn->size;

@@ -42,7 +42,9 @@ struct blkif_pgrants {
 
 static unsigned slot_of(const struct blkif_pgrants *pg, uint32_t ref)
 {
-	return (ref * 2654435761u) & pg->table_mask; /* Knuth's multiplicative hash */
+	/* Knuth's multiplicative hash; its high bits depend on every bit of
+	 * ref, so refs a guest picks alike in their low bits still spread */
+	return (uint32_t)(ref * 2654435761u) >> (32 - __builtin_popcount(pg->table_mask));
 }
 
 static uint8_t *lookup(const struct blkif_pgrants *pg, uint32_t ref)
