@@ -15,5 +15,6 @@ int pv_check_report(int ok, const char *expr, const char *file, int line,
 void test_blkif(const char *tmpdir);
 void test_xenbus(const char *tmpdir);
 void test_netif(void);
+void test_net_slirp(void);
 
 #endif
