@@ -1,6 +1,7 @@
 /*
  * Host tests of the xenbus backend state machine (dm/pv/xenbus.c), the
- * qdisk backend's keys and connection (dm/pv/blkback.c) and the device
+ * qdisk backend's keys and connection (dm/pv/blkback.c), the qnic
+ * backend's choice of link by its net key (dm/pv/netback.c) and the device
  * registry (dm/pv/registry.c), all over the hash-table xenstore and the
  * fake frontend's grants.
  */
@@ -469,6 +470,56 @@ static void test_registry(const char *img)
 	xctx_fini(&x);
 }
 
+#define NBE "/local/domain/0/backend/qnic/7/0"
+
+/* A qnic device whose backend dir has net (and hostfwd, when not NULL). */
+static struct pv_device *qnic_device(struct xctx *x, const char *net, const char *hostfwd)
+{
+	struct pv_device *dev;
+
+	fake_xs_rm(&x->fx, NBE);
+	toolstack_adds(x, NBE, "/local/domain/7/device/vif/0");
+	set_key(x, NBE, "net", net);
+	if (hostfwd)
+		set_key(x, NBE, "hostfwd", hostfwd);
+	dev = xenbus_device_new(&x->ctx, &pv_qnic_backend, 0);
+	if (dev)
+		xenbus_device_update(dev);
+	return dev;
+}
+
+static bool nkey_is(struct xctx *x, const char *key, const char *want)
+{
+	const char *v = get_key(x, NBE, key);
+
+	return want ? v && !strcmp(v, want) : v == NULL;
+}
+
+/* The backend dir's net key picks the link: user is slirp (no GSO
+ * offered), anything unknown or a bad hostfwd fails setup. */
+static void test_qnic_net_key(void)
+{
+	struct xctx x;
+	struct pv_device *dev;
+
+	xctx_init(&x);
+	dev = qnic_device(&x, "user", "tcp:127.0.0.1:0-:80");
+	CHECK(dev && nkey_is(&x, "state", "6") && nkey_is(&x, "hotplug-status", "error"),
+	      "qnic: net user with a bad hostfwd (port 0) -> Closed, hotplug-status \"error\"");
+	xenbus_device_free(dev);
+	dev = qnic_device(&x, "user", NULL);
+	CHECK(dev && nkey_is(&x, "state", "2") && nkey_is(&x, "hotplug-status", "connected") &&
+	      nkey_is(&x, "feature-gso-tcpv4", "0") && nkey_is(&x, "feature-sg", "1") &&
+	      nkey_is(&x, "feature-rx-copy", "1"),
+	      "qnic: net user -> a slirp link, InitWait, rx-copy and sg but no TCPv4 GSO offered");
+	xenbus_device_free(dev);
+	dev = qnic_device(&x, "vde", NULL);
+	CHECK(dev && nkey_is(&x, "state", "6") && nkey_is(&x, "hotplug-status", "error"),
+	      "qnic: net vde (unknown) -> Closed, hotplug-status \"error\"");
+	xenbus_device_free(dev);
+	xctx_fini(&x);
+}
+
 void test_xenbus(const char *tmpdir)
 {
 	char img[512], qimg[512];
@@ -476,6 +527,7 @@ void test_xenbus(const char *tmpdir)
 	test_life_cycle();
 	test_refusals();
 	test_frontend_gone();
+	test_qnic_net_key();
 	snprintf(img, sizeof(img), "%s/qdisk.img", tmpdir);
 	snprintf(qimg, sizeof(qimg), "%s/qdisk.qcow2", tmpdir);
 	if (!CHECK(make_image(img, "raw", 1 << 20) && make_image(qimg, "qcow2", 2 << 20),
