@@ -588,6 +588,11 @@ void blkif_engine_free(struct blkif_engine *e)
 	free(e);
 }
 
+void blkif_engine_resize(struct blkif_engine *e, uint64_t sectors)
+{
+	e->disk.sectors = sectors;
+}
+
 unsigned blkif_engine_in_flight(const struct blkif_engine *e)
 {
 	return e->in_flight;

@@ -12,12 +12,16 @@
  * Once it watches, it says so as QEMU does for libxl: <dom0 home>/
  * device-model/N/state = "running" (the toolstack waits for that before
  * it unpauses the guest, and starts no second one while it is there).
+ * SIGHUP asks it to re-read the size of every raw disk image and tell the
+ * guest of a change (online resize: `pkill -HUP -f "bastion-dm --domid N"`
+ * after growing the image).
  * Devices come and go (block-attach/detach); it exits 0 when the guest is
  * gone, after releasing every grant mapping and event channel, and takes
  * its state node with it.
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <glib.h>
 #include <glib-unix.h>
 #include <stdio.h>
@@ -199,6 +203,20 @@ static gboolean on_aio(gint fd, GIOCondition cond, gpointer opaque)
 	return G_SOURCE_CONTINUE;
 }
 
+/* SIGHUP: an image may have been resized (qemu-img resize, truncate);
+ * each device that can tells its frontend the new size. */
+static gboolean on_sighup(gpointer opaque)
+{
+	struct dm *dm = opaque;
+
+	pv_log("dom%u: SIGHUP: checking the devices' sizes", (unsigned)dm->domid);
+	for (struct pv_device *dev = dm->reg.devices; dev; dev = dev->next)
+		if (dev->set_up && dev->type->resize)
+			dev->type->resize(dev);
+	drain_watches(dm);
+	return G_SOURCE_CONTINUE;
+}
+
 static int parse_args(int argc, char **argv, uint32_t *domid, const char **log_path)
 {
 	static const struct option opts[] = {
@@ -291,6 +309,7 @@ int main(int argc, char **argv)
 		g_unix_fd_add(dm.conn.fd, G_IO_IN | G_IO_HUP | G_IO_ERR, on_xenstore, &dm);
 		g_unix_fd_add(dm.hx.evtchn_fd, G_IO_IN, on_evtchn, &dm);
 		g_unix_fd_add(blk_aio_fd(dm.aio), G_IO_IN, on_aio, &dm);
+		g_unix_signal_add(SIGHUP, on_sighup, &dm);
 		if (drain_watches(&dm))
 			g_main_loop_run(dm.loop);
 	}

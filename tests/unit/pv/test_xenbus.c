@@ -470,6 +470,32 @@ static void test_registry(const char *img)
 	xctx_fini(&x);
 }
 
+/* A raw image grown behind the device's back: SIGHUP's resize op takes
+ * the new size and writes it; a qcow2 keeps the size it has. */
+static void test_qdisk_resize(const char *img, const char *qimg)
+{
+	struct xctx x;
+	struct pv_device *dev;
+	char params[600];
+
+	xctx_init(&x);
+	dev = qdisk_device(&x, img, "w");
+	CHECK(dev && key_is(&x, "sectors", "2048"), "resize: a 1 MiB raw image has 2048 sectors");
+	pv_qdisk_backend.resize(dev);
+	CHECK(key_is(&x, "sectors", "2048"), "resize: no change, sectors kept");
+	if (truncate(img, 3 << 20) == 0)
+		pv_qdisk_backend.resize(dev);
+	CHECK(key_is(&x, "sectors", "6144"), "resize: grown to 3 MiB -> sectors 6144 written");
+	xenbus_device_free(dev);
+	CHECK(truncate(img, 1 << 20) == 0, "resize: the image shrunk back to 1 MiB");
+	snprintf(params, sizeof(params), "qcow2:%s", qimg);
+	dev = qdisk_device(&x, params, "w");
+	pv_qdisk_backend.resize(dev);
+	CHECK(dev && key_is(&x, "sectors", "4096"), "resize: a qcow2 keeps its size (not supported)");
+	xenbus_device_free(dev);
+	xctx_fini(&x);
+}
+
 #define NBE "/local/domain/0/backend/qnic/7/0"
 
 /* A qnic device whose backend dir has net (and hostfwd, when not NULL). */
@@ -535,6 +561,7 @@ void test_xenbus(const char *tmpdir)
 		return;
 	test_qdisk_keys(img, qimg);
 	test_qdisk_connect(img);
+	test_qdisk_resize(img, qimg);
 	test_qdisk_discard_off(img);
 	test_registry(img);
 	test_reattach(img, qimg);
