@@ -98,7 +98,7 @@ slirp-get)
 	;;
 slirp-fwd)
 	wait_line "$2" DOMU-SLIRP-SERVE || exit
-	line=$(grep DOMU-SLIRP-SERVE "$2")
+	line=$(grep DOMU-SLIRP-SERVE "$2" | tr -d '\r') # (the console's lines end in CR LF)
 	echo "$line"
 	ok=
 	for _ in $(seq 30); do
