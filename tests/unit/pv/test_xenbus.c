@@ -470,6 +470,58 @@ static void test_registry(const char *img)
 	xctx_fini(&x);
 }
 
+/* One-segment indirect READ of 4 KiB: its indirect page at guest page
+ * 100 + 2i, its data page at 101 + 2i (none shared among 64). */
+static void push_indirect_read(struct xctx *x, unsigned i)
+{
+	uint32_t ind = FAKE_REF_BASE + 100 + 2 * i;
+	struct blkif_segment seg = { ind + 1, 0, 7 };
+	union blkif_ring_entry r;
+
+	memset(&r, 0, sizeof(r));
+	r.indirect = (struct blkif_request_indirect){
+		.operation = BLKIF_OP_INDIRECT, .indirect_op = BLKIF_OP_READ,
+		.nr_segments = 1, .id = i, .sector_number = 8u * i };
+	r.indirect.indirect_grefs[0] = ind;
+	memcpy(fake_page(&x->fe, ind), &seg, sizeof(seg));
+	fake_push(&x->fe, &r);
+}
+
+/* A resize under load: more requests published than the engine takes at
+ * once (BLKIF_MAX_IN_FLIGHT); the resize drains the ones in flight, and
+ * the rest must still be taken afterwards without a new event from the
+ * frontend (it notified once; its req_event is stale). */
+static void test_qdisk_resize_loaded(const char *img)
+{
+	struct blkif_response rsp;
+	struct pv_device *dev;
+	unsigned ok = 0;
+	struct xctx x;
+
+	xctx_init(&x);
+	struct blkif_sring *own_ring = x.fe.sring;
+	dev = qdisk_device(&x, img, "w");
+	x.fe.sring = (struct blkif_sring *)fake_page(&x.fe, 1010); /* pages 10, 11 */
+	x.fe.sring->req_event = x.fe.sring->rsp_event = 1;
+	frontend_connects(&x, "x86_64-abi");
+	xenbus_device_update(dev);
+	for (unsigned i = 0; i < 64; i++)
+		push_indirect_read(&x, i);
+	dev->type->event(dev);
+	CHECK(truncate(img, 2 << 20) == 0, "resize loaded: the image grown to 2 MiB");
+	pv_qdisk_backend.resize(dev);
+	fake_wait(&x.fe, 64);
+	while (fake_pop(&x.fe, &rsp))
+		ok += rsp.status == BLKIF_RSP_OKAY;
+	CHECK(key_is(&x, "sectors", "4096") && ok == 64,
+	      "resize loaded: 64 indirect reads on a two-page ring, a resize mid-way -> "
+	      "sectors 4096 and all 64 answered OKAY (%u)", ok);
+	xenbus_device_free(dev);
+	x.fe.sring = own_ring;
+	xctx_fini(&x);
+	CHECK(truncate(img, 1 << 20) == 0, "resize loaded: the image shrunk back to 1 MiB");
+}
+
 /* A raw image grown behind the device's back: SIGHUP's resize op takes
  * the new size and writes it; a qcow2 keeps the size it has. */
 static void test_qdisk_resize(const char *img, const char *qimg)
@@ -494,6 +546,7 @@ static void test_qdisk_resize(const char *img, const char *qimg)
 	CHECK(dev && key_is(&x, "sectors", "4096"), "resize: a qcow2 keeps its size (not supported)");
 	xenbus_device_free(dev);
 	xctx_fini(&x);
+	test_qdisk_resize_loaded(img);
 }
 
 #define NBE "/local/domain/0/backend/qnic/7/0"
