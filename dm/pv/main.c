@@ -292,6 +292,11 @@ int main(int argc, char **argv)
 	const char *log_path = NULL;
 	FILE *log = NULL;
 
+	/* First of all: once dm_open has written state "running", the
+	 * toolstack may send SIGHUP, whose default action would kill us.
+	 * GLib's handler only flags it; on_sighup runs in the loop, and
+	 * with no devices yet it does nothing. */
+	g_unix_signal_add(SIGHUP, on_sighup, &dm);
 	if (parse_args(argc, argv, &dm.domid, &log_path) < 0) {
 		fprintf(stderr, "usage: %s --domid N [--log FILE]\n", argv[0]);
 		return 2;
@@ -309,7 +314,6 @@ int main(int argc, char **argv)
 		g_unix_fd_add(dm.conn.fd, G_IO_IN | G_IO_HUP | G_IO_ERR, on_xenstore, &dm);
 		g_unix_fd_add(dm.hx.evtchn_fd, G_IO_IN, on_evtchn, &dm);
 		g_unix_fd_add(blk_aio_fd(dm.aio), G_IO_IN, on_aio, &dm);
-		g_unix_signal_add(SIGHUP, on_sighup, &dm);
 		if (drain_watches(&dm))
 			g_main_loop_run(dm.loop);
 	}
