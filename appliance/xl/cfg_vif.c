@@ -115,18 +115,52 @@ static int parse_ulong(const char *text, unsigned long *out)
 	return (!isdigit((unsigned char)*text) || *end || errno) ? -1 : 0;
 }
 
-/* One more hostfwd rule, checked, onto the blank-separated list. */
-static int add_hostfwd(struct xl_vif *vif, const char *rule)
+/* Whether two rules would listen on the same host socket: one protocol,
+ * one port, and one address or either the any address (0.0.0.0 takes
+ * the port on every address, so a second bind fails). */
+static bool hostfwd_clash(const struct bx_hostfwd *a, const struct bx_hostfwd *b)
+{
+	return a->udp == b->udp && a->host_port == b->host_port &&
+	       (a->host_addr.s_addr == b->host_addr.s_addr || !a->host_addr.s_addr ||
+		!b->host_addr.s_addr);
+}
+
+/* The rule in the blank-separated list that clashes with rule: its
+ * start, with its length in *len; NULL when none does. */
+static const char *hostfwd_find_clash(const char *list, const struct bx_hostfwd *rule,
+				      size_t *len)
+{
+	struct bx_hostfwd other;
+
+	while (list && *list) {
+		*len = strcspn(list, " ");
+		if (bx_hostfwd_parse(list, *len, &other) == 0 && hostfwd_clash(&other, rule))
+			return list;
+		list += *len;
+		list += *list == ' ';
+	}
+	return NULL;
+}
+
+/* One more hostfwd rule, checked (alone and against the vif's others),
+ * onto the blank-separated list; -1 with why filled on error. */
+static int add_hostfwd(struct xl_vif *vif, const char *rule, char *why, size_t why_len)
 {
 	struct bx_hostfwd parsed;
-	size_t old = vif->hostfwd ? strlen(vif->hostfwd) : 0, len = strlen(rule);
+	size_t old = vif->hostfwd ? strlen(vif->hostfwd) : 0, len = strlen(rule), clen = 0;
+	const char *clash;
 	char *list;
 
 	if (bx_hostfwd_parse(rule, len, &parsed) < 0)
-		return -1;
+		return snprintf(why, why_len, "invalid hostfwd \"%s\"", rule), -1;
+	clash = hostfwd_find_clash(vif->hostfwd, &parsed, &clen);
+	if (clash)
+		return snprintf(why, why_len, "hostfwd \"%s\" forwards the same host %s port "
+				"as \"%.*s\"", rule, parsed.udp ? "udp" : "tcp", (int)clen,
+				clash), -1;
 	list = realloc(vif->hostfwd, old + len + 2);
 	if (!list)
-		return -1;
+		return snprintf(why, why_len, "out of memory"), -1;
 	if (old)
 		list[old++] = ' ';
 	memcpy(list + old, rule, len + 1);
@@ -170,7 +204,7 @@ static int parse_keyed(struct xl_vif *vif, const char *key, const char *value, c
 		bad = strcmp(value, "bridge") && strcmp(value, "user");
 		vif->net = !strcmp(value, "user") ? XL_VIF_NET_USER : XL_VIF_NET_BRIDGE;
 	} else if (!strcmp(key, "hostfwd")) {
-		bad = add_hostfwd(vif, value);
+		return add_hostfwd(vif, value, why, why_len);
 	} else if (!strcmp(key, "rate")) {
 		bad = parse_rate(value, vif);
 	} else if (!strcmp(key, "devid")) {

@@ -190,6 +190,12 @@ static void test_vif_user(void)
 		      "net=user: both rules kept in order, blank-separated (\"%s\")", vif.hostfwd);
 		xl_vif_dispose(&vif);
 	}
+	CHECK(xl_vif_parse("net=user,hostfwd=tcp::53-:53,hostfwd=udp::53-:53,"
+			   "hostfwd=tcp:127.0.0.1:80-:80,hostfwd=tcp:10.0.0.1:80-:81",
+			   &vif, why, sizeof(why)) == 0,
+	      "net=user: one host port for tcp and udp, or on two host addresses, is no clash (%s)",
+	      why);
+	xl_vif_dispose(&vif);
 	CHECK(bx_hostfwd_parse("tcp:127.0.0.1:8080-:80", 22, &rule) == 0 && !rule.udp &&
 	      rule.host_addr.s_addr == htonl(INADDR_LOOPBACK) && rule.host_port == 8080 &&
 	      rule.guest_addr.s_addr == 0 && rule.guest_port == 80,
