@@ -166,6 +166,8 @@ void xl_disk_dispose(struct xl_disk *disk);
 long xl_disk_devid(const char *vdev);
 
 enum xl_vif_type { XL_VIF_TYPE_DEFAULT, XL_VIF_TYPE_VIF, XL_VIF_TYPE_IOEMU };
+/* Bastion's net= (not Xen's): a tap on a bridge, or user networking. */
+enum xl_vif_net { XL_VIF_NET_BRIDGE, XL_VIF_NET_USER };
 
 /* One vif= entry (docs/man/xl-network-configuration.5.pod.in); strings
  * left NULL take libxl's defaults (bridge xenbr0, script vif-bridge). */
@@ -180,6 +182,8 @@ struct xl_vif {
 	long devid;                    /* -1: allocated at creation */
 	unsigned long mtu;             /* 0: default */
 	enum xl_tristate trusted;
+	enum xl_vif_net net;
+	char *hostfwd;                 /* net=user's hostfwd= rules, blank-separated, or NULL */
 };
 
 int xl_vif_parse(const char *spec, struct xl_vif *vif, char *why, size_t why_len);

@@ -5,12 +5,18 @@
  * each skipped, empty ones ignored; '' is a vif with every default.
  * Unlike xl, which prints a message and carries on, an unknown or
  * malformed setting is an error here.
+ *
+ * Bastion's own keys: net=bridge|user (user: libslirp networking in the
+ * device model, QEMU's -netdev user) and, with net=user only, hostfwd=
+ * in QEMU's syntax ([tcp|udp]:[hostaddr]:hostport-[guestaddr]:guestport,
+ * appliance/lib/bx_hostfwd.c), repeatable.
  */
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "bx_hostfwd.h"
 #include "cfg.h"
 
 /* "hh:hh:hh:hh:hh:hh", one or two hex digits a byte, ':' or '-' between. */
@@ -109,6 +115,59 @@ static int parse_ulong(const char *text, unsigned long *out)
 	return (!isdigit((unsigned char)*text) || *end || errno) ? -1 : 0;
 }
 
+/* Whether two rules would listen on the same host socket: one protocol,
+ * one port, and one address or either the any address (0.0.0.0 takes
+ * the port on every address, so a second bind fails). */
+static bool hostfwd_clash(const struct bx_hostfwd *a, const struct bx_hostfwd *b)
+{
+	return a->udp == b->udp && a->host_port == b->host_port &&
+	       (a->host_addr.s_addr == b->host_addr.s_addr || !a->host_addr.s_addr ||
+		!b->host_addr.s_addr);
+}
+
+/* The rule in the blank-separated list that clashes with rule: its
+ * start, with its length in *len; NULL when none does. */
+static const char *hostfwd_find_clash(const char *list, const struct bx_hostfwd *rule,
+				      size_t *len)
+{
+	struct bx_hostfwd other;
+
+	while (list && *list) {
+		*len = strcspn(list, " ");
+		if (bx_hostfwd_parse(list, *len, &other) == 0 && hostfwd_clash(&other, rule))
+			return list;
+		list += *len;
+		list += *list == ' ';
+	}
+	return NULL;
+}
+
+/* One more hostfwd rule, checked (alone and against the vif's others),
+ * onto the blank-separated list; -1 with why filled on error. */
+static int add_hostfwd(struct xl_vif *vif, const char *rule, char *why, size_t why_len)
+{
+	struct bx_hostfwd parsed;
+	size_t old = vif->hostfwd ? strlen(vif->hostfwd) : 0, len = strlen(rule), clen = 0;
+	const char *clash;
+	char *list;
+
+	if (bx_hostfwd_parse(rule, len, &parsed) < 0)
+		return snprintf(why, why_len, "invalid hostfwd \"%s\"", rule), -1;
+	clash = hostfwd_find_clash(vif->hostfwd, &parsed, &clen);
+	if (clash)
+		return snprintf(why, why_len, "hostfwd \"%s\" forwards the same host %s port "
+				"as \"%.*s\"", rule, parsed.udp ? "udp" : "tcp", (int)clen,
+				clash), -1;
+	list = realloc(vif->hostfwd, old + len + 2);
+	if (!list)
+		return snprintf(why, why_len, "out of memory"), -1;
+	if (old)
+		list[old++] = ' ';
+	memcpy(list + old, rule, len + 1);
+	vif->hostfwd = list;
+	return 0;
+}
+
 static char **string_field(struct xl_vif *vif, const char *key)
 {
 	static const char *const keys[] = { "bridge", "gatewaydev", "netdev", "ip", "script",
@@ -141,6 +200,11 @@ static int parse_keyed(struct xl_vif *vif, const char *key, const char *value, c
 	} else if (!strcmp(key, "type")) {
 		bad = strcmp(value, "vif") && strcmp(value, "ioemu");
 		vif->type = !strcmp(value, "vif") ? XL_VIF_TYPE_VIF : XL_VIF_TYPE_IOEMU;
+	} else if (!strcmp(key, "net")) {
+		bad = strcmp(value, "bridge") && strcmp(value, "user");
+		vif->net = !strcmp(value, "user") ? XL_VIF_NET_USER : XL_VIF_NET_BRIDGE;
+	} else if (!strcmp(key, "hostfwd")) {
+		return add_hostfwd(vif, value, why, why_len);
 	} else if (!strcmp(key, "rate")) {
 		bad = parse_rate(value, vif);
 	} else if (!strcmp(key, "devid")) {
@@ -177,6 +241,20 @@ static int parse_setting(struct xl_vif *vif, char *setting, char *why, size_t wh
 	return parse_keyed(vif, setting, equals + 1, why, why_len);
 }
 
+/* Settings that make sense only with one net= or the other. */
+static int check_net(const struct xl_vif *vif, char *why, size_t why_len)
+{
+	if (vif->net == XL_VIF_NET_USER && vif->bridge)
+		snprintf(why, why_len, "bridge= does not apply to net=user");
+	else if (vif->net == XL_VIF_NET_USER && vif->script)
+		snprintf(why, why_len, "script= does not apply to net=user");
+	else if (vif->net != XL_VIF_NET_USER && vif->hostfwd)
+		snprintf(why, why_len, "hostfwd= needs net=user");
+	else
+		return 0;
+	return -1;
+}
+
 int xl_vif_parse(const char *spec, struct xl_vif *vif, char *why, size_t why_len)
 {
 	char *copy = strdup(spec), *setting, *next;
@@ -199,6 +277,8 @@ int xl_vif_parse(const char *spec, struct xl_vif *vif, char *why, size_t why_len
 			rc = parse_setting(vif, setting, why, why_len);
 	}
 	free(copy);
+	if (rc == 0)
+		rc = check_net(vif, why, why_len);
 	if (rc < 0)
 		xl_vif_dispose(vif);
 	return rc;
@@ -213,6 +293,8 @@ void xl_vif_dispose(struct xl_vif *vif)
 	free(vif->backend_domname);
 	free(vif->vifname);
 	free(vif->model);
+	free(vif->hostfwd);
+	vif->hostfwd = NULL;
 	vif->bridge = vif->gatewaydev = vif->ip = vif->script = NULL;
 	vif->backend_domname = vif->vifname = vif->model = NULL;
 }

@@ -6,7 +6,9 @@
  * devids from 0), but under backend/qnic: bastion-dm (dm/pv) serves it
  * with a tap on the bridge, where Xen's kernel netback would serve
  * backend/vif with the vif-bridge script.  A driver domain (backend=)
- * and hotplug scripts other than vif-bridge are refused.
+ * and hotplug scripts other than vif-bridge are refused.  net=user (ours)
+ * puts `net` = `user` and the hostfwd rules in the backend dir instead
+ * of a bridge and script: bastion-dm serves it with libslirp.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -88,7 +90,14 @@ static void backend_keys(struct xs_writer *w, const char *path, const struct xl_
 	xl_xs_put(w, v, "%s/frontend-id", path);
 	xl_xs_put(w, "1", "%s/online", path);
 	xl_xs_put(w, "1", "%s/state", path);
-	xl_xs_put(w, vif->script ? vif->script : VIF_SCRIPT, "%s/script", path);
+	if (vif->net == XL_VIF_NET_USER) {
+		xl_xs_put(w, "user", "%s/net", path);
+		if (vif->hostfwd)
+			xl_xs_put(w, vif->hostfwd, "%s/hostfwd", path);
+	} else {
+		xl_xs_put(w, vif->script ? vif->script : VIF_SCRIPT, "%s/script", path);
+		xl_xs_put(w, vif->bridge ? vif->bridge : "xenbr0", "%s/bridge", path);
+	}
 	xl_xs_put(w, mac, "%s/mac", path);
 	if (vif->ip)
 		xl_xs_put(w, vif->ip, "%s/ip", path);
@@ -103,7 +112,6 @@ static void backend_keys(struct xs_writer *w, const char *path, const struct xl_
 	}
 	snprintf(v, sizeof(v), "%lu", vif->mtu ? vif->mtu : 1500);
 	xl_xs_put(w, v, "%s/mtu", path);
-	xl_xs_put(w, vif->bridge ? vif->bridge : "xenbr0", "%s/bridge", path);
 	snprintf(v, sizeof(v), "%ld", devid);
 	xl_xs_put(w, v, "%s/handle", path);
 	xl_xs_put(w, "vif", "%s/type", path);

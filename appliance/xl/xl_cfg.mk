@@ -5,7 +5,9 @@
 XL_CFG_DIR := appliance/xl
 XL_CFG_SRCS := $(addprefix $(XL_CFG_DIR)/,cfg.c cfg_lex.c cfg_value.c cfg_lookup.c \
 	cfg_keys.c cfg_domain.c cfg_resources.c cfg_cpus.c cfg_devices.c cfg_disk.c cfg_vif.c)
-XL_CFG_HDRS := $(addprefix $(XL_CFG_DIR)/,cfg.h cfg_priv.h cfg_domain.h)
+# vif's hostfwd= rules are checked by libbx's parser, which bastion-dm uses too.
+XL_CFG_SRCS += appliance/lib/bx_hostfwd.c
+XL_CFG_HDRS := $(addprefix $(XL_CFG_DIR)/,cfg.h cfg_priv.h cfg_domain.h) appliance/lib/bx_hostfwd.h
 XL_CFG_OUT := $(BUILD)/tests/xl_cfg
 XL_CFG_TESTS := $(addprefix tests/unit/xl/,test_xl_cfg.c test_xl_cfg_specs.c test_xl_cfg_bad.c \
 	test_xl_json.c)
@@ -29,7 +31,7 @@ $(XL_CFG_TEST): $(XL_CFG_TESTS) \
 
 $(XL_CFG_FUZZ): tests/fuzz/xl_cfg/fuzz_xl_cfg.c $(XL_CFG_SRCS) $(XL_CFG_HDRS)
 	@mkdir -p $(@D)
-	$(CLANG) -std=c11 -O1 -g -D_GNU_SOURCE -Wall -Wextra -Werror -I$(XL_CFG_DIR) \
+	$(CLANG) -std=c11 -O1 -g -D_GNU_SOURCE -Wall -Wextra -Werror -I$(XL_CFG_DIR) -Iappliance/lib \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 		-o $@ $< $(XL_CFG_SRCS)
 

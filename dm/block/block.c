@@ -358,6 +358,11 @@ int blk_discard(struct blk *b, uint64_t off, uint64_t len)
 	return b->drv->discard(b, off, len);
 }
 
+int blk_refresh_size(struct blk *b)
+{
+	return b->drv->refresh_size ? b->drv->refresh_size(b) : -ENOTSUP;
+}
+
 int blk_read_backing(struct blk *b, uint64_t off, void *buf, size_t len)
 {
 	struct blk *bk = b->backing;

@@ -57,6 +57,11 @@ int blk_flush(struct blk *b);
 /* Advisory: a discarded range reads back either unchanged or as zeroes,
  * never as stale backing data. */
 int blk_discard(struct blk *b, uint64_t offset, uint64_t len);
+/* The image was resized behind our back (qemu-img resize, truncate):
+ * takes its new virtual size.  Raw only (its file's or device's size);
+ * -ENOTSUP for formats whose size lives in metadata this image caches.
+ * Call it with no I/O of this image running. */
+int blk_refresh_size(struct blk *b);
 
 uint64_t blk_size(const struct blk *b);       /* virtual size, bytes */
 const char *blk_format(const struct blk *b);  /* qemu-img's format name */

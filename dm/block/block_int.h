@@ -30,6 +30,8 @@ struct blk_driver {
 	int (*writev)(struct blk *b, uint64_t off, const struct iovec *iov, int iovcnt);
 	int (*flush)(struct blk *b);
 	int (*discard)(struct blk *b, uint64_t off, uint64_t len);
+	/* Re-reads the virtual size into b->size; NULL: not supported. */
+	int (*refresh_size)(struct blk *b);
 	int (*status)(struct blk *b, uint64_t off, uint64_t len,
 		      struct blk_extent *ext);
 	int (*check)(struct blk *b, struct blk_check_result *res);

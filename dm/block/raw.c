@@ -26,6 +26,16 @@ static int raw_open(struct blk *b, struct blk_error *err)
 	return rc;
 }
 
+static int raw_refresh_size(struct blk *b)
+{
+	uint64_t size;
+	int rc = file_size(b->fd, &size);
+
+	if (rc == 0)
+		b->size = size;
+	return rc;
+}
+
 static int raw_read(struct blk *b, uint64_t off, void *buf, size_t len)
 {
 	int rc = file_pread(b->fd, off, buf, len);
@@ -132,6 +142,7 @@ const struct blk_driver blk_raw_driver = {
 	.writev = raw_writev,
 	.flush = raw_flush,
 	.discard = raw_discard,
+	.refresh_size = raw_refresh_size,
 	.status = raw_status,
 	.create = raw_create,
 };

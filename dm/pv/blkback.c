@@ -271,6 +271,52 @@ static void qdisk_event(struct pv_device *dev)
 		blkif_engine_kick(q->engine);
 }
 
+/* A raw image that grew or shrank: the new size to the engine and to
+ * xenstore, then "state" written again.  Linux's xen-blkfront re-reads
+ * "sectors" when the backend's state node fires while it is connected
+ * (blkfront_connect), which is how Linux's own blkback announces a
+ * resize too.  The caller has drained the I/O in flight
+ * (blk_refresh_size's rule). */
+static void qdisk_take_size(struct pv_device *dev, struct qdisk *q)
+{
+	uint64_t sectors;
+	int rc;
+
+	rc = blk_refresh_size(q->blk);
+	if (rc < 0) {
+		LOG_DISK(dev, "cannot re-read the size of %s: %s", blk_path(q->blk), strerror(-rc));
+		return;
+	}
+	sectors = blk_size(q->blk) / BLKIF_SECTOR_SIZE;
+	if (sectors == q->disk.sectors)
+		return;
+	LOG_DISK(dev, "resized: %llu -> %llu sectors", (unsigned long long)q->disk.sectors,
+		 (unsigned long long)sectors);
+	q->disk.sectors = sectors;
+	if (q->engine)
+		blkif_engine_resize(q->engine, sectors);
+	pv_xs_write_uint(dev->ctx->xs, dev->be_path, "sectors", sectors);
+	if (dev->connected)
+		pv_xs_write_uint(dev->ctx->xs, dev->be_path, "state", XENBUS_CONNECTED);
+}
+
+/* SIGHUP: drain, take the new size, then kick.  While draining, a
+ * completion does not restart the engine, so requests it held back (the
+ * in-flight cap reached, no response room) would wait for an event the
+ * frontend already sent: the kick takes them, whatever the resize did. */
+static void qdisk_resize(struct pv_device *dev)
+{
+	struct qdisk *q = dev->priv;
+
+	if (!q)
+		return;
+	if (q->engine)
+		blkif_engine_drain(q->engine);
+	qdisk_take_size(dev, q);
+	if (q->engine)
+		blkif_engine_kick(q->engine);
+}
+
 const struct pv_backend_type pv_qdisk_backend = {
 	.name = "qdisk",
 	.setup = qdisk_setup,
@@ -278,4 +324,5 @@ const struct pv_backend_type pv_qdisk_backend = {
 	.disconnect = qdisk_disconnect,
 	.teardown = qdisk_teardown,
 	.event = qdisk_event,
+	.resize = qdisk_resize,
 };

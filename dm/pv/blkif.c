@@ -612,6 +612,11 @@ unsigned blkif_engine_persistent_grants(const struct blkif_engine *e)
 	return e->pgrants ? blkif_pgrants_count(e->pgrants) : 0;
 }
 
+void blkif_engine_resize(struct blkif_engine *e, uint64_t sectors)
+{
+	e->disk.sectors = sectors;
+}
+
 unsigned blkif_engine_in_flight(const struct blkif_engine *e)
 {
 	return e->in_flight;

@@ -58,6 +58,10 @@ void blkif_engine_drain(struct blkif_engine *e);
 /* Drains, then frees; every grant mapping it made is released. */
 void blkif_engine_free(struct blkif_engine *e);
 
+/* The disk was resized (blk_refresh_size): requests are checked against
+ * the new end from now on. */
+void blkif_engine_resize(struct blkif_engine *e, uint64_t sectors);
+
 unsigned blkif_engine_in_flight(const struct blkif_engine *e);
 /* The frontend wrote an impossible producer index; the ring is dead. */
 bool blkif_engine_broken(const struct blkif_engine *e);

@@ -12,12 +12,16 @@
  * Once it watches, it says so as QEMU does for libxl: <dom0 home>/
  * device-model/N/state = "running" (the toolstack waits for that before
  * it unpauses the guest, and starts no second one while it is there).
+ * SIGHUP asks it to re-read the size of every raw disk image and tell the
+ * guest of a change (online resize: `pkill -HUP -f "bastion-dm --domid N"`
+ * after growing the image).
  * Devices come and go (block-attach/detach); it exits 0 when the guest is
  * gone, after releasing every grant mapping and event channel, and takes
  * its state node with it.
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <glib.h>
 #include <glib-unix.h>
 #include <stdio.h>
@@ -209,6 +213,20 @@ static gboolean on_aio(gint fd, GIOCondition cond, gpointer opaque)
 	return G_SOURCE_CONTINUE;
 }
 
+/* SIGHUP: an image may have been resized (qemu-img resize, truncate);
+ * each device that can tells its frontend the new size. */
+static gboolean on_sighup(gpointer opaque)
+{
+	struct dm *dm = opaque;
+
+	pv_log("dom%u: SIGHUP: checking the devices' sizes", (unsigned)dm->domid);
+	for (struct pv_device *dev = dm->reg.devices; dev; dev = dev->next)
+		if (dev->set_up && dev->type->resize)
+			dev->type->resize(dev);
+	drain_watches(dm);
+	return G_SOURCE_CONTINUE;
+}
+
 static int parse_args(int argc, char **argv, uint32_t *domid, const char **log_path)
 {
 	static const struct option opts[] = {
@@ -284,6 +302,11 @@ int main(int argc, char **argv)
 	const char *log_path = NULL;
 	FILE *log = NULL;
 
+	/* First of all: once dm_open has written state "running", the
+	 * toolstack may send SIGHUP, whose default action would kill us.
+	 * GLib's handler only flags it; on_sighup runs in the loop, and
+	 * with no devices yet it does nothing. */
+	g_unix_signal_add(SIGHUP, on_sighup, &dm);
 	if (parse_args(argc, argv, &dm.domid, &log_path) < 0) {
 		fprintf(stderr, "usage: %s --domid N [--log FILE]\n", argv[0]);
 		return 2;

@@ -1,18 +1,21 @@
 /*
  * netback.c - the "qnic" backend type: a Xen PV network device (netif)
  * whose frames go to a tap on a Linux bridge in dom0, as Xen's kernel
- * netback plus the vif-bridge script do.  The type name is the one
- * QEMU's legacy Xen NIC used, so dom0's kernel netback (type "vif")
- * never claims our devices.  Keys: the backend directory our xl writes
- * (libxl's vif layout: bridge, mac, handle) and the ones Linux's
- * xen-netfront reads and writes (drivers/net/xen-netfront.c; meanings in
- * Xen's public io/netif.h).  The rings are netif.c's business.
+ * netback plus the vif-bridge script do, or to user-mode networking
+ * (libslirp, net_slirp.c) when the backend dir says `net` = `user`.
+ * The type name is the one QEMU's legacy Xen NIC used, so dom0's kernel
+ * netback (type "vif") never claims our devices.  Keys: the backend
+ * directory our xl writes (libxl's vif layout: bridge, mac, handle; and
+ * ours: net, hostfwd) and the ones Linux's xen-netfront reads and writes
+ * (drivers/net/xen-netfront.c; meanings in Xen's public io/netif.h).
+ * The rings are netif.c's business; which link is behind them, ours.
  *
  * The tap: /dev/net/tun, IFF_TAP | IFF_NO_PI | IFF_VNET_HDR (so TCPv4 GSO
  * packets go to the kernel whole; no offloads the other way, so what we
  * read is whole, checksummed frames), named vif<domid>.<devid>,
  * MAC fe:ff:ff:ff:ff:ff (never a guest's: the bridge takes the lowest),
  * added to the bridge and brought up at setup; it goes with the device.
+ * Slirp takes no GSO packets: such a device offers no feature-gso-tcpv4.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +30,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "net_slirp.h"
 #include "netif.h"
 #include "netif_abi.h"
 #include "pv_backend.h"
@@ -42,6 +46,8 @@ struct qnic {
 	struct pv_device *dev;
 	int tap_fd; /* -1 unset */
 	char ifname[IFNAMSIZ];
+	struct netif_fd_link tap_link;
+	struct net_slirp *slirp; /* NULL: the tap */
 	void *tx_ring, *rx_ring;
 	uint64_t tx_handle, rx_handle;
 	struct netif_engine *engine;
@@ -103,8 +109,9 @@ static int tap_plug(const struct qnic *q, const char *bridge)
 
 /* ---- setup and teardown ---------------------------------------------------- */
 
-/* What xen-netfront reads before it connects; only what netif.c does. */
-static void publish_features(struct pv_device *dev)
+/* What xen-netfront reads before it connects; only what netif.c does
+ * over this link (TCPv4 GSO needs the tap's vnet header). */
+static void publish_features(struct pv_device *dev, bool gso)
 {
 	struct pv_xs *xs = dev->ctx->xs;
 	const char *be = dev->be_path;
@@ -112,7 +119,7 @@ static void publish_features(struct pv_device *dev)
 	pv_xs_write_uint(xs, be, "feature-rx-copy", 1);
 	pv_xs_write_uint(xs, be, "feature-rx-flip", 0);
 	pv_xs_write_uint(xs, be, "feature-sg", 1);
-	pv_xs_write_uint(xs, be, "feature-gso-tcpv4", 1);
+	pv_xs_write_uint(xs, be, "feature-gso-tcpv4", gso ? 1 : 0);
 	pv_xs_write_uint(xs, be, "feature-gso-tcpv6", 0);
 	pv_xs_write_uint(xs, be, "feature-ipv6-csum-offload", 0);
 }
@@ -121,22 +128,19 @@ static void qnic_free(struct qnic *q)
 {
 	if (q->tap_fd >= 0)
 		close(q->tap_fd); /* a non-persistent tap leaves its bridge and goes */
+	net_slirp_free(q->slirp);
 	free(q);
 }
 
-static int qnic_setup(struct pv_device *dev)
+/* The tap vif<domid>.<devid> on the backend dir's bridge (or xenbr0). */
+static int tap_setup(struct qnic *q)
 {
-	struct qnic *q = calloc(1, sizeof(*q));
+	struct pv_device *dev = q->dev;
 	char *bridge = pv_xs_read_key(dev->ctx->xs, dev->be_path, "bridge");
 	const char *br = bridge && bridge[0] ? bridge : QNIC_DEFAULT_BRIDGE;
 	char name[IFNAMSIZ];
 	int rc;
 
-	if (!q) {
-		free(bridge);
-		return -ENOMEM;
-	}
-	q->dev = dev;
 	snprintf(name, sizeof(name), "vif%u.%u", (unsigned)dev->ctx->host->domid,
 		 (unsigned)dev->devid);
 	rc = tap_create(q, name);
@@ -147,12 +151,59 @@ static int qnic_setup(struct pv_device *dev)
 	else
 		LOG_NIC(dev, "tap %s on bridge %s", q->ifname, br);
 	free(bridge);
+	q->tap_link = (struct netif_fd_link){ .host = dev->ctx->host, .fd = q->tap_fd };
+	return rc;
+}
+
+/* A slirp stack with the backend dir's hostfwd rules. */
+static int slirp_setup(struct qnic *q)
+{
+	struct pv_device *dev = q->dev;
+	char *hostfwd = pv_xs_read_key(dev->ctx->xs, dev->be_path, "hostfwd");
+	char name[32];
+
+	snprintf(name, sizeof(name), "dom%u/%u", (unsigned)dev->ctx->host->domid,
+		 (unsigned)dev->devid);
+	q->slirp = net_slirp_new(name, hostfwd);
+	free(hostfwd);
+	return q->slirp ? 0 : -EINVAL;
+}
+
+/* The backend dir's `net`: absent or "bridge" a tap, "user" slirp. */
+static int link_setup(struct qnic *q)
+{
+	struct pv_device *dev = q->dev;
+	char *net = pv_xs_read_key(dev->ctx->xs, dev->be_path, "net");
+	int rc;
+
+	if (!net || !net[0] || !strcmp(net, "bridge"))
+		rc = tap_setup(q);
+	else if (!strcmp(net, "user"))
+		rc = slirp_setup(q);
+	else {
+		LOG_NIC(dev, "%s/net is \"%s\"; only bridge or user is served", dev->be_path, net);
+		rc = -EINVAL;
+	}
+	free(net);
+	return rc;
+}
+
+static int qnic_setup(struct pv_device *dev)
+{
+	struct qnic *q = calloc(1, sizeof(*q));
+	int rc;
+
+	if (!q)
+		return -ENOMEM;
+	q->dev = dev;
+	q->tap_fd = -1;
+	rc = link_setup(q);
 	if (rc < 0) {
 		qnic_free(q);
 		return rc;
 	}
 	dev->priv = q;
-	publish_features(dev);
+	publish_features(dev, !q->slirp);
 	return 0;
 }
 
@@ -221,13 +272,13 @@ static void qnic_check_broken(struct pv_device *dev)
 		xenbus_device_fail(dev, netif_engine_why(q->engine));
 }
 
-static void on_tap_ready(void *arg)
+static void on_link_ready(void *arg)
 {
 	struct pv_device *dev = arg;
 	struct qnic *q = dev->priv;
 
 	if (q && q->engine) {
-		netif_engine_fd_ready(q->engine);
+		netif_engine_link_ready(q->engine);
 		qnic_check_broken(dev);
 	}
 }
@@ -254,8 +305,10 @@ static int qnic_connect(struct pv_device *dev)
 	}
 	struct netif_config cfg = {
 		.host = host, .tx_sring = q->tx_ring, .rx_sring = q->rx_ring,
-		.port = (uint32_t)dev->local_port, .fd = q->tap_fd, .vnet_hdr = true,
-		.fd_ready = on_tap_ready, .fd_ready_arg = dev,
+		.port = (uint32_t)dev->local_port,
+		.link_ops = q->slirp ? &net_slirp_link_ops : &netif_fd_link_ops,
+		.link = q->slirp ? (void *)q->slirp : (void *)&q->tap_link,
+		.vnet_hdr = !q->slirp, .link_ready = on_link_ready, .link_ready_arg = dev,
 	};
 	q->engine = netif_engine_new(&cfg);
 	if (!q->engine)

@@ -24,7 +24,7 @@
  * Data moves by mapping the guest's grants for the time of the copy:
  * read-only, one map call per tx packet; writable, one map call per batch
  * of up to NETIF_RX_BATCH rx frames.
- * With a vnet header on the fd (a tap with IFF_VNET_HDR), a tx packet with
+ * With a vnet header on the link (a tap with IFF_VNET_HDR), a tx packet with
  * a TCPv4 GSO extra goes out whole (up to 64 KiB) and the kernel segments
  * it; other csum_blank frames get their checksum completed here.
  */
@@ -35,7 +35,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
-#include <unistd.h>
 
 #include "netif.h"
 #include "netif_abi.h"
@@ -45,7 +44,7 @@
 #define NETIF_MAX_EXTRAS (NETIF_EXTRA_TYPE_MAX - 1)
 #define NETIF_MAX_PACKET_SLOTS (NETIF_NR_SLOTS_MIN + NETIF_MAX_EXTRAS)
 #define ETH_HEADER_LEN 14u
-/* A frame from the fd: bigger than any rx page, so oversize ones are
+/* A frame from the link: bigger than any rx page, so oversize ones are
  * seen whole and dropped rather than cut. */
 #define NETIF_FRAME_MAX 65536u
 /* Frames read before their rx buffers are mapped, all in one call. */
@@ -59,7 +58,7 @@ struct netif_engine {
 	struct netif_rx_sring *rx;
 	uint32_t tx_cons, tx_rsp_pvt, tx_rsp_pushed;
 	uint32_t rx_cons, rx_rsp_pvt, rx_rsp_pushed;
-	long fd_watch; /* > 0 while the fd is watched */
+	long link_watch; /* > 0 while the link is watched */
 	unsigned complaints;
 	bool broken;
 	char why[160];
@@ -96,18 +95,18 @@ static void complain(struct netif_engine *e, const char *fmt, ...)
 	       what, e->complaints == NETIF_MAX_COMPLAINTS ? " (further ones not logged)" : "");
 }
 
-static void fd_unwatch(struct netif_engine *e)
+static void link_unwatch(struct netif_engine *e)
 {
-	if (e->fd_watch > 0)
-		e->cfg.host->ops->unwatch_fd(e->cfg.host, e->fd_watch);
-	e->fd_watch = 0;
+	if (e->link_watch > 0)
+		e->cfg.link_ops->unwatch(e->cfg.link, e->link_watch);
+	e->link_watch = 0;
 }
 
-static void fd_watch(struct netif_engine *e)
+static void link_watch(struct netif_engine *e)
 {
-	if (e->fd_watch <= 0 && !e->broken)
-		e->fd_watch = e->cfg.host->ops->watch_fd(e->cfg.host, e->cfg.fd, e->cfg.fd_ready,
-							 e->cfg.fd_ready_arg);
+	if (e->link_watch <= 0 && !e->broken)
+		e->link_watch = e->cfg.link_ops->watch(e->cfg.link, e->cfg.link_ready,
+						       e->cfg.link_ready_arg);
 }
 
 static void fail(struct netif_engine *e, const char *fmt, ...)
@@ -120,7 +119,7 @@ static void fail(struct netif_engine *e, const char *fmt, ...)
 	vsnprintf(e->why, sizeof(e->why), fmt, ap);
 	va_end(ap);
 	e->broken = true;
-	fd_unwatch(e);
+	link_unwatch(e);
 	pv_log("netif dom%u port %u: %s; the device stops", (unsigned)e->cfg.host->domid,
 	       (unsigned)e->cfg.port, e->why);
 }
@@ -316,7 +315,7 @@ static bool gso_header(const uint8_t *frame, uint32_t len, uint16_t gso_size,
 	return true;
 }
 
-/* The whole frame in e->frame to the fd; status for the guest. */
+/* The whole frame in e->frame to the link; status for the guest. */
 static int16_t send_frame(struct netif_engine *e, const struct tx_packet *p, uint32_t len)
 {
 	struct virtio_net_hdr h = { 0 };
@@ -337,7 +336,7 @@ static int16_t send_frame(struct netif_engine *e, const struct tx_packet *p, uin
 		e->stats.tx_csum_filled++;
 	}
 	size_t want = len + (first ? 0 : sizeof(h));
-	if (writev(e->cfg.fd, iov + first, 2 - first) != (ssize_t)want) {
+	if (e->cfg.link_ops->send(e->cfg.link, iov + first, 2 - first) != (ssize_t)want) {
 		e->stats.tx_dropped++; /* as a wire would: the guest is not told */
 		return NETIF_RSP_OKAY;
 	}
@@ -470,7 +469,7 @@ static uint32_t rx_buffers(struct netif_engine *e)
 	return prod - e->rx_cons;
 }
 
-/* One frame from the fd into rx_batch[i] (its vnet header, all zero for a
+/* One frame from the link into rx_batch[i] (its vnet header, all zero for a
  * tap without offloads, dropped; a frame over a page spills into
  * e->frame and is dropped by the caller); its length, 0 or -1 (errno). */
 static ssize_t read_frame(struct netif_engine *e, unsigned i)
@@ -479,7 +478,7 @@ static ssize_t read_frame(struct netif_engine *e, unsigned i)
 	struct iovec iov[3] = { { &h, sizeof(h) }, { e->rx_batch[i], NETIF_PAGE_SIZE },
 				{ e->frame, sizeof(e->frame) } };
 	int first = e->cfg.vnet_hdr ? 0 : 1;
-	ssize_t n = readv(e->cfg.fd, iov + first, 3 - first);
+	ssize_t n = e->cfg.link_ops->recv(e->cfg.link, iov + first, 3 - first);
 
 	if (n < 0 || first)
 		return n;
@@ -494,7 +493,7 @@ static unsigned read_batch(struct netif_engine *e, unsigned max)
 	for (unsigned tries = 0; n < max && tries < 2 * max; tries++) {
 		ssize_t len = read_frame(e, n);
 		if (len < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-			complain(e, "reading the packet fd failed: %s", strerror(errno));
+			complain(e, "reading from the link failed: %s", strerror(errno));
 		if (len <= 0)
 			break;
 		if ((uint32_t)len > NETIF_PAGE_SIZE) {
@@ -560,14 +559,14 @@ static void deliver_batch(struct netif_engine *e, unsigned n)
 		host->ops->unmap_grants(host, pages, n, handle);
 }
 
-/* Frames from the fd while the guest has buffers, up to a ring's worth,
- * NETIF_RX_BATCH at a time; the fd watch runs only while buffers are. */
+/* Frames from the link while the guest has buffers, up to a ring's worth,
+ * NETIF_RX_BATCH at a time; the link watch runs only while buffers are. */
 static void rx_run(struct netif_engine *e)
 {
 	for (unsigned round = 0; round < NETIF_RX_RING_SIZE / NETIF_RX_BATCH; round++) {
 		uint32_t room = rx_buffers(e);
 		if (room == 0) {
-			fd_unwatch(e); /* until the guest posts buffers and kicks */
+			link_unwatch(e); /* until the guest posts buffers and kicks */
 			return;
 		}
 		unsigned max = room < NETIF_RX_BATCH ? room : NETIF_RX_BATCH;
@@ -575,9 +574,9 @@ static void rx_run(struct netif_engine *e)
 		if (n)
 			deliver_batch(e, n);
 		if (n < max)
-			break; /* the fd is drained */
+			break; /* the link is drained */
 	}
-	fd_watch(e);
+	link_watch(e);
 }
 
 /* ---- checksum completion ------------------------------------------------ */
@@ -657,7 +656,7 @@ struct netif_engine *netif_engine_new(const struct netif_config *cfg)
 	/* The frontend initialised the rings; we start where they stand. */
 	e->tx_cons = e->tx_rsp_pvt = e->tx_rsp_pushed = e->tx->rsp_prod;
 	e->rx_cons = e->rx_rsp_pvt = e->rx_rsp_pushed = e->rx->rsp_prod;
-	fd_watch(e);
+	link_watch(e);
 	return e;
 }
 
@@ -671,7 +670,7 @@ void netif_engine_kick(struct netif_engine *e)
 	push_responses(e);
 }
 
-void netif_engine_fd_ready(struct netif_engine *e)
+void netif_engine_link_ready(struct netif_engine *e)
 {
 	if (e->broken)
 		return;
@@ -683,7 +682,7 @@ void netif_engine_free(struct netif_engine *e)
 {
 	if (!e)
 		return;
-	fd_unwatch(e);
+	link_unwatch(e);
 	free(e);
 }
 

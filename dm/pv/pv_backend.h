@@ -53,6 +53,9 @@ struct pv_backend_type {
 	void (*teardown)(struct pv_device *dev);
 	/* The device's event channel fired. */
 	void (*event)(struct pv_device *dev);
+	/* What the device serves may have changed size (bastion-dm got
+	 * SIGHUP): tell the frontend if it did.  NULL: nothing to do. */
+	void (*resize)(struct pv_device *dev);
 };
 
 struct pv_device {

@@ -26,7 +26,8 @@ set -euo pipefail
 out=$1 dom0=$2 cfg=$3
 root=$out/rootfs
 suite=bookworm
-pkgs="xen-utils-4.17 xen-utils-common xenstore-utils kmod busybox e2fsprogs qemu-utils"
+# (libslirp0: our bastion-dm's user networking; it links it dynamically)
+pkgs="xen-utils-4.17 xen-utils-common xenstore-utils kmod busybox e2fsprogs qemu-utils libslirp0"
 
 # The archives this machine's apt already uses, one-line or deb822 sources.
 mirror_for() {

@@ -170,6 +170,58 @@ else
 		ours-net-attached ours-net-list ours-net-detach ours-net-detached ours-net-destroy ours-net-dm-gone \
 		ours-net-dm-log
 fi
+# User networking (vif net=user): bastion-dm's libslirp stack, no tap and
+# no bridge.  dom0 serves 1 MiB on its loopback only (busybox httpd on
+# 127.0.0.1:8081); the guest leases 10.0.2.15 by DHCP, fetches the file
+# from 10.0.2.2:8081 (slirp's host address: dom0's loopback) and serves
+# 1 MiB of its own on port 80, which dom0 fetches through the vif's
+# hostfwd 127.0.0.1:8082 -> guest:80; checksums compared at both ends.
+# A bad net= value is refused naming the key.
+SLOG=/var/log/xen/console/guest-ours-slirp.log
+sh_step ours-slirp-refused 30 "$OXL create /etc/xen/$GUEST.cfg 'name=\"ours-bad\"' 'disk=[]' \
+	'vif=[\"net=slirp\"]' >/tmp/slirp-refused 2>&1; rc=\$?; cat /tmp/slirp-refused; [ \$rc != 0 ] &&
+	grep -q 'key \"vif\": entry 1 (\"net=slirp\"): invalid net \"slirp\"' /tmp/slirp-refused && ! $XEN/xl domid ours-bad 2>/dev/null"
+step ours-slirp-httpd 30 $NET httpd
+if step ours-slirp-create 300 "$OXL" create "/etc/xen/$GUEST.cfg" 'name="ours-slirp"' 'disk=[]' \
+	'vif=["net=user,hostfwd=tcp:127.0.0.1:8082-:80"]' 'extra="console=hvc0 quiet slirp=1"'; then
+	step ours-slirp-dhcp 300 $NET slirp-dhcp $SLOG
+	sh_step ours-slirp-backend 30 "id=\$($OXL domid ours-slirp); xenstore-ls -fp /local/domain/0/backend/qnic/\$id;
+		ls /sys/class/net; [ ! -e /sys/class/net/vif\$id.0 ]"
+	step ours-slirp-get 300 $NET slirp-get $SLOG
+	step ours-slirp-fwd 300 $NET slirp-fwd $SLOG
+	step ours-slirp-destroy 60 "$OXL" destroy ours-slirp
+	sh_step ours-slirp-dm-gone 30 "for i in \$(seq 60); do pidof bastion-dm >/dev/null || exit 0; sleep 0.5; done;
+		echo bastion-dm still runs; exit 1"
+	step ours-slirp-fwd-closed 30 $NET port-closed 8082
+	sh_step ours-slirp-dm-log 10 "cat /var/log/xen/bastion-dm-ours-slirp.log"
+else
+	skip ours-slirp-dhcp ours-slirp-backend ours-slirp-get ours-slirp-fwd ours-slirp-destroy ours-slirp-dm-gone \
+		ours-slirp-fwd-closed ours-slirp-dm-log
+fi
+# Online resize: the guest's raw disk (8 MiB) grows to 16 MiB in dom0
+# (qemu-img resize); SIGHUP makes bastion-dm re-read its size, write the
+# backend's sectors and state again, and the guest's xen-blkfront sees
+# /sys/block/xvda/size go from 16384 to 32768 sectors.
+RZ=/var/lib/xen/ours-resize
+RLOG=/var/log/xen/console/guest-ours-resize.log
+# (the pid of the bastion-dm serving domain $1)
+dm_pid() { echo "for p in /proc/[0-9]*; do tr '\\0' ' ' 2>/dev/null <\$p/cmdline | grep -q \"^bastion-dm --domid $1 \" && echo \${p#/proc/}; done"; }
+sh_step ours-resize-image 30 "mkdir -p $RZ && truncate -s 8M $RZ/disk.img && ls -l $RZ"
+if step ours-resize-create 300 "$OXL" create "/etc/xen/$GUEST.cfg" 'name="ours-resize"' \
+	"disk=[\"format=raw,vdev=xvda,access=rw,target=$RZ/disk.img\"]" 'extra="console=hvc0 quiet blkwatch=1"'; then
+	sh_step ours-resize-seen-8m 300 "for i in \$(seq 560); do grep -q 'DOMU-BLKSIZE: xvda=16384' $RLOG 2>/dev/null && exit 0;
+		sleep 0.5; done; tail -n 20 $RLOG; exit 1"
+	sh_step ours-resize-grow 30 "id=\$($OXL domid ours-resize); pid=\$($(dm_pid \$id)); echo bastion-dm pid \$pid;
+		qemu-img resize -f raw $RZ/disk.img 16M && [ -n \"\$pid\" ] && kill -HUP \$pid"
+	sh_step ours-resize-seen-16m 120 "for i in \$(seq 200); do grep -q 'DOMU-BLKSIZE: xvda=32768' $RLOG && break; sleep 0.5; done;
+		grep DOMU-BLKSIZE $RLOG; id=\$($OXL domid ours-resize);
+		xenstore-read /local/domain/0/backend/qdisk/\$id/51712/sectors; grep -q 'DOMU-BLKSIZE: xvda=32768' $RLOG"
+	step ours-resize-destroy 60 "$OXL" destroy ours-resize
+	sh_step ours-resize-dm-log 30 "for i in \$(seq 60); do pidof bastion-dm >/dev/null || break; sleep 0.5; done;
+		cat /var/log/xen/bastion-dm-ours-resize.log; grep -q 'resized: 16384 -> 32768 sectors' /var/log/xen/bastion-dm-ours-resize.log"
+else
+	skip ours-resize-seen-8m ours-resize-grow ours-resize-seen-16m ours-resize-destroy ours-resize-dm-log
+fi
 # A hostile frontend: blk-hostile (tests/integration/xl/blk_hostile.c) in
 # a guest without xen-blkfront plays blkfront on three disks bastion-dm
 # serves - xvda (8 MiB raw, takes every class of garbage, and is written

@@ -39,8 +39,10 @@ XSD ?= ours
 # xenconsoled).
 XL_CONSOLED := $(BUILD)/appliance/bastion-consoled-static $(BUILD)/appliance/bastion-console-static
 XCD ?= ours
-# Our device model (dm/pv/pv.mk): the PV backends of disks our xl creates.
-XL_DM := $(BUILD)/dm/bastion-dm-static
+# Our device model (dm/pv/pv.mk): the PV backends of disks and NICs our xl
+# creates.  The dynamic one, for its user networking (Debian ships libslirp
+# shared only): build.sh installs libslirp0 (glib is there already).
+XL_DM := $(BUILD)/dm/bastion-dm
 
 # What dom0 runs besides Debian's userland: gntalloc/gntdev through the
 # hv's grant table.

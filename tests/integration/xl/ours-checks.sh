@@ -121,6 +121,28 @@ step_ok ours-net-detach "our xl network-detach: the backend closes with the fron
 step_ok ours-net-detached "... its tap is gone and the guest keeps its first NIC"
 step_ok ours-net-destroy "our xl destroy of the guest takes its tap away"
 step_ok ours-net-dm-gone "and its bastion-dm exits"
+step_ok ours-resize-image "dom0 makes an 8 MiB raw image"
+step_ok ours-resize-create "our xl create of a guest with it as xvda"
+step_ok ours-resize-seen-8m "the guest sees xvda with 16384 sectors"
+step_ok ours-resize-grow "qemu-img resize to 16 MiB, then SIGHUP to the guest's bastion-dm"
+step_ok ours-resize-seen-16m "the guest's xen-blkfront sees the new size online: /sys/block/xvda/size 32768"
+check "... and the backend's sectors key says 32768" '[ "$(out ours-resize-seen-16m | grep -E "^[0-9]+$" | tail -n 1)" = 32768 ]'
+step_ok ours-resize-destroy "our xl destroy of the resized guest"
+step_ok ours-resize-dm-log "bastion-dm logged the resize (16384 -> 32768 sectors) and exited"
+step_ok ours-slirp-refused "our xl refuses vif net=slirp naming the key and entry, and builds nothing"
+step_ok ours-slirp-httpd "dom0 serves 1 MiB with busybox httpd on its loopback (127.0.0.1:8081)"
+step_ok ours-slirp-create "our xl create with vif=['net=user,hostfwd=tcp:127.0.0.1:8082-:80'] (libslirp in bastion-dm)"
+step_ok ours-slirp-dhcp "the guest's udhcpc leases 10.0.2.15, router 10.0.2.2, DNS 10.0.2.3 from slirp"
+step_ok ours-slirp-backend "its backend has net=user and the hostfwd, and no tap was made"
+check "... the backend dir says net = user and hostfwd" \
+	'out ours-slirp-backend | grep -qE "/0/net = \"user\"" && out ours-slirp-backend | grep -q "hostfwd = \"tcp:127.0.0.1:8082-:80\""'
+step_ok ours-slirp-get "the guest fetches dom0's loopback-only file from 10.0.2.2:8081, same md5"
+step_ok ours-slirp-fwd "dom0 fetches the guest's file through the hostfwd 127.0.0.1:8082, same md5"
+step_ok ours-slirp-destroy "our xl destroy of the slirp guest"
+step_ok ours-slirp-dm-gone "and its bastion-dm exits"
+step_ok ours-slirp-fwd-closed "... closing the forwarded port 8082"
+check "bastion-dm logged its slirp stack and the hostfwd" \
+	'out ours-slirp-dm-log | grep -q "user networking 10.0.2.0/24" && out ours-slirp-dm-log | grep -q "hostfwd tcp:127.0.0.1:8082-:80"'
 step_ok ours-hostile-images "hostile frontend: an 8 MiB raw target, a read-only disk and a bystander disk"
 step_ok ours-hostile-create "our xl create of the guest whose blk-hostile plays blkfront"
 step_ok ours-hostile-dm-pid "bastion-dm serves it"

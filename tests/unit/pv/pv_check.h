@@ -16,5 +16,6 @@ void test_blkif(const char *tmpdir);
 void test_blkif_pgrant(void);
 void test_xenbus(const char *tmpdir);
 void test_netif(void);
+void test_net_slirp(void);
 
 #endif

@@ -50,6 +50,7 @@ int main(int argc, char **argv)
 	test_blkif(argv[1]);
 	test_xenbus(argv[1]);
 	test_netif();
+	test_net_slirp();
 	printf("%d passed, %d failed\n", passes, failures);
 	fflush(stdout);
 	return failures ? 1 : 0;

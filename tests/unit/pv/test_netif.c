@@ -29,16 +29,17 @@ struct nctx {
 	struct netif_tx_sring *tx;
 	struct netif_rx_sring *rx;
 	int sock[2];        /* [0] the engine's "tap", [1] the test's end */
+	struct netif_fd_link link; /* over sock[0] */
 	struct netif_engine *e;
 	uint32_t tx_rsp_cons, rx_rsp_cons;
 	uint8_t buf[70000];
 };
 
-static void fd_ready(void *arg)
+static void link_ready(void *arg)
 {
 	struct nctx *t = arg;
 
-	netif_engine_fd_ready(t->e);
+	netif_engine_link_ready(t->e);
 }
 
 static bool nstart_vnet(struct nctx *t, uint32_t start, bool vnet_hdr);
@@ -64,9 +65,11 @@ static bool nstart_vnet(struct nctx *t, uint32_t start, bool vnet_hdr)
 	t->tx->req_prod = t->tx->rsp_prod = t->rx->req_prod = t->rx->rsp_prod = start;
 	t->tx->rsp_event = t->rx->rsp_event = start + 1;
 	t->tx_rsp_cons = t->rx_rsp_cons = start;
+	t->link = (struct netif_fd_link){ .host = &t->fe.host, .fd = t->sock[0] };
 	struct netif_config cfg = { .host = &t->fe.host, .tx_sring = t->tx, .rx_sring = t->rx,
-				    .port = PORT, .fd = t->sock[0], .fd_ready = fd_ready,
-				    .fd_ready_arg = t, .vnet_hdr = vnet_hdr };
+				    .port = PORT, .link_ops = &netif_fd_link_ops, .link = &t->link,
+				    .link_ready = link_ready, .link_ready_arg = t,
+				    .vnet_hdr = vnet_hdr };
 	t->e = netif_engine_new(&cfg);
 	return t->e != NULL;
 }
@@ -498,7 +501,7 @@ static void test_tx_gso(void)
 	t.rx->ring[0].req = (struct netif_rx_request){ .id = 9, .gref = RX_PAGE(0) };
 	t.rx->req_prod = 1;
 	write(t.sock[1], msg, sizeof(msg));
-	netif_engine_fd_ready(t.e);
+	netif_engine_link_ready(t.e);
 	CHECK(t.rx->rsp_prod == 1 && t.rx->ring[0].rsp.status == 100 &&
 	      !memcmp(page(&t, RX_PAGE(0)), msg + sizeof(zero), 100),
 	      "gso: rx strips the vnet header and delivers the 100-byte frame");

@@ -1,6 +1,7 @@
 /*
  * Host tests of the xenbus backend state machine (dm/pv/xenbus.c), the
- * qdisk backend's keys and connection (dm/pv/blkback.c) and the device
+ * qdisk backend's keys and connection (dm/pv/blkback.c), the qnic
+ * backend's choice of link by its net key (dm/pv/netback.c) and the device
  * registry (dm/pv/registry.c), all over the hash-table xenstore and the
  * fake frontend's grants.
  */
@@ -469,6 +470,135 @@ static void test_registry(const char *img)
 	xctx_fini(&x);
 }
 
+/* One-segment indirect READ of 4 KiB: its indirect page at guest page
+ * 100 + 2i, its data page at 101 + 2i (none shared among 64). */
+static void push_indirect_read(struct xctx *x, unsigned i)
+{
+	uint32_t ind = FAKE_REF_BASE + 100 + 2 * i;
+	struct blkif_segment seg = { ind + 1, 0, 7 };
+	union blkif_ring_entry r;
+
+	memset(&r, 0, sizeof(r));
+	r.indirect = (struct blkif_request_indirect){
+		.operation = BLKIF_OP_INDIRECT, .indirect_op = BLKIF_OP_READ,
+		.nr_segments = 1, .id = i, .sector_number = 8u * i };
+	r.indirect.indirect_grefs[0] = ind;
+	memcpy(fake_page(&x->fe, ind), &seg, sizeof(seg));
+	fake_push(&x->fe, &r);
+}
+
+/* A resize under load: more requests published than the engine takes at
+ * once (BLKIF_MAX_IN_FLIGHT); the resize drains the ones in flight, and
+ * the rest must still be taken afterwards without a new event from the
+ * frontend (it notified once; its req_event is stale). */
+static void test_qdisk_resize_loaded(const char *img)
+{
+	struct blkif_response rsp;
+	struct pv_device *dev;
+	unsigned ok = 0;
+	struct xctx x;
+
+	xctx_init(&x);
+	struct blkif_sring *own_ring = x.fe.sring;
+	dev = qdisk_device(&x, img, "w");
+	x.fe.sring = (struct blkif_sring *)fake_page(&x.fe, 1010); /* pages 10, 11 */
+	x.fe.sring->req_event = x.fe.sring->rsp_event = 1;
+	frontend_connects(&x, "x86_64-abi");
+	xenbus_device_update(dev);
+	for (unsigned i = 0; i < 64; i++)
+		push_indirect_read(&x, i);
+	dev->type->event(dev);
+	CHECK(truncate(img, 2 << 20) == 0, "resize loaded: the image grown to 2 MiB");
+	pv_qdisk_backend.resize(dev);
+	fake_wait(&x.fe, 64);
+	while (fake_pop(&x.fe, &rsp))
+		ok += rsp.status == BLKIF_RSP_OKAY;
+	CHECK(key_is(&x, "sectors", "4096") && ok == 64,
+	      "resize loaded: 64 indirect reads on a two-page ring, a resize mid-way -> "
+	      "sectors 4096 and all 64 answered OKAY (%u)", ok);
+	xenbus_device_free(dev);
+	x.fe.sring = own_ring;
+	xctx_fini(&x);
+	CHECK(truncate(img, 1 << 20) == 0, "resize loaded: the image shrunk back to 1 MiB");
+}
+
+/* A raw image grown behind the device's back: SIGHUP's resize op takes
+ * the new size and writes it; a qcow2 keeps the size it has. */
+static void test_qdisk_resize(const char *img, const char *qimg)
+{
+	struct xctx x;
+	struct pv_device *dev;
+	char params[600];
+
+	xctx_init(&x);
+	dev = qdisk_device(&x, img, "w");
+	CHECK(dev && key_is(&x, "sectors", "2048"), "resize: a 1 MiB raw image has 2048 sectors");
+	pv_qdisk_backend.resize(dev);
+	CHECK(key_is(&x, "sectors", "2048"), "resize: no change, sectors kept");
+	if (truncate(img, 3 << 20) == 0)
+		pv_qdisk_backend.resize(dev);
+	CHECK(key_is(&x, "sectors", "6144"), "resize: grown to 3 MiB -> sectors 6144 written");
+	xenbus_device_free(dev);
+	CHECK(truncate(img, 1 << 20) == 0, "resize: the image shrunk back to 1 MiB");
+	snprintf(params, sizeof(params), "qcow2:%s", qimg);
+	dev = qdisk_device(&x, params, "w");
+	pv_qdisk_backend.resize(dev);
+	CHECK(dev && key_is(&x, "sectors", "4096"), "resize: a qcow2 keeps its size (not supported)");
+	xenbus_device_free(dev);
+	xctx_fini(&x);
+	test_qdisk_resize_loaded(img);
+}
+
+#define NBE "/local/domain/0/backend/qnic/7/0"
+
+/* A qnic device whose backend dir has net (and hostfwd, when not NULL). */
+static struct pv_device *qnic_device(struct xctx *x, const char *net, const char *hostfwd)
+{
+	struct pv_device *dev;
+
+	fake_xs_rm(&x->fx, NBE);
+	toolstack_adds(x, NBE, "/local/domain/7/device/vif/0");
+	set_key(x, NBE, "net", net);
+	if (hostfwd)
+		set_key(x, NBE, "hostfwd", hostfwd);
+	dev = xenbus_device_new(&x->ctx, &pv_qnic_backend, 0);
+	if (dev)
+		xenbus_device_update(dev);
+	return dev;
+}
+
+static bool nkey_is(struct xctx *x, const char *key, const char *want)
+{
+	const char *v = get_key(x, NBE, key);
+
+	return want ? v && !strcmp(v, want) : v == NULL;
+}
+
+/* The backend dir's net key picks the link: user is slirp (no GSO
+ * offered), anything unknown or a bad hostfwd fails setup. */
+static void test_qnic_net_key(void)
+{
+	struct xctx x;
+	struct pv_device *dev;
+
+	xctx_init(&x);
+	dev = qnic_device(&x, "user", "tcp:127.0.0.1:0-:80");
+	CHECK(dev && nkey_is(&x, "state", "6") && nkey_is(&x, "hotplug-status", "error"),
+	      "qnic: net user with a bad hostfwd (port 0) -> Closed, hotplug-status \"error\"");
+	xenbus_device_free(dev);
+	dev = qnic_device(&x, "user", NULL);
+	CHECK(dev && nkey_is(&x, "state", "2") && nkey_is(&x, "hotplug-status", "connected") &&
+	      nkey_is(&x, "feature-gso-tcpv4", "0") && nkey_is(&x, "feature-sg", "1") &&
+	      nkey_is(&x, "feature-rx-copy", "1"),
+	      "qnic: net user -> a slirp link, InitWait, rx-copy and sg but no TCPv4 GSO offered");
+	xenbus_device_free(dev);
+	dev = qnic_device(&x, "vde", NULL);
+	CHECK(dev && nkey_is(&x, "state", "6") && nkey_is(&x, "hotplug-status", "error"),
+	      "qnic: net vde (unknown) -> Closed, hotplug-status \"error\"");
+	xenbus_device_free(dev);
+	xctx_fini(&x);
+}
+
 void test_xenbus(const char *tmpdir)
 {
 	char img[512], qimg[512];
@@ -476,6 +606,7 @@ void test_xenbus(const char *tmpdir)
 	test_life_cycle();
 	test_refusals();
 	test_frontend_gone();
+	test_qnic_net_key();
 	snprintf(img, sizeof(img), "%s/qdisk.img", tmpdir);
 	snprintf(qimg, sizeof(qimg), "%s/qdisk.qcow2", tmpdir);
 	if (!CHECK(make_image(img, "raw", 1 << 20) && make_image(qimg, "qcow2", 2 << 20),
@@ -483,6 +614,7 @@ void test_xenbus(const char *tmpdir)
 		return;
 	test_qdisk_keys(img, qimg);
 	test_qdisk_connect(img);
+	test_qdisk_resize(img, qimg);
 	test_qdisk_discard_off(img);
 	test_registry(img);
 	test_reattach(img, qimg);

@@ -128,6 +128,36 @@ static const struct bad_case bad_cases[] = {
 	  "bad.cfg:3: key \"vif\": entry 1 (\"rate=10Mb\"): invalid rate \"10Mb\"" },
 	{ HEAD "vif = [ 'rate=1MB/s@20h' ]\n",
 	  "bad.cfg:3: key \"vif\": entry 1 (\"rate=1MB/s@20h\"): invalid rate \"1MB/s@20h\"" },
+	{ HEAD "vif = [ 'net=slirp' ]\n",
+	  "bad.cfg:3: key \"vif\": entry 1 (\"net=slirp\"): invalid net \"slirp\"" },
+	{ HEAD "vif = [ 'net=user,hostfwd=tcp:127.0.0.1:8080:80' ]\n",
+	  "bad.cfg:3: key \"vif\": entry 1 (\"net=user,hostfwd=tcp:127.0.0.1:8080:80\"): invalid "
+	  "hostfwd \"tcp:127.0.0.1:8080:80\"" },
+	{ HEAD "vif = [ 'net=user,hostfwd=sctp::1-:2' ]\n",
+	  "bad.cfg:3: key \"vif\": entry 1 (\"net=user,hostfwd=sctp::1-:2\"): invalid hostfwd "
+	  "\"sctp::1-:2\"" },
+	{ HEAD "vif = [ 'net=user,hostfwd=tcp:localhost:80-:80' ]\n",
+	  "bad.cfg:3: key \"vif\": entry 1 (\"net=user,hostfwd=tcp:localhost:80-:80\"): invalid "
+	  "hostfwd \"tcp:localhost:80-:80\"" },
+	{ HEAD "vif = [ 'net=user,hostfwd=tcp::70000-:80' ]\n",
+	  "bad.cfg:3: key \"vif\": entry 1 (\"net=user,hostfwd=tcp::70000-:80\"): invalid hostfwd "
+	  "\"tcp::70000-:80\"" },
+	{ HEAD "vif = [ 'net=user,hostfwd=tcp::8080-:80,hostfwd=tcp::8080-:81' ]\n",
+	  "bad.cfg:3: key \"vif\": entry 1 (\"net=user,hostfwd=tcp::8080-:80,hostfwd=tcp::8080-:81\"): "
+	  "hostfwd \"tcp::8080-:81\" forwards the same host tcp port as \"tcp::8080-:80\"" },
+	{ HEAD "vif = [ 'net=user,hostfwd=udp::53-:53,hostfwd=tcp::22-:22,hostfwd=udp:127.0.0.1:53-:54' ]\n",
+	  "bad.cfg:3: key \"vif\": entry 1 (\"net=user,hostfwd=udp::53-:53,hostfwd=tcp::22-:22,"
+	  "hostfwd=udp:127.0.0.1:53-:54\"): hostfwd \"udp:127.0.0.1:53-:54\" forwards the same "
+	  "host udp port as \"udp::53-:53\"" },
+	{ HEAD "vif = [ 'net=user', 'net=user,hostfwd=:10.0.0.1:80-:80,hostfwd=tcp:10.0.0.1:80-:8080' ]\n",
+	  "bad.cfg:3: key \"vif\": entry 2 (\"net=user,hostfwd=:10.0.0.1:80-:80,"
+	  "hostfwd=tcp:10.0.0.1:80-:8080\"): hostfwd \"tcp:10.0.0.1:80-:8080\" forwards the same "
+	  "host tcp port as \":10.0.0.1:80-:80\"" },
+	{ HEAD "vif = [ '', 'hostfwd=tcp::8080-:80' ]\n",
+	  "bad.cfg:3: key \"vif\": entry 2 (\"hostfwd=tcp::8080-:80\"): hostfwd= needs net=user" },
+	{ HEAD "vif = [ 'net=user,bridge=xenbr1' ]\n",
+	  "bad.cfg:3: key \"vif\": entry 1 (\"net=user,bridge=xenbr1\"): bridge= does not apply to "
+	  "net=user" },
 	{ HEAD "vif = [ 'type=foo' ]\n",
 	  "bad.cfg:3: key \"vif\": entry 1 (\"type=foo\"): invalid type \"foo\"" },
 };

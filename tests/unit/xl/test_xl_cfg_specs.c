@@ -3,9 +3,11 @@
  * CPULIST forms of xl-disk-configuration(5), xl-network-configuration(5)
  * and xl.cfg(5), each example string as the manuals give it.
  */
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "bx_hostfwd.h"
 #include "check.h"
 #include "test_xl_cfg.h"
 
@@ -168,6 +170,50 @@ static void test_vifs(void)
 	}
 }
 
+/* Bastion's net= and QEMU's hostfwd= syntax. */
+static void test_vif_user(void)
+{
+	struct xl_vif vif;
+	struct bx_hostfwd rule;
+	char why[200];
+
+	CHECK(xl_vif_parse("mac=00:16:3e:00:00:01", &vif, why, sizeof(why)) == 0 &&
+	      vif.net == XL_VIF_NET_BRIDGE && !vif.hostfwd, "vifspec without net= is a bridged vif");
+	xl_vif_dispose(&vif);
+	CHECK(xl_vif_parse("net=bridge,bridge=xenbr1", &vif, why, sizeof(why)) == 0 &&
+	      vif.net == XL_VIF_NET_BRIDGE && same(vif.bridge, "xenbr1"), "net=bridge with bridge=");
+	xl_vif_dispose(&vif);
+	if (CHECK(xl_vif_parse("net=user, hostfwd=tcp:127.0.0.1:8080-:80,hostfwd=udp::5353-10.0.2.15:53",
+			       &vif, why, sizeof(why)) == 0, "net=user with two hostfwd= (%s)", why)) {
+		CHECK(vif.net == XL_VIF_NET_USER &&
+		      same(vif.hostfwd, "tcp:127.0.0.1:8080-:80 udp::5353-10.0.2.15:53"),
+		      "net=user: both rules kept in order, blank-separated (\"%s\")", vif.hostfwd);
+		xl_vif_dispose(&vif);
+	}
+	CHECK(xl_vif_parse("net=user,hostfwd=tcp::53-:53,hostfwd=udp::53-:53,"
+			   "hostfwd=tcp:127.0.0.1:80-:80,hostfwd=tcp:10.0.0.1:80-:81",
+			   &vif, why, sizeof(why)) == 0,
+	      "net=user: one host port for tcp and udp, or on two host addresses, is no clash (%s)",
+	      why);
+	xl_vif_dispose(&vif);
+	CHECK(bx_hostfwd_parse("tcp:127.0.0.1:8080-:80", 22, &rule) == 0 && !rule.udp &&
+	      rule.host_addr.s_addr == htonl(INADDR_LOOPBACK) && rule.host_port == 8080 &&
+	      rule.guest_addr.s_addr == 0 && rule.guest_port == 80,
+	      "hostfwd tcp:127.0.0.1:8080-:80: loopback 8080 to the DHCP guest's 80");
+	CHECK(bx_hostfwd_parse("::2222-10.0.2.15:22", 19, &rule) == 0 && !rule.udp &&
+	      rule.host_addr.s_addr == 0 && rule.host_port == 2222 &&
+	      rule.guest_addr.s_addr == htonl(0x0a00020f) && rule.guest_port == 22,
+	      "hostfwd ::2222-10.0.2.15:22: tcp by default, any host address");
+	CHECK(bx_hostfwd_parse("udp::53-:53", 11, &rule) == 0 && rule.udp, "hostfwd udp::53-:53");
+	CHECK(bx_hostfwd_parse("tcp::0-:80", 10, &rule) < 0 && bx_hostfwd_parse("tcp::80-", 8, &rule) < 0 &&
+	      bx_hostfwd_parse("tcp::80-:", 9, &rule) < 0 && bx_hostfwd_parse("tcp:80-:80", 10, &rule) < 0 &&
+	      bx_hostfwd_parse("tcp::8a-:80", 11, &rule) < 0 &&
+	      bx_hostfwd_parse("tcp:1.2.3:80-:80", 16, &rule) < 0,
+	      "hostfwd: port 0, a missing or non-numeric port, a bad address are refused");
+	CHECK(bx_hostfwd_parse("tcp::80-:80 junk", 11, &rule) == 0,
+	      "hostfwd: only the given length is read (a rule out of a list)");
+}
+
 static void test_cpulists(void)
 {
 	struct xl_cpumap map;
@@ -190,5 +236,6 @@ void test_specs(void)
 	test_disks();
 	test_disk_devids();
 	test_vifs();
+	test_vif_user();
 	test_cpulists();
 }
