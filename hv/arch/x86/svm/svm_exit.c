@@ -228,6 +228,8 @@ static void exit_df(struct vcpu *v, struct vmcb *vm)
  * offered again, nothing injected) up to twice, which tells a page
  * table that was briefly wrong from one that is.  Everything else, and
  * then that too, is delivered to the guest as the CPU would have.
+ * Reports share the guests' console rate limit: a guest that faults on
+ * purpose can crowd out other domains' lines while this is on.
  */
 bool opt_trace_pf;
 HV_PARAM_BOOL("trace_pf", opt_trace_pf);
@@ -237,15 +239,21 @@ static void exit_pf(struct vcpu *v, struct vmcb *vm)
 	struct svm_vcpu *s = svm(v);
 	uint64_t cr2 = vm->exitinfo2, err = vm->exitinfo1;
 	bool in_delivery = vm->exitintinfo & SVM_EVTINJ_VALID;
-	if (in_delivery || (vm->cpl == 0 && (cr2 >> 63)) || (err & 8)) {
+	bool long_mode = (vm->efer & EFER_LMA) && (vm->cr0 & CR0_PG) && !(vm->cr4 & (1ULL << 12));
+	if (s->pf_retried_info != vm->exitintinfo || s->pf_retried_cr2 != cr2)
+		s->pf_retries = 0; /* a different fault: its own two retries */
+	if (in_delivery || (long_mode && vm->cpl == 0 && (cr2 >> 63)) || (err & 8)) {
 		printk_guest("d%uv%u: #PF %#lx at %#lx, RIP %#lx CPL %u, delivering %#lx; CR3 %#lx CR0 %#lx "
 			     "CR4 %#lx EFER %#lx; on CPU %u, entry before on CPU %u after exit %#x, retry %u\n",
 			     v->d->domid, v->vcpu_id, err, cr2, vm->rip, vm->cpl, vm->exitintinfo, vm->cr3,
 			     vm->cr0, vm->cr4, vm->efer, this_cpu()->cpu_id, s->prev_cpu, s->prev_exitcode,
 			     s->pf_retries);
-		p2m_dump_walk(v->d, vm->cr3, cr2);
+		if (long_mode) /* the walk knows 4-level paging only */
+			p2m_dump_walk(v->d, vm->cr3, cr2);
 		if (in_delivery && s->pf_retries < 2) {
 			s->pf_retries++;
+			s->pf_retried_info = vm->exitintinfo;
+			s->pf_retried_cr2 = cr2;
 			return; /* after_exit queued the event again */
 		}
 	}

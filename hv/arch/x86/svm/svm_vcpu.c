@@ -319,9 +319,14 @@ static void svm_vcpu_run(struct vcpu *v)
 	__asm__ volatile("clgi" ::: "memory");
 	/* From here an interrupt or a kick IPI waits for VMRUN and makes the
 	 * guest exit at once, so nothing raised after these checks is lost. */
-	if (__atomic_exchange_n(&v->in_guest, true, __ATOMIC_SEQ_CST))
-		printk_guest("d%uv%u: entered on CPU %u while in the guest on CPU %u\n", v->d->domid, v->vcpu_id,
-			     this_cpu()->cpu_id, svm(v)->cpu);
+	if (__atomic_exchange_n(&v->in_guest, true, __ATOMIC_SEQ_CST)) {
+		/* still in the guest on another CPU: a scheduler bug; its flag
+		 * is left as that CPU set it, and this entry is not made */
+		__asm__ volatile("stgi" ::: "memory");
+		printk_guest("d%uv%u: entry on CPU %u refused: still in the guest elsewhere\n", v->d->domid,
+			     v->vcpu_id, this_cpu()->cpu_id);
+		return;
+	}
 	if (!vcpu_may_enter(v)) {
 		__atomic_store_n(&v->in_guest, false, __ATOMIC_SEQ_CST);
 		__asm__ volatile("stgi" ::: "memory");

@@ -17,7 +17,8 @@ struct svm_vcpu {
 	uint64_t entry_eventinj;
 	uint32_t prev_exitcode;
 	unsigned prev_cpu, cpu; /* of the entry before the last, and of the last */
-	unsigned pf_retries;     /* trace_pf: a fault in delivery retried */
+	unsigned pf_retries;     /* trace_pf: how often the fault below was retried */
+	uint64_t pf_retried_info, pf_retried_cr2;
 	/* Where the guest was when a V_IRQ was offered that it could take at
 	 * once (~0 if it could not), and whether it ran on without taking
 	 * one (Bochs): the next interrupt is then injected. */
