@@ -17,7 +17,10 @@ qemu_boot() {
 	LOG=$INTEG_OUT/$name.log
 	rm -f "$LOG"
 	: >"$LOG"
+	# -d cpu_reset: QEMU notes a triple fault of the machine (which
+	# -no-reboot turns into an exit) in $name.qemu-log.txt
 	timeout "$secs" qemu-system-x86_64 -M q35 -accel tcg -m 2048 -display none -no-reboot \
+		-d cpu_reset -D "$INTEG_OUT/$name.qemu-log.txt" \
 		-serial "file:$LOG" "$@" >"$INTEG_OUT/$name.qemu.txt" 2>&1 &
 	local pid=$! waited=0
 	while kill -0 "$pid" 2>/dev/null; do
@@ -34,6 +37,11 @@ qemu_boot() {
 	if [ "$QEMU_RC" = 124 ] || { [ "$done_re" != '^never-matches$' ] && ! grep -aqE "$done_re" "$LOG"; }; then
 		echo "  ($name: QEMU status $QEMU_RC, '$done_re' not seen; last lines of $LOG:)"
 		tail -n 15 "$LOG" | sed 's/^/  | /'
+		# what QEMU itself said (an abort, a reset with -no-reboot), less
+		# its warnings about CPUID bits TCG lacks
+		grep -av "TCG doesn't support requested feature" "$INTEG_OUT/$name.qemu.txt" |
+			tail -n 5 | sed 's/^/  | qemu: /'
+		grep -a "Triple fault" "$INTEG_OUT/$name.qemu-log.txt" | sed 's/^/  | qemu: /'
 	fi
 }
 

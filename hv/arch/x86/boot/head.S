@@ -100,10 +100,18 @@ enter_long_mode:
 	movl	%eax, %cr4
 	movl	boot_cr3, %eax
 	movl	%eax, %cr3
-	movl	$MSR_EFER, %ecx
+	pushl	%ebx
+	movl	$0x80000001, %eax
+	cpuid
+	movl	$EFER_LME, %ebx
+	btl	$20, %edx	/* NX: the hv runs with EFER.NXE set where the CPU has it, as Xen does */
+	jnc	1f
+	orl	$EFER_NXE, %ebx
+1:	movl	$MSR_EFER, %ecx
 	rdmsr
-	orl	$EFER_LME, %eax
+	orl	%ebx, %eax
 	wrmsr
+	popl	%ebx
 	movl	%cr0, %eax
 	orl	$(CR0_PG | CR0_PE | CR0_WP | CR0_NE | CR0_MP), %eax
 	andl	$~(CR0_CD | CR0_NW | CR0_EM | CR0_TS), %eax
