@@ -68,6 +68,11 @@ bool vcpu_has_work(struct vcpu *v)
 void vcpu_block(struct vcpu *v)
 {
 	sched_vcpu_flags(&v->sched, SVF_BLOCKED, 0, now_ns());
+	/* The flag's store (a plain release store, as is the lock's) must be
+	 * visible before we look for work, or a waker that made work just
+	 * now and reads the flag before it lands leaves us blocked (store
+	 * buffer, as in Dekker's algorithm); vcpu_kick fences the other way. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	bool armed = vcpu_arm_alarm(v);
 	if (!armed || vcpu_has_work(v)) /* no alarm: stay runnable, never lost */
 		sched_vcpu_flags(&v->sched, 0, SVF_BLOCKED, now_ns());
@@ -92,6 +97,7 @@ void vcpu_halt(struct vcpu *v, bool interrupts_on)
 
 void vcpu_kick(struct vcpu *v)
 {
+	__atomic_thread_fence(__ATOMIC_SEQ_CST); /* the caller's new work, then the flag (vcpu_block) */
 	uint32_t flags = __atomic_load_n(&v->sched.pause_flags, __ATOMIC_ACQUIRE);
 	if (flags & SVF_BLOCKED) {
 		if (vcpu_has_work(v))
