@@ -111,6 +111,9 @@ int bx_list_domains(struct bx *bx, struct xen_domctl_getdomaininfo **infos);
  * from *index on (and *index moves past them).  Returns bytes read. */
 long bx_readconsole(struct bx *bx, char *buf, uint32_t count, bool clear,
 		    uint32_t *index);
+/* XEN_SYSCTL_debug_keys: the hv prints what each key asks for on its
+ * console (read back with bx_readconsole). */
+int bx_debug_keys(struct bx *bx, const char *keys);
 /* The first pool with id >= *pool_id; cpumap gets nr_bits bits. */
 int bx_cpupool_info(struct bx *bx, uint32_t *pool_id, uint32_t *sched_id,
 		    uint32_t *n_dom, uint8_t *cpumap, uint32_t nr_bits);

@@ -116,6 +116,23 @@ long bx_readconsole(struct bx *bx, char *buf, uint32_t count, bool clear,
 	return rc;
 }
 
+int bx_debug_keys(struct bx *bx, const char *keys)
+{
+	struct xen_sysctl s = { .cmd = XEN_SYSCTL_debug_keys };
+	size_t n = strlen(keys);
+	char *hbuf;
+	int rc;
+
+	if (!(hbuf = bx_hbuf_alloc(bx, n + 1)))
+		return -ENOMEM;
+	memcpy(hbuf, keys, n);
+	s.u.debug_keys.keys = (uintptr_t)hbuf;
+	s.u.debug_keys.nr_keys = (uint32_t)n;
+	rc = bx_sysctl(bx, &s);
+	bx_hbuf_free(bx, hbuf, n + 1);
+	return rc;
+}
+
 int bx_cpupool_info(struct bx *bx, uint32_t *pool_id, uint32_t *sched_id,
 		    uint32_t *n_dom, uint8_t *cpumap, uint32_t nr_bits)
 {

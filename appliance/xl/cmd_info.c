@@ -255,3 +255,20 @@ int main_dmesg(int argc, char **argv)
 		fputs(buf, stdout);
 	}
 }
+
+/* xl debug-keys KEYS: the hypervisor prints what the keys ask for ('h'
+ * lists them) in its log, which xl dmesg shows. */
+int main_debug_keys(int argc, char **argv)
+{
+	int rc;
+
+	while (xl_getopt(argc, argv, "", "debug-keys", 1) != -1)
+		;
+	xl_open();
+	rc = bx_debug_keys(&xl_bx, argv[optind]);
+	if (rc < 0) {
+		fprintf(stderr, "cannot send debug keys: %s\n", strerror(-rc));
+		return EXIT_FAILURE;
+	}
+	return EXIT_SUCCESS;
+}

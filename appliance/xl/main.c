@@ -24,6 +24,8 @@ static const struct xl_command commands[] = {
 	  "-n, --numa              Also NUMA and CPU topology (not yet supported here)" },
 	{ "dmesg", main_dmesg, "[-c]", "Print the hypervisor's console log",
 	  "-c                      Empty the log after reading it" },
+	{ "debug-keys", main_debug_keys, "<Keys>", "Send debug keys to the hypervisor ('h': their list; xl dmesg shows the output)",
+	  NULL },
 	{ "domid", main_domid, "<DomainName>", "Print the id of the named domain", NULL },
 	{ "domname", main_domname, "<DomainId>", "Print the name of the numbered domain", NULL },
 	{ "uptime", main_uptime, "[-s] [Domain]", "Print how long domains have been up",

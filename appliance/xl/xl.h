@@ -82,6 +82,7 @@ int main_domid(int argc, char **argv);
 int main_domname(int argc, char **argv);
 int main_info(int argc, char **argv);
 int main_dmesg(int argc, char **argv);
+int main_debug_keys(int argc, char **argv);
 int main_uptime(int argc, char **argv);
 int main_pause(int argc, char **argv);
 int main_unpause(int argc, char **argv);

@@ -49,6 +49,8 @@ long domctl_tscinfo(struct domctl_call *c);
 /* x86/ctl_cpu_policy.c */
 long sysctl_get_cpu_featureset(struct vcpu *v, struct xen_sysctl *op);
 long sysctl_get_cpu_policy(struct vcpu *v, struct xen_sysctl *op);
+/* debug_keys.c */
+long sysctl_debug_keys(struct vcpu *v, struct xen_sysctl *op);
 long domctl_get_cpu_policy(struct domctl_call *c);
 long domctl_set_cpu_policy(struct domctl_call *c);
 

@@ -176,6 +176,7 @@ static const sysctl_fn sysctls[] = {
 	[XEN_SYSCTL_cpupool_op] = cpupool_op,
 	[XEN_SYSCTL_get_cpu_featureset] = sysctl_get_cpu_featureset,
 	[XEN_SYSCTL_get_cpu_policy] = sysctl_get_cpu_policy,
+	[XEN_SYSCTL_debug_keys] = sysctl_debug_keys,
 };
 
 long do_sysctl(struct vcpu *v, const uint64_t arg[5])

@@ -187,6 +187,12 @@ struct xen_sysctl_cpu_policy {
 };
 typedef struct xen_sysctl_cpu_policy xen_sysctl_cpu_policy_t;
 
+/* debug_keys: the hv prints what each key asks for on its console */
+struct xen_sysctl_debug_keys {
+    XEN_GUEST_HANDLE_64(const_char) keys;
+    uint32_t nr_keys;
+};
+
 struct xen_sysctl {
     uint32_t cmd;                   /* XEN_SYSCTL_* */
     uint32_t interface_version;     /* XEN_SYSCTL_INTERFACE_VERSION */
@@ -200,6 +206,7 @@ struct xen_sysctl {
         struct xen_sysctl_cpupool_op cpupool_op;
         struct xen_sysctl_cpu_featureset cpu_featureset;
         struct xen_sysctl_cpu_policy cpu_policy;
+        struct xen_sysctl_debug_keys debug_keys;
         uint8_t pad[128];
     } u;
 };
@@ -210,6 +217,9 @@ _Static_assert(offsetof(struct xen_sysctl_readconsole, incremental) == 1, "readc
 _Static_assert(offsetof(struct xen_sysctl_readconsole, index) == 4, "readconsole.index");
 _Static_assert(offsetof(struct xen_sysctl_readconsole, buffer) == 8, "readconsole.buffer");
 _Static_assert(offsetof(struct xen_sysctl_readconsole, count) == 16, "readconsole.count");
+
+_Static_assert(sizeof(struct xen_sysctl_debug_keys) == 16, "xen_sysctl_debug_keys size");
+_Static_assert(offsetof(struct xen_sysctl_debug_keys, nr_keys) == 8, "debug_keys.nr_keys");
 
 _Static_assert(sizeof(struct xen_sysctl_physinfo) == 112, "xen_sysctl_physinfo size");
 _Static_assert(offsetof(struct xen_sysctl_physinfo, cores_per_socket) == 4, "physinfo.cores_per_socket");

@@ -35,6 +35,8 @@ expect "$N" 'APPLIANCE-CHECK: disk backend /local/domain/0/backend/qdisk/[0-9]+/
 expect "$N" 'APPLIANCE-CHECK: disk frontend state 4' "and the guest's frontend connected"
 expect "$N" 'APPLIANCE-CHECK: bastion-dm pid: [0-9]+' "bastion-dm runs in dom0 for the guest"
 expect "$N" 'APPLIANCE-CHECK: block-list: 51712 +0 +[0-9]+ +4 ' "xl block-list shows xvda connected"
+expect "$N" 'APPLIANCE-CHECK: debug-keys: d[0-9]+v0: (running|runnable|blocked) for [0-9]+ ms on CPU [01]' \
+	"xl debug-keys q: the hypervisor's log (xl dmesg) gives the demo guest's vCPU state"
 expect "$N" 'APPLIANCE-CHECK: bastion-dm after shutdown: gone' "bastion-dm exits with the guest"
 expect "$N" 'APPLIANCE-CHECK: img-check-demo: No errors were found on the image' \
 	"bastion-img check finds the demo disk clean after the guest's write"

@@ -151,6 +151,13 @@ check "xl vcpu-list: Domain-0 has 2 vCPUs" '[ "$got" = 2 ]'
 step_ok xl-dmesg "xl dmesg"
 got=$(out xl-dmesg | wc -l)
 check "xl dmesg prints the hypervisor's log" '[ "$got" -ge 5 ]'
+step_ok xl-debug-keys "xl debug-keys q"
+got=$(out xl-debug-keys | grep -c "'q' pressed -> dumping domain info")
+check "... and xl dmesg shows the hypervisor's domain dump" '[ "$got" -ge 1 ]'
+if [ "$HV" != xen ]; then
+	got=$(out xl-debug-keys | grep -cE "d0v[01]: (running|runnable|blocked) for [0-9]+ ms on CPU [01]")
+	check "... with the scheduling state of both of Domain-0's vCPUs" '[ "$got" -ge 2 ]'
+fi
 step_ok xl-cpupool-list "xl cpupool-list"
 step_ok xl-uptime "xl uptime"
 got=$(out xl-uptime | awk '$1 == "Domain-0" { print $2 }')
