@@ -14,7 +14,7 @@
 #include "vcpu_sched.h"
 #include "vtime.h"
 
-#define MAX_KEYS 16 /* per call: each dump is long */
+#define KEYS_CHUNK 16 /* keys copied in at a time */
 
 static void keys_help(void)
 {
@@ -36,11 +36,12 @@ static long ms_until(uint64_t deadline, uint64_t now)
 	return deadline ? (long)((int64_t)(deadline - now) / 1000000) : 0;
 }
 
-static void dump_vcpu(struct vcpu *v, uint64_t now)
+static void dump_vcpu(struct vcpu *v)
 {
 	int state;
-	uint64_t entry, times[4];
-	sched_runstate_read(&v->sched, now, &state, &entry, times);
+	uint64_t entry, times[4], now = now_ns();
+	sched_runstate_get(&v->sched, now, &state, &entry, times);
+	entry = MIN(entry, now);
 	const struct vcpu_info *vi = v->vcpu_info;
 	printk("  d%uv%u: %s for %lu ms on CPU %u, pause flags %#x%s%s, pending vector %d, nmi %d\n",
 	       v->d->domid, v->vcpu_id, runstate_name(state), (unsigned long)((now - entry) / 1000000),
@@ -59,15 +60,14 @@ static void dump_vcpu(struct vcpu *v, uint64_t now)
 /* In hypercall context: the domains are held while they are printed. */
 static void dump_domains(void)
 {
-	uint64_t now = now_ns();
-	printk("'q' pressed -> dumping domain info (now = %lu ms)\n", (unsigned long)(now / 1000000));
+	printk("'q' pressed -> dumping domain info (now = %lu ms)\n", (unsigned long)(now_ns() / 1000000));
 	for (struct domain *d = domain_lookup_next(0); d;) {
 		printk(" d%u: state %d%s, %lu pages, %u vCPUs, pause count %d\n", d->domid, (int)d->state,
 		       d->is_shutting_down ? " (shutting down)" : "", (unsigned long)d->tot_pages,
 		       d->nr_vcpus, d->pause_count);
 		if (d->state == DOMAIN_ALIVE)
 			for (unsigned i = 0; i < d->nr_vcpus; i++)
-				dump_vcpu(d->vcpu[i], now);
+				dump_vcpu(d->vcpu[i]);
 		unsigned next = d->domid + 1u;
 		domain_put(d);
 		d = next < DOMID_FIRST_RESERVED ? domain_lookup_next(next) : NULL;
@@ -93,19 +93,22 @@ static void dump_cpus(void)
 
 long sysctl_debug_keys(struct vcpu *v, struct xen_sysctl *op)
 {
-	char keys[MAX_KEYS];
-	uint32_t n = op->u.debug_keys.nr_keys;
-	if (n > MAX_KEYS)
-		return -XEN_EINVAL;
-	if (n && copy_from_guest(v, keys, op->u.debug_keys.keys, n))
-		return -XEN_EFAULT;
-	for (uint32_t i = 0; i < n; i++) {
-		if (keys[i] == 'h')
-			keys_help();
-		else if (keys[i] == 'q')
-			dump_domains();
-		else if (keys[i] == 'r')
-			dump_cpus();
+	char keys[KEYS_CHUNK];
+	uint64_t gva = op->u.debug_keys.keys;
+	for (uint32_t left = op->u.debug_keys.nr_keys; left;) {
+		uint32_t n = MIN(left, (uint32_t)KEYS_CHUNK);
+		if (copy_from_guest(v, keys, gva, n))
+			return -XEN_EFAULT;
+		for (uint32_t i = 0; i < n; i++) {
+			if (keys[i] == 'h')
+				keys_help();
+			else if (keys[i] == 'q')
+				dump_domains();
+			else if (keys[i] == 'r')
+				dump_cpus();
+		}
+		gva += n;
+		left -= n;
 	}
 	return 0;
 }

@@ -2,8 +2,9 @@
  * A vCPU's side of scheduling (see vcpu_sched.h).  Runnability is the
  * scheduler's (sched.h pause flags): HLT, SCHEDOP_block and _poll set
  * SVF_BLOCKED and then look for work once more, a kick clears it when
- * work has arrived; either order ends with the vCPU awake, because both
- * sides go through its scheduler lock.  The one-shot, periodic and poll
+ * work has arrived; either order ends with the vCPU awake, because each
+ * side fences between its own store (the flag; the work) and its read of
+ * the other's.  The one-shot, periodic and poll
  * timeouts are handled in the vCPU's own context; a per-vCPU alarm on
  * the CPU's timer heap only wakes it when the earliest is due.
  */
