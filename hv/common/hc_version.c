@@ -36,6 +36,14 @@ long do_xen_version(struct vcpu *v, const uint64_t arg[5])
 		return VERSION_MAJOR << 16 | VERSION_MINOR;
 	case XENVER_extraversion:
 		return copy_string(v, gva, ".0-bastion", 16);
+	case XENVER_compile_info: {
+		/* the compiler as it names itself; no builder, host or date, so
+		 * that two builds of one tree are the same bytes */
+		struct xen_compile_info ci = { 0 };
+		memcpy(ci.compiler, "gcc " __VERSION__, MIN(sizeof("gcc " __VERSION__), sizeof(ci.compiler) - 1));
+		memcpy(ci.compile_by, "bastion", sizeof("bastion"));
+		return GUEST_OUT(v, gva, &ci) ? -XEN_EFAULT : 0;
+	}
 	case XENVER_capabilities:
 		return copy_string(v, gva, "hvm-3.0-x86_64 hvm-3.0-x86_32 hvm-3.0-x86_32p", 1024);
 	case XENVER_changeset:

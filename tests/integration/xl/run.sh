@@ -141,6 +141,9 @@ fi
 got=$(info_field xen_major).$(info_field xen_minor)
 check "xl info: xen_major.xen_minor are the hypervisor's (${want:-unknown})" '[ -n "$want" ] && [ "$got" = "$want" ]'
 
+got=$(info_field cc_compiler)
+check "xl info: cc_compiler names the compiler (XENVER_compile_info)" '[ "$got" = gcc ]'
+
 step_ok xl-list "xl list"
 got=$(out xl-list | awk '$1 == "Domain-0" { print $2 " " $3 " " $4 }')
 check "xl list: Domain-0 is domain 0 with about 1024 MiB and 2 vCPUs" \
