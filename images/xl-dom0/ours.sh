@@ -23,10 +23,8 @@ if step ours-create 300 "$OXL" create "/etc/xen/$GUEST.cfg" 'disk=[]' 'maxvcpus=
 	step ours-list-l 60 "$OXL" list -l
 	sh_step ours-xenstore 60 "xenstore-ls -fp /local/domain/\$($OXL domid $GUEST); xenstore-ls -fp /libxl/\$($OXL domid $GUEST)"
 	step ours-vcpu-list 60 "$OXL" vcpu-list "$GUEST"
-	sh_step ours-console 60 "{ (sleep 3; echo console-roundtrip; sleep 10) |
-		timeout 10 script -qfc '$XLS console $GUEST' /dev/null || true; } | tr -d '\\r' | grep -m 1 'DOMU-ECHO: console-roundtrip'"
-	sh_step ours-xl-console 60 "{ (sleep 3; echo our-console-roundtrip; sleep 10) |
-		timeout 10 script -qfc '$OXL console $GUEST' /dev/null || true; } | tr -d '\\r' | grep -m 1 'DOMU-ECHO: our-console-roundtrip'"
+	console_step ours-console "$XLS console $GUEST" console-roundtrip
+	console_step ours-xl-console "$OXL console $GUEST" our-console-roundtrip
 	sh_step ours-state-boot 60 "$(state_is 'present=0 online=0 ')"
 	step ours-vcpu-set-2 60 "$OXL" vcpu-set "$GUEST" 2
 	sh_step ours-vcpu-seen-2 100 "$(state_is 'present=0-1 online=0-1 ')"
