@@ -298,14 +298,14 @@ static int qnic_connect(struct pv_device *dev)
 	q->rx_ring = q->tx_ring ? map_ring(dev, "rx-ring-ref", &q->rx_handle) : NULL;
 	if (!q->rx_ring)
 		return -EFAULT;
-	dev->local_port = host->ops->bind_evtchn(host, remote);
-	if (dev->local_port < 0) {
-		LOG_NIC(dev, "binding event channel %u failed (%ld)", (unsigned)remote, dev->local_port);
-		return (int)dev->local_port;
+	long port = pv_device_bind(dev, 0, remote);
+	if (port < 0) {
+		LOG_NIC(dev, "binding event channel %u failed (%ld)", (unsigned)remote, port);
+		return (int)port;
 	}
 	struct netif_config cfg = {
 		.host = host, .tx_sring = q->tx_ring, .rx_sring = q->rx_ring,
-		.port = (uint32_t)dev->local_port,
+		.port = (uint32_t)port,
 		.link_ops = q->slirp ? &net_slirp_link_ops : &netif_fd_link_ops,
 		.link = q->slirp ? (void *)q->slirp : (void *)&q->tap_link,
 		.vnet_hdr = !q->slirp, .link_ready = on_link_ready, .link_ready_arg = dev,
@@ -335,9 +335,7 @@ static void qnic_disconnect(struct pv_device *dev)
 	}
 	netif_engine_free(q->engine);
 	q->engine = NULL;
-	if (dev->local_port >= 0)
-		host->ops->unbind_evtchn(host, (uint32_t)dev->local_port);
-	dev->local_port = -1;
+	pv_device_unbind(dev, 0);
 	if (q->tx_ring)
 		host->ops->unmap_grants(host, q->tx_ring, 1, q->tx_handle);
 	if (q->rx_ring)
@@ -345,9 +343,11 @@ static void qnic_disconnect(struct pv_device *dev)
 	q->tx_ring = q->rx_ring = NULL;
 }
 
-static void qnic_event(struct pv_device *dev)
+static void qnic_event(struct pv_device *dev, unsigned slot)
 {
 	struct qnic *q = dev->priv;
+
+	(void)slot; /* one queue */
 
 	if (q && q->engine) {
 		netif_engine_kick(q->engine);
