@@ -321,6 +321,19 @@ static int qdisk_connect(struct pv_device *dev)
 	return 0;
 }
 
+/* What each queue of a device that connected answered: which of its
+ * queues the frontend used. */
+static void log_queue_stats(struct pv_device *dev, const struct qdisk *q)
+{
+	for (unsigned i = 0; i < q->nr_queues; i++) {
+		const struct blkif_stats *st = blkif_engine_stats(q->queue[i].engine);
+		LOG_DISK(dev, "queue %u: %llu requests answered (%llu ok, %llu error, %llu eopnotsupp)",
+			 i, (unsigned long long)(st->ok + st->error + st->eopnotsupp),
+			 (unsigned long long)st->ok, (unsigned long long)st->error,
+			 (unsigned long long)st->eopnotsupp);
+	}
+}
+
 /* Every queue's engine freed (its I/O waited for), port unbound and ring
  * unmapped, whatever a failed connect got to. */
 static void qdisk_disconnect(struct pv_device *dev)
@@ -330,6 +343,9 @@ static void qdisk_disconnect(struct pv_device *dev)
 
 	if (!q)
 		return;
+	for (unsigned i = 0; i < q->nr_queues; i++)
+		blkif_engine_drain(q->queue[i].engine);
+	log_queue_stats(dev, q);
 	for (unsigned i = 0; i < QDISK_MAX_QUEUES; i++) {
 		struct qdisk_queue *qu = &q->queue[i];
 		blkif_engine_free(qu->engine); /* waits for the I/O in flight */

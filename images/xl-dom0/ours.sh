@@ -85,7 +85,8 @@ done
 # gone); xvdb a qcow2 over a qcow2 backing file, where the guest reads the
 # backing file's magic, makes an ext4, writes a file tree, reads it back
 # and trims a deleted file (qemu-img check and dom0's own reading of it
-# after); xvdc raw and read-only.
+# after); xvdc raw and read-only.  The guest has two vCPUs, so its
+# blkfront asks bastion-dm for two queues per disk (multi-queue).
 BLK=/var/lib/xen/ours-blk
 BLOG=/var/log/xen/console/guest-ours-blk.log
 BMAGIC=ours-disk-$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')
@@ -100,7 +101,7 @@ sh_step ours-blk-image 60 "mkdir -p $BLK && mount -t tmpfs -o size=256m tmpfs $B
 DISKS="[\"format=raw,vdev=xvda,access=rw,target=$BLK/raw.img\", \"format=qcow2,vdev=xvdb,target=$BLK/disk.qcow2\",
 	\"format=raw,vdev=xvdc,access=ro,target=$BLK/ro.img\"]"
 if step ours-blk-create 300 "$OXL" create "/etc/xen/$GUEST.cfg" 'name="ours-blk"' "disk=$DISKS" \
-	'extra="console=hvc0 quiet blk=1 blkw=1 fs=1"'; then
+	'vcpus=2' 'extra="console=hvc0 quiet blk=1 blkw=1 fs=1"'; then
 	sh_step ours-blk-guest 300 "for i in \$(seq 560); do grep -q DOMU-IDLE $BLOG 2>/dev/null && break; sleep 0.5; done;
 		grep -E 'DOMU-(BLK|FS|RO|BACKING)' $BLOG; grep -q DOMU-IDLE $BLOG"
 	sh_step ours-blk-xenstore 30 "id=\$($OXL domid ours-blk); xenstore-ls -fp /local/domain/0/backend/qdisk/\$id;
