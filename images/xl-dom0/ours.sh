@@ -141,12 +141,13 @@ sh_step ours-blk-refused 30 "! $OXL create /etc/xen/$GUEST.cfg 'name=\"ours-bad\
 # (10.0.0.1/24); its xen-netfront's eth0 is 10.0.0.2/24.  Pings both ways,
 # 4 MiB by TCP each way checksummed at both ends (net.sh), a second NIC
 # hot-attached, listed like Debian's xl lists it and detached, and the
-# taps gone with the guest.
+# taps gone with the guest.  The guest has two vCPUs, so its netfront
+# connects with two queues (multi-queue).
 NLOG=/var/log/xen/console/guest-ours-net.log
 NET="bash /xl-net.sh"
 step ours-net-bridge 60 $NET bridge
 if step ours-net-create 300 "$OXL" create "/etc/xen/$GUEST.cfg" 'name="ours-net"' 'disk=[]' \
-	'vif=["bridge=xenbr0"]' 'extra="console=hvc0 quiet net=1"'; then
+	'vcpus=2' 'vif=["bridge=xenbr0"]' 'extra="console=hvc0 quiet net=1"'; then
 	sh_step ours-net-guest 300 "for i in \$(seq 560); do grep -q DOMU-NET-PING $NLOG 2>/dev/null && break; sleep 0.5; done;
 		grep -E 'DOMU-(UP|NET)' $NLOG; grep -q 'DOMU-NET-PING: 3 packets transmitted, 3 packets received' $NLOG"
 	sh_step ours-net-tap 30 "id=\$($OXL domid ours-net); ls /sys/class/net/xenbr0/brif; cat /sys/class/net/vif\$id.0/address;

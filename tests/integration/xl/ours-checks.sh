@@ -129,6 +129,13 @@ step_ok ours-net-detach "our xl network-detach: the backend closes with the fron
 step_ok ours-net-detached "... its tap is gone and the guest keeps its first NIC"
 step_ok ours-net-destroy "our xl destroy of the guest takes its tap away"
 step_ok ours-net-dm-gone "and its bastion-dm exits"
+check "the 2-vCPU guest's netfront connected its NIC with 2 queues (queue-1/ keys; bastion-dm logged it)" \
+	'out ours-net-tap | grep -qE "^/local/domain/[0-9]+/device/vif/0/multi-queue-num-queues = \"2\"" &&
+	 out ours-net-tap | grep -qE "^/local/domain/[0-9]+/device/vif/0/queue-1/event-channel = " &&
+	 out ours-net-dm-log | grep -qE "qnic dom[0-9]+/0: 2 queues; frames to the guest go to queue 0"'
+check "... every frame for the guest went to queue 0: queue 1 received none, queue 0 the 4 MiB" \
+	'out ours-net-dm-log | grep -qE "qnic dom[0-9]+/0: queue 1: tx [0-9]+ packets .* rx 0 packets" &&
+	 out ours-net-dm-log | grep -qE "qnic dom[0-9]+/0: queue 0: tx [0-9]+ packets .* rx [0-9]{4,} packets [0-9]{7,} bytes"'
 step_ok ours-resize-image "dom0 makes an 8 MiB raw image"
 step_ok ours-resize-create "our xl create of a guest with it as xvda"
 step_ok ours-resize-seen-8m "the guest sees xvda with 16384 sectors"
