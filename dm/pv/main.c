@@ -151,16 +151,17 @@ static bool drain_watches(struct dm *dm)
 }
 
 /* Devices whose engine asked for another kick, and watch events a drain
- * left: every device gets its event op (a kick with nothing to take costs
- * a few loads), then the drain goes on. */
+ * left: every bound port of every connected device gets its event op (a
+ * kick with nothing to take costs a few loads), then the drain goes on. */
 static gboolean on_idle(gpointer opaque)
 {
 	struct dm *dm = opaque;
 
 	dm->idle = 0;
 	for (struct pv_device *dev = dm->reg.devices; dev; dev = dev->next)
-		if (dev->connected)
-			dev->type->event(dev);
+		for (unsigned slot = 0; slot < PV_MAX_PORTS; slot++)
+			if (dev->connected && dev->port[slot] >= 0)
+				dev->type->event(dev, slot);
 	if (dm->more_watches) {
 		dm->more_watches = false;
 		drain_watches(dm);
@@ -193,10 +194,11 @@ static gboolean on_evtchn(gint fd, GIOCondition cond, gpointer opaque)
 	(void)cond;
 	/* Ports still pending keep the fd readable: the loop comes back. */
 	for (int n = 0; n < PORTS_PER_CALL && (port = bx_evtchn_pending(fd)) >= 0; n++) {
-		struct pv_device *dev = pv_registry_by_port(&dm->reg, (uint32_t)port);
+		unsigned slot;
+		struct pv_device *dev = pv_registry_by_port(&dm->reg, (uint32_t)port, &slot);
 		bx_evtchn_unmask(fd, (uint32_t)port);
 		if (dev)
-			dev->type->event(dev);
+			dev->type->event(dev, slot);
 	}
 	drain_queued_watches(dm);
 	return G_SOURCE_CONTINUE;

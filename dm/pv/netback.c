@@ -16,6 +16,11 @@
  * MAC fe:ff:ff:ff:ff:ff (never a guest's: the bridge takes the lowest),
  * added to the bridge and brought up at setup; it goes with the device.
  * Slirp takes no GSO packets: such a device offers no feature-gso-tcpv4.
+ *
+ * Up to QNIC_MAX_QUEUES queues (io/netif.h's multi-queue keys), each a
+ * tx/rx ring pair, an event channel in the port slot of its index and a
+ * netif.c engine; all send through the one link, and every frame the
+ * link has for the guest goes to queue 0.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -42,15 +47,32 @@
 
 #define QNIC_DEFAULT_BRIDGE "xenbr0"
 
+/* Queues a frontend may ask for (multi-queue-max-queues, io/netif.h):
+ * 4, as for qdisk - one thread serves them all, so more queues would
+ * only spread the guest's transmit work over more of its CPUs, each
+ * queue holding its own rings and event channel. */
+#define QNIC_MAX_QUEUES 4
+_Static_assert(QNIC_MAX_QUEUES <= PV_MAX_PORTS, "an event channel per queue");
+/* A queue's frontend dir: the frontend's and "/queue-<i>". */
+#define QNIC_DIR_MAX (PV_PATH_MAX + 24)
+
+/* One tx/rx ring pair and the engine serving it. */
+struct qnic_queue {
+	void *tx_ring, *rx_ring;
+	uint64_t tx_handle, rx_handle;
+	struct netif_engine *engine;
+};
+
 struct qnic {
 	struct pv_device *dev;
 	int tap_fd; /* -1 unset */
 	char ifname[IFNAMSIZ];
 	struct netif_fd_link tap_link;
 	struct net_slirp *slirp; /* NULL: the tap */
-	void *tx_ring, *rx_ring;
-	uint64_t tx_handle, rx_handle;
-	struct netif_engine *engine;
+	const struct netif_link_ops *link_ops; /* the tap's or slirp's */
+	void *link;
+	unsigned nr_queues; /* connected; 0 none */
+	struct qnic_queue queue[QNIC_MAX_QUEUES];
 };
 
 /* ---- the tap ------------------------------------------------------------ */
@@ -122,6 +144,7 @@ static void publish_features(struct pv_device *dev, bool gso)
 	pv_xs_write_uint(xs, be, "feature-gso-tcpv4", gso ? 1 : 0);
 	pv_xs_write_uint(xs, be, "feature-gso-tcpv6", 0);
 	pv_xs_write_uint(xs, be, "feature-ipv6-csum-offload", 0);
+	pv_xs_write_uint(xs, be, "multi-queue-max-queues", QNIC_MAX_QUEUES);
 }
 
 static void qnic_free(struct qnic *q)
@@ -202,6 +225,8 @@ static int qnic_setup(struct pv_device *dev)
 		qnic_free(q);
 		return rc;
 	}
+	q->link_ops = q->slirp ? &net_slirp_link_ops : &netif_fd_link_ops;
+	q->link = q->slirp ? (void *)q->slirp : (void *)&q->tap_link;
 	dev->priv = q;
 	publish_features(dev, !q->slirp);
 	return 0;
@@ -220,13 +245,13 @@ static void qnic_teardown(struct pv_device *dev)
 
 /* ---- connecting ------------------------------------------------------------ */
 
-/* A frontend key that must be a 32-bit number. */
-static int read_u32(struct pv_device *dev, const char *key, uint32_t *value)
+/* A frontend key in dir that must be a 32-bit number. */
+static int read_u32(struct pv_device *dev, const char *dir, const char *key, uint32_t *value)
 {
-	uint64_t v = pv_xs_read_uint(dev->ctx->xs, dev->fe_path, key, UINT64_MAX);
+	uint64_t v = pv_xs_read_uint(dev->ctx->xs, dir, key, UINT64_MAX);
 
 	if (v > UINT32_MAX) {
-		LOG_NIC(dev, "frontend key %s/%s missing or bad", dev->fe_path, key);
+		LOG_NIC(dev, "frontend key %s/%s missing or bad", dir, key);
 		return -EINVAL;
 	}
 	*value = (uint32_t)v;
@@ -236,31 +261,53 @@ static int read_u32(struct pv_device *dev, const char *key, uint32_t *value)
 /* What we do not offer must not be asked for. */
 static int check_frontend(struct pv_device *dev)
 {
-	struct pv_xs *xs = dev->ctx->xs;
-
-	if (pv_xs_read_uint(xs, dev->fe_path, "request-rx-copy", 0) != 1) {
+	if (pv_xs_read_uint(dev->ctx->xs, dev->fe_path, "request-rx-copy", 0) != 1) {
 		LOG_NIC(dev, "frontend %s wants page flipping (no request-rx-copy); "
 			"only copying is served", dev->fe_path);
-		return -EPROTONOSUPPORT;
-	}
-	if (pv_xs_read_uint(xs, dev->fe_path, "multi-queue-num-queues", 1) != 1) {
-		LOG_NIC(dev, "frontend %s asks for several queues; one is offered", dev->fe_path);
 		return -EPROTONOSUPPORT;
 	}
 	return 0;
 }
 
-static void *map_ring(struct pv_device *dev, const char *key, uint64_t *handle)
+/* multi-queue-num-queues: absent, one queue; else 1 to the number we
+ * offered (Linux's netfront writes 1 too when we offer several). */
+static int read_num_queues(struct pv_device *dev, unsigned *nr)
+{
+	char *value = pv_xs_read_key(dev->ctx->xs, dev->fe_path, "multi-queue-num-queues");
+	uint64_t n = 1;
+	int rc = 0;
+
+	if (value && (!pv_parse_uint(value, &n) || n == 0 || n > QNIC_MAX_QUEUES)) {
+		LOG_NIC(dev, "multi-queue-num-queues '%s' is not 1 to the %u offered", value,
+			QNIC_MAX_QUEUES);
+		rc = -EINVAL;
+	}
+	free(value);
+	*nr = (unsigned)n;
+	return rc;
+}
+
+/* The frontend dir a queue's keys live in: the frontend's own with one
+ * queue, queue-<i> below it with more (io/netif.h). */
+static void queue_dir(const struct pv_device *dev, unsigned i, unsigned nr, char *dir)
+{
+	if (nr == 1)
+		snprintf(dir, QNIC_DIR_MAX, "%s", dev->fe_path);
+	else
+		snprintf(dir, QNIC_DIR_MAX, "%s/queue-%u", dev->fe_path, i);
+}
+
+static void *map_ring(struct pv_device *dev, const char *dir, const char *key, uint64_t *handle)
 {
 	struct pv_host *host = dev->ctx->host;
 	uint32_t ref;
 	void *ring;
 
-	if (read_u32(dev, key, &ref) < 0)
+	if (read_u32(dev, dir, key, &ref) < 0)
 		return NULL;
 	ring = host->ops->map_grants(host, &ref, 1, true, handle);
 	if (!ring)
-		LOG_NIC(dev, "mapping %s %u failed", key, (unsigned)ref);
+		LOG_NIC(dev, "mapping %s/%s %u failed", dir, key, (unsigned)ref);
 	return ring;
 }
 
@@ -268,55 +315,135 @@ static void qnic_check_broken(struct pv_device *dev)
 {
 	struct qnic *q = dev->priv;
 
-	if (q && q->engine && netif_engine_broken(q->engine))
-		xenbus_device_fail(dev, netif_engine_why(q->engine));
+	for (unsigned i = 0; q && i < q->nr_queues; i++) {
+		if (q->queue[i].engine && netif_engine_broken(q->queue[i].engine)) {
+			xenbus_device_fail(dev, netif_engine_why(q->queue[i].engine));
+			return;
+		}
+	}
 }
 
+/* The link has frames: they are queue 0's. */
 static void on_link_ready(void *arg)
 {
 	struct pv_device *dev = arg;
 	struct qnic *q = dev->priv;
 
-	if (q && q->engine) {
-		netif_engine_link_ready(q->engine);
+	if (q && q->queue[0].engine) {
+		netif_engine_link_ready(q->queue[0].engine);
 		qnic_check_broken(dev);
 	}
 }
 
+/* ---- the send-only link of queues 1.. --------------------------------------- */
+
+/* Every frame for the guest goes to queue 0 (one read side of the tap or
+ * slirp queue, one watcher, frames in the order they came): the other
+ * queues send through the device's link but never receive. */
+static ssize_t send_only_send(void *link, const struct iovec *iov, int iovcnt)
+{
+	struct qnic *q = link;
+
+	return q->link_ops->send(q->link, iov, iovcnt);
+}
+
+static ssize_t send_only_recv(void *link, const struct iovec *iov, int iovcnt)
+{
+	(void)link;
+	(void)iov;
+	(void)iovcnt;
+	errno = EAGAIN;
+	return -1;
+}
+
+static long send_only_watch(void *link, void (*ready)(void *arg), void *arg)
+{
+	(void)link;
+	(void)ready;
+	(void)arg;
+	return 1; /* never ready */
+}
+
+static void send_only_unwatch(void *link, long watch)
+{
+	(void)link;
+	(void)watch;
+}
+
+static const struct netif_link_ops send_only_link_ops = {
+	.send = send_only_send, .recv = send_only_recv,
+	.watch = send_only_watch, .unwatch = send_only_unwatch,
+};
+
+/* Queue i from the keys in dir: its rings mapped, its event channel bound
+ * into port slot i, its engine made.  Not kicked yet. */
+static int connect_queue(struct pv_device *dev, struct qnic *q, unsigned i, const char *dir)
+{
+	struct qnic_queue *qu = &q->queue[i];
+	struct pv_host *host = dev->ctx->host;
+	uint32_t remote;
+	long port;
+
+	if (read_u32(dev, dir, "event-channel", &remote) < 0)
+		return -EINVAL;
+	qu->tx_ring = map_ring(dev, dir, "tx-ring-ref", &qu->tx_handle);
+	qu->rx_ring = qu->tx_ring ? map_ring(dev, dir, "rx-ring-ref", &qu->rx_handle) : NULL;
+	if (!qu->rx_ring)
+		return -EFAULT;
+	port = pv_device_bind(dev, i, remote);
+	if (port < 0) {
+		LOG_NIC(dev, "binding event channel %u of %s failed (%ld)", (unsigned)remote, dir, port);
+		return (int)port;
+	}
+	struct netif_config cfg = {
+		.host = host, .tx_sring = qu->tx_ring, .rx_sring = qu->rx_ring,
+		.port = (uint32_t)port,
+		.link_ops = i == 0 ? q->link_ops : &send_only_link_ops,
+		.link = i == 0 ? q->link : (void *)q,
+		.vnet_hdr = !q->slirp, .link_ready = on_link_ready, .link_ready_arg = dev,
+	};
+	qu->engine = netif_engine_new(&cfg);
+	return qu->engine ? 0 : -ENOMEM;
+}
+
+/* Every queue connected before any is kicked. */
 static int qnic_connect(struct pv_device *dev)
 {
 	struct qnic *q = dev->priv;
-	struct pv_host *host = dev->ctx->host;
-	uint32_t remote;
+	char dir[QNIC_DIR_MAX];
+	unsigned nr = 0;
 	int rc = check_frontend(dev);
 
 	if (rc == 0)
-		rc = read_u32(dev, "event-channel", &remote);
+		rc = read_num_queues(dev, &nr);
+	for (unsigned i = 0; rc == 0 && i < nr; i++) {
+		queue_dir(dev, i, nr, dir);
+		rc = connect_queue(dev, q, i, dir);
+	}
 	if (rc < 0)
 		return rc;
-	q->tx_ring = map_ring(dev, "tx-ring-ref", &q->tx_handle);
-	q->rx_ring = q->tx_ring ? map_ring(dev, "rx-ring-ref", &q->rx_handle) : NULL;
-	if (!q->rx_ring)
-		return -EFAULT;
-	dev->local_port = host->ops->bind_evtchn(host, remote);
-	if (dev->local_port < 0) {
-		LOG_NIC(dev, "binding event channel %u failed (%ld)", (unsigned)remote, dev->local_port);
-		return (int)dev->local_port;
+	q->nr_queues = nr;
+	LOG_NIC(dev, "%u queue%s; frames to the guest go to queue 0", nr, nr == 1 ? "" : "s");
+	for (unsigned i = 0; i < nr; i++) {
+		netif_engine_kick(q->queue[i].engine); /* packets and buffers may wait already */
+		if (netif_engine_broken(q->queue[i].engine))
+			return -EPROTO;
 	}
-	struct netif_config cfg = {
-		.host = host, .tx_sring = q->tx_ring, .rx_sring = q->rx_ring,
-		.port = (uint32_t)dev->local_port,
-		.link_ops = q->slirp ? &net_slirp_link_ops : &netif_fd_link_ops,
-		.link = q->slirp ? (void *)q->slirp : (void *)&q->tap_link,
-		.vnet_hdr = !q->slirp, .link_ready = on_link_ready, .link_ready_arg = dev,
-	};
-	q->engine = netif_engine_new(&cfg);
-	if (!q->engine)
-		return -ENOMEM;
-	netif_engine_kick(q->engine); /* packets and buffers may wait already */
-	return netif_engine_broken(q->engine) ? -EPROTO : 0;
+	return 0;
 }
 
+static void log_queue_stats(struct pv_device *dev, unsigned i, const struct netif_stats *s)
+{
+	LOG_NIC(dev, "queue %u: tx %llu packets %llu bytes (%llu GSO, %llu errors, %llu dropped), "
+		"rx %llu packets %llu bytes (%llu dropped)", i,
+		(unsigned long long)s->tx_packets, (unsigned long long)s->tx_bytes,
+		(unsigned long long)s->tx_gso, (unsigned long long)s->tx_errors,
+		(unsigned long long)s->tx_dropped, (unsigned long long)s->rx_packets,
+		(unsigned long long)s->rx_bytes, (unsigned long long)s->rx_dropped);
+}
+
+/* Every queue's engine freed, port unbound and rings unmapped, whatever
+ * a failed connect got to. */
 static void qnic_disconnect(struct pv_device *dev)
 {
 	struct qnic *q = dev->priv;
@@ -324,33 +451,28 @@ static void qnic_disconnect(struct pv_device *dev)
 
 	if (!q)
 		return;
-	if (q->engine) {
-		const struct netif_stats *s = netif_engine_stats(q->engine);
-		LOG_NIC(dev, "tx %llu packets %llu bytes (%llu GSO, %llu errors, %llu dropped), "
-			"rx %llu packets %llu bytes (%llu dropped)",
-			(unsigned long long)s->tx_packets, (unsigned long long)s->tx_bytes,
-			(unsigned long long)s->tx_gso, (unsigned long long)s->tx_errors, (unsigned long long)s->tx_dropped,
-			(unsigned long long)s->rx_packets, (unsigned long long)s->rx_bytes,
-			(unsigned long long)s->rx_dropped);
+	for (unsigned i = 0; i < QNIC_MAX_QUEUES; i++) {
+		struct qnic_queue *qu = &q->queue[i];
+		if (qu->engine)
+			log_queue_stats(dev, i, netif_engine_stats(qu->engine));
+		netif_engine_free(qu->engine);
+		qu->engine = NULL;
+		pv_device_unbind(dev, i);
+		if (qu->tx_ring)
+			host->ops->unmap_grants(host, qu->tx_ring, 1, qu->tx_handle);
+		if (qu->rx_ring)
+			host->ops->unmap_grants(host, qu->rx_ring, 1, qu->rx_handle);
+		qu->tx_ring = qu->rx_ring = NULL;
 	}
-	netif_engine_free(q->engine);
-	q->engine = NULL;
-	if (dev->local_port >= 0)
-		host->ops->unbind_evtchn(host, (uint32_t)dev->local_port);
-	dev->local_port = -1;
-	if (q->tx_ring)
-		host->ops->unmap_grants(host, q->tx_ring, 1, q->tx_handle);
-	if (q->rx_ring)
-		host->ops->unmap_grants(host, q->rx_ring, 1, q->rx_handle);
-	q->tx_ring = q->rx_ring = NULL;
+	q->nr_queues = 0;
 }
 
-static void qnic_event(struct pv_device *dev)
+static void qnic_event(struct pv_device *dev, unsigned slot)
 {
 	struct qnic *q = dev->priv;
 
-	if (q && q->engine) {
-		netif_engine_kick(q->engine);
+	if (q && slot < q->nr_queues && q->queue[slot].engine) {
+		netif_engine_kick(q->queue[slot].engine);
 		qnic_check_broken(dev);
 	}
 }

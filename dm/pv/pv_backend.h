@@ -28,6 +28,9 @@ enum xenbus_state {
 };
 
 #define PV_PATH_MAX 256
+/* Event channels one device may hold bound: one per queue, and no type
+ * offers more than 4 queues (blkback.c says why). */
+#define PV_MAX_PORTS 4
 
 /* What every device of one bastion-dm shares. */
 struct pv_ctx {
@@ -44,15 +47,16 @@ struct pv_backend_type {
 	/* Reads the backend directory, opens what the device serves and
 	 * writes the features a frontend reads before connecting. */
 	int (*setup)(struct pv_device *dev);
-	/* Reads the frontend's rings and event channel, maps and binds them;
-	 * sets dev->local_port. */
+	/* Reads the frontend's rings and event channels, maps them and binds
+	 * the channels with pv_device_bind. */
 	int (*connect)(struct pv_device *dev);
 	/* Undoes connect, after the I/O in flight finished; idempotent. */
 	void (*disconnect)(struct pv_device *dev);
 	/* Undoes setup; idempotent. */
 	void (*teardown)(struct pv_device *dev);
-	/* The device's event channel fired. */
-	void (*event)(struct pv_device *dev);
+	/* The device's event channel in port[slot] fired (or the main loop
+	 * asks again after host->ops->later). */
+	void (*event)(struct pv_device *dev, unsigned slot);
 	/* What the device serves may have changed size (bastion-dm got
 	 * SIGHUP): tell the frontend if it did.  NULL: nothing to do. */
 	void (*resize)(struct pv_device *dev);
@@ -67,7 +71,9 @@ struct pv_device {
 	enum xenbus_state state; /* ours, as last written */
 	uint64_t stored_state;   /* "state" as last read from the store */
 	bool set_up, connected, failed;
-	long local_port;         /* bound event channel, -1 none */
+	/* Bound event channels, -1 none.  The slot is the type's to choose
+	 * (a queue's index) and comes back to its event op. */
+	long port[PV_MAX_PORTS];
 	void *priv;              /* the backend type's state */
 	struct pv_device *next;
 };
@@ -101,6 +107,11 @@ void xenbus_switch_state(struct pv_device *dev, enum xenbus_state state);
 /* The frontend broke the protocol (why says how): the device is
  * disconnected and Closing, the others go on.  Not from within connect. */
 void xenbus_device_fail(struct pv_device *dev, const char *why);
+/* Binds the frontend's remote port into port[slot] (slot < PV_MAX_PORTS,
+ * not bound yet); returns the local port or -errno. */
+long pv_device_bind(struct pv_device *dev, unsigned slot, uint32_t remote);
+/* Unbinds port[slot] if bound; idempotent. */
+void pv_device_unbind(struct pv_device *dev, unsigned slot);
 
 /* ---- xs_util.c: reading and writing keys of a directory ---- */
 

@@ -24,7 +24,7 @@ struct pv_host_ops {
 	long (*bind_evtchn)(struct pv_host *host, uint32_t remote_port);
 	void (*unbind_evtchn)(struct pv_host *host, uint32_t local_port);
 	void (*notify)(struct pv_host *host, uint32_t local_port);
-	/* The device on local_port has more work: run its event op again
+	/* The queue on local_port has more work: run its event op again
 	 * once the main loop has served everything else. */
 	void (*later)(struct pv_host *host, uint32_t local_port);
 	/* Calls ready(arg) from the main loop while fd is readable, until

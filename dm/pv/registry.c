@@ -119,11 +119,17 @@ void pv_registry_rescan(struct pv_registry *r)
 	}
 }
 
-struct pv_device *pv_registry_by_port(struct pv_registry *r, uint32_t local_port)
+struct pv_device *pv_registry_by_port(struct pv_registry *r, uint32_t local_port,
+				      unsigned *slot)
 {
-	for (struct pv_device *dev = r->devices; dev; dev = dev->next)
-		if (dev->local_port == (long)local_port)
-			return dev;
+	for (struct pv_device *dev = r->devices; dev; dev = dev->next) {
+		for (unsigned i = 0; i < PV_MAX_PORTS; i++) {
+			if (dev->port[i] == (long)local_port) {
+				*slot = i;
+				return dev;
+			}
+		}
+	}
 	return NULL;
 }
 

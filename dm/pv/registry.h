@@ -19,7 +19,10 @@ struct pv_registry {
 
 int pv_registry_watch(struct pv_registry *r);
 void pv_registry_rescan(struct pv_registry *r);
-struct pv_device *pv_registry_by_port(struct pv_registry *r, uint32_t local_port);
+/* The device holding local_port bound, and in *slot which of its ports
+ * it is; NULL if none. */
+struct pv_device *pv_registry_by_port(struct pv_registry *r, uint32_t local_port,
+				      unsigned *slot);
 unsigned pv_registry_count(const struct pv_registry *r);
 /* Every device disconnected (mappings released) and freed. */
 void pv_registry_free_all(struct pv_registry *r);

@@ -21,6 +21,7 @@
  * Every update re-reads the keys it needs, so it does not matter which
  * watch event triggered it, nor that our own writes trigger it again.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,7 +66,8 @@ struct pv_device *xenbus_device_new(struct pv_ctx *ctx, const struct pv_backend_
 	dev->ctx = ctx;
 	dev->type = type;
 	dev->devid = devid;
-	dev->local_port = -1;
+	for (unsigned slot = 0; slot < PV_MAX_PORTS; slot++)
+		dev->port[slot] = -1;
 	dev->state = XENBUS_UNKNOWN;
 	snprintf(dev->be_path, sizeof(dev->be_path), "%s/%s/%u/%u", ctx->be_root,
 		 type->name, (unsigned)ctx->host->domid, (unsigned)devid);
@@ -127,6 +129,29 @@ void xenbus_device_fail(struct pv_device *dev, const char *why)
 	dev->type->disconnect(dev);
 	dev->connected = false;
 	xenbus_switch_state(dev, XENBUS_CLOSING);
+}
+
+long pv_device_bind(struct pv_device *dev, unsigned slot, uint32_t remote)
+{
+	struct pv_host *host = dev->ctx->host;
+	long port;
+
+	if (slot >= PV_MAX_PORTS || dev->port[slot] >= 0)
+		return -EINVAL;
+	port = host->ops->bind_evtchn(host, remote);
+	if (port >= 0)
+		dev->port[slot] = port;
+	return port;
+}
+
+void pv_device_unbind(struct pv_device *dev, unsigned slot)
+{
+	struct pv_host *host = dev->ctx->host;
+
+	if (slot >= PV_MAX_PORTS || dev->port[slot] < 0)
+		return;
+	host->ops->unbind_evtchn(host, (uint32_t)dev->port[slot]);
+	dev->port[slot] = -1;
 }
 
 /* The frontend moved (or vanished: XENBUS_UNKNOWN). */

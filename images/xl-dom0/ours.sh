@@ -83,7 +83,8 @@ done
 # gone); xvdb a qcow2 over a qcow2 backing file, where the guest reads the
 # backing file's magic, makes an ext4, writes a file tree, reads it back
 # and trims a deleted file (qemu-img check and dom0's own reading of it
-# after); xvdc raw and read-only.
+# after); xvdc raw and read-only.  The guest has two vCPUs, so its
+# blkfront asks bastion-dm for two queues per disk (multi-queue).
 BLK=/var/lib/xen/ours-blk
 BLOG=/var/log/xen/console/guest-ours-blk.log
 BMAGIC=ours-disk-$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')
@@ -98,7 +99,7 @@ sh_step ours-blk-image 60 "mkdir -p $BLK && mount -t tmpfs -o size=256m tmpfs $B
 DISKS="[\"format=raw,vdev=xvda,access=rw,target=$BLK/raw.img\", \"format=qcow2,vdev=xvdb,target=$BLK/disk.qcow2\",
 	\"format=raw,vdev=xvdc,access=ro,target=$BLK/ro.img\"]"
 if step ours-blk-create 300 "$OXL" create "/etc/xen/$GUEST.cfg" 'name="ours-blk"' "disk=$DISKS" \
-	'extra="console=hvc0 quiet blk=1 blkw=1 fs=1"'; then
+	'vcpus=2' 'extra="console=hvc0 quiet blk=1 blkw=1 fs=1"'; then
 	sh_step ours-blk-guest 300 "for i in \$(seq 560); do grep -q DOMU-IDLE $BLOG 2>/dev/null && break; sleep 0.5; done;
 		grep -E 'DOMU-(BLK|FS|RO|BACKING)' $BLOG; grep -q DOMU-IDLE $BLOG"
 	sh_step ours-blk-xenstore 30 "id=\$($OXL domid ours-blk); xenstore-ls -fp /local/domain/0/backend/qdisk/\$id;
@@ -138,12 +139,13 @@ sh_step ours-blk-refused 30 "! $OXL create /etc/xen/$GUEST.cfg 'name=\"ours-bad\
 # (10.0.0.1/24); its xen-netfront's eth0 is 10.0.0.2/24.  Pings both ways,
 # 4 MiB by TCP each way checksummed at both ends (net.sh), a second NIC
 # hot-attached, listed like Debian's xl lists it and detached, and the
-# taps gone with the guest.
+# taps gone with the guest.  The guest has two vCPUs, so its netfront
+# connects with two queues (multi-queue).
 NLOG=/var/log/xen/console/guest-ours-net.log
 NET="bash /xl-net.sh"
 step ours-net-bridge 60 $NET bridge
 if step ours-net-create 300 "$OXL" create "/etc/xen/$GUEST.cfg" 'name="ours-net"' 'disk=[]' \
-	'vif=["bridge=xenbr0"]' 'extra="console=hvc0 quiet net=1"'; then
+	'vcpus=2' 'vif=["bridge=xenbr0"]' 'extra="console=hvc0 quiet net=1"'; then
 	sh_step ours-net-guest 300 "for i in \$(seq 560); do grep -q DOMU-NET-PING $NLOG 2>/dev/null && break; sleep 0.5; done;
 		grep -E 'DOMU-(UP|NET)' $NLOG; grep -q 'DOMU-NET-PING: 3 packets transmitted, 3 packets received' $NLOG"
 	sh_step ours-net-tap 30 "id=\$($OXL domid ours-net); ls /sys/class/net/xenbr0/brif; cat /sys/class/net/vif\$id.0/address;

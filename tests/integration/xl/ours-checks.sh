@@ -81,7 +81,11 @@ check "the read-only disk is read-only in the guest and refuses its write" \
 check "the backends are connected (state 4) with the frontends' rings and event channels" \
 	'out ours-blk-xenstore | grep -qE "^/local/domain/0/backend/qdisk/[0-9]+/51712/state = \"4\"" &&
 	 out ours-blk-xenstore | grep -qE "^/local/domain/0/backend/qdisk/[0-9]+/51728/state = \"4\"" &&
-	 out ours-blk-xenstore | grep -qE "^/local/domain/[0-9]+/device/vbd/51712/ring-ref = "'
+	 out ours-blk-xenstore | grep -qE "^/local/domain/[0-9]+/device/vbd/51712/(queue-0/)?ring-ref = "'
+check "bastion-dm offers 4 queues and the 2-vCPU guest's blkfront asks for 2 (queue-0/ and queue-1/ keys)" \
+	'out ours-blk-xenstore | grep -qE "^/local/domain/0/backend/qdisk/[0-9]+/51712/multi-queue-max-queues = \"4\"" &&
+	 out ours-blk-xenstore | grep -qE "^/local/domain/[0-9]+/device/vbd/51712/multi-queue-num-queues = \"2\"" &&
+	 out ours-blk-xenstore | grep -qE "^/local/domain/[0-9]+/device/vbd/51712/queue-1/event-channel = "'
 check "the read-only disk's backend says so to the frontend (info 4 = VDISK_READONLY)" \
 	'out ours-blk-xenstore | grep -qE "^/local/domain/0/backend/qdisk/[0-9]+/51744/info = \"4\""'
 step_ok ours-blk-attach "our xl block-attach of a fourth, read-only disk to the running guest"
@@ -96,6 +100,10 @@ step_ok ours-blk-gone "it is gone"
 step_ok ours-blk-dm-gone "and its bastion-dm exits"
 check "the raw image file holds the bytes the guest wrote" \
 	'[ -n "$wrote" ] && [ "$(out ours-blk-file | head -n 1)" = "$wrote" ]'
+check "bastion-dm connected each of the guest's three disks with 2 queues" \
+	'[ "$(out ours-blk-file | grep -cE "qdisk dom[0-9]+/517(12|28|44): 2 queues of ")" -ge 3 ]'
+check "... and the guest used the second queue: requests answered on some disk's queue 1" \
+	'out ours-blk-file | grep -qE "qdisk dom[0-9]+/517[0-9]+: queue 1: [1-9][0-9]* requests answered"'
 step_ok ours-blk-qcheck "qemu-img check finds the qcow2 and its backing file clean"
 check "... and after the trim less than 14 of the qcow2's 64 MiB is allocated (16 MiB were written and deleted)" \
 	'n=$(out ours-blk-qcheck | sed -n "s|^\([0-9]*\)/1024 = .* allocated.*|\1|p" | head -n 1); [ -n "$n" ] && [ "$n" -lt 224 ]'
@@ -121,6 +129,13 @@ step_ok ours-net-detach "our xl network-detach: the backend closes with the fron
 step_ok ours-net-detached "... its tap is gone and the guest keeps its first NIC"
 step_ok ours-net-destroy "our xl destroy of the guest takes its tap away"
 step_ok ours-net-dm-gone "and its bastion-dm exits"
+check "the 2-vCPU guest's netfront connected its NIC with 2 queues (queue-1/ keys; bastion-dm logged it)" \
+	'out ours-net-tap | grep -qE "^/local/domain/[0-9]+/device/vif/0/multi-queue-num-queues = \"2\"" &&
+	 out ours-net-tap | grep -qE "^/local/domain/[0-9]+/device/vif/0/queue-1/event-channel = " &&
+	 out ours-net-dm-log | grep -qE "qnic dom[0-9]+/0: 2 queues; frames to the guest go to queue 0"'
+check "... every frame for the guest went to queue 0: queue 1 received none, queue 0 the 4 MiB" \
+	'out ours-net-dm-log | grep -qE "qnic dom[0-9]+/0: queue 1: tx [0-9]+ packets .* rx 0 packets" &&
+	 out ours-net-dm-log | grep -qE "qnic dom[0-9]+/0: queue 0: tx [0-9]+ packets .* rx [0-9]{4,} packets [0-9]{7,} bytes"'
 step_ok ours-resize-image "dom0 makes an 8 MiB raw image"
 step_ok ours-resize-create "our xl create of a guest with it as xvda"
 step_ok ours-resize-seen-8m "the guest sees xvda with 16384 sectors"

@@ -17,5 +17,6 @@ void test_blkif_pgrant(void);
 void test_xenbus(const char *tmpdir);
 void test_netif(void);
 void test_net_slirp(void);
+void test_netback_mq(void);
 
 #endif

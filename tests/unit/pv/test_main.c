@@ -51,6 +51,7 @@ int main(int argc, char **argv)
 	test_xenbus(argv[1]);
 	test_netif();
 	test_net_slirp();
+	test_netback_mq();
 	printf("%d passed, %d failed\n", passes, failures);
 	fflush(stdout);
 	return failures ? 1 : 0;

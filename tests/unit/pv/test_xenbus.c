@@ -14,6 +14,7 @@
 #include "fake_xs.h"
 #include "pv_backend.h"
 #include "pv_check.h"
+#include "pv_log.h"
 #include "registry.h"
 
 #define BE "/local/domain/0/backend/fake/7/51712"
@@ -29,7 +30,7 @@ static int fake_setup(struct pv_device *dev) { (void)dev; calls.setups++; return
 static int fake_connect(struct pv_device *dev) { (void)dev; calls.connects++; return calls.connect_rc; }
 static void fake_disconnect(struct pv_device *dev) { (void)dev; calls.disconnects++; }
 static void fake_teardown(struct pv_device *dev) { (void)dev; calls.teardowns++; }
-static void fake_event(struct pv_device *dev) { (void)dev; }
+static void fake_event(struct pv_device *dev, unsigned slot) { (void)dev; (void)slot; }
 
 static const struct pv_backend_type fake_type = {
 	.name = "fake", .setup = fake_setup, .connect = fake_connect,
@@ -330,19 +331,19 @@ static void test_qdisk_connect(const char *img)
 	x.fe.sring->req_event = x.fe.sring->rsp_event = 1; /* as the frontend sets it up */
 	frontend_connects(&x, "x86_64-abi");
 	xenbus_device_update(dev);
-	CHECK(key_is(&x, "state", "4") && dev->local_port == 109 && x.fe.maps_live == 1,
+	CHECK(key_is(&x, "state", "4") && dev->port[0] == 109 && x.fe.maps_live == 1,
 	      "qdisk: a two-page ring and event channel mapped and bound -> Connected");
 	memset(&req, 0, sizeof(req));
 	req.rw = (struct blkif_request_rw){ .operation = BLKIF_OP_WRITE, .nr_segments = 1,
 					    .id = 42, .sector_number = 8, .seg = { seg } };
 	fake_push(&x.fe, &req);
-	dev->type->event(dev);
+	dev->type->event(dev, 0);
 	CHECK(fake_wait(&x.fe, 1) && fake_pop(&x.fe, &rsp) && rsp.id == 42 &&
 	      rsp.status == BLKIF_RSP_OKAY && x.fe.notifies == 1,
 	      "qdisk: a request on the connected ring is served and the frontend kicked");
 	set_key(&x, FE, "state", "5");
 	xenbus_device_update(dev);
-	CHECK(key_is(&x, "state", "5") && x.fe.maps_live == 0 && dev->local_port == -1,
+	CHECK(key_is(&x, "state", "5") && x.fe.maps_live == 0 && dev->port[0] == -1,
 	      "qdisk: frontend Closing -> ring unmapped, port unbound");
 	xenbus_device_free(dev);
 	dev = qdisk_device(&x, img, "w");
@@ -385,7 +386,7 @@ static void test_qdisk_discard_off(const char *img)
 	req.discard = (struct blkif_request_discard){ .operation = BLKIF_OP_DISCARD, .id = 43,
 						      .sector_number = 8, .nr_sectors = 8 };
 	fake_push(&x.fe, &req);
-	dev->type->event(dev);
+	dev->type->event(dev, 0);
 	CHECK(key_is(&x, "state", "4") && fake_wait(&x.fe, 1) && fake_pop(&x.fe, &rsp) &&
 	      rsp.id == 43 && rsp.status == BLKIF_RSP_EOPNOTSUPP,
 	      "qdisk: discard-enable 0 -> a DISCARD on the ring answers EOPNOTSUPP");
@@ -438,6 +439,7 @@ static void test_registry(const char *img)
 	struct pv_registry reg;
 	struct xctx x;
 	char be[PV_PATH_MAX], fe[PV_PATH_MAX];
+	unsigned slot = 99;
 
 	xctx_init(&x);
 	reg = (struct pv_registry){ .ctx = &x.ctx };
@@ -461,7 +463,7 @@ static void test_registry(const char *img)
 	set_key(&x, fe, "state", "4");
 	pv_registry_rescan(&reg);
 	CHECK(be_state_is(&x, "/local/domain/0/backend/qdisk/7/2", "4") && x.fe.maps_live == 1 &&
-	      pv_registry_by_port(&reg, 111) != NULL,
+	      pv_registry_by_port(&reg, 111, &slot) != NULL && slot == 0,
 	      "registry: a one-page ring (ring-ref) connects; its port finds the device");
 	pv_registry_free_all(&reg);
 	CHECK(pv_registry_count(&reg) == 0 && x.fx.watches == 2 && x.fe.maps_live == 0,
@@ -507,7 +509,7 @@ static void test_qdisk_resize_loaded(const char *img)
 	xenbus_device_update(dev);
 	for (unsigned i = 0; i < 64; i++)
 		push_indirect_read(&x, i);
-	dev->type->event(dev);
+	dev->type->event(dev, 0);
 	CHECK(truncate(img, 2 << 20) == 0, "resize loaded: the image grown to 2 MiB");
 	pv_qdisk_backend.resize(dev);
 	fake_wait(&x.fe, 64);
@@ -599,6 +601,218 @@ static void test_qnic_net_key(void)
 	xctx_fini(&x);
 }
 
+/* ---- multi-queue (io/blkif.h: multi-queue-max-queues / -num-queues) ---- */
+
+/* One of the test's rings in guest memory: a one-page ring at guest page
+ * ref - FAKE_REF_BASE, and where the fake frontend stopped reading it. */
+struct mq_ring {
+	uint32_t ref;
+	uint32_t rsp_cons;
+};
+
+/* Points the fake frontend at ring r (its pushes and pops go there). */
+static void mq_use(struct xctx *x, struct mq_ring *r)
+{
+	if (x->fe.sring == (struct blkif_sring *)fake_page(&x->fe, r->ref))
+		return;
+	x->fe.sring = (struct blkif_sring *)fake_page(&x->fe, r->ref);
+	x->fe.ring_pages = 1;
+	x->fe.rsp_cons = r->rsp_cons;
+}
+
+static void mq_leave(struct xctx *x, struct mq_ring *r)
+{
+	r->rsp_cons = x->fe.rsp_cons;
+}
+
+/* Blkfront's keys for nr one-page queues: queue-<i>/ring-ref at guest
+ * page 10 + 2i, queue-<i>/event-channel 9 + i (bound as 109 + i). */
+static void mq_frontend_connects(struct xctx *x, unsigned nr, bool persistent)
+{
+	char dir[PV_PATH_MAX], value[16];
+
+	snprintf(value, sizeof(value), "%u", nr);
+	set_key(x, FE, "multi-queue-num-queues", value);
+	set_key(x, FE, "protocol", "x86_64-abi");
+	if (persistent)
+		set_key(x, FE, "feature-persistent", "1");
+	for (unsigned i = 0; i < nr; i++) {
+		struct blkif_sring *ring = (struct blkif_sring *)fake_page(&x->fe, 1010 + 2 * i);
+		memset(ring, 0, 4096);
+		ring->req_event = ring->rsp_event = 1;
+		snprintf(dir, sizeof(dir), FE "/queue-%u", i);
+		snprintf(value, sizeof(value), "%u", 1010 + 2 * i);
+		set_key(x, dir, "ring-ref", value);
+		snprintf(value, sizeof(value), "%u", 9 + i);
+		set_key(x, dir, "event-channel", value);
+	}
+	set_key(x, FE, "state", "3");
+}
+
+static void mq_push_rw(struct xctx *x, struct mq_ring *r, uint8_t op, uint64_t id, uint32_t data)
+{
+	struct blkif_segment seg = { data, 0, 7 };
+	union blkif_ring_entry req;
+
+	memset(&req, 0, sizeof(req));
+	req.rw = (struct blkif_request_rw){ .operation = op, .nr_segments = 1, .id = id,
+					    .sector_number = 16, .seg = { seg } };
+	mq_use(x, r);
+	fake_push(&x->fe, &req);
+	mq_leave(x, r);
+}
+
+/* Waits for ring r's one response; true if it is id's and OKAY. */
+static bool mq_answered(struct xctx *x, struct mq_ring *r, uint64_t id)
+{
+	struct blkif_response rsp;
+	bool ok;
+
+	mq_use(x, r);
+	ok = fake_wait(&x->fe, 1) && fake_pop(&x->fe, &rsp) && rsp.id == id &&
+	     rsp.status == BLKIF_RSP_OKAY;
+	mq_leave(x, r);
+	return ok;
+}
+
+static bool mq_unanswered(struct xctx *x, struct mq_ring *r)
+{
+	return ((struct blkif_sring *)fake_page(&x->fe, r->ref))->rsp_prod == r->rsp_cons;
+}
+
+/* Two queues: each ring's event reaches its own engine (the registry's
+ * port lookup says which slot), data written through one queue reads back
+ * through the other, each queue keeps its own persistent grants, and
+ * Closing releases every ring, grant and port. */
+static void test_qdisk_multi_queue(const char *img)
+{
+	struct mq_ring ring[2] = { { .ref = 1010 }, { .ref = 1012 } };
+	const uint32_t wdata = FAKE_REF_BASE + 30, rdata = FAKE_REF_BASE + 31;
+	struct blkif_sring *own_ring;
+	struct pv_registry reg;
+	struct pv_device *dev;
+	unsigned slot = 99;
+	struct xctx x;
+
+	xctx_init(&x);
+	own_ring = x.fe.sring;
+	dev = qdisk_device(&x, img, "w");
+	CHECK(dev && key_is(&x, "multi-queue-max-queues", "4"),
+	      "qdisk mq: multi-queue-max-queues 4 offered");
+	mq_frontend_connects(&x, 2, true);
+	xenbus_device_update(dev);
+	CHECK(key_is(&x, "state", "4") && dev->port[0] == 109 && dev->port[1] == 110 &&
+	      dev->port[2] == -1 && x.fe.maps_live == 2,
+	      "qdisk mq: two queues -> both rings mapped, both channels bound -> Connected");
+	reg = (struct pv_registry){ .ctx = &x.ctx, .devices = dev };
+	CHECK(pv_registry_by_port(&reg, 110, &slot) == dev && slot == 1 &&
+	      pv_registry_by_port(&reg, 109, &slot) == dev && slot == 0,
+	      "qdisk mq: the registry finds each port's device and slot");
+	reg.devices = NULL;
+	memset(fake_page(&x.fe, wdata), 0x5a, 4096);
+	mq_push_rw(&x, &ring[0], BLKIF_OP_WRITE, 70, wdata);
+	mq_push_rw(&x, &ring[1], BLKIF_OP_READ, 71, rdata);
+	dev->type->event(dev, 0);
+	CHECK(mq_answered(&x, &ring[0], 70) && mq_unanswered(&x, &ring[1]),
+	      "qdisk mq: queue 0's event serves ring 0 alone");
+	dev->type->event(dev, 1);
+	CHECK(mq_answered(&x, &ring[1], 71) && fake_page(&x.fe, rdata)[0] == 0x5a &&
+	      fake_page(&x.fe, rdata)[4095] == 0x5a,
+	      "qdisk mq: queue 1's event serves ring 1, which reads what queue 0 wrote");
+	mq_push_rw(&x, &ring[1], BLKIF_OP_READ, 72, wdata);
+	dev->type->event(dev, 1);
+	CHECK(mq_answered(&x, &ring[1], 72) && x.fe.maps_live == 5,
+	      "qdisk mq: persistent grants per queue: a ref queue 0 keeps is mapped again "
+	      "for queue 1 (2 rings + 3 kept, %u live)", x.fe.maps_live);
+	set_key(&x, FE, "state", "5");
+	xenbus_device_update(dev);
+	CHECK(key_is(&x, "state", "5") && x.fe.maps_live == 0 && dev->port[0] == -1 &&
+	      dev->port[1] == -1,
+	      "qdisk mq: frontend Closing -> both rings and every kept grant unmapped, ports unbound");
+	xenbus_device_free(dev);
+	x.fe.sring = own_ring;
+	x.fe.ring_pages = 2;
+	xctx_fini(&x);
+}
+
+/* Captures bastion-dm's log while a refusal happens. */
+static FILE *log_capture(void)
+{
+	FILE *f = tmpfile();
+
+	pv_log_set(f);
+	return f;
+}
+
+/* Ends the capture (the log goes quiet again): true if it holds needle. */
+static bool log_captured(FILE *f, const char *needle)
+{
+	static FILE *quiet;
+	char line[1024];
+	bool found = false;
+
+	if (!quiet)
+		quiet = fopen("/dev/null", "w");
+	pv_log_set(quiet);
+	if (!f)
+		return false;
+	rewind(f);
+	while (!found && fgets(line, sizeof(line), f))
+		found = strstr(line, needle) != NULL;
+	fclose(f);
+	return found;
+}
+
+/* A frontend's multi-queue keys spoiled by key=value after the good two
+ * queues were written: refused with a logged reason, nothing left mapped
+ * or bound, the device Closing. */
+static void mq_refused(const char *img, const char *key, const char *value,
+		       const char *logged, const char *what)
+{
+	struct pv_device *dev;
+	struct xctx x;
+	struct blkif_sring *own_ring;
+	FILE *log;
+
+	xctx_init(&x);
+	own_ring = x.fe.sring;
+	dev = qdisk_device(&x, img, "w");
+	mq_frontend_connects(&x, 2, false);
+	if (value) {
+		set_key(&x, FE, key, value);
+	} else {
+		char path[2 * PV_PATH_MAX];
+		snprintf(path, sizeof(path), FE "/%s", key);
+		fake_xs_rm(&x.fx, path);
+	}
+	log = log_capture();
+	xenbus_device_update(dev);
+	CHECK(log_captured(log, logged) && key_is(&x, "state", "5") && x.fe.maps_live == 0 &&
+	      dev->port[0] == -1 && dev->port[1] == -1,
+	      "qdisk mq: %s -> refused (logged), nothing mapped or bound, Closing", what);
+	xenbus_device_free(dev);
+	x.fe.sring = own_ring;
+	xctx_fini(&x);
+}
+
+static void test_qdisk_multi_queue_refusals(const char *img)
+{
+	mq_refused(img, "multi-queue-num-queues", "0", "is not 1 to the 4 offered",
+		   "multi-queue-num-queues 0");
+	mq_refused(img, "multi-queue-num-queues", "5", "is not 1 to the 4 offered",
+		   "multi-queue-num-queues 5, above the 4 offered");
+	mq_refused(img, "multi-queue-num-queues", "two", "is not 1 to the 4 offered",
+		   "multi-queue-num-queues not a number");
+	mq_refused(img, "queue-1/event-channel", NULL, "queue-1/event-channel missing or bad",
+		   "queue-1 without event-channel");
+	mq_refused(img, "queue-1/ring-ref", NULL, "queue-1/ring-ref missing or bad",
+		   "queue-1 without ring-ref");
+	mq_refused(img, "queue-1/ring-ref", "7", "mapping the 1 ring pages of",
+		   "queue-1's ring-ref not a grant that maps");
+	mq_refused(img, "multi-queue-num-queues", "3", "queue-2/event-channel missing or bad",
+		   "three queues asked, two written");
+}
+
 void test_xenbus(const char *tmpdir)
 {
 	char img[512], qimg[512];
@@ -614,6 +828,8 @@ void test_xenbus(const char *tmpdir)
 		return;
 	test_qdisk_keys(img, qimg);
 	test_qdisk_connect(img);
+	test_qdisk_multi_queue(img);
+	test_qdisk_multi_queue_refusals(img);
 	test_qdisk_resize(img, qimg);
 	test_qdisk_discard_off(img);
 	test_registry(img);
