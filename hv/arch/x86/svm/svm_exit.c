@@ -13,6 +13,8 @@
 #include "guest_acpi.h"
 #include "vcpu_sched.h"
 #include "vlapic.h"
+#include "vtime.h"
+#include "x86/triple_fault.h"
 #include "x86/cpu.h"
 #include "x86/percpu.h"
 #include "p2m.h"
@@ -262,9 +264,31 @@ static void exit_pf(struct vcpu *v, struct vmcb *vm)
 	svm_inject_exception(v, VEC_PF, (int64_t)(uint32_t)err);
 }
 
+/* A triple fault while an event was being delivered whose IDT gate is
+ * mapped is retried once (x86/triple_fault.h says why).  An interrupt
+ * went back to its queue in after_exit; an exception is dropped, and the
+ * instruction raises it again if it is real. */
+static bool shutdown_retry(struct vcpu *v, struct vmcb *vm)
+{
+	uint64_t info = vm->exitintinfo, gpa, gate[2];
+	uint64_t gate_va = vm->idtr.base + 16 * (info & 0xff);
+	struct triple_fault tf = { info, (vm->efer & EFER_LMA) != 0, false, now_ns() };
+	tf.gate_mapped = 16 * (info & 0xff) + 15 <= vm->idtr.limit &&
+			 !guest_va_to_gpa(v, gate_va, false, &gpa) && !copy_from_gpa(v->d, gate, gpa, sizeof(gate));
+	if (!triple_fault_retry(&tf, &svm(v)->shutdown_retried_at))
+		return false;
+	if (triple_fault_event_refaults(info))
+		vm->eventinj = 0; /* after_exit would have delivered it again */
+	printk_guest("d%uv%u: triple fault at RIP %#lx delivering %#lx, whose IDT gate is mapped: "
+		     "retried once (an emulator's lapse?)\n", v->d->domid, v->vcpu_id, vm->rip, info);
+	return true;
+}
+
 static void exit_shutdown(struct vcpu *v, struct vmcb *vm)
 {
 	struct svm_vcpu *s = svm(v);
+	if (shutdown_retry(v, vm))
+		return;
 	printk_guest("d%uv%u: triple fault at RIP %#lx (CR0 %#lx CR3 %#lx CR4 %#lx); crashing it\n",
 	       v->d->domid, v->vcpu_id, vm->rip, vm->cr0, vm->cr3, vm->cr4);
 	printk_guest("d%uv%u: RSP %#lx RFLAGS %#lx IDT %#lx+%#x TR %#x@%#lx GS %#lx/%#lx; "

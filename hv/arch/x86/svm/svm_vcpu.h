@@ -19,6 +19,7 @@ struct svm_vcpu {
 	unsigned prev_cpu, cpu; /* of the entry before the last, and of the last */
 	unsigned pf_retries;     /* trace_pf: how often the fault below was retried */
 	uint64_t pf_retried_info, pf_retried_cr2;
+	uint64_t shutdown_retried_at; /* now_ns of the last triple fault retried, 0: none */
 	/* Where the guest was when a V_IRQ was offered that it could take at
 	 * once (~0 if it could not), and whether it ran on without taking
 	 * one (Bochs): the next interrupt is then injected. */
