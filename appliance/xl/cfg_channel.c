@@ -1,8 +1,8 @@
 /*
  * CHANNELSPEC strings of channel= (docs/man/xl.cfg.5.pod.in, CHANNELS;
  * docs/misc/channel.txt; tools/xl/xl_parse.c reads backend=, name=,
- * connection=pty|socket and path=): comma-separated key=value settings,
- * blanks before each skipped.  As libxl requires, a channel has a name
+ * connection=pty|socket and path=): comma-separated key=value settings
+ * (cfg_spec.c).  As libxl requires, a channel has a name
  * and a connection, and a socket has a path; a path with a pty, an
  * unknown key or a malformed value is an error here (xl carries on or
  * exits, case by case).
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cfg.h"
+#include "cfg_priv.h"
 
 static int set_string(char **field, const char *value)
 {
@@ -20,8 +20,9 @@ static int set_string(char **field, const char *value)
 	return *field ? 0 : -1;
 }
 
-static int parse_setting(struct xl_channel *chn, char *setting, char *why, size_t why_len)
+static int parse_setting(void *obj, char *setting, char *why, size_t why_len)
 {
+	struct xl_channel *chn = obj;
 	char *value = strchr(setting, '=');
 	int bad;
 
@@ -66,24 +67,10 @@ static int check_channel(const struct xl_channel *chn, char *why, size_t why_len
 
 int xl_channel_parse(const char *spec, struct xl_channel *chn, char *why, size_t why_len)
 {
-	char *copy = strdup(spec), *setting, *next;
-	int rc = 0;
+	int rc;
 
 	memset(chn, 0, sizeof(*chn));
-	if (!copy) {
-		snprintf(why, why_len, "out of memory");
-		return -1;
-	}
-	for (setting = copy; setting && rc == 0; setting = next) {
-		next = strchr(setting, ',');
-		if (next)
-			*next++ = '\0';
-		while (*setting == ' ')
-			setting++;
-		if (*setting)
-			rc = parse_setting(chn, setting, why, why_len);
-	}
-	free(copy);
+	rc = xl_spec_settings(spec, parse_setting, chn, why, why_len);
 	if (rc == 0)
 		rc = check_channel(chn, why, why_len);
 	if (rc < 0)
