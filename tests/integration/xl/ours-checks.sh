@@ -125,6 +125,7 @@ step_ok ours-chan-create "our xl create with a socket channel and a pty channel 
 step_ok ours-chan-talk "dom0's client on the channel's unix socket reads the guest's line from /dev/hvc1 and answers"
 check "... the guest's line came through whole" 'out ours-chan-talk | grep -qE "^from the guest: hello-from-domU [0-9]+$"'
 step_ok ours-chan-guest "the guest reads dom0's answer on /dev/hvc1 (Linux's hvc_xen frontend in a PVH domU)"
+step_ok ours-chan-pty "our xl console -n 2 reaches the guest's /dev/hvc2 through the pty channel, both ways"
 check "the channels' backends are the libxl layout, the socket's path and the pty's tty in place" \
 	'out ours-chan-xenstore | grep -qE "/backend/console/[0-9]+/1/connection = \"socket\"" &&
 	out ours-chan-xenstore | grep -qE "/backend/console/[0-9]+/1/path = \"/tmp/ours-chan.sock\"" &&
