@@ -130,16 +130,19 @@ static int pty_setup(struct qcons *q)
 {
 	struct pv_device *dev = q->dev;
 	struct termios t;
-	const char *name;
+	const char *name = NULL;
+	int rc;
 
 	q->pty = true;
 	q->master_fd = posix_openpt(O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
 	if (q->master_fd < 0 || grantpt(q->master_fd) < 0 || unlockpt(q->master_fd) < 0 ||
-	    !(name = ptsname(q->master_fd)))
-		return LOG_CON(dev, "cannot open a pty: %s", strerror(errno)), -errno;
-	q->slave_fd = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (q->slave_fd < 0 || tcgetattr(q->slave_fd, &t) < 0)
-		return LOG_CON(dev, "cannot open %s: %s", name, strerror(errno)), -errno;
+	    !(name = ptsname(q->master_fd)) ||
+	    (q->slave_fd = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0 ||
+	    tcgetattr(q->slave_fd, &t) < 0) {
+		rc = -errno;
+		LOG_CON(dev, "cannot open a pty (%s): %s", name ? name : "master", strerror(-rc));
+		return rc;
+	}
 	cfmakeraw(&t);
 	tcsetattr(q->slave_fd, TCSANOW, &t);
 	pv_xs_write_key(dev->ctx->xs, dev->fe_path, "tty", name);
@@ -260,7 +263,8 @@ static void after_io(void *arg)
 		if (!q->pty && q->client_fd >= 0)
 			client_gone(q);
 		else if (q->pty)
-			LOG_CON(dev, "the pty failed: %s", "its output is discarded from now on");
+			LOG_CON(dev, "pty %s failed; its output is discarded from now on",
+				ptsname(q->master_fd));
 	}
 	if (consif_broken(q->engine))
 		xenbus_device_fail(dev, consif_why(q->engine));
