@@ -189,6 +189,20 @@ struct xl_vif {
 int xl_vif_parse(const char *spec, struct xl_vif *vif, char *why, size_t why_len);
 void xl_vif_dispose(struct xl_vif *vif);
 
+enum xl_channel_connection { XL_CHANNEL_UNSET, XL_CHANNEL_PTY, XL_CHANNEL_SOCKET };
+
+/* One channel= entry (docs/man/xl.cfg.5.pod.in, CHANNELS; xl_parse.c):
+ * a secondary PV console, devid its index + 1, served by bastion-dm. */
+struct xl_channel {
+	char *name;                    /* required: how the guest finds it */
+	enum xl_channel_connection connection; /* required */
+	char *path;                    /* socket: required; pty: refused */
+	char *backend_domname;         /* NULL: dom0 */
+};
+
+int xl_channel_parse(const char *spec, struct xl_channel *chn, char *why, size_t why_len);
+void xl_channel_dispose(struct xl_channel *chn);
+
 struct xl_domain_cfg {
 	char *name;
 	enum xl_domain_type type;
@@ -204,6 +218,8 @@ struct xl_domain_cfg {
 	size_t nr_disks;
 	struct xl_vif *vifs;
 	size_t nr_vifs;
+	struct xl_channel *channels;
+	size_t nr_channels;
 };
 
 /* Builds dom from cfg with xl's defaults and checks.  Warnings (unknown

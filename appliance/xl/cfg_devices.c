@@ -1,6 +1,6 @@
 /*
- * disk= and vif= of the typed domain config: lists of DISKSPEC and
- * VIFSPEC strings (cfg_disk.c, cfg_vif.c).  An error names the entry (from
+ * disk=, vif= and channel= of the typed domain config: lists of DISKSPEC,
+ * VIFSPEC and CHANNELSPEC strings (cfg_disk.c, cfg_vif.c, cfg_channel.c).  An error names the entry (from
  * 1) and the line it sits on; two disks with one vdev are refused, as
  * libxl refuses them when it adds the second device.
  */
@@ -38,7 +38,7 @@ static int check_vdev_unique(const struct xl_cfg_setting *set, const struct xl_d
 	return 0;
 }
 
-/* Parses one DISKSPEC or VIFSPEC string into the entry at @slot. */
+/* Parses one DISKSPEC, VIFSPEC or CHANNELSPEC string into the entry at @slot. */
 typedef int (*entry_parse_fn)(const char *spec, void *slot, char *why, size_t why_len);
 
 struct device_list {
@@ -97,6 +97,11 @@ static int parse_vif(const char *spec, void *slot, char *why, size_t why_len)
 	return xl_vif_parse(spec, slot, why, why_len);
 }
 
+static int parse_channel(const char *spec, void *slot, char *why, size_t why_len)
+{
+	return xl_channel_parse(spec, slot, why, why_len);
+}
+
 int xl_cfg_read_devices(const struct xl_cfg *cfg, struct xl_domain_cfg *dom,
 			struct xl_cfg_err *err)
 {
@@ -105,7 +110,11 @@ int xl_cfg_read_devices(const struct xl_cfg *cfg, struct xl_domain_cfg *dom,
 	const struct device_list vifs = { "vif", sizeof(*dom->vifs), parse_vif,
 					  (void **)&dom->vifs, &dom->nr_vifs, NULL };
 
-	if (read_device_list(cfg, &disks, dom, err) < 0 || read_device_list(cfg, &vifs, dom, err) < 0)
+	const struct device_list channels = { "channel", sizeof(*dom->channels), parse_channel,
+					      (void **)&dom->channels, &dom->nr_channels, NULL };
+
+	if (read_device_list(cfg, &disks, dom, err) < 0 || read_device_list(cfg, &vifs, dom, err) < 0 ||
+	    read_device_list(cfg, &channels, dom, err) < 0)
 		return -1;
 	return 0;
 }

@@ -4,7 +4,7 @@
  * type (Bastion builds PVH guests; PV is refused, HVM not there yet),
  * name, uuid, kernel, ramdisk and command line, shutdown actions and
  * scheduler parameters.  Memory, vCPUs and affinity are in
- * cfg_resources.c, disks and vifs in cfg_devices.c.
+ * cfg_resources.c, disks, vifs and channels in cfg_devices.c.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -254,5 +254,8 @@ void xl_domain_cfg_dispose(struct xl_domain_cfg *dom)
 	for (i = 0; i < dom->nr_vifs; i++)
 		xl_vif_dispose(&dom->vifs[i]);
 	free(dom->vifs);
+	for (i = 0; i < dom->nr_channels; i++)
+		xl_channel_dispose(&dom->channels[i]);
+	free(dom->channels);
 	memset(dom, 0, sizeof(*dom));
 }

@@ -50,6 +50,13 @@ void xl_cfg_value_free(struct xl_cfg_value *value);
 struct xl_cfg_value *xl_cfg_value_clone(const struct xl_cfg_value *value);
 int xl_cfg_value_push(struct xl_cfg_value *list, struct xl_cfg_value *item);
 
+/* One setting of a spec string (writable, NUL-terminated); 0, or -1
+ * with the reason in why. */
+typedef int (*xl_setting_fn)(void *obj, char *setting, char *why, size_t why_len);
+/* Calls one for each setting of spec (cfg_spec.c); the first failure's
+ * result, else 0. */
+int xl_spec_settings(const char *spec, xl_setting_fn one, void *obj, char *why, size_t why_len);
+
 /* 1 if xl 4.17 reads key from a domain config. */
 int xl_cfg_key_known(const char *key);
 

@@ -1,8 +1,8 @@
 /*
  * VIFSPEC strings of vif= (docs/man/xl-network-configuration.5.pod.in;
  * tools/xl/xl_parse.c parse_nic_config, tools/libs/util/libxlu_vif.c for
- * rate=): comma-separated `key=value` settings or flags, blanks before
- * each skipped, empty ones ignored; '' is a vif with every default.
+ * rate=): comma-separated `key=value` settings or flags (cfg_spec.c);
+ * '' is a vif with every default.
  * Unlike xl, which prints a message and carries on, an unknown or
  * malformed setting is an error here.
  *
@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "bx_hostfwd.h"
-#include "cfg.h"
+#include "cfg_priv.h"
 
 /* "hh:hh:hh:hh:hh:hh", one or two hex digits a byte, ':' or '-' between. */
 static int parse_mac(const char *text, uint8_t mac[6])
@@ -225,8 +225,9 @@ static int parse_keyed(struct xl_vif *vif, const char *key, const char *value, c
 	return bad ? -1 : 0;
 }
 
-static int parse_setting(struct xl_vif *vif, char *setting, char *why, size_t why_len)
+static int parse_setting(void *obj, char *setting, char *why, size_t why_len)
 {
+	struct xl_vif *vif = obj;
 	char *equals = strchr(setting, '=');
 
 	if (!strcmp(setting, "trusted") || !strcmp(setting, "untrusted")) {
@@ -257,26 +258,12 @@ static int check_net(const struct xl_vif *vif, char *why, size_t why_len)
 
 int xl_vif_parse(const char *spec, struct xl_vif *vif, char *why, size_t why_len)
 {
-	char *copy = strdup(spec), *setting, *next;
-	int rc = 0;
+	int rc;
 
 	memset(vif, 0, sizeof(*vif));
 	vif->devid = -1;
 	vif->trusted = XL_DEFAULT;
-	if (!copy) {
-		snprintf(why, why_len, "out of memory");
-		return -1;
-	}
-	for (setting = copy; setting && rc == 0; setting = next) {
-		next = strchr(setting, ',');
-		if (next)
-			*next++ = '\0';
-		while (*setting == ' ')
-			setting++;
-		if (*setting)
-			rc = parse_setting(vif, setting, why, why_len);
-	}
-	free(copy);
+	rc = xl_spec_settings(spec, parse_setting, vif, why, why_len);
 	if (rc == 0)
 		rc = check_net(vif, why, why_len);
 	if (rc < 0)

@@ -167,7 +167,8 @@ int xl_create_domain(const struct xl_domain_cfg *dom, bool paused, uint32_t *dom
 		return -1;
 	}
 	phase_done(NULL);
-	if (xl_disks_check(dom) || xl_vifs_check(dom) || plan_domain(dom, &k, &plan))
+	if (xl_disks_check(dom) || xl_vifs_check(dom) || xl_channels_check(dom) ||
+	    plan_domain(dom, &k, &plan))
 		return -1;
 	int rc = xl_build_pvh(dom, &plan, &nd);
 	phase_done("build");

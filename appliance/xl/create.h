@@ -55,12 +55,18 @@ int xl_disks_write(uint32_t domid, const struct xl_disk *disks, size_t nr_disks)
 int xl_dm_start(uint32_t domid, const char *name);
 
 /* vif= (create_vif.c), the same for network devices: checks, the nodes
- * (devids allocated as libxl does, refused if taken); then every disk and
- * vif of a new domain, and its device model if it has any.  0 or -1. */
+ * (devids allocated as libxl does, refused if taken); then every disk,
+ * vif and channel of a new domain, and its device model if it has any.
+ * 0 or -1. */
 int xl_vif_check(const struct xl_vif *vif);
 int xl_vifs_check(const struct xl_domain_cfg *dom);
 int xl_vifs_write(uint32_t domid, const struct xl_vif *vifs, size_t nr_vifs);
 int xl_devices_add(uint32_t domid, const struct xl_domain_cfg *dom);
+
+/* channel= (create_channel.c): whether every channel can be served (a
+ * message naming it if not); their console nodes, devids 1, 2...  0 or -1. */
+int xl_channels_check(const struct xl_domain_cfg *dom);
+int xl_channels_write(uint32_t domid, const struct xl_channel *channels, size_t nr_channels);
 
 /* The device commands' shared parts (cmd_device.c).  The arguments after
  * the domain joined by commas, one DISKSPEC or VIFSPEC (malloc'ed; NULL

@@ -212,7 +212,9 @@ int xl_devices_add(uint32_t domid, const struct xl_domain_cfg *dom)
 		return -1;
 	if (dom->nr_vifs && xl_vifs_write(domid, dom->vifs, dom->nr_vifs))
 		return -1;
-	if (!dom->nr_disks && !dom->nr_vifs)
+	if (dom->nr_channels && xl_channels_write(domid, dom->channels, dom->nr_channels))
+		return -1;
+	if (!dom->nr_disks && !dom->nr_vifs && !dom->nr_channels)
 		return 0;
 	return xl_dm_start(domid, dom->name);
 }

@@ -4,7 +4,8 @@
 
 XL_CFG_DIR := appliance/xl
 XL_CFG_SRCS := $(addprefix $(XL_CFG_DIR)/,cfg.c cfg_lex.c cfg_value.c cfg_lookup.c \
-	cfg_keys.c cfg_domain.c cfg_resources.c cfg_cpus.c cfg_devices.c cfg_disk.c cfg_vif.c)
+	cfg_keys.c cfg_domain.c cfg_resources.c cfg_cpus.c cfg_devices.c cfg_disk.c cfg_vif.c \
+	cfg_channel.c cfg_spec.c)
 # vif's hostfwd= rules are checked by libbx's parser, which bastion-dm uses too.
 XL_CFG_SRCS += appliance/lib/bx_hostfwd.c
 XL_CFG_HDRS := $(addprefix $(XL_CFG_DIR)/,cfg.h cfg_priv.h cfg_domain.h) appliance/lib/bx_hostfwd.h

@@ -1,6 +1,6 @@
 /*
  * backends.c - the backend types bastion-dm serves, one entry each.
- * Adding one (net, console) is its own file plus a line here.
+ * Adding one is its own file plus a line here.
  */
 #include <stddef.h>
 
@@ -9,5 +9,6 @@
 const struct pv_backend_type *const pv_backend_types[] = {
 	&pv_qdisk_backend,
 	&pv_qnic_backend,
+	&pv_console_backend,
 	NULL,
 };

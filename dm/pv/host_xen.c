@@ -71,16 +71,27 @@ static gboolean on_fd(gint fd, GIOCondition cond, gpointer opaque)
 	return G_SOURCE_CONTINUE;
 }
 
-static long hx_watch_fd(struct pv_host *host, int fd, void (*ready)(void *arg), void *arg)
+static long watch_cond(int fd, GIOCondition cond, void (*ready)(void *arg), void *arg)
 {
 	struct fd_watch *w = malloc(sizeof(*w));
 
-	(void)host;
 	if (!w)
 		return -ENOMEM;
 	*w = (struct fd_watch){ ready, arg };
-	return (long)g_unix_fd_add_full(G_PRIORITY_DEFAULT, fd, G_IO_IN | G_IO_ERR | G_IO_HUP,
+	return (long)g_unix_fd_add_full(G_PRIORITY_DEFAULT, fd, cond | G_IO_ERR | G_IO_HUP,
 					on_fd, w, free);
+}
+
+static long hx_watch_fd(struct pv_host *host, int fd, void (*ready)(void *arg), void *arg)
+{
+	(void)host;
+	return watch_cond(fd, G_IO_IN, ready, arg);
+}
+
+static long hx_watch_fd_out(struct pv_host *host, int fd, void (*ready)(void *arg), void *arg)
+{
+	(void)host;
+	return watch_cond(fd, G_IO_OUT, ready, arg);
 }
 
 static void hx_unwatch_fd(struct pv_host *host, long watch)
@@ -98,6 +109,7 @@ static const struct pv_host_ops host_xen_ops = {
 	.notify = hx_notify,
 	.later = hx_later,
 	.watch_fd = hx_watch_fd,
+	.watch_fd_out = hx_watch_fd_out,
 	.unwatch_fd = hx_unwatch_fd,
 };
 

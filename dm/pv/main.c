@@ -309,6 +309,9 @@ int main(int argc, char **argv)
 	 * GLib's handler only flags it; on_sighup runs in the loop, and
 	 * with no devices yet it does nothing. */
 	g_unix_signal_add(SIGHUP, on_sighup, &dm);
+	/* A console's socket client that hangs up must cost a write EPIPE
+	 * (consif.c drops the peer), not the daemon. */
+	signal(SIGPIPE, SIG_IGN);
 	if (parse_args(argc, argv, &dm.domid, &log_path) < 0) {
 		fprintf(stderr, "usage: %s --domid N [--log FILE]\n", argv[0]);
 		return 2;

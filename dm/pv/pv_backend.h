@@ -44,6 +44,10 @@ struct pv_device;
 
 struct pv_backend_type {
 	const char *name; /* backend/<name>/<domid>/<devid> */
+	/* Whether the device is ours to serve, its frontend path known (a
+	 * type shared with another daemon: the primary console under
+	 * backend/console is xenconsoled's).  NULL: every device is. */
+	bool (*claims)(const struct pv_device *dev);
 	/* Reads the backend directory, opens what the device serves and
 	 * writes the features a frontend reads before connecting. */
 	int (*setup)(struct pv_device *dev);
@@ -82,11 +86,13 @@ struct pv_device {
 extern const struct pv_backend_type *const pv_backend_types[];
 extern const struct pv_backend_type pv_qdisk_backend;
 extern const struct pv_backend_type pv_qnic_backend;
+extern const struct pv_backend_type pv_console_backend;
 
 /* ---- xenbus.c ---- */
 
 /* A device for backend/<type>/<domid>/<devid>, its frontend path read
- * and checked to lie in the guest's tree; NULL when it is not usable. */
+ * and checked to lie in the guest's tree; NULL when it is not usable or
+ * the type does not claim it. */
 struct pv_device *xenbus_device_new(struct pv_ctx *ctx, const struct pv_backend_type *type,
 				    uint32_t devid);
 /* What one update found. */

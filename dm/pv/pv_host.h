@@ -1,6 +1,6 @@
 /*
  * The seam between PV backends and the machine: grant mapping, event
- * channels, fds to watch (a tap) and xenstore, each a small ops table.  bastion-dm fills them
+ * channels, fds to watch (a tap, a console's socket) and xenstore, each a small ops table.  bastion-dm fills them
  * from libbx (/dev/xen/gntdev, /dev/xen/evtchn, xenstored) in host_xen.c
  * and xs_bx.c; host unit tests fill them with a fake frontend in the same
  * process and a hash-table xenstore.
@@ -30,6 +30,8 @@ struct pv_host_ops {
 	/* Calls ready(arg) from the main loop while fd is readable, until
 	 * unwatch_fd; returns a watch id > 0, or -errno. */
 	long (*watch_fd)(struct pv_host *host, int fd, void (*ready)(void *arg), void *arg);
+	/* The same while fd is writable (a console's peer that was full). */
+	long (*watch_fd_out)(struct pv_host *host, int fd, void (*ready)(void *arg), void *arg);
 	void (*unwatch_fd)(struct pv_host *host, long watch);
 };
 

@@ -81,6 +81,10 @@ struct pv_device *xenbus_device_new(struct pv_ctx *ctx, const struct pv_backend_
 	}
 	strcpy(dev->fe_path, frontend);
 	free(frontend);
+	if (type->claims && !type->claims(dev)) {
+		free(dev);
+		return NULL;
+	}
 	return dev;
 }
 

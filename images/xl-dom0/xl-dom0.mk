@@ -52,6 +52,13 @@ $(XL_DOM0_DIR)/gnt-loop: tests/integration/xl/gnt_loop.c
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) -static -o $@ $<
 
+# The dom0 end of a guest's channel (ours.sh, ours-chan-*): a unix socket client.
+XL_DOM0_TOOLS += $(XL_DOM0_DIR)/chan-client
+
+$(XL_DOM0_DIR)/chan-client: tests/integration/xl/chan_client.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -static -o $@ $<
+
 $(XL_DOM0_DIR)/domu-probe: tests/integration/xl/domu_probe.c $(wildcard hv/include/public/*.h hv/include/public/*/*.h)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) -Ihv/include -static -o $@ $<

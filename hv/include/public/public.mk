@@ -1,6 +1,6 @@
 # Bastion's Xen-compatible public ABI headers (hv/include/public, except
-# io/ which xenstored owns, but for the PV ring headers io/ring.h and
-# io/blkif.h) and their checks: every header compiles alone
+# io/ which xenstored owns, but for the PV ring headers io/ring.h,
+# io/blkif.h and io/console.h) and their checks: every header compiles alone
 # with the host compiler and with the hv's freestanding flags, follows the
 # house rules, and a host program checks the layout through raw memory.
 # Include these headers as "public/xen.h" with -Ihv/include; never put
@@ -11,7 +11,7 @@ PUBLIC_HDR_TEST := $(BUILD)/tests/unit/public/test_layout
 
 $(PUBLIC_HDR_TEST): tests/unit/public/test_layout.c tests/unit/hv/check.h \
 		$(filter-out hv/include/public/io/%,$(wildcard hv/include/public/*.h hv/include/public/*/*.h)) \
-		hv/include/public/io/ring.h hv/include/public/io/blkif.h
+		hv/include/public/io/ring.h hv/include/public/io/blkif.h hv/include/public/io/console.h
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) -fsanitize=address,undefined -Ihv/include -Itests/unit/hv -o $@ $<
 

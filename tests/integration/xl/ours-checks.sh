@@ -136,6 +136,22 @@ check "the 2-vCPU guest's netfront connected its NIC with 2 queues (queue-1/ key
 check "... every frame for the guest went to queue 0: queue 1 received none, queue 0 the 4 MiB" \
 	'out ours-net-dm-log | grep -qE "qnic dom[0-9]+/0: queue 1: tx [0-9]+ packets .* rx 0 packets" &&
 	 out ours-net-dm-log | grep -qE "qnic dom[0-9]+/0: queue 0: tx [0-9]+ packets .* rx [0-9]{4,} packets [0-9]{7,} bytes"'
+step_ok ours-chan-create "our xl create with a socket channel and a pty channel (channel=, served by bastion-dm)"
+step_ok ours-chan-talk "dom0's client on the channel's unix socket reads the guest's line from /dev/hvc1 and answers"
+check "... the guest's line came through whole" 'out ours-chan-talk | grep -qE "^from the guest: hello-from-domU [0-9]+$"'
+step_ok ours-chan-guest "the guest reads dom0's answer on /dev/hvc1 (Linux's hvc_xen frontend in a PVH domU)"
+step_ok ours-chan-pty "our xl console -n 2 reaches the guest's /dev/hvc2 through the pty channel, both ways"
+check "the channels' backends are the libxl layout, the socket's path and the pty's tty in place" \
+	'out ours-chan-xenstore | grep -qE "/backend/console/[0-9]+/1/connection = \"socket\"" &&
+	out ours-chan-xenstore | grep -qE "/backend/console/[0-9]+/1/path = \"/tmp/ours-chan.sock\"" &&
+	out ours-chan-xenstore | grep -qE "/device/console/1/name = \"org.bastion.test\" +\(n0,r[0-9]+\)" &&
+	out ours-chan-xenstore | grep -qE "/device/console/1/type = \"ioemu\"" &&
+	out ours-chan-xenstore | grep -qE "/device/console/2/tty = \"/dev/pts/[0-9]+\""'
+step_ok ours-chan-destroy "our xl destroy of the channel guest"
+step_ok ours-chan-dm-log "its bastion-dm exits and removes the socket"
+check "bastion-dm logged the socket, the pty and both consoles connected" \
+	'out ours-chan-dm-log | grep -q "listening at /tmp/ours-chan.sock" && out ours-chan-dm-log | grep -q "pty /dev/pts/" &&
+	[ "$(out ours-chan-dm-log | grep -c "console dom[0-9]*/[12]: connected")" = 2 ]'
 step_ok ours-resize-image "dom0 makes an 8 MiB raw image"
 step_ok ours-resize-create "our xl create of a guest with it as xvda"
 step_ok ours-resize-seen-8m "the guest sees xvda with 16384 sectors"

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Compiles every Bastion public ABI header (hv/include/public, except io/,
-# which has its own owner, but for the PV ring headers io/ring.h and
-# io/blkif.h) on its own, so each one carries its includes and
+# which has its own owner, but for the PV ring headers io/ring.h,
+# io/blkif.h and io/console.h) on its own, so each one carries its includes and
 # its _Static_asserts hold under the given compiler and flags.
 #   usage: compile_headers.sh LABEL CC [FLAGS...]
 # LABEL "host" also wraps each header between libc's <errno.h> and
@@ -14,7 +14,7 @@ root=hv/include/public
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 rc=0
-for h in $(cd "$root" && { find . -name '*.h' ! -path './io/*'; echo ./io/ring.h; echo ./io/blkif.h; } | sed 's|^\./||' | sort); do
+for h in $(cd "$root" && { find . -name '*.h' ! -path './io/*'; echo ./io/ring.h; echo ./io/blkif.h; echo ./io/console.h; } | sed 's|^\./||' | sort); do
 	tu="$tmp/tu.c"
 	{
 		[ "$label" = host ] && printf '#include <errno.h>\n#include <stdio.h>\n'

@@ -23,6 +23,7 @@
 #include "public/hvm/save.h"
 #include "public/hvm/start_info.h"
 #include "public/io/blkif.h"
+#include "public/io/console.h"
 #include "public/platform.h"
 #include "public/sysctl.h"
 #include "public/xen.h"
@@ -436,6 +437,30 @@ static void check_blkif_ring(void)
 	      read_u16(64 + 10) == (uint16_t)-2, "blkif_response: id 0, operation 8, status 10");
 }
 
+/* A console page as hvc_xen (Linux drivers/tty/hvc/hvc_xen.c) shares it:
+ * the input ring, the output ring, then the four indexes. */
+static void check_console_page(void)
+{
+	struct xencons_interface *intf = (struct xencons_interface *)page;
+
+	memset(page, 0, sizeof(page));
+	intf->in[1023] = 'i';
+	intf->out[0] = 'o';
+	intf->out[2047] = 'O';
+	intf->in_cons = 0x01020304;
+	intf->in_prod = 0x05060708;
+	intf->out_cons = 0x090a0b0c;
+	intf->out_prod = 0x0d0e0f10;
+	CHECK(page[1023] == 'i' && page[1024] == 'o' && page[3071] == 'O',
+	      "xencons_interface: in[1024] at 0, out[2048] at 1024");
+	CHECK(read_u32(3072) == 0x01020304 && read_u32(3076) == 0x05060708 &&
+	      read_u32(3080) == 0x090a0b0c && read_u32(3084) == 0x0d0e0f10,
+	      "xencons_interface: in_cons 3072, in_prod 3076, out_cons 3080, out_prod 3084");
+	CHECK(MASK_XENCONS_IDX(0x12345678u, intf->out) == 0x678 &&
+	      MASK_XENCONS_IDX(0x12345678u, intf->in) == 0x278,
+	      "MASK_XENCONS_IDX masks by the ring's size (2048 out, 1024 in)");
+}
+
 int main(void)
 {
 	check_shared_info();
@@ -445,5 +470,6 @@ int main(void)
 	check_sysctl();
 	check_hvm_context();
 	check_blkif_ring();
+	check_console_page();
 	return check_exit();
 }

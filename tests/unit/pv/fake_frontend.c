@@ -93,12 +93,26 @@ static long fake_watch_fd(struct pv_host *host, int fd, void (*ready)(void *arg)
 	return fe->fd_watch;
 }
 
+static long fake_watch_fd_out(struct pv_host *host, int fd, void (*ready)(void *arg),
+			      void *arg)
+{
+	struct fake_fe *fe = host_fe(host);
+
+	(void)fd;
+	fe->fd_out_ready = ready;
+	fe->fd_out_ready_arg = arg;
+	fe->fd_out_watch = ++fe->fd_watches;
+	return fe->fd_out_watch;
+}
+
 static void fake_unwatch_fd(struct pv_host *host, long watch)
 {
 	struct fake_fe *fe = host_fe(host);
 
 	if (watch == fe->fd_watch)
 		fe->fd_watch = 0;
+	if (watch == fe->fd_out_watch)
+		fe->fd_out_watch = 0;
 }
 
 static const struct pv_host_ops fake_host_ops = {
@@ -109,6 +123,7 @@ static const struct pv_host_ops fake_host_ops = {
 	.notify = fake_notify,
 	.later = fake_later,
 	.watch_fd = fake_watch_fd,
+	.watch_fd_out = fake_watch_fd_out,
 	.unwatch_fd = fake_unwatch_fd,
 };
 

@@ -37,6 +37,10 @@ struct fake_fe {
 	unsigned fd_watches; /* watch_fd calls */
 	void (*fd_ready)(void *arg);
 	void *fd_ready_arg;
+	/* The writable-fd watch (console): the same, 0 when none. */
+	long fd_out_watch;
+	void (*fd_out_ready)(void *arg);
+	void *fd_out_ready_arg;
 	struct blkif_sring *sring;
 	unsigned ring_pages;
 	uint32_t rsp_cons;

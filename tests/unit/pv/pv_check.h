@@ -18,5 +18,7 @@ void test_xenbus(const char *tmpdir);
 void test_netif(void);
 void test_net_slirp(void);
 void test_netback_mq(void);
+void test_consif(void);
+void test_consback(const char *tmpdir);
 
 #endif

@@ -4,7 +4,9 @@
  * cache (test_blkif_pgrant.c), the netif ring engine
  * against a fake frontend and a socketpair for the tap (test_netif.c), and
  * the xenbus backend state machine against a hash-table xenstore
- * (test_xenbus.c).
+ * (test_xenbus.c), and the console ring engine against a fake frontend
+ * and a socketpair for its peer (test_consif.c), and the console backend
+ * type's socket, pty and connection (test_consback.c).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -52,6 +54,8 @@ int main(int argc, char **argv)
 	test_netif();
 	test_net_slirp();
 	test_netback_mq();
+	test_consif();
+	test_consback(argv[1]);
 	printf("%d passed, %d failed\n", passes, failures);
 	fflush(stdout);
 	return failures ? 1 : 0;

@@ -466,9 +466,9 @@ static void test_registry(const char *img)
 	      pv_registry_by_port(&reg, 111, &slot) != NULL && slot == 0,
 	      "registry: a one-page ring (ring-ref) connects; its port finds the device");
 	pv_registry_free_all(&reg);
-	CHECK(pv_registry_count(&reg) == 0 && x.fx.watches == 2 && x.fe.maps_live == 0,
+	CHECK(pv_registry_count(&reg) == 0 && x.fx.watches == 3 && x.fe.maps_live == 0,
 	      "registry: freeing all (the domain died) releases every mapping and watch "
-	      "(the type directories' two stay)");
+	      "(the type directories' three stay)");
 	xctx_fini(&x);
 }
 

@@ -214,6 +214,33 @@ static void test_vif_user(void)
 	      "hostfwd: only the given length is read (a rule out of a list)");
 }
 
+/* channel=: libxl's requirements, xl's keys. */
+static void test_channels(void)
+{
+	static const char *const bad[] = {
+		"connection=socket,path=/run/x.sock", "name=org.x", "name=org.x,connection=socket",
+		"name=org.x,connection=pty,path=/run/x", "name=org.x,connection=tcp",
+		"name=org.x,connection=pty,devid=2", "name=,connection=pty",
+	};
+	struct xl_channel chn;
+	char why[200];
+
+	if (CHECK(xl_channel_parse("name=org.example.x,connection=socket, path=/run/x.sock", &chn, why,
+				   sizeof(why)) == 0, "channelspec socket parses (%s)", why)) {
+		CHECK(same(chn.name, "org.example.x") && chn.connection == XL_CHANNEL_SOCKET &&
+		      same(chn.path, "/run/x.sock") && !chn.backend_domname,
+		      "channelspec socket: name, connection, path read");
+		xl_channel_dispose(&chn);
+	}
+	CHECK(xl_channel_parse("connection=pty,name=org.example.y,backend=0", &chn, why,
+			       sizeof(why)) == 0 && chn.connection == XL_CHANNEL_PTY &&
+	      same(chn.backend_domname, "0") && !chn.path, "channelspec pty with backend= parses");
+	xl_channel_dispose(&chn);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CHECK(xl_channel_parse(bad[i], &chn, why, sizeof(why)) < 0 && !chn.name && !chn.path,
+		      "channelspec \"%s\" refused (%s)", bad[i], why);
+}
+
 static void test_cpulists(void)
 {
 	struct xl_cpumap map;
@@ -236,6 +263,7 @@ void test_specs(void)
 	test_disks();
 	test_disk_devids();
 	test_vifs();
+	test_channels();
 	test_vif_user();
 	test_cpulists();
 }

@@ -1,3 +1,4 @@
+/* Follows Xen's public header xen/include/public/io/console.h. */
 /*
  * console.h - the PV console ring a guest shares with the console daemon:
  * one page holding an input ring (daemon to guest) and an output ring
