@@ -128,7 +128,7 @@ static void exchange(struct cbctx *x, struct pv_device *dev, int client)
 
 	memcpy(intf->out, "ping\n", 5);
 	intf->out_prod = 5;
-	dev->type->event(dev);
+	dev->type->event(dev, 0);
 	CHECK(read(client, buf, sizeof(buf)) == 5 && !memcmp(buf, "ping\n", 5) && intf->out_cons == 5,
 	      "consback: the guest's line reaches the socket's client");
 	CHECK(write(client, "pong\n", 5) == 5, "consback: the client answers");
@@ -158,7 +158,7 @@ static void test_socket(const char *tmpdir)
 	exchange(&x, dev, client);
 	struct xencons_interface *intf = (void *)fake_page(&x.fe, RING_REF);
 	intf->out_prod = intf->out_cons + 3000;
-	dev->type->event(dev);
+	dev->type->event(dev, 0);
 	CHECK(!strcmp(got(&x, CBE, "state"), "5") && x.fe.maps_live == 0 && !dev->connected &&
 	      dev->port[0] == -1, "consback socket: output indexes 3000 apart -> disconnected, Closing");
 	close(client);
