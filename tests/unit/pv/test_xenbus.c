@@ -813,10 +813,28 @@ static void test_qdisk_multi_queue_refusals(const char *img)
 		   "three queues asked, two written");
 }
 
+/* A value a guest wrote (a newline, an escape in it) stays on its log
+ * line: control characters come out as '?'. */
+static void test_log_one_line(void)
+{
+	FILE *log = log_capture();
+	char line[256] = "";
+
+	pv_log("protocol '%s' not supported", "x\nqueue 1: forged\x1b[2J");
+	log_captured(NULL, ""); /* (the log goes quiet; ours is read below) */
+	rewind(log);
+	bool first = fgets(line, sizeof(line), log) != NULL;
+	bool more = fgets((char[8]){0}, 8, log) != NULL;
+	fclose(log);
+	CHECK(first && !more && strstr(line, "'x?queue 1: forged?[2J' not supported\n"),
+	      "pv_log: a guest's newline and escape become '?', one line logged");
+}
+
 void test_xenbus(const char *tmpdir)
 {
 	char img[512], qimg[512];
 
+	test_log_one_line();
 	test_life_cycle();
 	test_refusals();
 	test_frontend_gone();
