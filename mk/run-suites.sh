@@ -6,7 +6,8 @@
 passed=0
 failed=0
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+digest=$(mktemp)
+trap 'rm -f "$log" "$digest"' EXIT
 for suite in "$@"; do
 	echo "=== $suite"
 	start=$(date +%s)
@@ -20,8 +21,19 @@ for suite in "$@"; do
 		f=1
 	fi
 	echo "=== $suite: $p passed, $f failed ($(($(date +%s) - start)) s)"
+	# a failed suite's first failures and how its emulator ended, repeated
+	# at the end (where a long log's tail shows them)
+	if [ "$f" != 0 ]; then
+		echo "--- $suite: $f failed"
+		grep -a -m 3 '^FAIL: ' "$log"
+		grep -a -A 8 '^  (.*QEMU status' "$log" | head -n 12
+	fi | cut -c 1-400 | sed "s/^/  /" >>"$digest"
 	passed=$((passed + p))
 	failed=$((failed + f))
 done
+if [ -s "$digest" ]; then
+	echo "=== the failures again, in short:"
+	head -n 40 "$digest"
+fi
 echo "$passed passed, $failed failed"
 [ $failed = 0 ]

@@ -11,6 +11,52 @@ state_is() {
 	echo "for i in \$(seq 150); do grep DOMU-STATE $OCONS | tail -n 1 | grep '$1' && exit 0; sleep 0.5; done;
 		echo 'no DOMU-STATE line matching $1; the guest console ends:'; tail -n 20 $OCONS; exit 1"
 }
+# A hostile frontend: blk-hostile (tests/integration/xl/blk_hostile.c) in
+# a guest without xen-blkfront plays blkfront on three disks bastion-dm
+# serves - xvda (8 MiB raw, takes every class of garbage, and is written
+# only in its first MiB), xvdb (read-only), xvdc (the bystander, connected
+# throughout) - and checks every answer (garbage in the xenbus handshake
+# too); then Linux's blkfront connects to the same disks.  bastion-dm must live through it and log why it
+# refused; the files must not grow, the guard (xvda past 1 MiB) and the
+# read-only disk must be untouched, the bystander's page intact.
+ours_hostile() {
+	HB=/var/lib/xen/ours-hostile
+	HLOG=/var/log/xen/console/guest-ours-hostile.log
+	HDLOG=/var/log/xen/bastion-dm-ours-hostile.log
+	# (sizes, then the guard's and the read-only disk's checksums)
+	hostile_sums="stat -c '%n %s' $HB/target.img $HB/ro.img $HB/by.img;
+		dd if=$HB/target.img bs=1M skip=1 2>/dev/null | md5sum | sed 's/-\$/guard/'; md5sum $HB/ro.img"
+	sh_step ours-hostile-images 60 "mkdir -p $HB && mount -t tmpfs -o size=64m tmpfs $HB &&
+		dd if=/dev/urandom of=$HB/target.img bs=1M count=8 2>/dev/null &&
+		dd if=/dev/urandom of=$HB/ro.img bs=1M count=1 2>/dev/null && truncate -s 1M $HB/by.img &&
+		{ $hostile_sums; } | tee $HB/before.sums"
+	HDISKS="[\"format=raw,vdev=xvda,access=rw,target=$HB/target.img\", \"format=raw,vdev=xvdb,access=ro,target=$HB/ro.img\",
+		\"format=raw,vdev=xvdc,access=rw,target=$HB/by.img\"]"
+	if step ours-hostile-create 300 "$OXL" create "/etc/xen/$GUEST.cfg" 'name="ours-hostile"' "disk=$HDISKS" \
+		'extra="console=hvc0 quiet hostile=1"'; then
+		sh_step ours-hostile-dm-pid 30 "pidof bastion-dm | tee /tmp/hostile-dm.pid"
+		sh_step ours-hostile-guest 400 "for i in \$(seq 760); do grep -q DOMU-IDLE $HLOG 2>/dev/null && break; sleep 0.5; done;
+			grep DOMU-HOSTILE $HLOG; grep -q 'DOMU-HOSTILE: done failures=0' $HLOG && ! grep -q 'DOMU-HOSTILE: FAIL' $HLOG"
+		sh_step ours-hostile-blkfront 30 "grep DOMU-HOSTILE-BLKFRONT $HLOG |
+			grep -E 'bystander=([0-9a-f]+) want=\\1 xvda_read=8388608 ro=1'"
+		# The same process served it all; its log says why it refused.
+		sh_step ours-hostile-dm-alive 30 "[ \"\$(pidof bastion-dm)\" = \"\$(cat /tmp/hostile-dm.pid)\" ] && cat $HDLOG &&
+			[ \$(grep -c 'ring stopped' $HDLOG) -eq 3 ] && grep -q 'refused: segment count' $HDLOG &&
+			grep -q 'refused: bad segment' $HDLOG && grep -q \"refused: sectors past the disk's end\" $HDLOG &&
+			grep -q 'refused: grant map failed' $HDLOG && grep -q 'refused: write to a read-only disk' $HDLOG &&
+			grep -q 'refused: operation not supported' $HDLOG && grep -q \"protocol 'x86_32-abi' not supported\" $HDLOG"
+		step ours-hostile-shutdown 120 "$OXL" shutdown -w ours-hostile
+		sh_step ours-hostile-gone 90 "$(gone ours-hostile)"
+		sh_step ours-hostile-files 30 "{ $hostile_sums; } >$HB/after.sums; diff $HB/before.sums $HB/after.sums && cat $HB/after.sums &&
+			[ \"\$(head -c 4096 $HB/by.img | md5sum)\" = \"\$(yes bystander-disk | head -c 4096 | md5sum)\" ]"
+	else
+		skip ours-hostile-dm-pid ours-hostile-guest ours-hostile-blkfront ours-hostile-dm-alive ours-hostile-shutdown \
+			ours-hostile-gone ours-hostile-files
+	fi
+}
+# oursonly=hostile on dom0's command line (XL_APPEND=oursonly=hostile):
+# only the hostile frontend's steps (a quick run while chasing them).
+[ "$(arg oursonly all)" = hostile ] && { ours_hostile; return; }
 # Channels (xl channel=, dm/pv/consback.c): secondary PV consoles that
 # bastion-dm serves.  Console 1 is a unix socket in dom0 joined to the
 # guest's /dev/hvc1: the guest writes a line each second until
@@ -251,47 +297,8 @@ if step ours-resize-create 300 "$OXL" create "/etc/xen/$GUEST.cfg" 'name="ours-r
 else
 	skip ours-resize-seen-8m ours-resize-grow ours-resize-seen-16m ours-resize-destroy ours-resize-dm-log
 fi
-# A hostile frontend: blk-hostile (tests/integration/xl/blk_hostile.c) in
-# a guest without xen-blkfront plays blkfront on three disks bastion-dm
-# serves - xvda (8 MiB raw, takes every class of garbage, and is written
-# only in its first MiB), xvdb (read-only), xvdc (the bystander, connected
-# throughout) - and checks every answer (garbage in the xenbus handshake
-# too); then Linux's blkfront connects to the same disks.  bastion-dm must live through it and log why it
-# refused; the files must not grow, the guard (xvda past 1 MiB) and the
-# read-only disk must be untouched, the bystander's page intact.
-HB=/var/lib/xen/ours-hostile
-HLOG=/var/log/xen/console/guest-ours-hostile.log
-HDLOG=/var/log/xen/bastion-dm-ours-hostile.log
-# (sizes, then the guard's and the read-only disk's checksums)
-hostile_sums="stat -c '%n %s' $HB/target.img $HB/ro.img $HB/by.img;
-	dd if=$HB/target.img bs=1M skip=1 2>/dev/null | md5sum | sed 's/-\$/guard/'; md5sum $HB/ro.img"
-sh_step ours-hostile-images 60 "mkdir -p $HB && mount -t tmpfs -o size=64m tmpfs $HB &&
-	dd if=/dev/urandom of=$HB/target.img bs=1M count=8 2>/dev/null &&
-	dd if=/dev/urandom of=$HB/ro.img bs=1M count=1 2>/dev/null && truncate -s 1M $HB/by.img &&
-	{ $hostile_sums; } | tee $HB/before.sums"
-HDISKS="[\"format=raw,vdev=xvda,access=rw,target=$HB/target.img\", \"format=raw,vdev=xvdb,access=ro,target=$HB/ro.img\",
-	\"format=raw,vdev=xvdc,access=rw,target=$HB/by.img\"]"
-if step ours-hostile-create 300 "$OXL" create "/etc/xen/$GUEST.cfg" 'name="ours-hostile"' "disk=$HDISKS" \
-	'extra="console=hvc0 quiet hostile=1"'; then
-	sh_step ours-hostile-dm-pid 30 "pidof bastion-dm | tee /tmp/hostile-dm.pid"
-	sh_step ours-hostile-guest 400 "for i in \$(seq 760); do grep -q DOMU-IDLE $HLOG 2>/dev/null && break; sleep 0.5; done;
-		grep DOMU-HOSTILE $HLOG; grep -q 'DOMU-HOSTILE: done failures=0' $HLOG && ! grep -q 'DOMU-HOSTILE: FAIL' $HLOG"
-	sh_step ours-hostile-blkfront 30 "grep DOMU-HOSTILE-BLKFRONT $HLOG |
-		grep -E 'bystander=([0-9a-f]+) want=\\1 xvda_read=8388608 ro=1'"
-	# The same process served it all; its log says why it refused.
-	sh_step ours-hostile-dm-alive 30 "[ \"\$(pidof bastion-dm)\" = \"\$(cat /tmp/hostile-dm.pid)\" ] && cat $HDLOG &&
-		[ \$(grep -c 'ring stopped' $HDLOG) -eq 3 ] && grep -q 'refused: segment count' $HDLOG &&
-		grep -q 'refused: bad segment' $HDLOG && grep -q \"refused: sectors past the disk's end\" $HDLOG &&
-		grep -q 'refused: grant map failed' $HDLOG && grep -q 'refused: write to a read-only disk' $HDLOG &&
-		grep -q 'refused: operation not supported' $HDLOG && grep -q \"protocol 'x86_32-abi' not supported\" $HDLOG"
-	step ours-hostile-shutdown 120 "$OXL" shutdown -w ours-hostile
-	sh_step ours-hostile-gone 90 "$(gone ours-hostile)"
-	sh_step ours-hostile-files 30 "{ $hostile_sums; } >$HB/after.sums; diff $HB/before.sums $HB/after.sums && cat $HB/after.sums &&
-		[ \"\$(head -c 4096 $HB/by.img | md5sum)\" = \"\$(yes bystander-disk | head -c 4096 | md5sum)\" ]"
-else
-	skip ours-hostile-dm-pid ours-hostile-guest ours-hostile-blkfront ours-hostile-dm-alive ours-hostile-shutdown \
-		ours-hostile-gone ours-hostile-files
-fi
+# The hostile frontend (ours_hostile, above).
+ours_hostile
 
 # kill -9 of bastion-dm while the guest writes 64 KiB blocks ("kill9-block-N"
 # repeated, each fsync'd: a write then a flush) to a fresh qcow2 with 4 KiB

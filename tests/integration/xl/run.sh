@@ -88,6 +88,13 @@ step_ok() {
 		why="step $1 skipped (an earlier step failed)"
 	else
 		why="step $1 never ran"
+		# (the first such failure says how the run ended: CI shows
+		# the failures, not always the QEMU notes printed above)
+		if [ -z "$told_end" ]; then
+			told_end=1
+			why="$why (QEMU status $QEMU_RC; the serial log ends: $(tail -n 5 "$LOG" |
+				tr -d '\r' | tr '\n' '|' | cut -c 1-600))"
+		fi
 	fi
 	fail "$N: $2 - $why"
 }
