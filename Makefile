@@ -43,10 +43,15 @@ deps:
 	@mk/deps.sh $(sort $(DEPS_PKGS))
 
 # The whole suite: every registered suite, then one "N passed, N failed".
+# The suites that boot a hypervisor under QEMU (TCG): one failed run is
+# run again (mk/run-suites.sh says why).
+RETRY_SUITES := test-hv-boot test-dom0-boot test-hv-bochs test-xl-ours test-xl-ours-xen test-xl \
+	test-unzip-boot test-appliance
+
 test:
 	@mk/deps.sh --quiet $(sort $(DEPS_PKGS))
 	@$(MAKE) --no-print-directory all
-	@mk/run-suites.sh $(TEST_SUITES)
+	@RETRY_SUITES="$(RETRY_SUITES)" mk/run-suites.sh $(TEST_SUITES)
 
 fuzz:
 	@mk/deps.sh --quiet $(sort $(DEPS_PKGS))

@@ -149,7 +149,8 @@ got=$(info_field xen_major).$(info_field xen_minor)
 check "xl info: xen_major.xen_minor are the hypervisor's (${want:-unknown})" '[ -n "$want" ] && [ "$got" = "$want" ]'
 
 got=$(info_field cc_compiler)
-check "xl info: cc_compiler names the compiler (XENVER_compile_info)" '[ "$got" = gcc ]'
+# (Bastion says gcc; Debian's Xen the triplet's driver, x86_64-linux-gnu-gcc)
+check "xl info: cc_compiler names the compiler (XENVER_compile_info)" 'printf %s "$got" | grep -qE "(^|-)gcc$"'
 
 step_ok xl-list "xl list"
 got=$(out xl-list | awk '$1 == "Domain-0" { print $2 " " $3 " " $4 }')
