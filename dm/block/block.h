@@ -116,7 +116,10 @@ struct blk_create_opts {
 int blk_create(const char *path, const struct blk_create_opts *opts,
 	       struct blk_error *err);
 
-/* Asynchronous requests: a pool of worker threads, one eventfd. */
+/* Asynchronous requests, signalled on one eventfd: reads, writes and
+ * flushes of raw images go through io_uring where the kernel offers it,
+ * everything else to a pool of worker threads.  Submit and complete from
+ * one thread (the main loop's). */
 enum blk_op { BLK_OP_READ, BLK_OP_WRITE, BLK_OP_FLUSH, BLK_OP_DISCARD };
 
 struct blk_request {
@@ -135,11 +138,13 @@ struct blk_request {
 	/* owned by the pool */
 	struct blk_request *next;
 	int ret;
+	uint64_t uring_len; /* bytes io_uring was asked to move */
 };
 
 struct blk_aio *blk_aio_new(unsigned workers);
 void blk_aio_free(struct blk_aio *aio); /* waits for queued requests */
 int blk_aio_fd(const struct blk_aio *aio); /* readable: completions wait */
+const char *blk_aio_engine(const struct blk_aio *aio); /* "io_uring+threads" or "threads" */
 int blk_aio_submit(struct blk_aio *aio, struct blk_request *req);
 /* Runs done() for every finished request; returns how many. */
 unsigned blk_aio_complete(struct blk_aio *aio);
