@@ -4,8 +4,9 @@
  * (aio_uring.c); the rest goes to a fixed pool of worker threads, which
  * take requests from a FIFO, run them through the synchronous
  * (thread-safe) block calls, queue them as finished and bump an eventfd
- * (the one io_uring bumps too).  The loop polls that fd and calls blk_aio_complete(), which
- * runs the done() callbacks in the loop's own thread, in finishing order.
+ * (the one io_uring bumps too).  The loop polls that fd and calls
+ * blk_aio_complete(), which runs the done() callbacks in the loop's own
+ * thread: the workers' in the order they finished, then io_uring's.
  *
  * Ordering rules are a disk's: requests in flight together may complete
  * in any order; a flush covers every write that completed before the flush

@@ -11,6 +11,7 @@
 #include <liburing.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "block_int.h"
 
@@ -19,7 +20,23 @@
 struct blk_uring {
 	struct io_uring ring;
 	unsigned inflight;
+	int efd; /* the pool's eventfd, which the kernel bumps too */
 };
+
+/* The operations we queue, all in the kernel's io_uring (5.6 and later;
+ * an older one has the ring but not all of them). */
+static bool ops_supported(struct io_uring *ring)
+{
+	static const int ops[] = { IORING_OP_READ, IORING_OP_WRITE, IORING_OP_READV,
+				   IORING_OP_WRITEV, IORING_OP_FSYNC };
+	struct io_uring_probe *probe = io_uring_get_probe_ring(ring);
+	bool ok = probe != NULL;
+
+	for (size_t i = 0; ok && i < sizeof(ops) / sizeof(ops[0]); i++)
+		ok = io_uring_opcode_supported(probe, ops[i]);
+	io_uring_free_probe(probe);
+	return ok;
+}
 
 struct blk_uring *blk_uring_new(int efd)
 {
@@ -35,11 +52,12 @@ struct blk_uring *blk_uring_new(int efd)
 		free(u); /* no io_uring here: the workers do it all */
 		return NULL;
 	}
-	if (io_uring_register_eventfd(&u->ring, efd) < 0) {
+	if (!ops_supported(&u->ring) || io_uring_register_eventfd(&u->ring, efd) < 0) {
 		io_uring_queue_exit(&u->ring);
 		free(u);
 		return NULL;
 	}
+	u->efd = efd;
 	return u;
 }
 
@@ -60,6 +78,19 @@ static int64_t uring_bytes(struct blk_request *r)
 	if (len < 0 || len > INT32_MAX || blk_check_io(r->blk, r->offset, (uint64_t)len, write) < 0)
 		return -1;
 	return len;
+}
+
+/* Hands the queued entries to the kernel.  One it refuses for now (a
+ * short allocation failure) stays queued: the loop is woken to try again
+ * from blk_uring_reap. */
+static void submit_queued(struct blk_uring *u)
+{
+	const uint64_t one = 1;
+
+	if (io_uring_sq_ready(&u->ring) && io_uring_submit(&u->ring) < 0 &&
+	    write(u->efd, &one, sizeof(one)) < 0) {
+		/* the counter cannot overflow at our rates */
+	}
 }
 
 int blk_uring_submit(struct blk_uring *u, struct blk_request *r)
@@ -90,28 +121,36 @@ int blk_uring_submit(struct blk_uring *u, struct blk_request *r)
 	io_uring_sqe_set_data(sqe, r);
 	r->uring_len = (uint64_t)len;
 	u->inflight++;
-	/* A refused submit leaves the entry queued; the next one takes it. */
-	(void)io_uring_submit(&u->ring);
+	submit_queued(u);
 	return 0;
 }
 
+/* The message the synchronous path gives (raw.c). */
 static int uring_fail(struct blk_request *r, int err)
 {
-	const char *what = r->op == BLK_OP_FLUSH ? "flush" : r->op == BLK_OP_WRITE ? "write" : "read";
-	return blk_fail(r->blk, err, "%s at %llu: %s", what, (unsigned long long)r->offset,
-			strerror(err));
+	if (r->op == BLK_OP_FLUSH)
+		return blk_fail(r->blk, err, "flush: %s", strerror(err));
+	return blk_fail(r->blk, err, "%s at %llu: %s", r->op == BLK_OP_WRITE ? "write" : "read",
+			(unsigned long long)r->offset, strerror(err));
 }
 
-/* The request's result from the kernel's: a short transfer finished here. */
+/* The request's result from the kernel's.  What it cut short or left
+ * undone (a signal: -EINTR, -EAGAIN) is finished here, synchronously. */
 static int uring_result(struct blk_request *r, int res)
 {
-	bool write = r->op == BLK_OP_WRITE;
+	bool write = r->op == BLK_OP_WRITE, interrupted = res == -EINTR || res == -EAGAIN;
 	struct iovec whole = { .iov_base = r->buf, .iov_len = r->uring_len };
 	int rc;
 
+	if (r->op == BLK_OP_FLUSH) {
+		rc = interrupted ? file_sync(r->blk->fd) : res;
+		return rc < 0 ? uring_fail(r, -rc) : 0;
+	}
+	if (interrupted)
+		res = 0;
 	if (res < 0)
 		return uring_fail(r, -res);
-	if (r->op == BLK_OP_FLUSH || (uint64_t)res == r->uring_len)
+	if ((uint64_t)res == r->uring_len)
 		return 0;
 	rc = file_finish_vector(r->blk->fd, r->offset, r->iovcnt ? r->iov : &whole,
 				r->iovcnt ? r->iovcnt : 1, (size_t)res, write);
@@ -120,14 +159,19 @@ static int uring_result(struct blk_request *r, int res)
 	return rc < 0 ? uring_fail(r, -rc) : 0;
 }
 
+/* Runs the completions there are now, not those their callbacks' new
+ * requests bring (a page-cache read completes during its submit): a
+ * busy guest cannot hold the loop; the eventfd brings us back for those. */
 unsigned blk_uring_reap(struct blk_uring *u)
 {
 	struct io_uring_cqe *cqe;
-	unsigned n = 0;
+	unsigned n = 0, ready;
 
 	if (!u)
 		return 0;
-	while (io_uring_peek_cqe(&u->ring, &cqe) == 0) {
+	submit_queued(u);
+	ready = io_uring_cq_ready(&u->ring);
+	while (n < ready && io_uring_peek_cqe(&u->ring, &cqe) == 0) {
 		struct blk_request *r = io_uring_cqe_get_data(cqe);
 		int res = cqe->res;
 
@@ -146,11 +190,11 @@ void blk_uring_free(struct blk_uring *u)
 	if (!u)
 		return;
 	while (u->inflight) {
-		(void)io_uring_submit(&u->ring);
-		int rc = io_uring_wait_cqe(&u->ring, &cqe);
-		if (rc < 0 && rc != -EINTR)
-			break; /* (cannot happen with a live ring) */
-		blk_uring_reap(u);
+		int rc = io_uring_submit_and_wait(&u->ring, 1);
+		if (rc < 0 && rc != -EINTR && rc != -EAGAIN && rc != -EBUSY)
+			abort(); /* the kernel still owns buffers freed after us */
+		if (io_uring_peek_cqe(&u->ring, &cqe) == 0)
+			blk_uring_reap(u);
 	}
 	io_uring_queue_exit(&u->ring);
 	free(u);

@@ -4,9 +4,10 @@
  * An opened image (`struct blk`) hides its format (raw file or block device,
  * qcow2 v2/v3, VHD fixed/dynamic) behind byte-addressed read, write, flush
  * and discard calls; a backing chain is opened with it.  Synchronous calls
- * are thread-safe.  `struct blk_aio` runs requests on a small worker pool
- * and signals completions on an eventfd, so a glib main loop can watch that
- * fd (g_unix_fd_add) and call blk_aio_complete() to run the callbacks in the
+ * are thread-safe.  `struct blk_aio` runs requests through io_uring (raw
+ * images, where the kernel has it) or a small worker pool and signals
+ * completions on an eventfd, so a glib main loop can watch that fd
+ * (g_unix_fd_add) and call blk_aio_complete() to run the callbacks in the
  * loop's thread.
  *
  * Errors: functions return 0 or a negative errno; open/create also fill a
