@@ -1,9 +1,12 @@
 /*
- * Asynchronous requests for the device model's main loop: a fixed pool of
- * worker threads takes requests from a FIFO, runs them through the
- * synchronous (thread-safe) block calls, queues them as finished and bumps
- * an eventfd.  The loop polls that fd and calls blk_aio_complete(), which
- * runs the done() callbacks in the loop's own thread, in finishing order.
+ * Asynchronous requests for the device model's main loop: reads, writes
+ * and flushes of raw images go to io_uring where the kernel offers it
+ * (aio_uring.c); the rest goes to a fixed pool of worker threads, which
+ * take requests from a FIFO, run them through the synchronous
+ * (thread-safe) block calls, queue them as finished and bump an eventfd
+ * (the one io_uring bumps too).  The loop polls that fd and calls
+ * blk_aio_complete(), which runs the done() callbacks in the loop's own
+ * thread: the workers' in the order they finished, then io_uring's.
  *
  * Ordering rules are a disk's: requests in flight together may complete
  * in any order; a flush covers every write that completed before the flush
@@ -26,6 +29,7 @@ struct blk_aio {
 	struct blk_request *done_head, *done_tail;
 	bool stopping;
 	int efd;
+	struct blk_uring *uring; /* NULL: the workers do everything */
 	unsigned nworkers;
 	pthread_t workers[BLK_AIO_MAX_WORKERS];
 };
@@ -104,12 +108,14 @@ struct blk_aio *blk_aio_new(unsigned workers)
 		free(aio);
 		return NULL;
 	}
+	aio->uring = blk_uring_new(aio->efd);
 	for (unsigned i = 0; i < workers; i++) {
 		if (pthread_create(&aio->workers[i], NULL, worker_main, aio) != 0)
 			break;
 		aio->nworkers++;
 	}
 	if (!aio->nworkers) {
+		blk_uring_free(aio->uring);
 		close(aio->efd);
 		free(aio);
 		return NULL;
@@ -122,8 +128,15 @@ int blk_aio_fd(const struct blk_aio *aio)
 	return aio->efd;
 }
 
+const char *blk_aio_engine(const struct blk_aio *aio)
+{
+	return aio->uring ? "io_uring+threads" : "threads";
+}
+
 int blk_aio_submit(struct blk_aio *aio, struct blk_request *req)
 {
+	if (blk_uring_submit(aio->uring, req) == 0)
+		return 0;
 	pthread_mutex_lock(&aio->lock);
 	if (aio->stopping) {
 		pthread_mutex_unlock(&aio->lock);
@@ -152,13 +165,16 @@ unsigned blk_aio_complete(struct blk_aio *aio)
 		r = next;
 		n++;
 	}
-	return n;
+	return n + blk_uring_reap(aio->uring);
 }
 
 void blk_aio_free(struct blk_aio *aio)
 {
 	if (!aio)
 		return;
+	struct blk_uring *uring = aio->uring;
+	aio->uring = NULL; /* (what its callbacks submit goes to the workers) */
+	blk_uring_free(uring);
 	pthread_mutex_lock(&aio->lock);
 	aio->stopping = true;
 	pthread_cond_broadcast(&aio->work);

@@ -253,6 +253,13 @@ static int range_ok(struct blk *b, uint64_t off, uint64_t len)
 	return 0;
 }
 
+int blk_check_io(struct blk *b, uint64_t off, uint64_t len, bool write)
+{
+	if (write && b->read_only)
+		return blk_fail(b, EROFS, "image opened read-only");
+	return range_ok(b, off, len);
+}
+
 int blk_pread(struct blk *b, uint64_t off, void *buf, size_t len)
 {
 	int rc = range_ok(b, off, len);
@@ -274,7 +281,7 @@ int blk_pwrite(struct blk *b, uint64_t off, const void *buf, size_t len,
 }
 
 /* Bytes in iov, or -EINVAL for a count outside 1..BLK_MAX_IOV. */
-static int64_t iov_bytes(struct blk *b, const struct iovec *iov, int iovcnt)
+int64_t blk_iov_bytes(struct blk *b, const struct iovec *iov, int iovcnt)
 {
 	uint64_t total = 0;
 
@@ -299,7 +306,7 @@ static void iov_copy(const struct iovec *iov, int iovcnt, uint8_t *flat, bool to
 
 int blk_preadv(struct blk *b, uint64_t off, const struct iovec *iov, int iovcnt)
 {
-	int64_t len = iov_bytes(b, iov, iovcnt);
+	int64_t len = blk_iov_bytes(b, iov, iovcnt);
 	int rc = len < 0 ? (int)len : range_ok(b, off, (uint64_t)len);
 	uint8_t *bounce;
 
@@ -320,7 +327,7 @@ int blk_preadv(struct blk *b, uint64_t off, const struct iovec *iov, int iovcnt)
 int blk_pwritev(struct blk *b, uint64_t off, const struct iovec *iov, int iovcnt,
 		unsigned flags)
 {
-	int64_t len = iov_bytes(b, iov, iovcnt);
+	int64_t len = blk_iov_bytes(b, iov, iovcnt);
 	int rc = len < 0 ? (int)len : range_ok(b, off, (uint64_t)len);
 	uint8_t *bounce;
 

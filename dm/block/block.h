@@ -4,9 +4,10 @@
  * An opened image (`struct blk`) hides its format (raw file or block device,
  * qcow2 v2/v3, VHD fixed/dynamic) behind byte-addressed read, write, flush
  * and discard calls; a backing chain is opened with it.  Synchronous calls
- * are thread-safe.  `struct blk_aio` runs requests on a small worker pool
- * and signals completions on an eventfd, so a glib main loop can watch that
- * fd (g_unix_fd_add) and call blk_aio_complete() to run the callbacks in the
+ * are thread-safe.  `struct blk_aio` runs requests through io_uring (raw
+ * images, where the kernel has it) or a small worker pool and signals
+ * completions on an eventfd, so a glib main loop can watch that fd
+ * (g_unix_fd_add) and call blk_aio_complete() to run the callbacks in the
  * loop's thread.
  *
  * Errors: functions return 0 or a negative errno; open/create also fill a
@@ -116,7 +117,10 @@ struct blk_create_opts {
 int blk_create(const char *path, const struct blk_create_opts *opts,
 	       struct blk_error *err);
 
-/* Asynchronous requests: a pool of worker threads, one eventfd. */
+/* Asynchronous requests, signalled on one eventfd: reads, writes and
+ * flushes of raw images go through io_uring where the kernel offers it,
+ * everything else to a pool of worker threads.  Submit and complete from
+ * one thread (the main loop's). */
 enum blk_op { BLK_OP_READ, BLK_OP_WRITE, BLK_OP_FLUSH, BLK_OP_DISCARD };
 
 struct blk_request {
@@ -135,11 +139,13 @@ struct blk_request {
 	/* owned by the pool */
 	struct blk_request *next;
 	int ret;
+	uint64_t uring_len; /* bytes io_uring was asked to move */
 };
 
 struct blk_aio *blk_aio_new(unsigned workers);
 void blk_aio_free(struct blk_aio *aio); /* waits for queued requests */
 int blk_aio_fd(const struct blk_aio *aio); /* readable: completions wait */
+const char *blk_aio_engine(const struct blk_aio *aio); /* "io_uring+threads" or "threads" */
 int blk_aio_submit(struct blk_aio *aio, struct blk_request *req);
 /* Runs done() for every finished request; returns how many. */
 unsigned blk_aio_complete(struct blk_aio *aio);

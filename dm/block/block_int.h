@@ -64,6 +64,19 @@ int blk_fail(struct blk *b, int err_no, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void blk_seterr(struct blk_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* The checks every read and write makes first (blk_preadv and the rest):
+ * bytes in iov (or -EINVAL), and the range and read-only tests (or -errno). */
+int64_t blk_iov_bytes(struct blk *b, const struct iovec *iov, int iovcnt);
+int blk_check_io(struct blk *b, uint64_t off, uint64_t len, bool write);
+
+/* io_uring for raw images (aio_uring.c), used by aio.c: NULL when the
+ * kernel or the environment (BASTION_AIO=threads) says no. */
+struct blk_uring;
+struct blk_uring *blk_uring_new(int efd);
+/* 0: the kernel has it; -EAGAIN: give it to a worker thread. */
+int blk_uring_submit(struct blk_uring *u, struct blk_request *r);
+unsigned blk_uring_reap(struct blk_uring *u); /* runs done() for each */
+void blk_uring_free(struct blk_uring *u);     /* waits for those in flight */
 
 /* Whole-buffer file I/O.  Reading past end of file yields zeroes. */
 int file_pread(int fd, uint64_t off, void *buf, size_t len);
@@ -71,6 +84,9 @@ int file_pwrite(int fd, uint64_t off, const void *buf, size_t len);
 /* The same over iovcnt buffers; iov itself is left as it was. */
 int file_preadv(int fd, uint64_t off, const struct iovec *iov, int iovcnt);
 int file_pwritev(int fd, uint64_t off, const struct iovec *iov, int iovcnt);
+/* Finishes a vectored transfer whose first done bytes are already moved. */
+int file_finish_vector(int fd, uint64_t off, const struct iovec *iov, int iovcnt,
+		       size_t done, bool write);
 int file_size(int fd, uint64_t *size);
 int file_sync(int fd);
 

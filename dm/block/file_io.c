@@ -55,8 +55,8 @@ int file_pwrite(int fd, uint64_t off, const void *buf, size_t len)
 
 /* Moves what one vectored call left undone: done bytes of iov are in
  * place, the rest goes buffer by buffer through file_pread/file_pwrite. */
-static int finish_by_parts(int fd, uint64_t off, const struct iovec *iov, int iovcnt,
-			   size_t done, bool write)
+int file_finish_vector(int fd, uint64_t off, const struct iovec *iov, int iovcnt,
+		       size_t done, bool write)
 {
 	for (int i = 0; i < iovcnt; i++) {
 		size_t len = iov[i].iov_len;
@@ -96,7 +96,7 @@ static int file_vector_io(int fd, uint64_t off, const struct iovec *iov, int iov
 		return -errno;
 	if ((size_t)n == total)
 		return 0;
-	return finish_by_parts(fd, off, iov, iovcnt, (size_t)n, write);
+	return file_finish_vector(fd, off, iov, iovcnt, (size_t)n, write);
 }
 
 int file_preadv(int fd, uint64_t off, const struct iovec *iov, int iovcnt)

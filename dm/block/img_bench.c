@@ -173,8 +173,9 @@ int img_bench(int argc, char **argv)
 	       (unsigned long long)bn.offset, (unsigned long long)bn.step);
 	rc = bench_run(&bn, &secs);
 	printf("Run completed in %.3f seconds.\n", secs);
-	printf("throughput: %.1f MiB/s, IOPS: %.0f\n",
-	       (double)bn.size * bn.completed / secs / 1048576.0, bn.completed / secs);
+	printf("throughput: %.1f MiB/s, IOPS: %.0f, aio: %s\n",
+	       (double)bn.size * bn.completed / secs / 1048576.0, bn.completed / secs,
+	       blk_aio_engine(bn.aio));
 out:
 	blk_aio_free(bn.aio);
 	free(bn.reqs);

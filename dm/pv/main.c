@@ -271,6 +271,7 @@ static int dm_open(struct dm *dm)
 	root = bx_xs_get_domain_path(&dm->conn, 0);
 	if (!dm->aio || !root)
 		return pv_log("cannot start the aio pool or find dom0's home"), -ENOMEM;
+	pv_log("dom%u: disk I/O through %s", (unsigned)dm->domid, blk_aio_engine(dm->aio));
 	dm->hx.later = schedule_idle;
 	dm->hx.later_opaque = dm;
 	dm->ctx = (struct pv_ctx){ .xs = &dm->xs, .host = &dm->hx.host, .aio = dm->aio };

@@ -1,6 +1,6 @@
 #!/bin/sh
 # bastion-img bench against qemu-img bench, same qcow2 file, same pattern,
-# one run each, ratio reported (qemu-img time / bastion-img time: above 1
+# one run each (qcow2, then raw), ratio reported (qemu-img time / bastion-img time: above 1
 # means bastion-img is faster).  Both go through the page cache.
 #  1. sequential 64 KiB reads, queue depth 16, over a 128 MiB qcow2 full of
 #     data (the same file for both tools);
@@ -46,3 +46,16 @@ cp "$T/empty.qcow2" "$T/wr.qcow2"
 "$IMG" bench -f qcow2 -w -c 32768 -d 16 -s 4k --random "$T/wr.qcow2" >"$T/b3" || exit 1
 echo "bench: random 4 KiB writes, QD16, 32768 requests (bastion-img only; qemu-img bench has no random mode)"
 echo "  bastion-img bench -f qcow2 -w -c 32768 -d 16 -s 4k --random: $(secs "$T/b3") s ($(sed -n 's/^throughput: //p' "$T/b3"))"
+
+# 3. raw: 4 KiB reads then writes, QD16, both tools on io_uring (qemu-img
+#    -i io_uring; bastion-img where the kernel has it) and on threads.
+X="-f raw -c 200000 -d 16 -s 4k"
+for w in "" "-w"; do
+	op=reads; [ -n "$w" ] && op=writes
+	echo "bench: 4 KiB $op, QD16, 200000 requests on a 128 MiB raw file"
+	for eng in io_uring threads; do
+		qemu-img bench $X $w -t writeback -i $eng "$T/data.raw" >"$T/qr" || exit 1
+		BASTION_AIO=$eng "$IMG" bench $X $w "$T/data.raw" >"$T/br" || exit 1
+		echo "  $eng: qemu-img $(secs "$T/qr") s, bastion-img $(secs "$T/br") s ($(sed -n 's/^throughput: //p' "$T/br")), ratio qemu-img/bastion-img $(ratio "$(secs "$T/qr")" "$(secs "$T/br")")"
+	done
+done

@@ -80,5 +80,6 @@ for delay in 0.1 0.4 0.9; do
 	run_one qcow2-v3-backing qcow2 $delay "" -f qcow2 -b base.qcow2 -F qcow2
 	run_one qcow2-v2 qcow2 $delay 32M -f qcow2 -o compat=0.10,cluster_size=4k
 	run_one vhd-dynamic vpc $delay 32M -f vhd
+	run_one raw-io_uring raw $delay 32M -f raw # (through io_uring where the kernel has it)
 done
 exit $failed

@@ -102,6 +102,8 @@ check "the raw image file holds the bytes the guest wrote" \
 	'[ -n "$wrote" ] && [ "$(out ours-blk-file | head -n 1)" = "$wrote" ]'
 check "bastion-dm connected each of the guest's three disks with 2 queues" \
 	'[ "$(out ours-blk-file | grep -cE "qdisk dom[0-9]+/517(12|28|44): 2 queues of ")" -ge 3 ]'
+check "bastion-dm did the raw disks' I/O through io_uring (Debian's 6.1 kernel has it), the rest on threads" \
+	'out ours-blk-file | grep -qE "disk I/O through io_uring\+threads"'
 check "... and the guest used the second queue: requests answered on some disk's queue 1" \
 	'out ours-blk-file | grep -qE "qdisk dom[0-9]+/517[0-9]+: queue 1: [1-9][0-9]* requests answered"'
 step_ok ours-blk-qcheck "qemu-img check finds the qcow2 and its backing file clean"

@@ -25,6 +25,8 @@
 static int failures;
 static char tmpdir[512];
 
+void test_aio_uring(const char *dir, int *failures); /* test_aio_uring.c */
+
 #define CHECK(cond, ...)                                                   \
 	do {                                                               \
 		if (cond) {                                                \
@@ -701,5 +703,6 @@ int main(int argc, char **argv)
 	test_read_only();
 	test_vectored();
 	test_aio_glib();
+	test_aio_uring(tmpdir, &failures);
 	return failures ? 1 : 0;
 }
