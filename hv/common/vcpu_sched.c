@@ -151,6 +151,7 @@ static void apply_init_locked(struct vcpu *t)
 	t->wait_for_sipi = true;
 	t->nmi_pending = false; /* INIT drops an NMI not yet taken */
 	t->polling = false; /* a poll in progress ends with the reset */
+	t->debugctl = 0; /* as INIT leaves a CPU's */
 	sched_vcpu_flags_locked(&t->sched, SVF_DOWN, SVF_BLOCKED, now_ns());
 }
 

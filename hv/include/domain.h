@@ -51,6 +51,7 @@ struct vcpu {
 	uint64_t tsc_offset;       /* guest TSC = host TSC + this */
 	uint64_t pat;
 	uint64_t tsc_aux;
+	uint64_t debugctl;         /* MSR_DEBUGCTL as the guest set it (kept, not applied) */
 	uint64_t xcr0;             /* the guest's XCR0 (XSETBV is intercepted) */
 	uint64_t dr[4];            /* DR0-3 while not on a CPU */
 	void *fpu;                 /* XSAVE/FXSAVE image while not on a CPU */

@@ -30,18 +30,22 @@ $(DOM0_DIR)/hypercall-insn: tests/integration/dom0/hypercall_insn.c
 $(DOM0_DIR)/fpu-check: tests/integration/dom0/fpu_check.c
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) -static -o $@ $<
+$(DOM0_DIR)/msr-check: tests/integration/dom0/msr_check.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -static -o $@ $<
 
 $(DOM0_INITRD): $(DOM0_KERNEL) images/dom0/init images/dom0/dom0-checks $(DOM0_DIR)/evtchn-loop \
-		$(DOM0_DIR)/hypercall-garbage $(DOM0_DIR)/hypercall-insn $(DOM0_DIR)/fpu-check
+		$(DOM0_DIR)/hypercall-garbage $(DOM0_DIR)/hypercall-insn $(DOM0_DIR)/fpu-check $(DOM0_DIR)/msr-check
 	rm -rf $(DOM0_ROOT)
 	mkdir -p $(DOM0_ROOT)/bin $(DOM0_ROOT)/lib/modules
 	cp $(DOM0_DIR)/busybox-root/bin/busybox $(DOM0_ROOT)/bin/busybox
 	cp images/dom0/init images/dom0/dom0-checks $(DOM0_ROOT)/
 	chmod +x $(DOM0_ROOT)/init
 	cp $(DOM0_DIR)/evtchn-loop $(DOM0_DIR)/hypercall-garbage $(DOM0_DIR)/hypercall-insn \
-		$(DOM0_DIR)/fpu-check $(DOM0_ROOT)/bin/
+		$(DOM0_DIR)/fpu-check $(DOM0_DIR)/msr-check $(DOM0_ROOT)/bin/
 	cp $(DOM0_DIR)/kernel-root/lib/modules/*/kernel/drivers/xen/xen-evtchn.ko \
-		$(DOM0_DIR)/kernel-root/lib/modules/*/kernel/drivers/xen/xen-privcmd.ko $(DOM0_ROOT)/lib/modules/
+		$(DOM0_DIR)/kernel-root/lib/modules/*/kernel/drivers/xen/xen-privcmd.ko \
+		$(DOM0_DIR)/kernel-root/lib/modules/*/kernel/arch/x86/kernel/msr.ko $(DOM0_ROOT)/lib/modules/
 	$(DOM0_APPLIANCE_INSTALL)
 	cd $(DOM0_ROOT) && find . | cpio -o -H newc --quiet | gzip -9 > $(abspath $@)
 

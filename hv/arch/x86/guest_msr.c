@@ -3,7 +3,7 @@
  * intercepted (VMLOAD/VMSAVE switch them); here are the rest: EFER (the
  * VMCB copy must keep SVME, which the guest never sees), PAT (the VMCB's
  * G_PAT), TSC, the APIC base and x2APIC registers, Xen's hypercall-page
- * MSR, and a few model-specific registers Linux reads on AMD CPUs.  Any
+ * MSR, DEBUGCTL, and a few model-specific registers Linux reads on AMD CPUs.  Any
  * other MSR raises #GP, as on a CPU that lacks it; each is logged once.
  */
 #include "domain.h"
@@ -18,6 +18,11 @@
 #define MSR_TSC 0x10
 #define MSR_TSC_AUX 0xc0000103
 #define MSR_HYPERCALL_PAGE 0x40000000
+#define MSR_DEBUGCTL 0x1d9
+/* LBR, BTF and PB0-PB3 (AMD APM vol. 2, "Debug-Control MSR"); the rest is
+ * reserved and raises #GP.  Kept and read back, not applied: as Xen does
+ * on a CPU without LBR virtualisation, the guest runs with the host's. */
+#define DEBUGCTL_BITS 0x3full
 #define HYPERCALL_IRET 23 /* __HYPERVISOR_iret */
 #define EFER_GUEST_BITS (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE | (1u << 14) /* FFXSR */)
 
@@ -61,6 +66,7 @@ int guest_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val)
 		*val = v->tsc_aux;
 		return 0;
 	case MSR_APIC_BASE: *val = v->vlapic.apic_base; return 0;
+	case MSR_DEBUGCTL: *val = v->debugctl; return 0;
 	}
 	if (amd_fixed_zero(msr)) {
 		*val = 0;
@@ -121,6 +127,11 @@ int guest_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val)
 		wrmsr(MSR_TSC_AUX, val); /* the vCPU runs here now; vcpu_switch.c moves it */
 		return 0;
 	case MSR_APIC_BASE: return vlapic_set_base(v, val);
+	case MSR_DEBUGCTL:
+		if (val & ~DEBUGCTL_BITS)
+			break;
+		v->debugctl = val;
+		return 0;
 	case MSR_HYPERCALL_PAGE:
 		if (val & (PAGE_SIZE - 1)) /* Xen: the low bits must be zero */
 			break;

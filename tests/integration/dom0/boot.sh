@@ -37,6 +37,8 @@ check_dom0() {
 	expect "$n" 'EVTCHN-LOOP: ok' "event-channel round trip inside dom0"
 	expect "$n" 'HCALL-INSN: vmmcall from user mode returned -1, vmcall -1 ' \
 		"VMMCALL and VMCALL both reach the hv, which refuses them from user mode with -EPERM"
+	expect "$n" 'MSR-CHECK: debugctl ok' \
+		"MSR_DEBUGCTL reads 0, keeps LBR and BTF as written, refuses a reserved bit with #GP"
 	expect "$n" 'd0: shut down, reason 0 \(poweroff\)' "the hv prints dom0's power-off reason"
 	if [ "$QEMU_RC" != 124 ]; then pass "$n: power-off ended QEMU by itself"
 	else fail "$n: power-off ended QEMU by itself - timed out"; fi
