@@ -49,6 +49,7 @@ struct qdisk {
 	struct blk *blk;
 	struct blkif_disk disk;
 	unsigned ring_pages;  /* each queue's ring: ring-page-order is shared */
+	enum blkif_abi abi;   /* the rings' layout: the frontend's protocol */
 	unsigned nr_queues;   /* connected; 0 none */
 	struct qdisk_queue queue[QDISK_MAX_QUEUES];
 };
@@ -183,15 +184,19 @@ static int read_ring_refs(struct pv_device *dev, const char *dir, uint32_t *refs
 	return 0;
 }
 
-/* Only the 64-bit layout is served; a missing key means the native one. */
-static int check_protocol(struct pv_device *dev)
+/* The ring layout the frontend's protocol key names (io/protocols.h): a
+ * missing key means the native one; only x86 layouts are served. */
+static int read_protocol(struct pv_device *dev, enum blkif_abi *abi)
 {
 	char *protocol = pv_xs_read_key(dev->ctx->xs, dev->fe_path, "protocol");
 	int rc = 0;
 
-	if (protocol && strcmp(protocol, "x86_64-abi") != 0) {
-		LOG_DISK(dev, "frontend protocol '%s' not supported (only x86_64-abi, "
-			 "a 64-bit guest kernel)", protocol);
+	*abi = BLKIF_ABI_NATIVE;
+	if (protocol && strcmp(protocol, "x86_32-abi") == 0) {
+		*abi = BLKIF_ABI_X86_32;
+	} else if (protocol && strcmp(protocol, "x86_64-abi") != 0) {
+		LOG_DISK(dev, "frontend protocol '%s' not supported (x86_64-abi or x86_32-abi)",
+			 protocol);
 		rc = -EPROTONOSUPPORT;
 	}
 	free(protocol);
@@ -281,7 +286,7 @@ static int connect_queue(struct pv_device *dev, struct qdisk *q, unsigned i, con
 		return (int)port;
 	}
 	qu->engine = blkif_engine_new(host, dev->ctx->aio, &q->disk, qu->sring, q->ring_pages,
-				      (uint32_t)port);
+				      q->abi, (uint32_t)port);
 	if (!qu->engine)
 		return -ENOMEM;
 	if (persistent && blkif_engine_use_persistent(qu->engine, BLKIF_MAX_PERSISTENT_GRANTS) < 0) {
@@ -299,7 +304,7 @@ static int qdisk_connect(struct pv_device *dev)
 	char dir[QDISK_DIR_MAX];
 	bool persistent = wants_persistent_grants(dev);
 	unsigned nr = 0;
-	int rc = check_protocol(dev);
+	int rc = read_protocol(dev, &q->abi);
 
 	if (rc == 0)
 		rc = read_num_queues(dev, &nr);
@@ -313,9 +318,10 @@ static int qdisk_connect(struct pv_device *dev)
 		return rc;
 	q->nr_queues = nr;
 	LOG_DISK(dev, "%u queue%s of %u ring page%s; persistent grants: up to %u kept mapped "
-		 "per queue (0: the frontend asked for none)", nr, nr == 1 ? "" : "s",
+		 "per queue (0: the frontend asked for none); layout %s", nr, nr == 1 ? "" : "s",
 		 q->ring_pages, q->ring_pages == 1 ? "" : "s",
-		 persistent ? BLKIF_MAX_PERSISTENT_GRANTS : 0);
+		 persistent ? BLKIF_MAX_PERSISTENT_GRANTS : 0,
+		 q->abi == BLKIF_ABI_X86_32 ? "x86_32-abi" : "x86_64-abi");
 	for (unsigned i = 0; i < nr; i++)
 		blkif_engine_kick(q->queue[i].engine); /* requests may be waiting already */
 	return 0;

@@ -4,6 +4,9 @@
  *
  *  - Requests are copied out of the shared page once, word by word, before
  *    anything looks at them; the frontend may rewrite the slot meanwhile.
+ *    A 32-bit frontend's (x86_32-abi) entries are 108 bytes, its requests
+ *    the native ones less the 4 padding bytes before id; the copy puts
+ *    them in the native layout.  Responses are laid out alike in both.
  *  - A producer index more than a ring ahead of our last response, or
  *    behind the requests we already took, is garbage: the ring is declared
  *    broken and no more requests are taken.
@@ -33,6 +36,7 @@
  * BLKIF_RSP_ERROR; unknown operations get BLKIF_RSP_EOPNOTSUPP.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +76,7 @@ struct blkif_engine {
 	struct blk_aio *aio;
 	struct blkif_disk disk;
 	struct blkif_sring *sring;
+	size_t entry_size; /* bytes per ring slot: the frontend's ABI */
 	uint32_t ring_entries;
 	uint32_t port;
 	uint32_t req_cons, rsp_prod_pvt, rsp_pushed;
@@ -84,10 +89,22 @@ struct blkif_engine {
 
 typedef int blkif_handler(struct blkif_engine *e, const union blkif_ring_entry *req);
 
-unsigned blkif_ring_entries(unsigned nr_pages)
+/* io/blkif.h's x86_32 ABI: 32-bit alignment drops the 4 bytes the native
+ * requests carry before id, so its union of request and response is 108
+ * bytes.  Its response has the native offsets (id 0, operation 8,
+ * status 10). */
+#define BLKIF_X86_32_ENTRY 108u
+#define BLKIF_X86_32_GAP_AT 4u /* where the native layout has 4 more bytes */
+
+static size_t entry_size(enum blkif_abi abi)
 {
-	size_t room = (size_t)nr_pages * BLKIF_PAGE_SIZE - sizeof(struct blkif_sring);
-	unsigned n = (unsigned)(room / sizeof(union blkif_ring_entry));
+	return abi == BLKIF_ABI_X86_32 ? BLKIF_X86_32_ENTRY : sizeof(union blkif_ring_entry);
+}
+
+unsigned blkif_ring_entries(unsigned nr_pages, enum blkif_abi abi)
+{
+	size_t room = (size_t)nr_pages * BLKIF_PAGE_SIZE - offsetof(struct blkif_sring, ring);
+	unsigned n = (unsigned)(room / entry_size(abi));
 	unsigned pow2 = 1;
 
 	if (n == 0)
@@ -109,14 +126,22 @@ static void complain(struct blkif_engine *e, const char *what, uint64_t id)
 
 /* ---- responses ---------------------------------------------------------- */
 
+/* The slot of ring index idx (in either ABI). */
+static volatile uint8_t *slot(const struct blkif_engine *e, uint32_t idx)
+{
+	return (volatile uint8_t *)e->sring->ring + (idx & (e->ring_entries - 1)) * e->entry_size;
+}
+
 static void respond(struct blkif_engine *e, uint64_t id, uint8_t op, int status)
 {
-	volatile struct blkif_response *rsp =
-		&e->sring->ring[e->rsp_prod_pvt & (e->ring_entries - 1)].rsp;
+	/* id, operation, a pad byte, status: three 32-bit stores (a 32-bit
+	 * frontend's slots are only 4-byte aligned). */
+	uint32_t words[3] = { (uint32_t)id, (uint32_t)(id >> 32),
+			      op | (uint32_t)(uint16_t)(int16_t)status << 16 };
+	volatile uint32_t *rsp = (volatile uint32_t *)slot(e, e->rsp_prod_pvt);
 
-	rsp->id = id;
-	rsp->operation = op;
-	rsp->status = (int16_t)status;
+	for (unsigned i = 0; i < 3; i++)
+		rsp[i] = words[i];
 	e->rsp_prod_pvt++;
 	if (status == BLKIF_RSP_OKAY)
 		e->stats.ok++;
@@ -445,15 +470,22 @@ static void dispatch(struct blkif_engine *e, const union blkif_ring_entry *req)
 
 /* ---- the ring ------------------------------------------------------------ */
 
-/* One request out of the shared page, read exactly once. */
+/* One request out of the shared page, read exactly once, in the native
+ * layout (a 32-bit frontend's gets the 4 bytes of padding back). */
 static void copy_request(const struct blkif_engine *e, union blkif_ring_entry *req)
 {
-	const volatile uint64_t *from = (const volatile uint64_t *)
-		&e->sring->ring[e->req_cons & (e->ring_entries - 1)];
-	uint64_t *to = (uint64_t *)req;
+	const volatile uint32_t *from = (const volatile uint32_t *)slot(e, e->req_cons);
+	uint32_t words[sizeof(*req) / sizeof(uint32_t)];
+	size_t n = e->entry_size / sizeof(uint32_t);
 
-	for (size_t i = 0; i < sizeof(*req) / sizeof(uint64_t); i++)
-		to[i] = from[i];
+	for (size_t i = 0; i < n; i++)
+		words[i] = from[i];
+	if (e->entry_size == BLKIF_X86_32_ENTRY) {
+		memmove((uint8_t *)words + BLKIF_X86_32_GAP_AT + 4, (uint8_t *)words + BLKIF_X86_32_GAP_AT,
+			BLKIF_X86_32_ENTRY - BLKIF_X86_32_GAP_AT);
+		memset((uint8_t *)words + BLKIF_X86_32_GAP_AT, 0, 4);
+	}
+	memcpy(req, words, sizeof(*req));
 }
 
 static bool response_room(const struct blkif_engine *e)
@@ -533,10 +565,10 @@ void blkif_engine_kick(struct blkif_engine *e)
 
 struct blkif_engine *blkif_engine_new(struct pv_host *host, struct blk_aio *aio,
 				      const struct blkif_disk *disk, void *sring,
-				      unsigned nr_pages, uint32_t port)
+				      unsigned nr_pages, enum blkif_abi abi, uint32_t port)
 {
 	struct blkif_engine *e;
-	unsigned entries = blkif_ring_entries(nr_pages);
+	unsigned entries = blkif_ring_entries(nr_pages, abi);
 
 	if (entries == 0)
 		return NULL;
@@ -548,6 +580,7 @@ struct blkif_engine *blkif_engine_new(struct pv_host *host, struct blk_aio *aio,
 	e->disk = *disk;
 	e->sring = sring;
 	e->ring_entries = entries;
+	e->entry_size = entry_size(abi);
 	e->port = port;
 	/* Our indexes start where the frontend's ring stands (io/ring.h's
 	 * attach rule), so a reconnect to a used ring works too. */

@@ -39,13 +39,18 @@ struct blkif_stats {
 struct blkif_engine;
 
 /* Entries in a ring of nr_pages pages (io/ring.h: a power of two). */
-unsigned blkif_ring_entries(unsigned nr_pages);
+/* The ring's layout, from the frontend's "protocol" key: a 64-bit guest's
+ * (x86_64-abi, or no key) or a 32-bit x86 guest's (x86_32-abi), whose
+ * requests lack the 4 bytes of padding before id (io/blkif.h). */
+enum blkif_abi { BLKIF_ABI_NATIVE, BLKIF_ABI_X86_32 };
+
+unsigned blkif_ring_entries(unsigned nr_pages, enum blkif_abi abi);
 
 /* sring: the mapped ring pages (the caller keeps them mapped until
  * blkif_engine_free); port: the local event channel to kick. */
 struct blkif_engine *blkif_engine_new(struct pv_host *host, struct blk_aio *aio,
 				      const struct blkif_disk *disk, void *sring,
-				      unsigned nr_pages, uint32_t port);
+				      unsigned nr_pages, enum blkif_abi abi, uint32_t port);
 /* The frontend wrote feature-persistent 1: keep up to max_grants of its
  * data and indirect grants mapped (blkif_pgrant.h) until the engine is
  * freed.  Call before the first kick; 0 or -ENOMEM. */

@@ -44,7 +44,8 @@ ours_hostile() {
 			[ \$(grep -c 'ring stopped' $HDLOG) -eq 3 ] && grep -q 'refused: segment count' $HDLOG &&
 			grep -q 'refused: bad segment' $HDLOG && grep -q \"refused: sectors past the disk's end\" $HDLOG &&
 			grep -q 'refused: grant map failed' $HDLOG && grep -q 'refused: write to a read-only disk' $HDLOG &&
-			grep -q 'refused: operation not supported' $HDLOG && grep -q \"protocol 'x86_32-abi' not supported\" $HDLOG"
+			grep -q 'refused: operation not supported' $HDLOG && grep -q \"protocol 'arm-abi' not supported\" $HDLOG &&
+			grep -q 'layout x86_32-abi' $HDLOG"
 		step ours-hostile-shutdown 120 "$OXL" shutdown -w ours-hostile
 		sh_step ours-hostile-gone 90 "$(gone ours-hostile)"
 		sh_step ours-hostile-files 30 "{ $hostile_sums; } >$HB/after.sums; diff $HB/before.sums $HB/after.sums && cat $HB/after.sums &&

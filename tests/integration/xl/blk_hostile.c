@@ -81,11 +81,15 @@ struct conn {
 	struct blkif_sring *sr;
 	uint32_t req_prod, rsp_cons;
 	int port;
+	bool abi32; /* x86_32-abi: 108-byte slots, requests without the pad before id */
+	uint32_t pushed; /* requests copied from staged into the ring */
+	union blkif_ring_entry staged[RING_ENTRIES];
 };
 
 static int xs_fd = -1, gnt_fd = -1, evt_fd = -1, failures;
-/* What conn_open writes as the frontend's feature-persistent. */
-static bool fe_persistent;
+/* What conn_open writes as the frontend's feature-persistent, and whether
+ * it plays a 32-bit guest (protocol x86_32-abi). */
+static bool fe_persistent, fe_abi32;
 static uint32_t xs_req_id;
 static struct gpage data[NDATA], ro_page, ind_page;
 
@@ -241,6 +245,7 @@ static int conn_open(struct conn *c, unsigned devid)
 	char *be;
 
 	memset(c, 0, sizeof(*c));
+	c->abi32 = fe_abi32;
 	snprintf(c->fe, sizeof(c->fe), "device/vbd/%u", devid);
 	be = xs_read(c->fe, "backend");
 	if (!be)
@@ -259,7 +264,7 @@ static int conn_open(struct conn *c, unsigned devid)
 		return report(false, "vbd %u: event channel: %s", devid, strerror(errno)), -1;
 	if (xs_write(c->fe, "ring-ref", "%u", c->ring.gref) < 0 ||
 	    xs_write(c->fe, "event-channel", "%d", c->port) < 0 ||
-	    xs_write(c->fe, "protocol", "x86_64-abi") < 0 ||
+	    xs_write(c->fe, "protocol", c->abi32 ? "x86_32-abi" : "x86_64-abi") < 0 ||
 	    xs_write(c->fe, "feature-persistent", "%u", fe_persistent ? 1u : 0u) < 0 ||
 	    xs_write(c->fe, "state", "3") < 0)
 		return report(false, "vbd %u: writing the frontend keys", devid), -1;
@@ -290,16 +295,37 @@ static void conn_close(struct conn *c)
 
 /* ---- requests ------------------------------------------------------------ */
 
+/* The next request, written in the native layout; push() puts it in the
+ * ring in the connection's. */
 static union blkif_ring_entry *slot(struct conn *c)
 {
-	union blkif_ring_entry *e = &c->sr->ring[c->req_prod++ & (RING_ENTRIES - 1)];
+	union blkif_ring_entry *e = &c->staged[c->req_prod++ & (RING_ENTRIES - 1)];
 
 	memset(e, 0, sizeof(*e));
 	return e;
 }
 
+/* Ring slot i: 108 bytes each for a 32-bit guest (io/blkif.h). */
+static uint8_t *ring_slot(struct conn *c, uint32_t i)
+{
+	size_t size = c->abi32 ? 108 : sizeof(union blkif_ring_entry);
+
+	return (uint8_t *)c->sr->ring + (i & (RING_ENTRIES - 1)) * size;
+}
+
 static void push(struct conn *c)
 {
+	/* (a ring's worth at most: the producer classes move req_prod by hand) */
+	for (unsigned n = 0; c->pushed != c->req_prod && n < RING_ENTRIES; n++, c->pushed++) {
+		const uint8_t *e = (const uint8_t *)&c->staged[c->pushed & (RING_ENTRIES - 1)];
+		if (c->abi32) {
+			memcpy(ring_slot(c, c->pushed), e, 4);
+			memcpy(ring_slot(c, c->pushed) + 4, e + 8, 104);
+		} else {
+			memcpy(ring_slot(c, c->pushed), e, sizeof(union blkif_ring_entry));
+		}
+	}
+	c->pushed = c->req_prod;
 	__atomic_store_n(&c->sr->req_prod, c->req_prod, __ATOMIC_RELEASE);
 	notify(c->port);
 }
@@ -312,9 +338,9 @@ static unsigned await(struct conn *c, unsigned n, struct blkif_response *out, un
 	for (unsigned t = 0; got < n; t += 5) {
 		uint32_t prod = __atomic_load_n(&c->sr->rsp_prod, __ATOMIC_ACQUIRE);
 		while (c->rsp_cons != prod && got < n) {
-			const volatile struct blkif_response *r =
-				&c->sr->ring[c->rsp_cons++ & (RING_ENTRIES - 1)].rsp;
-			out[got++] = (struct blkif_response){ r->id, r->operation, r->status };
+			struct blkif_response r; /* (laid out alike in both ABIs) */
+			memcpy(&r, ring_slot(c, c->rsp_cons++), 12);
+			out[got++] = (struct blkif_response){ r.id, r.operation, r.status };
 		}
 		if (got == n || t >= ms)
 			break;
@@ -691,7 +717,25 @@ static void class_handshake(unsigned devid)
 	bad_handshake(devid, "event-channel", "4000");
 	bad_handshake(devid, "ring-page-order", "5");
 	bad_handshake(devid, "ring-page-order", "2"); /* no ring-ref0..3 */
-	bad_handshake(devid, "protocol", "x86_32-abi");
+	bad_handshake(devid, "protocol", "arm-abi");
+}
+
+/* As a 32-bit guest's blkfront (protocol x86_32-abi): the backend reads
+ * the packed requests and answers each id whole. */
+static void class_abi32(struct conn *c)
+{
+	union blkif_ring_entry r;
+
+	alive(c, "connecting as a 32-bit frontend");
+	r = rw(BLKIF_OP_READ, 0xfedcba9876543210ull, 0, 11, data[2].gref, 0, 7);
+	one(c, "x86_32-abi: a read of 11 segments, a 64-bit id", &r, BLKIF_RSP_OKAY);
+	r = rw(BLKIF_OP_READ, 0x3201, c->sectors, 1, data[2].gref, 0, 0);
+	one(c, "x86_32-abi: a read of the sector after the end", &r, BLKIF_RSP_ERROR);
+	fill_indirect(256, 0, 0);
+	r = indirect(BLKIF_OP_READ, 0x3202, 0, 256, ind_page.gref);
+	one(c, "x86_32-abi: an indirect read of 256 segments", &r, BLKIF_RSP_OKAY);
+	r = rw(BLKIF_OP_READ, 0x3203, 0, 12, data[2].gref, 0, 7);
+	one(c, "x86_32-abi: a read of 12 segments", &r, BLKIF_RSP_ERROR);
 }
 
 /* ---- the bystander --------------------------------------------------------- */
@@ -823,6 +867,12 @@ static void garbage(struct conn *t, unsigned devid)
 	if (conn_open(t, devid) == 0)
 		class_persistent(t);
 	fe_persistent = false;
+	if (t->sr)
+		conn_close(t);
+	fe_abi32 = true;
+	if (conn_open(t, devid) == 0)
+		class_abi32(t);
+	fe_abi32 = false;
 }
 
 int main(int argc, char **argv)

@@ -188,7 +188,10 @@ for class in "duplicate id 7" "id 2^64-1" "read with nr_segments 0" "read with n
 	"alive after 1000 ahead" "alive after 5 behind" "read-only disk: write" "read-only disk: indirect write" \
 	"bystander: its first page is intact" "handshake with ring-ref=4000: the backend refuses" \
 	"handshake with event-channel=4000: the backend refuses" "handshake with ring-page-order=5: the backend refuses" \
-	"handshake with protocol=x86_32-abi: back in InitWait" "alive after handshake garbage"; do
+	"handshake with protocol=arm-abi: back in InitWait" "alive after handshake garbage" \
+	"alive after connecting as a 32-bit frontend" "x86_32-abi: a read of 11 segments, a 64-bit id: OKAY" \
+	"x86_32-abi: a read of the sector after the end: ERROR" "x86_32-abi: an indirect read of 256 segments: OKAY" \
+	"x86_32-abi: a read of 12 segments: ERROR"; do
 	check "... $class" "out ours-hostile-guest | grep -qF 'DOMU-HOSTILE: ok $class'"
 done
 check "... no check failed (more than 100 ran)" \

@@ -163,14 +163,30 @@ uint8_t *fake_page(struct fake_fe *fe, uint32_t ref)
 
 unsigned fake_ring_entries(const struct fake_fe *fe)
 {
-	return blkif_ring_entries(fe->ring_pages);
+	return blkif_ring_entries(fe->ring_pages, fe->abi);
 }
 
+/* Ring slot idx: a 32-bit guest's entries are 108 bytes (io/blkif.h). */
+static uint8_t *fake_slot(struct fake_fe *fe, uint32_t idx)
+{
+	size_t size = fe->abi == BLKIF_ABI_X86_32 ? 108 : sizeof(union blkif_ring_entry);
+
+	return (uint8_t *)fe->sring->ring + (idx & (fake_ring_entries(fe) - 1)) * size;
+}
+
+/* A request as a 32-bit guest writes it: the native one without the 4
+ * bytes of padding at offset 4 (before id); the rest of the slot (the
+ * next slot starts at 108) is left alone. */
 void fake_push(struct fake_fe *fe, const union blkif_ring_entry *req)
 {
-	unsigned mask = fake_ring_entries(fe) - 1;
+	uint8_t *to = fake_slot(fe, fe->sring->req_prod);
 
-	fe->sring->ring[fe->sring->req_prod & mask] = *req;
+	if (fe->abi == BLKIF_ABI_X86_32) {
+		memcpy(to, req, 4);
+		memcpy(to + 4, (const uint8_t *)req + 8, 104);
+	} else {
+		memcpy(to, req, sizeof(*req));
+	}
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	fe->sring->req_prod++;
 }
@@ -196,11 +212,10 @@ bool fake_wait(struct fake_fe *fe, unsigned n)
 
 bool fake_pop(struct fake_fe *fe, struct blkif_response *rsp)
 {
-	unsigned mask = fake_ring_entries(fe) - 1;
-
 	if (!unconsumed(fe))
 		return false;
-	*rsp = fe->sring->ring[fe->rsp_cons & mask].rsp;
+	memset(rsp, 0, sizeof(*rsp));
+	memcpy(rsp, fake_slot(fe, fe->rsp_cons), 12); /* id, operation, pad, status */
 	fe->rsp_cons++;
 	return true;
 }

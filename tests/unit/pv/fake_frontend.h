@@ -43,6 +43,7 @@ struct fake_fe {
 	void *fd_out_ready_arg;
 	struct blkif_sring *sring;
 	unsigned ring_pages;
+	enum blkif_abi abi; /* the layout fake_push and fake_pop use (set before use) */
 	uint32_t rsp_cons;
 	struct blkif_engine *engine;
 	struct blk_aio *aio;

@@ -50,6 +50,7 @@ struct disk_opts {
 	uint32_t start_index;
 	bool read_only, can_discard;
 	unsigned persistent; /* persistent grants kept (0: the frontend did not ask) */
+	bool abi32;          /* the frontend is a 32-bit guest (x86_32-abi) */
 };
 
 static bool start(struct tctx *t, const char *tmpdir, const char *name,
@@ -68,10 +69,11 @@ static bool start(struct tctx *t, const char *tmpdir, const char *name,
 	    blk_open(&t->blk, t->path, "raw", o->read_only ? BLK_OPEN_RDONLY : 0, &err) < 0)
 		return false;
 	t->aio = t->fe.aio = blk_aio_new(4);
+	t->fe.abi = o->abi32 ? BLKIF_ABI_X86_32 : BLKIF_ABI_NATIVE;
 	disk = (struct blkif_disk){ .blk = t->blk, .sectors = DISK_SECTORS,
 				    .read_only = o->read_only, .can_discard = o->can_discard };
 	t->fe.engine = blkif_engine_new(&t->fe.host, t->aio, &disk, t->fe.sring,
-					o->ring_pages, PORT);
+					o->ring_pages, t->fe.abi, PORT);
 	t->next_id = 0x1000;
 	if (t->fe.engine && o->persistent &&
 	    blkif_engine_use_persistent(t->fe.engine, o->persistent) < 0)
@@ -275,9 +277,11 @@ static void test_rounds(const char *tmpdir, const char *what, const struct disk_
 
 static void test_ring_sizes(void)
 {
-	CHECK(blkif_ring_entries(1) == 32 && blkif_ring_entries(2) == 64 &&
-	      blkif_ring_entries(4) == 128 && blkif_ring_entries(16) == 512,
-	      "ring entries for 1, 2, 4, 16 pages are 32, 64, 128, 512 (io/ring.h)");
+	for (int abi = BLKIF_ABI_NATIVE; abi <= BLKIF_ABI_X86_32; abi++)
+		CHECK(blkif_ring_entries(1, abi) == 32 && blkif_ring_entries(2, abi) == 64 &&
+		      blkif_ring_entries(4, abi) == 128 && blkif_ring_entries(16, abi) == 512,
+		      "ring entries for 1, 2, 4, 16 pages are 32, 64, 128, 512 (io/ring.h, %s)",
+		      abi == BLKIF_ABI_X86_32 ? "x86_32-abi's 108-byte entries" : "native");
 }
 
 static void test_wrap(const char *tmpdir)
@@ -389,6 +393,38 @@ static void test_discard(const char *tmpdir)
 	CHECK(run_one(&t, &r, NULL) == BLKIF_RSP_EOPNOTSUPP,
 	      "discard: on an image without discard answers EOPNOTSUPP");
 	stop(&t, "discard (unsupported)");
+}
+
+/* A 32-bit frontend's ring (x86_32-abi): ids using all 64 bits come back
+ * whole, discard and flush and an unknown operation are read from the
+ * packed layout, and the slot next to a request (108 bytes on) is not
+ * taken for part of it. */
+static void test_abi32_ops(const char *tmpdir)
+{
+	struct disk_opts o = { .ring_pages = 1, .can_discard = true, .abi32 = true };
+	union blkif_ring_entry r;
+	struct tctx t;
+	uint8_t op = 0, op2 = 0, op3 = 0;
+
+	if (!CHECK(start(&t, tmpdir, "abi32", &o), "x86_32-abi ops: set up"))
+		return;
+	t.next_id = 0x8877665544332211ull;
+	int w = write_sectors(&t, 0, 64, BLKIF_OP_WRITE);
+	r = discard_req(0xfedcba9876543210ull, 8, 40, 0);
+	int d = run_one(&t, &r, &op);
+	r = rw_req(BLKIF_OP_FLUSH_DISKCACHE, 0x0123456789abcdefull, 0, NULL, 0);
+	int f = run_one(&t, &r, &op2);
+	r = rw_req(0x77, 0x100000001ull, 0, NULL, 0);
+	int u = run_one(&t, &r, &op3);
+	CHECK(w == BLKIF_RSP_OKAY && d == BLKIF_RSP_OKAY && op == BLKIF_OP_DISCARD &&
+	      f == BLKIF_RSP_OKAY && op2 == BLKIF_OP_FLUSH_DISKCACHE && u == BLKIF_RSP_EOPNOTSUPP &&
+	      op3 == 0x77,
+	      "x86_32-abi: write, discard, flush and an unknown operation answered with their "
+	      "64-bit ids and operations (%d %d %d %d)", w, d, f, u);
+	r = discard_req(9, DISK_SECTORS - 4, 8, 0);
+	CHECK(run_one(&t, &r, NULL) == BLKIF_RSP_ERROR,
+	      "x86_32-abi: a discard past the disk's end is an ERROR (its sector read packed)");
+	stop(&t, "x86_32-abi ops");
 }
 
 static void test_read_only(const char *tmpdir)
@@ -795,11 +831,16 @@ static void test_persistent_hostile(const char *tmpdir)
 void test_blkif(const char *tmpdir)
 {
 	struct disk_opts one = { .ring_pages = 1 }, four = { .ring_pages = 4 };
+	struct disk_opts one32 = { .ring_pages = 1, .abi32 = true }, four32 = { .ring_pages = 4, .abi32 = true };
 
 	test_ring_sizes();
 	test_rounds(tmpdir, "direct 1-page ring", &one, false, 8, 60);
 	test_rounds(tmpdir, "direct 4-page ring", &four, false, 16, 40);
 	test_rounds(tmpdir, "indirect", &one, true, 2, 30);
+	test_rounds(tmpdir, "x86_32-abi: direct 1-page ring", &one32, false, 8, 30);
+	test_rounds(tmpdir, "x86_32-abi: direct 4-page ring", &four32, false, 16, 20);
+	test_rounds(tmpdir, "x86_32-abi: indirect", &one32, true, 2, 20);
+	test_abi32_ops(tmpdir);
 	test_wrap(tmpdir);
 	test_flush(tmpdir);
 	test_discard(tmpdir);

@@ -349,8 +349,20 @@ static void test_qdisk_connect(const char *img)
 	dev = qdisk_device(&x, img, "w");
 	frontend_connects(&x, "x86_32-abi");
 	xenbus_device_update(dev);
+	x.fe.abi = BLKIF_ABI_X86_32; /* (the fake frontend writes 108-byte entries) */
+	req.rw.id = 0x1234567887654321ull;
+	fake_push(&x.fe, &req);
+	dev->type->event(dev, 0);
+	CHECK(key_is(&x, "state", "4") && fake_wait(&x.fe, 1) && fake_pop(&x.fe, &rsp) &&
+	      rsp.id == 0x1234567887654321ull && rsp.status == BLKIF_RSP_OKAY,
+	      "qdisk: a 32-bit frontend (x86_32-abi) -> Connected, its packed request served");
+	x.fe.abi = BLKIF_ABI_NATIVE;
+	xenbus_device_free(dev);
+	dev = qdisk_device(&x, img, "w");
+	frontend_connects(&x, "arm-abi");
+	xenbus_device_update(dev);
 	CHECK(key_is(&x, "state", "5") && x.fe.maps_live == 0,
-	      "qdisk: a 32-bit frontend (x86_32-abi) is refused -> Closing");
+	      "qdisk: a protocol not served (arm-abi) is refused -> Closing");
 	xenbus_device_free(dev);
 	dev = qdisk_device(&x, img, "w");
 	frontend_connects(&x, "x86_64-abi");
