@@ -103,6 +103,8 @@ cp -a "$src/kernel/drivers/block/xen-blkback" "$src/kernel/drivers/block/loop.ko
 mkdir -p "$dst/kernel/net" "$dst/kernel/drivers/net"
 cp -a "$src/kernel/net/bridge" "$src/kernel/net/802" "$src/kernel/net/llc" "$dst/kernel/net/"
 cp -a "$src/kernel/drivers/net/tun.ko" "$dst/kernel/drivers/net/"
+# Linux's kernel netback, for Debian's xl's vifs (bench-net).
+cp -a "$src/kernel/drivers/net/xen-netback" "$dst/kernel/drivers/net/"
 # ext4 and what it needs, for the guest's initramfs below.
 ext4_mods="lib/crc16.ko crypto/crc32c_generic.ko fs/mbcache.ko fs/jbd2/jbd2.ko fs/ext4/ext4.ko"
 cp -a "$src"/modules.builtin* "$src/modules.order" "$dst/"
@@ -159,6 +161,7 @@ done
 install -m 644 "$here/bench.sh" "$root/xl-bench.sh"
 install -m 644 "$here/ours.sh" "$root/xl-ours.sh"
 install -m 644 "$here/bench-blk.sh" "$root/xl-bench-blk.sh"
+install -m 644 "$here/bench-net.sh" "$root/xl-bench-net.sh"
 install -m 644 "$here/net.sh" "$root/xl-net.sh"
 
 # Pack the dom0 initramfs uncompressed.  Measured on Xen under QEMU -icount:
