@@ -35,15 +35,10 @@ mbs() {
 		r = sprintf("%.1f", field($0, "bytes") / field($0, "usecs")) }
 	END { print r != "" ? r : "?" }'
 }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "?" || b == "?" || b == 0) print "?"; else printf "%.3f\n", a / b }'; }
 
 hvs=("$@")
 [ ${#hvs[@]} -gt 0 ] || hvs=(bastion xen)
-for hv in "${hvs[@]}"; do
-	for f in "$(elf_of "$hv")" "$KERNEL" "$INITRD"; do
-		[ -f "$f" ] || { echo "bench-blk-pv: $f is missing (make bench-blk-pv builds it)" >&2; exit 1; }
-	done
-done
+bench_need bench-blk-pv "${hvs[@]}"
 t0=$(date +%s)
 if [ "${BENCH_BLK_REPORT_ONLY:-0}" != 1 ]; then
 	for hv in "${hvs[@]}"; do run "$hv"; done
@@ -52,30 +47,5 @@ fi
 echo
 echo "PV block: dd bs=1M count=256 O_DIRECT in a PVH domU, MB/s (10^6 B/s) on the guest's clock"
 echo "(-icount shift=0,sleep=off, ${BENCH_XL_SMP:-1} CPU(s); images on a tmpfs in dom0; host wall $(($(date +%s) - t0)) s)"
-printf '%-8s %-11s %10s %10s\n' hv case write read
-bad=1
-for hv in "${hvs[@]}"; do
-	for c in ${CASES//+/ }; do
-		w=$(mbs "$hv" "$c" write) r=$(mbs "$hv" "$c" read)
-		printf '%-8s %-11s %10s %10s\n' "$hv" "$c" "$w" "$r"
-		[ "$w$r" != "??" ] && bad=0
-	done
-done
-if [[ " ${hvs[*]} " == *" xen "* ]]; then
-	xw=$(mbs xen deb-raw write) xr=$(mbs xen deb-raw read)
-	echo
-	echo "ratios against Xen 4.17's kernel blkback (xen deb-raw: write $xw, read $xr MB/s; anchor harness: 466 read; goal >= 1.2)"
-	printf '%-8s %-11s %10s %10s\n' hv case write read
-	for hv in "${hvs[@]}"; do
-		for c in ${CASES//+/ }; do
-			[ "$hv/$c" = xen/deb-raw ] && continue
-			printf '%-8s %-11s %10s %10s\n' "$hv" "$c" "$(ratio "$(mbs "$hv" "$c" write)" "$xw")" "$(ratio "$(mbs "$hv" "$c" read)" "$xr")"
-		done
-	done
-fi
-echo
-echo "dd's own lines:"
-for hv in "${hvs[@]}"; do
-	tr -d '\r' <"$OUT/$hv.log" 2>/dev/null | grep -a '^XL-BLKBENCH: ' | sed "s/^XL-BLKBENCH: /  $hv: /"
-done
-exit $bad
+echo "(goal: ours at least 1.2 times Xen 4.17's kernel blkback, which the anchor harness measured at 466 read)"
+bench_table write read deb-raw "Xen 4.17's kernel blkback" XL-BLKBENCH "${hvs[@]}"

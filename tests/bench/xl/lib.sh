@@ -1,5 +1,5 @@
-# What the xl benchmarks (run.sh, blk.sh) share: the QEMU line and hv
-# command line both hypervisors boot with, and the run loop.  Sourced
+# What the xl benchmarks (run.sh, blk.sh, net.sh) share: the QEMU line and hv
+# command line both hypervisors boot with, the run loop and the report.  Sourced
 # with OUT set; QEMU is bounded by BENCH_XL_TIMEOUT and stopped (by its
 # PID) when its log has not grown for BENCH_XL_STALL host seconds.
 KERNEL=build/dom0/vmlinuz
@@ -44,4 +44,55 @@ bench_run() {
 	echo "$1: QEMU exited with $rc after $(($(date +%s) - start)) s (host), log $log"
 	grep -aq 'XL-DONE' "$log" || echo "$1: the dom0 never finished (last line: $(tail -n 1 "$log" | tr -d '\r'))"
 	return 0
+}
+
+# ratio A B: A / B to three places, or ? when either is unknown.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "?" || b == "?" || b == 0) print "?"; else printf "%.3f\n", a / b }'; }
+
+# bench_need WHAT HV...: every hypervisor's ELF, the kernel and the dom0
+# are there, or the run stops naming the missing file.
+bench_need() {
+	local what=$1 hv f
+	shift
+	for hv; do
+		for f in "$(elf_of "$hv")" "$KERNEL" "$INITRD"; do
+			[ -f "$f" ] || { echo "$what: $f is missing (make $what builds it)" >&2; exit 1; }
+		done
+	done
+}
+
+# bench_table OP1 OP2 REF REF_TEXT TAG HV...: MB/s for every hypervisor and
+# case in $CASES (the caller's mbs HV CASE OP), the ratios against xen's
+# case REF when xen ran, then the guest's TAG lines.  Returns 1 when no
+# run gave a figure.
+bench_table() {
+	local o1=$1 o2=$2 ref=$3 ref_text=$4 tag=$5 bad=1 hv c a b x1 x2
+	shift 5
+	printf '%-8s %-12s %10s %10s\n' hv case "$o1" "$o2"
+	for hv; do
+		for c in ${CASES//+/ }; do
+			a=$(mbs "$hv" "$c" "$o1") b=$(mbs "$hv" "$c" "$o2")
+			printf '%-8s %-12s %10s %10s\n' "$hv" "$c" "$a" "$b"
+			[ "$a$b" != "??" ] && bad=0
+		done
+	done
+	if [[ " $* " == *" xen "* ]]; then
+		x1=$(mbs xen "$ref" "$o1") x2=$(mbs xen "$ref" "$o2")
+		echo
+		echo "ratios against $ref_text (xen $ref: $o1 $x1, $o2 $x2 MB/s)"
+		printf '%-8s %-12s %10s %10s\n' hv case "$o1" "$o2"
+		for hv; do
+			for c in ${CASES//+/ }; do
+				[ "$hv/$c" = "xen/$ref" ] && continue
+				printf '%-8s %-12s %10s %10s\n' "$hv" "$c" "$(ratio "$(mbs "$hv" "$c" "$o1")" "$x1")" \
+					"$(ratio "$(mbs "$hv" "$c" "$o2")" "$x2")"
+			done
+		done
+	fi
+	echo
+	echo "the guest's lines:"
+	for hv; do
+		tr -d '\r' <"$OUT/$hv.log" 2>/dev/null | grep -a "^$tag: " | sed "s/^$tag: /  $hv: /"
+	done
+	return $bad
 }

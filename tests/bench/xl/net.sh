@@ -39,15 +39,10 @@ mbs() {
 		r = sprintf("%.1f", field($0, "bytes") / field($0, "usecs")) }
 	END { print r != "" ? r : "?" }'
 }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "?" || b == "?" || b == 0) print "?"; else printf "%.3f\n", a / b }'; }
 
 hvs=("$@")
 [ ${#hvs[@]} -gt 0 ] || hvs=(bastion xen)
-for hv in "${hvs[@]}"; do
-	for f in "$(elf_of "$hv")" "$KERNEL" "$INITRD"; do
-		[ -f "$f" ] || { echo "bench-net-pv: $f is missing (make bench-net-pv builds it)" >&2; exit 1; }
-	done
-done
+bench_need bench-net-pv "${hvs[@]}"
 t0=$(date +%s)
 if [ "${BENCH_NET_REPORT_ONLY:-0}" != 1 ]; then
 	for hv in "${hvs[@]}"; do run "$hv"; done
@@ -56,30 +51,4 @@ fi
 echo
 echo "PV network: $MIB MiB by TCP (busybox nc) PVH domU <-> dom0 over a bridge, MB/s (10^6 B/s) on the guest's clock"
 echo "(tx: domU -> dom0, rx: dom0 -> domU; -icount shift=0,sleep=off, ${BENCH_XL_SMP:-1} CPU(s); host wall $(($(date +%s) - t0)) s)"
-printf '%-8s %-12s %10s %10s\n' hv case tx rx
-bad=1
-for hv in "${hvs[@]}"; do
-	for c in ${CASES//+/ }; do
-		tx=$(mbs "$hv" "$c" tx) rx=$(mbs "$hv" "$c" rx)
-		printf '%-8s %-12s %10s %10s\n' "$hv" "$c" "$tx" "$rx"
-		[ "$tx$rx" != "??" ] && bad=0
-	done
-done
-if [[ " ${hvs[*]} " == *" xen "* ]]; then
-	xt=$(mbs xen deb-bridge tx) xr=$(mbs xen deb-bridge rx)
-	echo
-	echo "ratios against Xen 4.17's kernel netback (xen deb-bridge: tx $xt, rx $xr MB/s)"
-	printf '%-8s %-12s %10s %10s\n' hv case tx rx
-	for hv in "${hvs[@]}"; do
-		for c in ${CASES//+/ }; do
-			[ "$hv/$c" = xen/deb-bridge ] && continue
-			printf '%-8s %-12s %10s %10s\n' "$hv" "$c" "$(ratio "$(mbs "$hv" "$c" tx)" "$xt")" "$(ratio "$(mbs "$hv" "$c" rx)" "$xr")"
-		done
-	done
-fi
-echo
-echo "the guest's lines:"
-for hv in "${hvs[@]}"; do
-	tr -d '\r' <"$OUT/$hv.log" 2>/dev/null | grep -a '^XL-NETBENCH: ' | sed "s/^XL-NETBENCH: /  $hv: /"
-done
-exit $bad
+bench_table tx rx deb-bridge "Xen 4.17's kernel netback" XL-NETBENCH "${hvs[@]}"
