@@ -8,13 +8,15 @@
 # blkcases= on the kernel command line, +-separated (default all):
 #   deb-raw     Debian's xl, Linux's kernel blkback over a loop device
 #   ours-raw    our xl (/usr/lib/bastion/xl), bastion-dm's qdisk backend
+#               (its raw I/O through io_uring)
+#   ours-raw-threads  the same with BASTION_AIO=threads (worker threads)
 #   ours-qcow2  the same over a qcow2 (not preallocated: the write allocates)
 # Every image is a file on a tmpfs in dom0; the raw one is fully written
 # with zeros first, the qcow2 is created when its case comes (the raw
 # one removed then: one image at a time in dom0's 1 GiB).
 OXL=/usr/lib/bastion/xl
 BB=/var/lib/xen/bench-blk
-cases=$(arg blkcases deb-raw+ours-raw+ours-qcow2)
+cases=$(arg blkcases deb-raw+ours-raw+ours-raw-threads+ours-qcow2)
 
 step backend-modules 60 bash -c 'modprobe -v xen-blkback && modprobe -v loop'
 sh_step bench-blk-tmpfs 60 "mkdir -p $BB && mount -t tmpfs -o size=300m tmpfs $BB && grep -E 'Mem(Total|Available)' /proc/meminfo"
@@ -45,6 +47,7 @@ for c in ${cases//+/ }; do
 	case $c in
 	deb-raw) raw_img && blk_case deb-raw "$XEN/xl" raw "$BB/raw.img" ;;
 	ours-raw) raw_img && blk_case ours-raw "$OXL" raw "$BB/raw.img" ;;
+	ours-raw-threads) raw_img && blk_case ours-raw-threads "env BASTION_AIO=threads $OXL" raw "$BB/raw.img" ;;
 	ours-qcow2)
 		# (only one image at a time in the tmpfs: dom0 has 1 GiB)
 		sh_step bench-blk-qcow2 60 "rm -f $BB/raw.img && qemu-img create -q -f qcow2 -o preallocation=off $BB/disk.qcow2 256M &&

@@ -8,13 +8,15 @@
 # 256 MiB of its xvda with dd bs=1M O_DIRECT, timed on its own clock
 # (deterministic under -icount).  Cases, each on both hypervisors:
 #   deb-raw     Debian's xl, Linux's kernel blkback over a loop device
-#   ours-raw    our xl + bastion-dm (qdisk) on the same raw file
+#   ours-raw    our xl + bastion-dm (qdisk) on the same raw file (io_uring)
+#   ours-raw-threads  the same, bastion-dm on its worker threads
 #   ours-qcow2  our xl + bastion-dm on a qcow2 (not preallocated)
 # Prints MB/s (10^6 bytes/s) per case and op, and the ratios against Xen's
 # kernel blkback (deb-raw on xen).  A benchmark reports; it fails only when
 # a run gave no figures.
 #   blk.sh [bastion|xen]...   (default: both); BENCH_BLK_CASES (default
-#   deb-raw+ours-raw+ours-qcow2: no commas, QEMU splits -initrd at them),
+#   deb-raw+ours-raw+ours-raw-threads+ours-qcow2: no commas, QEMU splits
+#   -initrd at them),
 #   BENCH_XL_TIMEOUT per run (s),
 #   BENCH_XL_SMP, BENCH_XL_STALL, BENCH_BLK_REPORT_ONLY=1 (parse the last logs)
 cd "$(dirname "$0")/../../.." || exit 1
@@ -22,7 +24,7 @@ set -u
 OUT=build/bench/xl-blk
 mkdir -p "$OUT"
 . tests/bench/xl/lib.sh
-CASES=${BENCH_BLK_CASES:-deb-raw+ours-raw+ours-qcow2}
+CASES=${BENCH_BLK_CASES:-deb-raw+ours-raw+ours-raw-threads+ours-qcow2}
 
 elf_of() { case $1 in bastion) echo build/hv/bastion.elf ;; xen) echo build/xen/xen.elf ;; *) echo "usage: $0 [bastion|xen]..." >&2; exit 2 ;; esac; }
 run() { bench_run "$1" "$(elf_of "$1")" "xltest=bench-blk blkcases=$CASES"; }

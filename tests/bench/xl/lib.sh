@@ -68,11 +68,11 @@ bench_need() {
 bench_table() {
 	local o1=$1 o2=$2 ref=$3 ref_text=$4 tag=$5 bad=1 hv c a b x1 x2
 	shift 5
-	printf '%-8s %-12s %10s %10s\n' hv case "$o1" "$o2"
+	printf '%-8s %-17s %10s %10s\n' hv case "$o1" "$o2"
 	for hv; do
 		for c in ${CASES//+/ }; do
 			a=$(mbs "$hv" "$c" "$o1") b=$(mbs "$hv" "$c" "$o2")
-			printf '%-8s %-12s %10s %10s\n' "$hv" "$c" "$a" "$b"
+			printf '%-8s %-17s %10s %10s\n' "$hv" "$c" "$a" "$b"
 			[ "$a$b" != "??" ] && bad=0
 		done
 	done
@@ -80,11 +80,11 @@ bench_table() {
 		x1=$(mbs xen "$ref" "$o1") x2=$(mbs xen "$ref" "$o2")
 		echo
 		echo "ratios against $ref_text (xen $ref: $o1 $x1, $o2 $x2 MB/s)"
-		printf '%-8s %-12s %10s %10s\n' hv case "$o1" "$o2"
+		printf '%-8s %-17s %10s %10s\n' hv case "$o1" "$o2"
 		for hv; do
 			for c in ${CASES//+/ }; do
 				[ "$hv/$c" = "xen/$ref" ] && continue
-				printf '%-8s %-12s %10s %10s\n' "$hv" "$c" "$(ratio "$(mbs "$hv" "$c" "$o1")" "$x1")" \
+				printf '%-8s %-17s %10s %10s\n' "$hv" "$c" "$(ratio "$(mbs "$hv" "$c" "$o1")" "$x1")" \
 					"$(ratio "$(mbs "$hv" "$c" "$o2")" "$x2")"
 			done
 		done

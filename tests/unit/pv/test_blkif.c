@@ -396,9 +396,8 @@ static void test_discard(const char *tmpdir)
 }
 
 /* A 32-bit frontend's ring (x86_32-abi): ids using all 64 bits come back
- * whole, discard and flush and an unknown operation are read from the
- * packed layout, and the slot next to a request (108 bytes on) is not
- * taken for part of it. */
+ * whole, and discard, flush and an unknown operation are read from the
+ * packed layout. */
 static void test_abi32_ops(const char *tmpdir)
 {
 	struct disk_opts o = { .ring_pages = 1, .can_discard = true, .abi32 = true };
