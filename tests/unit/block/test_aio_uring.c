@@ -86,6 +86,21 @@ static struct blk *raw_image(const char *path, uint64_t size, int flags)
 	return blk_open(&b, path, "raw", flags, &err) < 0 ? NULL : b;
 }
 
+/* A fresh raw image dir/name of size bytes and a pool of workers (and
+ * io_uring); false (reported as what) if either cannot be made. */
+static bool setup(const char *dir, const char *name, uint64_t size, unsigned workers,
+		  struct blk **b, struct blk_aio **aio, const char *what)
+{
+	char path[600];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	*b = raw_image(path, size, 0);
+	*aio = blk_aio_new(workers);
+	if (!*b || !*aio)
+		CHECK(0, "%s: a raw image and a pool", what);
+	return *b && *aio;
+}
+
 /* NREQ vectored writes (FUA on every 7th) at once, a flush, NREQ reads
  * into a flat buffer each: the data comes back. */
 static void test_uring_rw(const char *dir)
@@ -94,16 +109,10 @@ static void test_uring_rw(const char *dir)
 	static struct iovec wiov[NREQ][3];
 	static struct blk_request req[NREQ];
 	struct uctx c = { 0 };
-	char path[600];
 	struct blk *b;
 
-	snprintf(path, sizeof(path), "%s/uring.raw", dir);
-	b = raw_image(path, (uint64_t)NREQ * LEN, 0);
-	c.aio = blk_aio_new(2);
-	if (!b || !c.aio) {
-		CHECK(0, "aio io_uring: a raw image and a pool");
+	if (!setup(dir, "uring.raw", (uint64_t)NREQ * LEN, 2, &b, &c.aio, "aio io_uring"))
 		return;
-	}
 	bool uring = strcmp(blk_aio_engine(c.aio), "io_uring+threads") == 0;
 	CHECK(uring || !kernel_has_io_uring(), "aio: the pool uses io_uring where the kernel has it (%s)",
 	      blk_aio_engine(c.aio));
@@ -144,18 +153,14 @@ static void test_uring_short(const char *dir)
 	char path[600];
 	struct blk *b;
 
-	snprintf(path, sizeof(path), "%s/uring-short.raw", dir);
-	b = raw_image(path, 2 * LEN, 0);
-	c.aio = blk_aio_new(1);
-	if (!b || !c.aio) {
-		CHECK(0, "aio io_uring short read: a raw image and a pool");
+	if (!setup(dir, "uring-short.raw", 2 * LEN, 1, &b, &c.aio, "aio io_uring short read"))
 		return;
-	}
 	pattern(want, LEN / 2, 9);
 	r = (struct blk_request){ .op = BLK_OP_WRITE, .blk = b, .offset = LEN, .buf = want,
 				  .len = LEN, .done = on_done, .opaque = &c };
 	blk_aio_submit(c.aio, &r);
 	bool wrote = wait_done(&c, 1) && c.errors == 0;
+	snprintf(path, sizeof(path), "%s/uring-short.raw", dir);
 	bool cut = truncate(path, LEN + LEN / 2) == 0;
 	memset(buf, 0xee, sizeof(buf));
 	memset(want + LEN / 2, 0, LEN / 2);
@@ -210,16 +215,10 @@ static void test_uring_free_waits(const char *dir)
 	static uint8_t buf[64][LEN];
 	static struct blk_request req[64];
 	struct uctx c = { 0 };
-	char path[600];
 	struct blk *b;
 
-	snprintf(path, sizeof(path), "%s/uring-free.raw", dir);
-	b = raw_image(path, 64 * LEN, 0);
-	c.aio = blk_aio_new(1);
-	if (!b || !c.aio) {
-		CHECK(0, "aio io_uring free: a raw image and a pool");
+	if (!setup(dir, "uring-free.raw", 64 * LEN, 1, &b, &c.aio, "aio io_uring free"))
 		return;
-	}
 	for (unsigned i = 0; i < 64; i++) {
 		req[i] = (struct blk_request){ .op = i % 2 ? BLK_OP_READ : BLK_OP_WRITE, .blk = b,
 			.offset = (uint64_t)i * LEN, .buf = buf[i], .len = LEN, .done = on_done, .opaque = &c };
@@ -253,16 +252,10 @@ static void test_uring_bounded(const char *dir)
 	static uint8_t buf[8][4096];
 	static struct blk_request req[8];
 	struct resubmit rs = { .stop_after = 100000 };
-	char path[600];
 	struct blk *b;
 
-	snprintf(path, sizeof(path), "%s/uring-busy.raw", dir);
-	b = raw_image(path, 8 * 4096, 0);
-	rs.aio = blk_aio_new(1);
-	if (!b || !rs.aio) {
-		CHECK(0, "aio io_uring bounded: a raw image and a pool");
+	if (!setup(dir, "uring-busy.raw", 8 * 4096, 1, &b, &rs.aio, "aio io_uring bounded"))
 		return;
-	}
 	for (unsigned i = 0; i < 8; i++) {
 		req[i] = (struct blk_request){ .op = BLK_OP_READ, .blk = b, .offset = i * 4096ull,
 			.buf = buf[i], .len = 4096, .done = resubmit_done, .opaque = &rs };
