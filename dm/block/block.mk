@@ -3,7 +3,7 @@
 
 BLOCK_DIR := dm/block
 BLOCK_OUT := $(BUILD)/dm/block
-BLOCK_LIB_SRCS := block.c file_io.c raw.c qcow2.c qcow2_cluster.c \
+BLOCK_LIB_SRCS := block.c file_io.c raw.c qcow2.c qcow2_cluster.c qcow2_write.c \
 	qcow2_refcount.c qcow2_alloc.c qcow2_snapshot.c qcow2_check.c qcow2_create.c vhd.c aio.c aio_uring.c
 BLOCK_IMG_SRCS := img_main.c img_info.c img_convert.c img_bench.c
 BLOCK_LIB := $(BLOCK_OUT)/libblock.a
@@ -42,7 +42,8 @@ $(BLOCK_IMG)-static: $(BLOCK_IMG_OBJS) $(BLOCK_LIB)
 
 # --- tests ---------------------------------------------------------------
 BLOCK_UNIT := $(BLOCK_OUT)/test_block
-BLOCK_UNIT_SRC := tests/unit/block/test_block.c tests/unit/block/test_aio_uring.c
+BLOCK_UNIT_SRC := tests/unit/block/test_block.c tests/unit/block/test_aio_uring.c \
+	tests/unit/block/test_qcow2_race.c
 
 $(BLOCK_UNIT): $(BLOCK_UNIT_SRC) $(BLOCK_LIB)
 	@mkdir -p $(@D)

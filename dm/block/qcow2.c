@@ -510,6 +510,7 @@ static int qcow2_open(struct blk *b, struct blk_error *err)
 	q->phys_end = f.file_size;
 	q->free_hint = 1;
 	pthread_rwlock_init(&q->pin, NULL);
+	pthread_cond_init(&q->busy_cv, NULL);
 	q->pin_ready = true;
 	if (qcow2_cache_init(&q->l2c, q->cluster_size) < 0 ||
 	    qcow2_cache_init(&q->rbc, q->cluster_size) < 0) {
@@ -533,8 +534,10 @@ static void qcow2_close(struct blk *b)
 		qcow2_release_all(b);
 	qcow2_cache_free(&q->l2c);
 	qcow2_cache_free(&q->rbc);
-	if (q->pin_ready)
+	if (q->pin_ready) {
 		pthread_rwlock_destroy(&q->pin);
+		pthread_cond_destroy(&q->busy_cv);
+	}
 	free(q->l1);
 	free(q->rt);
 	free(q->meta);
@@ -560,6 +563,7 @@ const struct blk_driver blk_qcow2_driver = {
 	.read = qcow2_read,
 	.readv = qcow2_readv,
 	.write = qcow2_write,
+	.writev = qcow2_writev,
 	.flush = qcow2_flush,
 	.discard = qcow2_discard,
 	.status = qcow2_status,

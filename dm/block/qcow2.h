@@ -58,6 +58,8 @@
 
 #define QCOW2_CACHE_SLOTS 16
 #define QCOW2_RESERVE 64
+/* writers filling new clusters outside b->lock at once (qcow2_write.c) */
+#define QCOW2_BUSY 32
 
 /* A small LRU cache of cluster-sized tables (L2 tables, refcount blocks). */
 struct qcow2_cache {
@@ -98,7 +100,11 @@ struct qcow2 {
 	/* held shared by data I/O done outside b->lock, exclusively while a
 	 * cluster is freed: no cluster is reused under an in-flight request */
 	pthread_rwlock_t pin;
-	bool pin_ready;
+	bool pin_ready;          /* pin and busy_cv initialised */
+	/* guest clusters a writer fills outside b->lock; signalled when done */
+	uint64_t busy[QCOW2_BUSY];
+	unsigned nbusy;
+	pthread_cond_t busy_cv;
 	/* clusters whose refcount 1 is already durable, handed out next */
 	uint64_t resv[QCOW2_RESERVE];
 	unsigned resv_head, resv_count;
@@ -146,11 +152,19 @@ int qcow2_check(struct blk *b, struct blk_check_result *res);
 int qcow2_lookup(struct blk *b, uint64_t guest, struct qcow2_map *m);
 int qcow2_read(struct blk *b, uint64_t off, void *buf, size_t len);
 int qcow2_readv(struct blk *b, uint64_t off, const struct iovec *iov, int iovcnt);
-int qcow2_write(struct blk *b, uint64_t off, const void *buf, size_t len);
-int qcow2_discard(struct blk *b, uint64_t off, uint64_t len);
+/* Fills a whole cluster from a compressed one. */
+int qcow2_decompress(struct blk *b, const struct qcow2_map *m, uint8_t *out);
+/* part = the len bytes of iov that start skip bytes in; returns its count. */
+int qcow2_iov_part(const struct iovec *iov, int iovcnt, size_t skip, size_t len,
+		   struct iovec *part);
 int qcow2_status(struct blk *b, uint64_t off, uint64_t len,
 		 struct blk_extent *ext);
 int qcow2_validate_l2(struct blk *b, uint64_t l2_off, const uint8_t *table);
+
+/* qcow2_write.c */
+int qcow2_write(struct blk *b, uint64_t off, const void *buf, size_t len);
+int qcow2_writev(struct blk *b, uint64_t off, const struct iovec *iov, int iovcnt);
+int qcow2_discard(struct blk *b, uint64_t off, uint64_t len);
 
 /* qcow2_snapshot.c */
 int qcow2_snapshots_load(struct blk *b, uint64_t fsize, struct blk_error *err);

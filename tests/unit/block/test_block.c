@@ -2,7 +2,7 @@
  * Host unit tests of dm/block: every format against an in-memory model
  * (random writes, reads, discards, reopen, check), the asynchronous layer
  * driven from a real glib main loop, refcount-table growth, read-only
- * opening.  Also the two halves of the crash test, run by crash.sh:
+ * opening, qcow2 writes from several threads (test_qcow2_race.c).  Also the two halves of the crash test, run by crash.sh:
  *   test_block crash-workload IMAGE LOG [PASSES]  writes until killed
  *   test_block crash-verify RAWCOPY LOG   checks every flushed write
  * and, for the conformance suite, random writes whose expected result is
@@ -26,6 +26,7 @@ static int failures;
 static char tmpdir[512];
 
 void test_aio_uring(const char *dir, int *failures); /* test_aio_uring.c */
+void test_qcow2_race(const char *dir, int *failures); /* test_qcow2_race.c */
 
 #define CHECK(cond, ...)                                                   \
 	do {                                                               \
@@ -704,5 +705,6 @@ int main(int argc, char **argv)
 	test_vectored();
 	test_aio_glib();
 	test_aio_uring(tmpdir, &failures);
+	test_qcow2_race(tmpdir, &failures);
 	return failures ? 1 : 0;
 }
