@@ -10,9 +10,11 @@
  *  - A producer index more than a ring ahead of our last response, or
  *    behind the requests we already took, is garbage: the ring is declared
  *    broken and no more requests are taken.
- *  - We take a request only while a response slot is free for it and fewer
- *    than BLKIF_MAX_IN_FLIGHT requests are running; a completion resumes
- *    taking.  We re-arm req_event before going idle (the "final check"
+ *  - We take a request only while a response slot is free for it, fewer
+ *    than BLKIF_MAX_IN_FLIGHT requests are running and the guest's grant
+ *    budget (grant_budget.h, shared by all its rings) holds the most one
+ *    request can map; a completion, or a mapping of the guest released
+ *    on another ring, resumes taking.  We re-arm req_event before going idle (the "final check"
  *    rule).
  *  - One kick takes at most a ring's worth of requests; if the frontend
  *    keeps producing, the host is asked to kick us again later, so one
@@ -43,6 +45,7 @@
 
 #include "blkif.h"
 #include "blkif_pgrant.h"
+#include "grant_budget.h"
 #include "public/io/blkif.h"
 #include "pv_log.h"
 
@@ -83,6 +86,7 @@ struct blkif_engine {
 	unsigned in_flight;
 	unsigned complaints;
 	struct blkif_pgrants *pgrants; /* NULL: no persistent grants */
+	struct grant_budget_waiter budget_wait; /* budget_woken finds e from it */
 	bool broken, kicking, draining;
 	struct blkif_stats stats;
 };
@@ -189,12 +193,19 @@ static struct blkif_io *io_new(struct blkif_engine *e, uint64_t id, uint8_t rsp_
 	return io;
 }
 
+/* Releases a mapping map_refs made (not the cache's). */
+static void unmap_refs(struct blkif_engine *e, uint8_t *mapping, uint32_t nr,
+		       uint64_t handle)
+{
+	e->host->ops->unmap_grants(e->host, mapping, nr, handle);
+	if (e->host->budget)
+		grant_budget_put(e->host->budget, nr, false);
+}
+
 static void io_free(struct blkif_io *io)
 {
-	struct pv_host *host = io->e->host;
-
 	if (io->mapping)
-		host->ops->unmap_grants(host, io->mapping, io->nr_segs, io->map_handle);
+		unmap_refs(io->e, io->mapping, io->nr_segs, io->map_handle);
 	free(io);
 }
 
@@ -296,6 +307,8 @@ static int map_refs(struct blkif_engine *e, const uint32_t *refs, uint32_t nr,
 	*mapping = e->host->ops->map_grants(e->host, refs, nr, writable, handle);
 	if (!*mapping)
 		return -EFAULT;
+	if (e->host->budget)
+		grant_budget_take(e->host->budget, nr); /* (can_take saw room) */
 	for (uint32_t i = 0; i < nr; i++)
 		page[i] = *mapping + (size_t)i * BLKIF_PAGE_SIZE;
 	return 0;
@@ -417,7 +430,7 @@ static int read_indirect_segments(struct blkif_engine *e,
 		memcpy(segs + first, page[i], here * sizeof(*segs));
 	}
 	if (mapping)
-		e->host->ops->unmap_grants(e->host, mapping, pages, handle);
+		unmap_refs(e, mapping, pages, handle);
 	return 0;
 }
 
@@ -493,10 +506,25 @@ static bool response_room(const struct blkif_engine *e)
 	return e->req_cons - e->rsp_prod_pvt < e->ring_entries;
 }
 
-/* Room to take one more request now; if not, a completion frees it. */
+static bool budget_room(const struct blkif_engine *e)
+{
+	return !e->host->budget || grant_budget_request_fits(e->host->budget);
+}
+
+/* Room to take one more request now; if not, a completion frees it (or,
+ * for the budget, a release on any ring of the guest: budget_woken). */
 static bool can_take(const struct blkif_engine *e)
 {
-	return response_room(e) && e->in_flight < BLKIF_MAX_IN_FLIGHT;
+	return response_room(e) && e->in_flight < BLKIF_MAX_IN_FLIGHT && budget_room(e);
+}
+
+/* The guest's budget has room again: kick from the main loop. */
+static void budget_woken(struct grant_budget_waiter *w)
+{
+	struct blkif_engine *e = (struct blkif_engine *)((char *)w -
+				 offsetof(struct blkif_engine, budget_wait));
+
+	e->host->ops->later(e->host, e->port);
 }
 
 /* A producer index the frontend may have written: not behind what we
@@ -546,8 +574,11 @@ void blkif_engine_kick(struct blkif_engine *e)
 			break;
 		}
 		budget -= take_requests(e, prod, budget);
-		if (!can_take(e))
+		if (!can_take(e)) {
+			if (!budget_room(e))
+				grant_budget_wait(e->host->budget, &e->budget_wait);
 			break; /* a completion kicks us again */
+		}
 		if (budget == 0 && e->req_cons != prod) {
 			e->host->ops->later(e->host, e->port); /* let others run first */
 			break;
@@ -582,6 +613,7 @@ struct blkif_engine *blkif_engine_new(struct pv_host *host, struct blk_aio *aio,
 	e->ring_entries = entries;
 	e->entry_size = entry_size(abi);
 	e->port = port;
+	e->budget_wait.wake = budget_woken;
 	/* Our indexes start where the frontend's ring stands (io/ring.h's
 	 * attach rule), so a reconnect to a used ring works too. */
 	e->rsp_prod_pvt = __atomic_load_n(&e->sring->rsp_prod, __ATOMIC_ACQUIRE);
@@ -637,6 +669,8 @@ void blkif_engine_free(struct blkif_engine *e)
 		return;
 	blkif_engine_drain(e);
 	blkif_pgrants_free(e->pgrants); /* nothing in flight uses them now */
+	if (e->host->budget)
+		grant_budget_cancel(e->host->budget, &e->budget_wait);
 	free(e);
 }
 

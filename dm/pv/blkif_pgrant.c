@@ -15,6 +15,7 @@
 #include <stdlib.h>
 
 #include "blkif_pgrant.h"
+#include "grant_budget.h"
 #include "public/io/blkif.h"
 
 #define PGRANT_BATCH_MAX 256u /* refs in one call: a request's segments */
@@ -99,6 +100,8 @@ void blkif_pgrants_free(struct blkif_pgrants *pg)
 	for (unsigned i = 0; i < pg->nr_batches; i++)
 		pg->host->ops->unmap_grants(pg->host, pg->batches[i].addr,
 					    pg->batches[i].nr, pg->batches[i].handle);
+	if (pg->host->budget && pg->count)
+		grant_budget_put(pg->host->budget, pg->count, true);
 	free(pg->batches);
 	free(pg->table);
 	free(pg);
@@ -116,11 +119,17 @@ static bool listed(const uint32_t *refs, uint32_t nr, uint32_t ref)
 static int map_new(struct blkif_pgrants *pg, const uint32_t *refs, uint32_t nr)
 {
 	struct pgrant_batch *b = &pg->batches[pg->nr_batches];
+	struct grant_budget *gb = pg->host->budget;
 
+	if (gb && !grant_budget_take_persistent(gb, nr))
+		return -ENOSPC;
 	pg->map_calls++;
 	b->addr = pg->host->ops->map_grants(pg->host, refs, nr, true, &b->handle);
-	if (!b->addr)
+	if (!b->addr) {
+		if (gb)
+			grant_budget_put(gb, nr, true);
 		return -EFAULT;
+	}
 	b->nr = nr;
 	pg->nr_batches++;
 	for (uint32_t i = 0; i < nr; i++)

@@ -33,7 +33,8 @@ void blkif_pgrants_free(struct blkif_pgrants *pg);
 
 /* Sets pages[i] to the mapped page of refs[i], i < nr (nr <= 256),
  * mapping the refs not cached yet, read-write, in one host call.
- * Returns 0; -ENOSPC if the new refs do not fit (nothing changed);
+ * Returns 0; -ENOSPC if the new refs do not fit, in this cache or in the
+ * caches' half of the guest's grant budget (nothing changed);
  * -EFAULT if mapping them failed (nothing cached: one bad or read-only
  * ref fails the batch); -ENOMEM. */
 int blkif_pgrants_get(struct blkif_pgrants *pg, const uint32_t *refs, uint32_t nr,

@@ -3,7 +3,10 @@
  * backendtype "qdisk", as QEMU's xen-block does under libxl, and network
  * devices of type "qnic" to taps on a bridge, as Xen's netback does.
  *
- *   bastion-dm --domid N [--log FILE]
+ *   bastion-dm --domid N [--log FILE] [--grant-budget PAGES]
+ *
+ * --grant-budget: the guest's pages its block rings keep mapped at once
+ * (grant_budget.h; default 16384, at least 514).
  *
  * A glib main loop watches the xenstore connection (watch events for the
  * backend directories and @releaseDomain), /dev/xen/evtchn (the devices'
@@ -28,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grant_budget.h"
 #include "host_xen.h"
 #include "pv_log.h"
 #include "registry.h"
@@ -49,6 +53,7 @@ struct dm {
 	struct bx_xs conn;
 	struct pv_xs xs;
 	struct host_xen hx;
+	struct grant_budget budget;
 	struct blk_aio *aio;
 	struct pv_ctx ctx;
 	struct pv_registry reg;
@@ -229,11 +234,13 @@ static gboolean on_sighup(gpointer opaque)
 	return G_SOURCE_CONTINUE;
 }
 
-static int parse_args(int argc, char **argv, uint32_t *domid, const char **log_path)
+static int parse_args(int argc, char **argv, uint32_t *domid, const char **log_path,
+		      unsigned *budget)
 {
 	static const struct option opts[] = {
 		{ "domid", required_argument, NULL, 'd' },
 		{ "log", required_argument, NULL, 'l' },
+		{ "grant-budget", required_argument, NULL, 'g' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -241,10 +248,13 @@ static int parse_args(int argc, char **argv, uint32_t *domid, const char **log_p
 	bool have_domid = false;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "d:l:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:l:g:h", opts, NULL)) != -1) {
 		if (c == 'd' && pv_parse_uint(optarg, &value) && value > 0 && value < 0x7ff0) {
 			*domid = (uint32_t)value;
 			have_domid = true;
+		} else if (c == 'g' && pv_parse_uint(optarg, &value) &&
+			   value >= GRANT_BUDGET_MIN && value <= 1u << 20) {
+			*budget = (unsigned)value;
 		} else if (c == 'l') {
 			*log_path = optarg;
 		} else {
@@ -266,12 +276,14 @@ static int dm_open(struct dm *dm)
 	rc = host_xen_open(&dm->hx, dm->domid);
 	if (rc < 0)
 		return pv_log("cannot open /dev/xen/gntdev or evtchn: %s", strerror(-rc)), rc;
+	dm->hx.host.budget = &dm->budget;
 	dm->have_privcmd = bx_open(&dm->bx) == 0;
 	dm->aio = blk_aio_new(AIO_WORKERS);
 	root = bx_xs_get_domain_path(&dm->conn, 0);
 	if (!dm->aio || !root)
 		return pv_log("cannot start the aio pool or find dom0's home"), -ENOMEM;
-	pv_log("dom%u: disk I/O through %s", (unsigned)dm->domid, blk_aio_engine(dm->aio));
+	pv_log("dom%u: disk I/O through %s, grant budget %u pages", (unsigned)dm->domid,
+	       blk_aio_engine(dm->aio), dm->budget.limit);
 	dm->hx.later = schedule_idle;
 	dm->hx.later_opaque = dm;
 	dm->ctx = (struct pv_ctx){ .xs = &dm->xs, .host = &dm->hx.host, .aio = dm->aio };
@@ -303,6 +315,7 @@ int main(int argc, char **argv)
 	struct dm dm = { .bx = BX_INIT, .conn = { .fd = -1 },
 			 .hx = { .gntdev_fd = -1, .evtchn_fd = -1 } };
 	const char *log_path = NULL;
+	unsigned budget = GRANT_BUDGET_DEFAULT;
 	FILE *log = NULL;
 
 	/* First of all: once dm_open has written state "running", the
@@ -313,10 +326,12 @@ int main(int argc, char **argv)
 	/* A console's socket client that hangs up must cost a write EPIPE
 	 * (consif.c drops the peer), not the daemon. */
 	signal(SIGPIPE, SIG_IGN);
-	if (parse_args(argc, argv, &dm.domid, &log_path) < 0) {
-		fprintf(stderr, "usage: %s --domid N [--log FILE]\n", argv[0]);
+	if (parse_args(argc, argv, &dm.domid, &log_path, &budget) < 0) {
+		fprintf(stderr, "usage: %s --domid N [--log FILE] [--grant-budget PAGES"
+			" (%u..%u)]\n", argv[0], GRANT_BUDGET_MIN, 1u << 20);
 		return 2;
 	}
+	grant_budget_init(&dm.budget, budget);
 	if (log_path && !(log = fopen(log_path, "a"))) {
 		fprintf(stderr, "bastion-dm: cannot open log %s: %s\n", log_path, strerror(errno));
 		return 1;

@@ -8,7 +8,7 @@ PV_DIR := dm/pv
 PV_OUT := $(BUILD)/dm/pv
 PV_BIN := $(BUILD)/dm/bastion-dm
 # The core: everything but the real seams (host_xen.c, xs_bx.c) and main.
-PV_CORE_SRCS := blkif.c blkif_pgrant.c blkback.c netif.c netif_link_fd.c netback.c consif.c consback.c \
+PV_CORE_SRCS := blkif.c blkif_pgrant.c grant_budget.c blkback.c netif.c netif_link_fd.c netback.c consif.c consback.c \
 	xenbus.c registry.c backends.c xs_util.c pv_log.c
 # The xencons ring copy and output buffer, shared with bastion-consoled.
 PV_CONS_RING := appliance/consoled/cons_ring.c

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 struct pv_host;
+struct grant_budget;
 
 struct pv_host_ops {
 	/* Maps nr grant refs of the frontend domain, contiguous pages;
@@ -38,6 +39,8 @@ struct pv_host_ops {
 struct pv_host {
 	const struct pv_host_ops *ops;
 	uint32_t domid; /* the frontend's domain */
+	/* the block rings' grant mappings, counted (NULL: not bounded) */
+	struct grant_budget *budget;
 	void *opaque;
 };
 

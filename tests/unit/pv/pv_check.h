@@ -14,6 +14,7 @@ int pv_check_report(int ok, const char *expr, const char *file, int line,
 
 void test_blkif(const char *tmpdir);
 void test_blkif_pgrant(void);
+void test_grant_budget(void);
 void test_xenbus(const char *tmpdir);
 void test_netif(void);
 void test_net_slirp(void);

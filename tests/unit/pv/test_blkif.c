@@ -13,6 +13,7 @@
 
 #include "blkif_pgrant.h"
 #include "fake_frontend.h"
+#include "grant_budget.h"
 #include "pv_check.h"
 
 #define DISK_SECTORS 16384u /* 8 MiB */
@@ -827,6 +828,88 @@ static void test_persistent_hostile(const char *tmpdir)
 	stop(&t, "persistent read-only");
 }
 
+/* ---- one guest's rings sharing a grant budget ------------------------------ */
+
+/* n indirect writes of nseg whole pages each, one after another on disk. */
+static void push_indirect_writes(struct tctx *t, unsigned n, unsigned nseg)
+{
+	struct blkif_segment segs[BLKIF_MAX_INDIRECT_SEGMENTS];
+
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t sector = (uint64_t)i * nseg * 8u;
+		for (unsigned s = 0; s < nseg; s++) {
+			segs[s] = (struct blkif_segment){ take_page(t), 0, 7 };
+			fill_random(fake_page(&t->fe, segs[s].gref), 4096);
+			memcpy(t->shadow + (sector + s * 8u) * 512, fake_page(&t->fe, segs[s].gref),
+			       4096);
+		}
+		union blkif_ring_entry r = indirect_req(t, BLKIF_OP_WRITE, t->next_id++, sector,
+							segs, nseg);
+		fake_push(&t->fe, &r);
+	}
+}
+
+/* Serves both rings as bastion-dm's loop would: completions, and a kick
+ * for a ring that asked for one (host->later); false after 10 s. */
+static bool serve_both(struct tctx *t, unsigned want)
+{
+	unsigned seen[2] = { 0, 0 };
+
+	for (unsigned round = 0; round < 10000; round++) {
+		if (t[0].fe.sring->rsp_prod + t[1].fe.sring->rsp_prod == want)
+			return true;
+		for (unsigned i = 0; i < 2; i++)
+			blk_aio_complete(t[i].aio);
+		for (unsigned i = 0; i < 2; i++) {
+			if (t[i].fe.laters != seen[i]) {
+				seen[i] = t[i].fe.laters;
+				blkif_engine_kick(t[i].fe.engine);
+			}
+		}
+		usleep(1000);
+	}
+	return false;
+}
+
+/* Two rings of one guest share the smallest budget: 8 indirect writes of
+ * 48 pages each on both; the first ring takes what fits, the second
+ * waits and is woken by the first's releases.  With persistent grants
+ * the caches keep to their half, the rest mapped per request. */
+static void test_shared_budget(const char *tmpdir, unsigned persistent)
+{
+	const char *what = persistent ? "shared budget, persistent" : "shared budget";
+	struct disk_opts o = { .ring_pages = 1, .persistent = persistent };
+	struct grant_budget gb;
+	struct tctx t[2];
+
+	grant_budget_init(&gb, GRANT_BUDGET_MIN);
+	if (!CHECK(start(&t[0], tmpdir, "gb0", &o) && start(&t[1], tmpdir, "gb1", &o),
+		   "%s: set up", what))
+		return;
+	for (unsigned i = 0; i < 2; i++) {
+		t[i].fe.host.budget = &gb;
+		push_indirect_writes(&t[i], 8, 48);
+		blkif_engine_kick(t[i].fe.engine);
+	}
+	unsigned first = blkif_engine_in_flight(t[0].fe.engine);
+	CHECK(first > 0 && first < 8 && blkif_engine_in_flight(t[1].fe.engine) == 0 &&
+	      gb.waits > 0,
+	      "%s: of %u pages the first ring takes %u requests, the second waits", what,
+	      gb.limit, first);
+	bool served = serve_both(t, 16);
+	CHECK(served && t[0].fe.sring->rsp_prod == 8 && t[1].fe.laters > 0 &&
+	      file_matches_shadow(&t[0]) && file_matches_shadow(&t[1]),
+	      "%s: the second is woken by the first's releases; all 16 answered, both images"
+	      " hold what was written", what);
+	CHECK(gb.peak <= gb.limit && gb.persistent <= gb.limit / 2,
+	      "%s: at most %u of %u pages mapped at once, %u by the caches", what, gb.peak,
+	      gb.limit, gb.persistent);
+	stop(&t[0], what);
+	stop(&t[1], what);
+	CHECK(gb.used == 0 && gb.persistent == 0 && gb.waiters == NULL,
+	      "%s: freeing both rings returns every page to the budget", what);
+}
+
 void test_blkif(const char *tmpdir)
 {
 	struct disk_opts one = { .ring_pages = 1 }, four = { .ring_pages = 4 };
@@ -855,4 +938,6 @@ void test_blkif(const char *tmpdir)
 	test_persistent_rounds(tmpdir, "persistent indirect", BLKIF_MAX_PERSISTENT_GRANTS, true);
 	test_persistent_rounds(tmpdir, "persistent, cache of 16", 16, true);
 	test_persistent_hostile(tmpdir);
+	test_shared_budget(tmpdir, 0);
+	test_shared_budget(tmpdir, BLKIF_MAX_PERSISTENT_GRANTS);
 }

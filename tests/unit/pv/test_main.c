@@ -1,7 +1,8 @@
 /*
  * test-pv-unit: host tests of dm/pv - the blkif request engine against a
  * fake frontend over a raw image (test_blkif.c) and its persistent-grant
- * cache (test_blkif_pgrant.c), the netif ring engine
+ * cache (test_blkif_pgrant.c), one guest's grant budget shared by its
+ * rings (test_grant_budget.c, and with two engines in test_blkif.c), the netif ring engine
  * against a fake frontend and a socketpair for the tap (test_netif.c), and
  * the xenbus backend state machine against a hash-table xenstore
  * (test_xenbus.c), and the console ring engine against a fake frontend
@@ -49,6 +50,7 @@ int main(int argc, char **argv)
 	log = fopen("/dev/null", "w");
 	pv_log_set(log);
 	test_blkif_pgrant();
+	test_grant_budget();
 	test_blkif(argv[1]);
 	test_xenbus(argv[1]);
 	test_netif();
