@@ -148,6 +148,16 @@ int blk_aio_submit(struct blk_aio *aio, struct blk_request *req)
 	return 0;
 }
 
+void blk_aio_plug(struct blk_aio *aio)
+{
+	blk_uring_plug(aio->uring, true);
+}
+
+void blk_aio_unplug(struct blk_aio *aio)
+{
+	blk_uring_plug(aio->uring, false);
+}
+
 unsigned blk_aio_complete(struct blk_aio *aio)
 {
 	uint64_t count;

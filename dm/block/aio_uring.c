@@ -1,7 +1,9 @@
 /*
  * io_uring under aio.c for raw images: reads, writes (FUA as RWF_DSYNC)
  * and flushes (fdatasync) are queued to the kernel from the loop's thread,
- * and the kernel bumps the pool's eventfd as each one completes.  What the
+ * and the kernel bumps the pool's eventfd as each one completes; while
+ * plugged (blk_aio_plug) they wait in the submission queue, to go to the
+ * kernel together in one system call.  What the
  * kernel cut short (end of file, a signal) is finished synchronously the
  * way file_io.c does it, zeroes past the end of the file.  Discards,
  * other formats, requests that fail the checks (the workers report the
@@ -19,7 +21,8 @@
 
 struct blk_uring {
 	struct io_uring ring;
-	unsigned inflight;
+	unsigned inflight; /* queued or with the kernel */
+	unsigned plugged;  /* blk_aio_plug depth: queue, do not submit yet */
 	int efd; /* the pool's eventfd, which the kernel bumps too */
 };
 
@@ -80,14 +83,14 @@ static int64_t uring_bytes(struct blk_request *r)
 	return len;
 }
 
-/* Hands the queued entries to the kernel.  One it refuses for now (a
- * short allocation failure) stays queued: the loop is woken to try again
- * from blk_uring_reap. */
+/* Hands the queued entries to the kernel, unless plugged.  One it
+ * refuses for now (a short allocation failure) stays queued: the loop is
+ * woken to try again from blk_uring_reap. */
 static void submit_queued(struct blk_uring *u)
 {
 	const uint64_t one = 1;
 
-	if (io_uring_sq_ready(&u->ring) && io_uring_submit(&u->ring) < 0 &&
+	if (!u->plugged && io_uring_sq_ready(&u->ring) && io_uring_submit(&u->ring) < 0 &&
 	    write(u->efd, &one, sizeof(one)) < 0) {
 		/* the counter cannot overflow at our rates */
 	}
@@ -123,6 +126,16 @@ int blk_uring_submit(struct blk_uring *u, struct blk_request *r)
 	u->inflight++;
 	submit_queued(u);
 	return 0;
+}
+
+void blk_uring_plug(struct blk_uring *u, bool plug)
+{
+	if (!u)
+		return;
+	if (plug)
+		u->plugged++;
+	else if (u->plugged && --u->plugged == 0)
+		submit_queued(u);
 }
 
 /* The message the synchronous path gives (raw.c). */
@@ -189,6 +202,7 @@ void blk_uring_free(struct blk_uring *u)
 
 	if (!u)
 		return;
+	u->plugged = 0;
 	while (u->inflight) {
 		int rc = io_uring_submit_and_wait(&u->ring, 1);
 		if (rc < 0 && rc != -EINTR && rc != -EAGAIN && rc != -EBUSY)

@@ -147,6 +147,12 @@ void blk_aio_free(struct blk_aio *aio); /* waits for queued requests */
 int blk_aio_fd(const struct blk_aio *aio); /* readable: completions wait */
 const char *blk_aio_engine(const struct blk_aio *aio); /* "io_uring+threads" or "threads" */
 int blk_aio_submit(struct blk_aio *aio, struct blk_request *req);
+/* Between plug and unplug (they nest) requests for io_uring are queued
+ * but not yet handed to the kernel; the last unplug hands them over in
+ * one system call (e.g. all a ring kick took).  The workers' requests
+ * start at once either way. */
+void blk_aio_plug(struct blk_aio *aio);
+void blk_aio_unplug(struct blk_aio *aio);
 /* Runs done() for every finished request; returns how many. */
 unsigned blk_aio_complete(struct blk_aio *aio);
 

@@ -76,6 +76,7 @@ struct blk_uring *blk_uring_new(int efd);
 /* 0: the kernel has it; -EAGAIN: give it to a worker thread. */
 int blk_uring_submit(struct blk_uring *u, struct blk_request *r);
 unsigned blk_uring_reap(struct blk_uring *u); /* runs done() for each */
+void blk_uring_plug(struct blk_uring *u, bool plug); /* (blk_aio_plug) */
 void blk_uring_free(struct blk_uring *u);     /* waits for those in flight */
 
 /* Whole-buffer file I/O.  Reading past end of file yields zeroes. */

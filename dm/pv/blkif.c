@@ -567,6 +567,7 @@ void blkif_engine_kick(struct blkif_engine *e)
 	if (e->broken || e->kicking)
 		return;
 	e->kicking = true;
+	blk_aio_plug(e->aio); /* what this kick takes goes to io_uring at once */
 	for (;;) {
 		prod = __atomic_load_n(&e->sring->req_prod, __ATOMIC_ACQUIRE);
 		if (!prod_possible(e, prod)) {
@@ -588,6 +589,7 @@ void blkif_engine_kick(struct blkif_engine *e)
 		if (__atomic_load_n(&e->sring->req_prod, __ATOMIC_ACQUIRE) == e->req_cons)
 			break;
 	}
+	blk_aio_unplug(e->aio);
 	push_responses(e);
 	e->kicking = false;
 }

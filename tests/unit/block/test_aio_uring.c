@@ -272,6 +272,45 @@ static void test_uring_bounded(const char *dir)
 	blk_close(b);
 }
 
+/* Plugged, 16 reads wait in the submission queue (none completes in
+ * 200 ms); the last of two nested unplugs hands them to the kernel. */
+static void test_uring_plug(const char *dir)
+{
+	static uint8_t buf[16][4096];
+	static struct blk_request req[16];
+	struct uctx c = { 0 };
+	struct blk *b;
+
+	if (!setup(dir, "plug.raw", sizeof(buf), 1, &b, &c.aio, "aio io_uring plug"))
+		return;
+	if (strcmp(blk_aio_engine(c.aio), "io_uring+threads") != 0) {
+		CHECK(!kernel_has_io_uring(), "aio io_uring plug: no io_uring here");
+		blk_aio_free(c.aio);
+		blk_close(b);
+		return;
+	}
+	blk_aio_plug(c.aio);
+	blk_aio_plug(c.aio);
+	for (unsigned i = 0; i < 16; i++) {
+		req[i] = (struct blk_request){ .op = BLK_OP_READ, .blk = b, .offset = i * 4096ull,
+			.buf = buf[i], .len = 4096, .done = on_done, .opaque = &c };
+		blk_aio_submit(c.aio, &req[i]);
+	}
+	usleep(100000);
+	blk_aio_complete(c.aio);
+	blk_aio_unplug(c.aio);
+	usleep(100000);
+	blk_aio_complete(c.aio);
+	unsigned while_plugged = c.done;
+	blk_aio_unplug(c.aio);
+	bool all = wait_done(&c, 16) && c.errors == 0;
+	CHECK(while_plugged == 0 && all,
+	      "aio io_uring plug: 16 reads wait while plugged (%u done in 200 ms), the last "
+	      "unplug starts them all", while_plugged);
+	blk_aio_free(c.aio);
+	blk_close(b);
+}
+
 static void test_threads_forced(void)
 {
 	setenv("BASTION_AIO", "threads", 1);
@@ -290,5 +329,6 @@ void test_aio_uring(const char *dir, int *failures)
 	test_uring_refused(dir);
 	test_uring_free_waits(dir);
 	test_uring_bounded(dir);
+	test_uring_plug(dir);
 	test_threads_forced();
 }
