@@ -12,29 +12,28 @@
 
 #include "create.h"
 
-int main_blockattach(int argc, char **argv)
+static int add_disk(uint32_t domid, const char *spec, char *why, size_t why_len)
 {
 	struct xl_disk disk;
-	char why[256];
-	while (xl_getopt(argc, argv, "", "block-attach", 2) != -1)
-		;
-	xl_open();
-	uint32_t domid = xl_find_domain(argv[optind]);
-	char *spec = xl_join_args(argc - optind - 1, argv + optind + 1);
-	if (!spec || xl_disk_parse(spec, &disk, why, sizeof(why))) {
-		fprintf(stderr, "xl block-attach: %s: %s\n", spec ? spec : "", spec ? why : "out of memory");
-		free(spec);
-		return EXIT_FAILURE;
-	}
-	free(spec);
-	char *name = xl_domid_to_name(domid);
-	int rc = xl_disk_check(&disk) || xl_disks_write(domid, &disk, 1) ||
-		 xl_dm_start(domid, name ? name : "unnamed");
-	free(name);
+	if (xl_disk_parse(spec, &disk, why, why_len))
+		return 1;
+	int rc = xl_disk_check(&disk) || xl_disks_write(domid, &disk, 1) ? -1 : 0;
 	xl_disk_dispose(&disk);
-	if (rc)
-		fprintf(stderr, "libxl_device_disk_add failed.\n");
-	return rc ? EXIT_FAILURE : EXIT_SUCCESS;
+	return rc;
+}
+
+static const struct xl_devkind vbd = {
+	.kind = "vbd",
+	.attach_cmd = "block-attach",
+	.attach_args = 2,
+	.add_failed = "libxl_device_disk_add failed.",
+	.del_failed = "libxl_device_disk_safe_remove failed.",
+	.add = add_disk,
+};
+
+int main_blockattach(int argc, char **argv)
+{
+	return xl_device_attach(&vbd, argc, argv);
 }
 
 /* One line of block-list for device devid of domid; nothing if it has no
@@ -63,16 +62,7 @@ int main_blocklist(int argc, char **argv)
 	xl_open();
 	printf("%-5s %-3s %-6s %-5s %-6s %-8s %-30s\n", "Vdev", "BE", "handle", "state", "evt-ch", "ring-ref",
 	       "BE-path");
-	for (int i = optind; i < argc; i++) {
-		uint32_t domid = xl_find_domain(argv[i]);
-		char path[48], **ids = NULL;
-		snprintf(path, sizeof(path), "/libxl/%u/device/vbd", domid);
-		int nr = bx_xs_directory(&xl_xs, 0, path, &ids);
-		for (int k = 0; k < nr; k++)
-			list_one(domid, ids[k]);
-		if (nr > 0)
-			free(ids);
-	}
+	xl_device_each(&vbd, argc, argv, list_one);
 	return EXIT_SUCCESS;
 }
 
@@ -86,24 +76,15 @@ int main_blockdetach(int argc, char **argv)
 	uint32_t domid = xl_find_domain(argv[optind]);
 	const char *vdev = argv[optind + 1];
 	long devid = xl_disk_devid(vdev);
-	char lp[96], fp[96], path[128];
-	snprintf(lp, sizeof(lp), "/libxl/%u/device/vbd/%ld", domid, devid);
-	snprintf(fp, sizeof(fp), "/local/domain/%u/device/vbd/%ld", domid, devid);
-	snprintf(path, sizeof(path), "%s/backend", lp);
+	char path[128];
+	snprintf(path, sizeof(path), "/libxl/%u/device/vbd/%ld/backend", domid, devid);
 	char *backend = devid < 0 ? NULL : bx_xs_read(&xl_xs, 0, path, NULL);
 	if (!backend || strncmp(backend, "/local/domain/", 14)) {
 		fprintf(stderr, "Error: Device %s not connected.\n", vdev);
 		free(backend);
 		return EXIT_FAILURE;
 	}
-	int rc = force ? 0 : xl_close_backend(backend, "block-detach");
-	if (!rc) {
-		bx_xs_rm(&xl_xs, 0, fp);
-		bx_xs_rm(&xl_xs, 0, backend);
-		bx_xs_rm(&xl_xs, 0, lp);
-	} else {
-		fprintf(stderr, "libxl_device_disk_safe_remove failed.\n");
-	}
+	int rc = xl_device_remove(&vbd, "block-detach", domid, devid, backend, force);
 	free(backend);
-	return rc ? EXIT_FAILURE : EXIT_SUCCESS;
+	return rc;
 }

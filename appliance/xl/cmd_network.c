@@ -13,29 +13,28 @@
 
 #include "create.h"
 
-int main_networkattach(int argc, char **argv)
+static int add_vif(uint32_t domid, const char *spec, char *why, size_t why_len)
 {
 	struct xl_vif vif;
-	char why[256];
-	while (xl_getopt(argc, argv, "", "network-attach", 1) != -1)
-		;
-	xl_open();
-	uint32_t domid = xl_find_domain(argv[optind]);
-	char *spec = xl_join_args(argc - optind - 1, argv + optind + 1);
-	if (!spec || xl_vif_parse(spec, &vif, why, sizeof(why))) {
-		fprintf(stderr, "xl network-attach: %s: %s\n", spec ? spec : "", spec ? why : "out of memory");
-		free(spec);
-		return EXIT_FAILURE;
-	}
-	free(spec);
-	char *name = xl_domid_to_name(domid);
-	int rc = xl_vif_check(&vif) || xl_vifs_write(domid, &vif, 1) ||
-		 xl_dm_start(domid, name ? name : "unnamed");
-	free(name);
+	if (xl_vif_parse(spec, &vif, why, why_len))
+		return 1;
+	int rc = xl_vif_check(&vif) || xl_vifs_write(domid, &vif, 1) ? -1 : 0;
 	xl_vif_dispose(&vif);
-	if (rc)
-		fprintf(stderr, "libxl_device_nic_add failed.\n");
-	return rc ? EXIT_FAILURE : EXIT_SUCCESS;
+	return rc;
+}
+
+static const struct xl_devkind vif = {
+	.kind = "vif",
+	.attach_cmd = "network-attach",
+	.attach_args = 1, /* (no spec: a vif with every default) */
+	.add_failed = "libxl_device_nic_add failed.",
+	.del_failed = "libxl_device_nic_del failed.",
+	.add = add_vif,
+};
+
+int main_networkattach(int argc, char **argv)
+{
+	return xl_device_attach(&vif, argc, argv);
 }
 
 /* One line of network-list; nothing if the vif has no backend on record. */
@@ -63,16 +62,7 @@ int main_networklist(int argc, char **argv)
 	xl_open();
 	printf("%-3s %-2s %-17s %-6s %-5s %-6s %5s/%-5s %-30s\n", "Idx", "BE", "Mac Addr.", "handle",
 	       "state", "evt-ch", "tx-", "rx-ring-ref", "BE-path");
-	for (int i = optind; i < argc; i++) {
-		uint32_t domid = xl_find_domain(argv[i]);
-		char path[48], **ids = NULL;
-		snprintf(path, sizeof(path), "/libxl/%u/device/vif", domid);
-		int nr = bx_xs_directory(&xl_xs, 0, path, &ids);
-		for (int k = 0; k < nr; k++)
-			list_one(domid, ids[k]);
-		if (nr > 0)
-			free(ids);
-	}
+	xl_device_each(&vif, argc, argv, list_one);
 	return EXIT_SUCCESS;
 }
 
@@ -104,23 +94,15 @@ int main_networkdetach(int argc, char **argv)
 	xl_open();
 	uint32_t domid = xl_find_domain(argv[optind]);
 	long devid = find_vif(domid, argv[optind + 1]);
-	char lp[96], fp[96];
+	char lp[96];
 	snprintf(lp, sizeof(lp), "/libxl/%u/device/vif/%ld", domid, devid);
-	snprintf(fp, sizeof(fp), "/local/domain/%u/device/vif/%ld", domid, devid);
 	char *backend = devid < 0 ? NULL : xl_dev_key(lp, "backend");
 	if (!backend || strncmp(backend, "/local/domain/", 14)) {
 		fprintf(stderr, "Unknown device %s.\n", argv[optind + 1]);
 		free(backend);
 		return EXIT_FAILURE;
 	}
-	int rc = xl_close_backend(backend, "network-detach");
-	if (!rc) {
-		bx_xs_rm(&xl_xs, 0, fp);
-		bx_xs_rm(&xl_xs, 0, backend);
-		bx_xs_rm(&xl_xs, 0, lp);
-	} else {
-		fprintf(stderr, "libxl_device_nic_del failed.\n");
-	}
+	int rc = xl_device_remove(&vif, "network-detach", domid, devid, backend, false);
 	free(backend);
-	return rc ? EXIT_FAILURE : EXIT_SUCCESS;
+	return rc;
 }

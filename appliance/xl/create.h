@@ -80,6 +80,30 @@ long xl_dev_number(const char *dir, const char *key);
  * up to 10 s for Closed; 0, or -1 with cmd's message. */
 int xl_close_backend(const char *backend, const char *cmd);
 
+/* What an attach, list and detach command of one device kind needs. */
+struct xl_devkind {
+	const char *kind;       /* the frontend's device type: "vbd", "vif" */
+	const char *attach_cmd; /* "block-attach" */
+	int attach_args;        /* arguments it needs: the domain, a spec? */
+	const char *add_failed; /* Debian's xl's message when adding fails */
+	const char *del_failed; /* the same when removing fails */
+	/* Parses spec and writes the device's nodes: 0; 1 when spec is bad
+	 * (why says so); -1 when the device cannot be added (told). */
+	int (*add)(uint32_t domid, const char *spec, char *why, size_t why_len);
+};
+/* xl <attach_cmd> DOMAIN SPEC...: adds the device, then makes sure the
+ * domain's device model serves it.  An exit status. */
+int xl_device_attach(const struct xl_devkind *k, int argc, char **argv);
+/* Calls one(domid, devid) for each device of the kind on record for
+ * each domain named from argv[optind] on. */
+void xl_device_each(const struct xl_devkind *k, int argc, char **argv,
+		    void (*one)(uint32_t domid, const char *devid));
+/* Closes the backend of device devid of domid (unless force), then
+ * removes its frontend, backend and libxl nodes.  An exit status;
+ * "Unknown"-style messages for a device not found are the caller's. */
+int xl_device_remove(const struct xl_devkind *k, const char *cmd, uint32_t domid,
+		     long devid, const char *backend, bool force);
+
 /* Forks the process that waits for the domain to stop and applies
  * on_poweroff / on_reboot / on_crash; the caller goes on. */
 int xl_watch_domain(uint32_t domid, const struct xl_domain_cfg *dom);
