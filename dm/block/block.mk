@@ -45,7 +45,7 @@ BLOCK_UNIT := $(BLOCK_OUT)/test_block
 BLOCK_UNIT_SRC := tests/unit/block/test_block.c tests/unit/block/test_aio_uring.c \
 	tests/unit/block/test_qcow2_race.c
 
-$(BLOCK_UNIT): $(BLOCK_UNIT_SRC) $(BLOCK_LIB)
+$(BLOCK_UNIT): $(BLOCK_UNIT_SRC) tests/unit/block/block_check.h $(BLOCK_LIB)
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -I$(BLOCK_DIR) $(shell pkg-config --cflags glib-2.0) \
 		-o $@ $(BLOCK_UNIT_SRC) $(BLOCK_LIB) $(shell pkg-config --libs glib-2.0) $(BLOCK_LIBS)

@@ -154,6 +154,14 @@ int qcow2_read(struct blk *b, uint64_t off, void *buf, size_t len);
 int qcow2_readv(struct blk *b, uint64_t off, const struct iovec *iov, int iovcnt);
 /* Fills a whole cluster from a compressed one. */
 int qcow2_decompress(struct blk *b, const struct qcow2_map *m, uint8_t *out);
+/* One run of a vectored transfer: what of iov (skip bytes in, len left)
+ * starts at off and fits one cluster (or a host-contiguous range), done
+ * through part (room for iovcnt entries); bytes done or -errno. */
+typedef long qcow2_run_fn(struct blk *b, uint64_t off, const struct iovec *iov, int iovcnt,
+			  size_t skip, size_t len, struct iovec *part);
+/* Runs run over all of iov from off, one run after another. */
+int qcow2_vector_runs(struct blk *b, uint64_t off, const struct iovec *iov, int iovcnt,
+		      qcow2_run_fn *run);
 /* part = the len bytes of iov that start skip bytes in; returns its count. */
 int qcow2_iov_part(const struct iovec *iov, int iovcnt, size_t skip, size_t len,
 		   struct iovec *part);

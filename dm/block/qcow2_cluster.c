@@ -272,8 +272,8 @@ static long readv_run(struct blk *b, uint64_t off, const struct iovec *iov, int 
 	return r < 0 ? r : (long)n;
 }
 
-/* Precondition (blk_preadv): 1 <= iovcnt <= BLK_MAX_IOV, range checked. */
-int qcow2_readv(struct blk *b, uint64_t off, const struct iovec *iov, int iovcnt)
+int qcow2_vector_runs(struct blk *b, uint64_t off, const struct iovec *iov, int iovcnt,
+		      qcow2_run_fn *run)
 {
 	struct iovec *part = malloc((size_t)iovcnt * sizeof(*part));
 	size_t total = 0, done = 0;
@@ -283,11 +283,17 @@ int qcow2_readv(struct blk *b, uint64_t off, const struct iovec *iov, int iovcnt
 		return blk_fail(b, ENOMEM, "out of memory");
 	for (int i = 0; i < iovcnt; i++)
 		total += iov[i].iov_len;
-	while (done < total && (n = readv_run(b, off + done, iov, iovcnt, done,
-					       total - done, part)) >= 0)
+	while (done < total && (n = run(b, off + done, iov, iovcnt, done, total - done,
+					part)) >= 0)
 		done += (size_t)n;
 	free(part);
 	return n < 0 ? (int)n : 0;
+}
+
+/* Precondition (blk_preadv): 1 <= iovcnt <= BLK_MAX_IOV, range checked. */
+int qcow2_readv(struct blk *b, uint64_t off, const struct iovec *iov, int iovcnt)
+{
+	return qcow2_vector_runs(b, off, iov, iovcnt, readv_run);
 }
 
 static enum blk_extent_kind extent_kind(enum qcow2_kind k)

@@ -291,19 +291,7 @@ static long writev_run(struct blk *b, uint64_t off, const struct iovec *iov,
 /* Precondition (blk_pwritev): 1 <= iovcnt <= BLK_MAX_IOV, range checked. */
 int qcow2_writev(struct blk *b, uint64_t off, const struct iovec *iov, int iovcnt)
 {
-	struct iovec *part = malloc((size_t)iovcnt * sizeof(*part));
-	size_t total = 0, done = 0;
-	long n = 0;
-
-	if (!part)
-		return blk_fail(b, ENOMEM, "out of memory");
-	for (int i = 0; i < iovcnt; i++)
-		total += iov[i].iov_len;
-	while (done < total && (n = writev_run(b, off + done, iov, iovcnt, done,
-						total - done, part)) >= 0)
-		done += (size_t)n;
-	free(part);
-	return n < 0 ? (int)n : 0;
+	return qcow2_vector_runs(b, off, iov, iovcnt, writev_run);
 }
 
 int qcow2_write(struct blk *b, uint64_t off, const void *buf, size_t len)

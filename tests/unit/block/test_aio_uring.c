@@ -16,19 +16,7 @@
 #include <unistd.h>
 
 #include "block.h"
-
-static int *fails;
-
-#define CHECK(cond, ...)                                      \
-	do {                                                  \
-		bool ok_ = (cond);                            \
-		printf(ok_ ? "PASS: " : "FAIL: ");            \
-		printf(__VA_ARGS__);                          \
-		printf("\n");                                 \
-		fflush(stdout);                               \
-		if (!ok_)                                     \
-			(*fails)++;                           \
-	} while (0)
+#include "block_check.h"
 
 enum { NREQ = 300, LEN = 8192 }; /* more than the ring's 128 in flight */
 

@@ -18,19 +18,7 @@
 #include <sys/uio.h>
 
 #include "block.h"
-
-static int *fails;
-
-#define CHECK(cond, ...)                                      \
-	do {                                                  \
-		bool ok_ = (cond);                            \
-		printf(ok_ ? "PASS: " : "FAIL: ");            \
-		printf(__VA_ARGS__);                          \
-		printf("\n");                                 \
-		fflush(stdout);                               \
-		if (!ok_)                                     \
-			(*fails)++;                           \
-	} while (0)
+#include "block_check.h"
 
 enum {
 	THREADS = 4, PASSES = 40, STRIPE = 4096, CLUSTER = 65536,
