@@ -13,8 +13,9 @@
  *  - We take a request only while a response slot is free for it, fewer
  *    than BLKIF_MAX_IN_FLIGHT requests are running and the guest's grant
  *    budget (grant_budget.h, shared by all its rings) holds the most one
- *    request can map; a completion, or a mapping of the guest released
- *    on another ring, resumes taking.  We re-arm req_event before going idle (the "final check"
+ *    request can map: the ring's own reserve for its first request in
+ *    flight, the shared part for more; a completion, or shared pages
+ *    released on any ring of the guest, resumes taking.  We re-arm req_event before going idle (the "final check"
  *    rule).
  *  - One kick takes at most a ring's worth of requests; if the frontend
  *    keeps producing, the host is asked to kick us again later, so one
@@ -67,6 +68,7 @@ struct blkif_io {
 	uint8_t rsp_op;
 	enum blkif_stage stage;
 	uint8_t *mapping;     /* this request's own grant mapping, or NULL */
+	bool on_reserve;      /* it holds the ring's budget reserve */
 	uint64_t map_handle;
 	uint64_t offset, len; /* bytes on the disk */
 	uint32_t nr_segs;
@@ -87,6 +89,8 @@ struct blkif_engine {
 	unsigned complaints;
 	struct blkif_pgrants *pgrants; /* NULL: no persistent grants */
 	struct grant_budget_waiter budget_wait; /* budget_woken finds e from it */
+	bool reserve_busy; /* a request in flight holds the ring's reserve */
+	bool on_reserve;   /* the request being taken maps from the reserve */
 	bool broken, kicking, draining;
 	struct blkif_stats stats;
 };
@@ -190,22 +194,30 @@ static struct blkif_io *io_new(struct blkif_engine *e, uint64_t id, uint8_t rsp_
 	io->rsp_op = rsp_op;
 	io->stage = stage;
 	io->nr_segs = nr_segs;
+	if (e->on_reserve && nr_segs) {
+		io->on_reserve = true;
+		e->reserve_busy = true;
+	}
 	return io;
 }
 
-/* Releases a mapping map_refs made (not the cache's). */
+/* Releases a mapping map_refs made (not the cache's), from the reserve
+ * or the shared part of the budget as it was taken. */
 static void unmap_refs(struct blkif_engine *e, uint8_t *mapping, uint32_t nr,
-		       uint64_t handle)
+		       uint64_t handle, bool reserve)
 {
 	e->host->ops->unmap_grants(e->host, mapping, nr, handle);
 	if (e->host->budget)
-		grant_budget_put(e->host->budget, nr, false);
+		grant_budget_put(e->host->budget, nr,
+				 reserve ? GRANT_BUDGET_RESERVE : GRANT_BUDGET_SHARED);
 }
 
 static void io_free(struct blkif_io *io)
 {
 	if (io->mapping)
-		unmap_refs(io->e, io->mapping, io->nr_segs, io->map_handle);
+		unmap_refs(io->e, io->mapping, io->nr_segs, io->map_handle, io->on_reserve);
+	if (io->on_reserve)
+		io->e->reserve_busy = false;
 	free(io);
 }
 
@@ -307,8 +319,8 @@ static int map_refs(struct blkif_engine *e, const uint32_t *refs, uint32_t nr,
 	*mapping = e->host->ops->map_grants(e->host, refs, nr, writable, handle);
 	if (!*mapping)
 		return -EFAULT;
-	if (e->host->budget)
-		grant_budget_take(e->host->budget, nr); /* (can_take saw room) */
+	if (e->host->budget) /* (can_take saw room) */
+		grant_budget_take(e->host->budget, nr, e->on_reserve);
 	for (uint32_t i = 0; i < nr; i++)
 		page[i] = *mapping + (size_t)i * BLKIF_PAGE_SIZE;
 	return 0;
@@ -430,7 +442,7 @@ static int read_indirect_segments(struct blkif_engine *e,
 		memcpy(segs + first, page[i], here * sizeof(*segs));
 	}
 	if (mapping)
-		unmap_refs(e, mapping, pages, handle);
+		unmap_refs(e, mapping, pages, handle, e->on_reserve);
 	return 0;
 }
 
@@ -506,13 +518,15 @@ static bool response_room(const struct blkif_engine *e)
 	return e->req_cons - e->rsp_prod_pvt < e->ring_entries;
 }
 
+/* The ring's reserve is free, or the shared part holds a request. */
 static bool budget_room(const struct blkif_engine *e)
 {
-	return !e->host->budget || grant_budget_request_fits(e->host->budget);
+	return !e->host->budget || !e->reserve_busy ||
+	       grant_budget_request_fits(e->host->budget);
 }
 
 /* Room to take one more request now; if not, a completion frees it (or,
- * for the budget, a release on any ring of the guest: budget_woken). */
+ * for the budget, shared pages released on any ring: budget_woken). */
 static bool can_take(const struct blkif_engine *e)
 {
 	return response_room(e) && e->in_flight < BLKIF_MAX_IN_FLIGHT && budget_room(e);
@@ -546,7 +560,9 @@ static unsigned take_requests(struct blkif_engine *e, uint32_t prod, unsigned bu
 		copy_request(e, &req);
 		e->req_cons++;
 		taken++;
+		e->on_reserve = e->host->budget && !e->reserve_busy;
 		dispatch(e, &req);
+		e->on_reserve = false;
 	}
 	return taken;
 }
@@ -616,6 +632,8 @@ struct blkif_engine *blkif_engine_new(struct pv_host *host, struct blk_aio *aio,
 	e->entry_size = entry_size(abi);
 	e->port = port;
 	e->budget_wait.wake = budget_woken;
+	if (host->budget)
+		grant_budget_add_ring(host->budget);
 	/* Our indexes start where the frontend's ring stands (io/ring.h's
 	 * attach rule), so a reconnect to a used ring works too. */
 	e->rsp_prod_pvt = __atomic_load_n(&e->sring->rsp_prod, __ATOMIC_ACQUIRE);
@@ -671,8 +689,10 @@ void blkif_engine_free(struct blkif_engine *e)
 		return;
 	blkif_engine_drain(e);
 	blkif_pgrants_free(e->pgrants); /* nothing in flight uses them now */
-	if (e->host->budget)
+	if (e->host->budget) {
 		grant_budget_cancel(e->host->budget, &e->budget_wait);
+		grant_budget_remove_ring(e->host->budget);
+	}
 	free(e);
 }
 

@@ -101,7 +101,7 @@ void blkif_pgrants_free(struct blkif_pgrants *pg)
 		pg->host->ops->unmap_grants(pg->host, pg->batches[i].addr,
 					    pg->batches[i].nr, pg->batches[i].handle);
 	if (pg->host->budget && pg->count)
-		grant_budget_put(pg->host->budget, pg->count, true);
+		grant_budget_put(pg->host->budget, pg->count, GRANT_BUDGET_CACHE);
 	free(pg->batches);
 	free(pg->table);
 	free(pg);
@@ -127,7 +127,7 @@ static int map_new(struct blkif_pgrants *pg, const uint32_t *refs, uint32_t nr)
 	b->addr = pg->host->ops->map_grants(pg->host, refs, nr, true, &b->handle);
 	if (!b->addr) {
 		if (gb)
-			grant_budget_put(gb, nr, true);
+			grant_budget_put(gb, nr, GRANT_BUDGET_CACHE);
 		return -EFAULT;
 	}
 	b->nr = nr;

@@ -10,33 +10,64 @@ void grant_budget_init(struct grant_budget *gb, unsigned limit)
 	};
 }
 
-bool grant_budget_request_fits(const struct grant_budget *gb)
+void grant_budget_add_ring(struct grant_budget *gb)
 {
-	return gb->limit - gb->used >= GRANT_BUDGET_REQUEST_PAGES;
+	gb->rings++;
 }
 
-void grant_budget_take(struct grant_budget *gb, unsigned pages)
+void grant_budget_remove_ring(struct grant_budget *gb)
 {
-	gb->used += pages;
-	if (gb->used > gb->peak)
-		gb->peak = gb->used;
+	gb->rings--;
+}
+
+/* Shared pages free now (0 when the reserves take the whole limit). */
+static unsigned shared_free(const struct grant_budget *gb)
+{
+	unsigned long long taken = (unsigned long long)gb->rings * GRANT_BUDGET_REQUEST_PAGES +
+				   gb->used;
+
+	return taken >= gb->limit ? 0 : gb->limit - (unsigned)taken;
+}
+
+bool grant_budget_request_fits(const struct grant_budget *gb)
+{
+	return shared_free(gb) >= GRANT_BUDGET_REQUEST_PAGES;
+}
+
+static void count(struct grant_budget *gb, unsigned pages, bool reserve)
+{
+	if (reserve)
+		gb->reserved += pages;
+	else
+		gb->used += pages;
+	if (gb->used + gb->reserved > gb->peak)
+		gb->peak = gb->used + gb->reserved;
+}
+
+void grant_budget_take(struct grant_budget *gb, unsigned pages, bool reserve)
+{
+	count(gb, pages, reserve);
 }
 
 bool grant_budget_take_persistent(struct grant_budget *gb, unsigned pages)
 {
-	if (pages > gb->limit / 2 - gb->persistent || pages > gb->limit - gb->used)
+	if (pages > gb->limit / 2 - gb->persistent || pages > shared_free(gb))
 		return false;
 	gb->persistent += pages;
-	grant_budget_take(gb, pages);
+	count(gb, pages, false);
 	return true;
 }
 
-void grant_budget_put(struct grant_budget *gb, unsigned pages, bool persistent)
+void grant_budget_put(struct grant_budget *gb, unsigned pages, enum grant_budget_kind kind)
 {
 	struct grant_budget_waiter *w = gb->waiters;
 
+	if (kind == GRANT_BUDGET_RESERVE) {
+		gb->reserved -= pages;
+		return; /* (its own ring's completion kicks it) */
+	}
 	gb->used -= pages;
-	if (persistent)
+	if (kind == GRANT_BUDGET_CACHE)
 		gb->persistent -= pages;
 	gb->waiters = NULL;
 	while (w) {

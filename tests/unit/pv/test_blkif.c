@@ -52,6 +52,7 @@ struct disk_opts {
 	bool read_only, can_discard;
 	unsigned persistent; /* persistent grants kept (0: the frontend did not ask) */
 	bool abi32;          /* the frontend is a 32-bit guest (x86_32-abi) */
+	struct grant_budget *budget; /* the guest's, shared by its rings (NULL: none) */
 };
 
 static bool start(struct tctx *t, const char *tmpdir, const char *name,
@@ -71,6 +72,7 @@ static bool start(struct tctx *t, const char *tmpdir, const char *name,
 		return false;
 	t->aio = t->fe.aio = blk_aio_new(4);
 	t->fe.abi = o->abi32 ? BLKIF_ABI_X86_32 : BLKIF_ABI_NATIVE;
+	t->fe.host.budget = o->budget;
 	disk = (struct blkif_disk){ .blk = t->blk, .sectors = DISK_SECTORS,
 				    .read_only = o->read_only, .can_discard = o->can_discard };
 	t->fe.engine = blkif_engine_new(&t->fe.host, t->aio, &disk, t->fe.sring,
@@ -830,84 +832,142 @@ static void test_persistent_hostile(const char *tmpdir)
 
 /* ---- one guest's rings sharing a grant budget ------------------------------ */
 
-/* n indirect writes of nseg whole pages each, one after another on disk. */
-static void push_indirect_writes(struct tctx *t, unsigned n, unsigned nseg)
+#define BUDGET_NSEG 48u /* pages per request in these tests */
+#define BUDGET_SLOTS (DISK_SECTORS / (BUDGET_NSEG * 8u))
+
+/* n indirect writes of BUDGET_NSEG whole pages each, in the disk's slots
+ * first, first+1, ... (wrapping): requests less than BUDGET_SLOTS apart
+ * never overlap. */
+static void push_indirect_writes(struct tctx *t, unsigned n, unsigned first)
 {
-	struct blkif_segment segs[BLKIF_MAX_INDIRECT_SEGMENTS];
+	struct blkif_segment segs[BUDGET_NSEG];
 
 	for (unsigned i = 0; i < n; i++) {
-		uint64_t sector = (uint64_t)i * nseg * 8u;
-		for (unsigned s = 0; s < nseg; s++) {
+		uint64_t sector = (uint64_t)((first + i) % BUDGET_SLOTS) * BUDGET_NSEG * 8u;
+		for (unsigned s = 0; s < BUDGET_NSEG; s++) {
 			segs[s] = (struct blkif_segment){ take_page(t), 0, 7 };
 			fill_random(fake_page(&t->fe, segs[s].gref), 4096);
 			memcpy(t->shadow + (sector + s * 8u) * 512, fake_page(&t->fe, segs[s].gref),
 			       4096);
 		}
 		union blkif_ring_entry r = indirect_req(t, BLKIF_OP_WRITE, t->next_id++, sector,
-							segs, nseg);
+							segs, BUDGET_NSEG);
 		fake_push(&t->fe, &r);
 	}
 }
 
-/* Serves both rings as bastion-dm's loop would: completions, and a kick
- * for a ring that asked for one (host->later); false after 10 s. */
-static bool serve_both(struct tctx *t, unsigned want)
+/* One turn of bastion-dm's loop over both rings: completions, then a kick
+ * for a ring that asked for one (host->later). */
+static void serve_turn(struct tctx *t, unsigned *seen)
 {
-	unsigned seen[2] = { 0, 0 };
-
-	for (unsigned round = 0; round < 10000; round++) {
-		if (t[0].fe.sring->rsp_prod + t[1].fe.sring->rsp_prod == want)
-			return true;
-		for (unsigned i = 0; i < 2; i++)
-			blk_aio_complete(t[i].aio);
-		for (unsigned i = 0; i < 2; i++) {
-			if (t[i].fe.laters != seen[i]) {
-				seen[i] = t[i].fe.laters;
-				blkif_engine_kick(t[i].fe.engine);
-			}
+	for (unsigned i = 0; i < 2; i++)
+		blk_aio_complete(t[i].aio);
+	for (unsigned i = 0; i < 2; i++) {
+		if (t[i].fe.laters != seen[i]) {
+			seen[i] = t[i].fe.laters;
+			blkif_engine_kick(t[i].fe.engine);
 		}
-		usleep(1000);
 	}
-	return false;
+	usleep(1000);
 }
 
-/* Two rings of one guest share the smallest budget: 8 indirect writes of
- * 48 pages each on both; the first ring takes what fits, the second
- * waits and is woken by the first's releases.  With persistent grants
- * the caches keep to their half, the rest mapped per request. */
+static uint32_t answered(const struct tctx *t)
+{
+	return __atomic_load_n(&t->fe.sring->rsp_prod, __ATOMIC_ACQUIRE);
+}
+
+/* Two rings of one guest, a budget of their two reserves and 514 shared
+ * pages; set up, or false. */
+static bool budget_pair(struct tctx *t, const char *tmpdir, struct grant_budget *gb,
+			unsigned persistent, const char *what)
+{
+	struct disk_opts o = { .ring_pages = 1, .persistent = persistent, .budget = gb };
+
+	grant_budget_init(gb, 2 * GRANT_BUDGET_REQUEST_PAGES + 514);
+	return CHECK(start(&t[0], tmpdir, "gb0", &o) && start(&t[1], tmpdir, "gb1", &o),
+		     "%s: set up", what);
+}
+
+static void budget_pair_stop(struct tctx *t, struct grant_budget *gb, const char *what)
+{
+	CHECK(gb->peak <= gb->limit && gb->persistent <= gb->limit / 2,
+	      "%s: at most %u of %u pages mapped at once, %u by the caches", what, gb->peak,
+	      gb->limit, gb->persistent);
+	stop(&t[0], what);
+	stop(&t[1], what);
+	CHECK(gb->used == 0 && gb->reserved == 0 && gb->rings == 0 && gb->waiters == NULL,
+	      "%s: freeing both rings returns every page to the budget", what);
+}
+
+/* 8 writes of 48 pages on each ring: the first takes its reserve and what
+ * the shared part holds, the second its reserve and then waits, woken by
+ * the first's releases.  With persistent grants the caches keep to their
+ * half, the rest mapped per request. */
 static void test_shared_budget(const char *tmpdir, unsigned persistent)
 {
 	const char *what = persistent ? "shared budget, persistent" : "shared budget";
-	struct disk_opts o = { .ring_pages = 1, .persistent = persistent };
 	struct grant_budget gb;
+	unsigned seen[2] = { 0, 0 };
 	struct tctx t[2];
 
-	grant_budget_init(&gb, GRANT_BUDGET_MIN);
-	if (!CHECK(start(&t[0], tmpdir, "gb0", &o) && start(&t[1], tmpdir, "gb1", &o),
-		   "%s: set up", what))
+	if (!budget_pair(t, tmpdir, &gb, persistent, what))
 		return;
 	for (unsigned i = 0; i < 2; i++) {
-		t[i].fe.host.budget = &gb;
-		push_indirect_writes(&t[i], 8, 48);
+		push_indirect_writes(&t[i], 8, 0);
 		blkif_engine_kick(t[i].fe.engine);
 	}
 	unsigned first = blkif_engine_in_flight(t[0].fe.engine);
-	CHECK(first > 0 && first < 8 && blkif_engine_in_flight(t[1].fe.engine) == 0 &&
+	CHECK(first > 1 && first < 8 && blkif_engine_in_flight(t[1].fe.engine) == 1 &&
 	      gb.waits > 0,
-	      "%s: of %u pages the first ring takes %u requests, the second waits", what,
-	      gb.limit, first);
-	bool served = serve_both(t, 16);
-	CHECK(served && t[0].fe.sring->rsp_prod == 8 && t[1].fe.laters > 0 &&
-	      file_matches_shadow(&t[0]) && file_matches_shadow(&t[1]),
-	      "%s: the second is woken by the first's releases; all 16 answered, both images"
-	      " hold what was written", what);
-	CHECK(gb.peak <= gb.limit && gb.persistent <= gb.limit / 2,
-	      "%s: at most %u of %u pages mapped at once, %u by the caches", what, gb.peak,
-	      gb.limit, gb.persistent);
-	stop(&t[0], what);
-	stop(&t[1], what);
-	CHECK(gb.used == 0 && gb.persistent == 0 && gb.waiters == NULL,
-	      "%s: freeing both rings returns every page to the budget", what);
+	      "%s: the first ring takes %u requests, the second its reserve's one and waits",
+	      what, first);
+	for (unsigned round = 0; round < 10000 && answered(&t[0]) + answered(&t[1]) < 16; round++)
+		serve_turn(t, seen);
+	CHECK(answered(&t[0]) == 8 && answered(&t[1]) == 8 && file_matches_shadow(&t[0]) &&
+	      file_matches_shadow(&t[1]),
+	      "%s: all 16 answered (%u, %u; the second woken %u times), both images hold"
+	      " what was written", what, answered(&t[0]), answered(&t[1]), t[1].fe.laters);
+	budget_pair_stop(t, &gb, what);
+}
+
+/* The first ring is kept full (16 requests waiting, more than the budget
+ * lets run, so each completion of its own takes the pages it freed at
+ * once; 300 in all) while the second has 4: the second's reserve carries
+ * them through. */
+static void test_budget_starvation(const char *tmpdir)
+{
+	const char *what = "shared budget, a busy neighbour";
+	struct grant_budget gb;
+	unsigned seen[2] = { 0, 0 }, pushed = 16;
+	struct tctx t[2];
+
+	if (!budget_pair(t, tmpdir, &gb, 0, what))
+		return;
+	push_indirect_writes(&t[0], 16, 0);
+	push_indirect_writes(&t[1], 4, 0);
+	blkif_engine_kick(t[0].fe.engine);
+	blkif_engine_kick(t[1].fe.engine);
+	for (unsigned round = 0; round < 10000 && answered(&t[1]) < 4; round++) {
+		serve_turn(t, seen);
+		unsigned more = 0;
+		while (pushed + more - answered(&t[0]) < 16 && pushed + more < 300)
+			more++;
+		push_indirect_writes(&t[0], more, pushed);
+		pushed += more;
+		if (more)
+			blkif_engine_kick(t[0].fe.engine);
+	}
+	uint32_t busy_done = answered(&t[0]);
+	CHECK(answered(&t[1]) == 4 && busy_done < pushed,
+	      "%s: all 4 of the second ring answered while the first still had %u waiting"
+	      " (%u answered)", what, pushed - busy_done, busy_done);
+	for (unsigned round = 0; round < 10000 && answered(&t[0]) < pushed; round++)
+		serve_turn(t, seen);
+	CHECK(answered(&t[0]) == pushed && file_matches_shadow(&t[0]) &&
+	      file_matches_shadow(&t[1]),
+	      "%s: the first's %u answered too; both images hold what was written", what,
+	      pushed);
+	budget_pair_stop(t, &gb, what);
 }
 
 void test_blkif(const char *tmpdir)
@@ -940,4 +1000,5 @@ void test_blkif(const char *tmpdir)
 	test_persistent_hostile(tmpdir);
 	test_shared_budget(tmpdir, 0);
 	test_shared_budget(tmpdir, BLKIF_MAX_PERSISTENT_GRANTS);
+	test_budget_starvation(tmpdir);
 }
