@@ -97,8 +97,10 @@ struct qcow2 {
 	uint8_t *meta;           /* bitmap: cluster holds metadata */
 	uint64_t meta_clusters;  /* bits in meta */
 	struct qcow2_cache l2c, rbc;
-	/* held shared by data I/O done outside b->lock, exclusively while a
-	 * cluster is freed: no cluster is reused under an in-flight request */
+	/* held shared by data I/O outside b->lock on mapped clusters,
+	 * exclusively while a cluster is freed: no cluster is reused under an
+	 * in-flight request.  (A fill of a new cluster, qcow2_write.c, does
+	 * not hold it: nothing maps or frees that cluster meanwhile.) */
 	pthread_rwlock_t pin;
 	bool pin_ready;          /* pin and busy_cv initialised */
 	/* guest clusters a writer fills outside b->lock; signalled when done */

@@ -54,7 +54,12 @@ static int ensure_l2(struct blk *b, uint64_t l1i, uint64_t *l2off)
 		goto out;
 	if (copy)
 		memcpy(t, copy, q->cluster_size);
-	if ((r = file_pwrite(b->fd, *l2off, t, q->cluster_size)) < 0) {
+	/* The table is durable before the L1 entry can be, when a power loss
+	 * would otherwise leave a copy's entries, or old bytes, behind it
+	 * (a cluster past every write reads as the empty table it is). */
+	bool fresh = *l2off >= q->phys_end;
+	if ((r = file_pwrite(b->fd, *l2off, t, q->cluster_size)) < 0 ||
+	    ((copy || !fresh) && (r = file_sync(b->fd)) < 0)) {
 		r = blk_fail(b, -r, "writing L2 table: %s", strerror(-r));
 		goto out;
 	}
@@ -124,20 +129,28 @@ static int cluster_base(struct blk *b, uint64_t cl_start, const struct qcow2_map
 }
 
 /* Writes guest data into a cluster that is fresh at `host`. */
+/* The cluster reads as zeroes today (not from a backing file, a
+ * compressed or a shared cluster). */
+static bool zero_base(struct blk *b, const struct qcow2_map *m)
+{
+	return m->kind == Q_ZERO || (m->kind == Q_UNALLOC && !b->backing);
+}
+
 /* True when n bytes of data alone make a new cluster at `host` read right:
  * they cover it, or the rest is a hole past every write over a zero base. */
 static bool data_fills(struct blk *b, const struct qcow2_map *m, size_t n,
 		       uint64_t host)
 {
 	struct qcow2 *q = qcow2_of(b);
-	bool zero_base = m->kind == Q_ZERO || (m->kind == Q_UNALLOC && !b->backing);
 
-	return n == q->cluster_size || (zero_base && host >= q->phys_end);
+	return n == q->cluster_size || (zero_base(b, m) && host >= q->phys_end);
 }
 
 /* Writes the n bytes of part (guest offset `off`) into `host`, the new
  * cluster for them, over what the cluster reads as today unless they
- * fill it. */
+ * fill it.  A copy of content from elsewhere is made durable before the
+ * caller's L2 entry can be: after a power loss the entry must not point
+ * at a cluster missing the bytes the guest never wrote. */
 static int write_new_cluster(struct blk *b, uint64_t off, const struct iovec *part,
 			     int parts, size_t n, const struct qcow2_map *m,
 			     uint64_t host)
@@ -156,6 +169,8 @@ static int write_new_cluster(struct blk *b, uint64_t off, const struct iovec *pa
 		for (int i = 0, at = 0; i < parts; at += (int)part[i].iov_len, i++)
 			memcpy(tmp + in + at, part[i].iov_base, part[i].iov_len);
 		r = file_pwrite(b->fd, host, tmp, q->cluster_size);
+		if (r == 0 && !zero_base(b, m))
+			r = file_sync(b->fd);
 		end = host + q->cluster_size;
 	} else {
 		free(tmp);
@@ -215,8 +230,12 @@ static int fill_unlocked(struct blk *b, uint64_t off, const struct iovec *part,
 		return blk_fail(b, -r, "writing data at %#llx: %s",
 				(unsigned long long)(host + in), strerror(-r));
 	}
-	if ((r = qcow2_lookup(b, off, &now)) < 0 ||
-	    (r = set_l2_entry(b, off, host | QCOW2_OFLAG_COPIED)) < 0)
+	if ((r = qcow2_lookup(b, off, &now)) < 0) {
+		qcow2_free_clusters(b, host, q->cluster_size);
+		return r;
+	}
+	/* (a failed entry write may leave it cached: leak host, never free it) */
+	if ((r = set_l2_entry(b, off, host | QCOW2_OFLAG_COPIED)) < 0)
 		return r;
 	return release_old(b, &now, host);
 }
@@ -249,7 +268,10 @@ static int alloc_write(struct blk *b, uint64_t off, const struct iovec *part,
 			return r;
 		if (data_fills(b, m, n, host))
 			return fill_unlocked(b, off, part, parts, n, host);
-		r = write_new_cluster(b, off, part, parts, n, m, host);
+		if ((r = write_new_cluster(b, off, part, parts, n, m, host)) < 0) {
+			qcow2_free_clusters(b, host, q->cluster_size);
+			return r;
+		}
 	}
 	if (r < 0 || (r = set_l2_entry(b, off, host | QCOW2_OFLAG_COPIED)) < 0)
 		return r;
