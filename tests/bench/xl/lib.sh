@@ -61,31 +61,38 @@ bench_need() {
 	done
 }
 
-# bench_table OP1 OP2 REF REF_TEXT TAG HV...: MB/s for every hypervisor and
-# case in $CASES (the caller's mbs HV CASE OP), the ratios against xen's
-# case REF when xen ran, then the guest's TAG lines.  Returns 1 when no
-# run gave a figure.
+# bench_table "OP..." REF REF_TEXT TAG HV...: MB/s for every hypervisor and
+# case in $CASES and each op (the caller's mbs HV CASE OP), the ratios
+# against xen's case REF when xen ran, then the guest's TAG lines.
+# Returns 1 when no run gave a figure.
 bench_table() {
-	local o1=$1 o2=$2 ref=$3 ref_text=$4 tag=$5 bad=1 hv c a b x1 x2
-	shift 5
-	printf '%-8s %-17s %10s %10s\n' hv case "$o1" "$o2"
+	local ops=$1 ref=$2 ref_text=$3 tag=$4 bad=1 hv c o v refs=""
+	shift 4
+	bench_row hv case $ops
 	for hv; do
 		for c in ${CASES//+/ }; do
-			a=$(mbs "$hv" "$c" "$o1") b=$(mbs "$hv" "$c" "$o2")
-			printf '%-8s %-17s %10s %10s\n' "$hv" "$c" "$a" "$b"
-			[ "$a$b" != "??" ] && bad=0
+			local row=()
+			for o in $ops; do
+				v=$(mbs "$hv" "$c" "$o")
+				row+=("$v")
+				[ "$v" != "?" ] && bad=0
+			done
+			bench_row "$hv" "$c" "${row[@]}"
 		done
 	done
 	if [[ " $* " == *" xen "* ]]; then
-		x1=$(mbs xen "$ref" "$o1") x2=$(mbs xen "$ref" "$o2")
+		for o in $ops; do refs+=" $o $(mbs xen "$ref" "$o"),"; done
 		echo
-		echo "ratios against $ref_text (xen $ref: $o1 $x1, $o2 $x2 MB/s)"
-		printf '%-8s %-17s %10s %10s\n' hv case "$o1" "$o2"
+		echo "ratios against $ref_text (xen $ref:${refs%,} MB/s)"
+		bench_row hv case $ops
 		for hv; do
 			for c in ${CASES//+/ }; do
 				[ "$hv/$c" = "xen/$ref" ] && continue
-				printf '%-8s %-17s %10s %10s\n' "$hv" "$c" "$(ratio "$(mbs "$hv" "$c" "$o1")" "$x1")" \
-					"$(ratio "$(mbs "$hv" "$c" "$o2")" "$x2")"
+				local row=()
+				for o in $ops; do
+					row+=("$(ratio "$(mbs "$hv" "$c" "$o")" "$(mbs xen "$ref" "$o")")")
+				done
+				bench_row "$hv" "$c" "${row[@]}"
 			done
 		done
 	fi
@@ -95,4 +102,12 @@ bench_table() {
 		tr -d '\r' <"$OUT/$hv.log" 2>/dev/null | grep -a "^$tag: " | sed "s/^$tag: /  $hv: /"
 	done
 	return $bad
+}
+
+# bench_row HV CASE FIGURE...: one line of bench_table.
+bench_row() {
+	printf '%-8s %-17s' "$1" "$2"
+	shift 2
+	printf ' %10s' "$@"
+	echo
 }

@@ -51,4 +51,4 @@ fi
 echo
 echo "PV network: $MIB MiB by TCP (busybox nc) PVH domU <-> dom0 over a bridge, MB/s (10^6 B/s) on the guest's clock"
 echo "(tx: domU -> dom0, rx: dom0 -> domU; -icount shift=0,sleep=off, ${BENCH_XL_SMP:-1} CPU(s); host wall $(($(date +%s) - t0)) s)"
-bench_table tx rx deb-bridge "Xen 4.17's kernel netback" XL-NETBENCH "${hvs[@]}"
+bench_table "tx rx" deb-bridge "Xen 4.17's kernel netback" XL-NETBENCH "${hvs[@]}"
