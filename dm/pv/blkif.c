@@ -68,7 +68,7 @@ struct blkif_io {
 	uint8_t rsp_op;
 	enum blkif_stage stage;
 	uint8_t *mapping;     /* this request's own grant mapping, or NULL */
-	bool on_reserve;      /* it holds the ring's budget reserve */
+	bool on_reserve;      /* its own mapping is the ring's budget reserve */
 	uint64_t map_handle;
 	uint64_t offset, len; /* bytes on the disk */
 	uint32_t nr_segs;
@@ -194,10 +194,6 @@ static struct blkif_io *io_new(struct blkif_engine *e, uint64_t id, uint8_t rsp_
 	io->rsp_op = rsp_op;
 	io->stage = stage;
 	io->nr_segs = nr_segs;
-	if (e->on_reserve && nr_segs) {
-		io->on_reserve = true;
-		e->reserve_busy = true;
-	}
 	return io;
 }
 
@@ -340,6 +336,10 @@ static int map_segments(struct blkif_io *io)
 		      &io->mapping, &io->map_handle);
 	if (rc < 0)
 		return rc;
+	if (io->mapping && io->e->on_reserve) { /* (not when the cache served it) */
+		io->on_reserve = true;
+		io->e->reserve_busy = true;
+	}
 	for (uint32_t i = 0; i < io->nr_segs; i++) {
 		const struct blkif_segment *s = &io->segs[i];
 

@@ -15,18 +15,40 @@ void grant_budget_add_ring(struct grant_budget *gb)
 	gb->rings++;
 }
 
+/* The limit less the rings' reserves (0 when they take it all). */
+static unsigned shared_part(const struct grant_budget *gb)
+{
+	unsigned long long reserves = (unsigned long long)gb->rings * GRANT_BUDGET_REQUEST_PAGES;
+
+	return reserves >= gb->limit ? 0 : gb->limit - (unsigned)reserves;
+}
+
+/* Shared pages free now. */
+static unsigned shared_free(const struct grant_budget *gb)
+{
+	unsigned part = shared_part(gb);
+
+	return gb->used >= part ? 0 : part - gb->used;
+}
+
+static void wake_all(struct grant_budget *gb)
+{
+	struct grant_budget_waiter *w = gb->waiters;
+
+	gb->waiters = NULL;
+	while (w) {
+		struct grant_budget_waiter *next = w->next;
+		w->waiting = false;
+		w->next = NULL;
+		w->wake(w); /* (may wait again: it goes on the new list) */
+		w = next;
+	}
+}
+
 void grant_budget_remove_ring(struct grant_budget *gb)
 {
 	gb->rings--;
-}
-
-/* Shared pages free now (0 when the reserves take the whole limit). */
-static unsigned shared_free(const struct grant_budget *gb)
-{
-	unsigned long long taken = (unsigned long long)gb->rings * GRANT_BUDGET_REQUEST_PAGES +
-				   gb->used;
-
-	return taken >= gb->limit ? 0 : gb->limit - (unsigned)taken;
+	wake_all(gb); /* its reserve joins the shared part */
 }
 
 bool grant_budget_request_fits(const struct grant_budget *gb)
@@ -51,7 +73,9 @@ void grant_budget_take(struct grant_budget *gb, unsigned pages, bool reserve)
 
 bool grant_budget_take_persistent(struct grant_budget *gb, unsigned pages)
 {
-	if (pages > gb->limit / 2 - gb->persistent || pages > shared_free(gb))
+	unsigned cap = shared_part(gb) / 2;
+
+	if (gb->persistent >= cap || pages > cap - gb->persistent || pages > shared_free(gb))
 		return false;
 	gb->persistent += pages;
 	count(gb, pages, false);
@@ -60,8 +84,6 @@ bool grant_budget_take_persistent(struct grant_budget *gb, unsigned pages)
 
 void grant_budget_put(struct grant_budget *gb, unsigned pages, enum grant_budget_kind kind)
 {
-	struct grant_budget_waiter *w = gb->waiters;
-
 	if (kind == GRANT_BUDGET_RESERVE) {
 		gb->reserved -= pages;
 		return; /* (its own ring's completion kicks it) */
@@ -69,14 +91,7 @@ void grant_budget_put(struct grant_budget *gb, unsigned pages, enum grant_budget
 	gb->used -= pages;
 	if (kind == GRANT_BUDGET_CACHE)
 		gb->persistent -= pages;
-	gb->waiters = NULL;
-	while (w) {
-		struct grant_budget_waiter *next = w->next;
-		w->waiting = false;
-		w->next = NULL;
-		w->wake(w); /* (may wait again: it goes on the new list) */
-		w = next;
-	}
+	wake_all(gb);
 }
 
 void grant_budget_wait(struct grant_budget *gb, struct grant_budget_waiter *w)

@@ -13,10 +13,14 @@
  *    while the most it can map still fits there, else the ring waits and
  *    is woken when shared pages are released;
  *  - persistent-grant caches map from the shared part and may hold half
- *    the limit; past that a request maps its grants for itself.
+ *    of it; past that a request maps its grants for itself.  A request
+ *    the caches serve whole maps nothing and leaves the reserve free.
  *
  * Requests never fail for want of budget.  With more rings than the limit
  * holds reserves for, the reserves win: each ring still runs one request.
+ * A ring added while the shared part is in use (a disk attached) gets
+ * its reserve at once, so the total may pass the limit by 257 pages per
+ * such ring until shared pages are released.
  *
  * Threading: the main-loop thread only.
  */
@@ -51,7 +55,8 @@ struct grant_budget {
 
 /* limit: GRANT_BUDGET_MIN or more (raised to it). */
 void grant_budget_init(struct grant_budget *gb, unsigned limit);
-/* A ring comes (its reserve set aside) or goes (nothing of it mapped). */
+/* A ring comes (its reserve set aside) or goes (nothing of it mapped;
+ * its reserve joins the shared part, and waiters are woken). */
 void grant_budget_add_ring(struct grant_budget *gb);
 void grant_budget_remove_ring(struct grant_budget *gb);
 /* A request that may map GRANT_BUDGET_REQUEST_PAGES fits in the shared part. */
@@ -60,7 +65,7 @@ bool grant_budget_request_fits(const struct grant_budget *gb);
  * request fitted when taken). */
 void grant_budget_take(struct grant_budget *gb, unsigned pages, bool reserve);
 /* Counts pages a persistent cache maps; false (nothing counted) when the
- * caches would pass half the limit or the shared part has no room. */
+ * caches would pass half the shared part or it has no room. */
 bool grant_budget_take_persistent(struct grant_budget *gb, unsigned pages);
 /* Releases pages taken one of the three ways; a release of shared pages
  * wakes every waiter. */

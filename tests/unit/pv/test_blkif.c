@@ -930,6 +930,39 @@ static void test_shared_budget(const char *tmpdir, unsigned persistent)
 	budget_pair_stop(t, &gb, what);
 }
 
+/* Requests whose grants the caches hold already map nothing: they leave
+ * the reserve free, so a ring takes them all at once even when the
+ * shared part is spent. */
+static void test_budget_cached(const char *tmpdir)
+{
+	const char *what = "shared budget, cached grants";
+	struct grant_budget gb;
+	unsigned seen[2] = { 0, 0 };
+	struct tctx t[2];
+
+	if (!budget_pair(t, tmpdir, &gb, BLKIF_MAX_PERSISTENT_GRANTS, what))
+		return;
+	push_indirect_writes(&t[0], 4, 0);
+	blkif_engine_kick(t[0].fe.engine);
+	for (unsigned round = 0; round < 10000 && answered(&t[0]) < 4; round++)
+		serve_turn(t, seen);
+	unsigned cached = gb.persistent;
+	grant_budget_take(&gb, 300, false); /* the shared part spent elsewhere */
+	t[0].next_page = 0; /* the same refs again */
+	push_indirect_writes(&t[0], 4, 4);
+	blkif_engine_kick(t[0].fe.engine);
+	unsigned at_once = blkif_engine_in_flight(t[0].fe.engine);
+	CHECK(cached == 4 * (BUDGET_NSEG + 1) && at_once == 4 && gb.reserved == 0,
+	      "%s: 4 requests the caches serve (%u pages cached) are taken at once (%u)"
+	      " with the shared part spent, the reserve untouched", what, cached, at_once);
+	for (unsigned round = 0; round < 10000 && answered(&t[0]) < 8; round++)
+		serve_turn(t, seen);
+	grant_budget_put(&gb, 300, GRANT_BUDGET_SHARED);
+	CHECK(answered(&t[0]) == 8 && file_matches_shadow(&t[0]),
+	      "%s: all 8 answered, the image holds what was written", what);
+	budget_pair_stop(t, &gb, what);
+}
+
 /* The first ring is kept full (16 requests waiting, more than the budget
  * lets run, so each completion of its own takes the pages it freed at
  * once; 300 in all) while the second has 4: the second's reserve carries
@@ -1001,4 +1034,5 @@ void test_blkif(const char *tmpdir)
 	test_shared_budget(tmpdir, 0);
 	test_shared_budget(tmpdir, BLKIF_MAX_PERSISTENT_GRANTS);
 	test_budget_starvation(tmpdir);
+	test_budget_cached(tmpdir);
 }

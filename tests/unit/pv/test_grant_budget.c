@@ -51,6 +51,14 @@ static void test_sizes(void)
 	grant_budget_remove_ring(&gb);
 	CHECK(gb.used == 0 && gb.persistent == 0 && gb.reserved == 0 && gb.peak == 757,
 	      "grant budget: everything released, the peak kept");
+	grant_budget_init(&gb, 1028);
+	grant_budget_add_ring(&gb);
+	grant_budget_add_ring(&gb);
+	CHECK(grant_budget_take_persistent(&gb, 257) && !grant_budget_take_persistent(&gb, 1) &&
+	      grant_budget_request_fits(&gb),
+	      "grant budget: beside two reserves the caches get half the shared 514 pages,"
+	      " and a request still fits");
+	grant_budget_put(&gb, 257, GRANT_BUDGET_CACHE);
 	grant_budget_init(&gb, GRANT_BUDGET_MIN);
 	for (int i = 0; i < 3; i++)
 		grant_budget_add_ring(&gb);
@@ -86,6 +94,10 @@ static void test_waiters(void)
 	grant_budget_put(&gb, 700, GRANT_BUDGET_SHARED);
 	CHECK(a.woken == 1 && b.woken == 2 && gb.used == 0,
 	      "grant budget: with nobody waiting a release wakes nobody");
+	grant_budget_add_ring(&gb);
+	grant_budget_wait(&gb, &a.w);
+	grant_budget_remove_ring(&gb);
+	CHECK(a.woken == 2, "grant budget: a ring going (its reserve freed) wakes the waiters");
 }
 
 void test_grant_budget(void)
