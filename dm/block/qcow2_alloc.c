@@ -6,7 +6,8 @@
  * Allocation: clusters are reserved QCOW2_RESERVE at a time, their
  * refcounts set to 1 and made durable with one fdatasync, and only then
  * handed out; so no L2 or L1 entry can ever reach the disk pointing at a
- * cluster whose refcount is still 0 there.
+ * cluster whose refcount is still 0 there, or past the file's end (the
+ * file is grown, sparsely, over the batch first).
  *
  * Release: dropping a reference is queued.  A flush first makes every
  * table change before it durable, then applies the decrements queued
@@ -16,8 +17,21 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "qcow2.h"
+
+/* Grows the file (sparsely) to the allocation frontier if it is shorter. */
+static int cover_reserved(struct blk *b)
+{
+	struct qcow2 *q = qcow2_of(b);
+	uint64_t size;
+	int r = file_size(b->fd, &size);
+
+	if (r == 0 && size < q->file_end && ftruncate(b->fd, (off_t)q->file_end) < 0)
+		r = -errno;
+	return r;
+}
 
 /* Precondition: b->lock held. */
 int qcow2_alloc_cluster(struct blk *b, uint64_t *host)
@@ -34,7 +48,10 @@ int qcow2_alloc_cluster(struct blk *b, uint64_t *host)
 		}
 		if (!q->resv_count)
 			return r;
-		if ((r = file_sync(b->fd)) < 0)
+		/* The file covers every reserved cluster before the sync: an
+		 * entry that reaches the disk before its cluster's data then
+		 * points inside the file (zeroes), never past its end. */
+		if ((r = cover_reserved(b)) < 0 || (r = file_sync(b->fd)) < 0)
 			return blk_fail(b, -r, "syncing refcounts: %s", strerror(-r));
 	}
 	*host = q->resv[q->resv_head++];

@@ -54,12 +54,12 @@ static int ensure_l2(struct blk *b, uint64_t l1i, uint64_t *l2off)
 		goto out;
 	if (copy)
 		memcpy(t, copy, q->cluster_size);
-	/* The table is durable before the L1 entry can be, when a power loss
-	 * would otherwise leave a copy's entries, or old bytes, behind it
-	 * (a cluster past every write reads as the empty table it is). */
-	bool fresh = *l2off >= q->phys_end;
+	/* The table is durable before the L1 entry can be: a power loss
+	 * must not leave the entry pointing at a copy's missing entries, at
+	 * old bytes, or past the end of the file (which open refuses).  One
+	 * sync per table, every cluster_size / 8 clusters. */
 	if ((r = file_pwrite(b->fd, *l2off, t, q->cluster_size)) < 0 ||
-	    ((copy || !fresh) && (r = file_sync(b->fd)) < 0)) {
+	    (r = file_sync(b->fd)) < 0) {
 		r = blk_fail(b, -r, "writing L2 table: %s", strerror(-r));
 		goto out;
 	}
@@ -136,6 +136,17 @@ static bool zero_base(struct blk *b, const struct qcow2_map *m)
 	return m->kind == Q_ZERO || (m->kind == Q_UNALLOC && !b->backing);
 }
 
+/* The data written into a new cluster at `host` must be durable before
+ * the L2 entry that points at it: an entry that outlived its data after a
+ * power loss would show what the cluster held before (it was freed and
+ * reused: host below the bytes ever written) or zeroes where the guest
+ * read other content (a backing, compressed or shared cluster).  A fresh
+ * cluster over a zero base shows zeroes either way. */
+static bool sync_before_entry(struct blk *b, const struct qcow2_map *m, uint64_t host)
+{
+	return host < qcow2_of(b)->phys_end || !zero_base(b, m);
+}
+
 /* True when n bytes of data alone make a new cluster at `host` read right:
  * they cover it, or the rest is a hole past every write over a zero base. */
 static bool data_fills(struct blk *b, const struct qcow2_map *m, size_t n,
@@ -148,15 +159,14 @@ static bool data_fills(struct blk *b, const struct qcow2_map *m, size_t n,
 
 /* Writes the n bytes of part (guest offset `off`) into `host`, the new
  * cluster for them, over what the cluster reads as today unless they
- * fill it.  A copy of content from elsewhere is made durable before the
- * caller's L2 entry can be: after a power loss the entry must not point
- * at a cluster missing the bytes the guest never wrote. */
+ * fill it; durable when sync_before_entry says so. */
 static int write_new_cluster(struct blk *b, uint64_t off, const struct iovec *part,
 			     int parts, size_t n, const struct qcow2_map *m,
 			     uint64_t host)
 {
 	struct qcow2 *q = qcow2_of(b);
 	uint64_t in = off & (q->cluster_size - 1), end = host + in + n;
+	bool sync = sync_before_entry(b, m, host);
 	uint8_t *tmp = NULL;
 	int r;
 
@@ -169,14 +179,14 @@ static int write_new_cluster(struct blk *b, uint64_t off, const struct iovec *pa
 		for (int i = 0, at = 0; i < parts; at += (int)part[i].iov_len, i++)
 			memcpy(tmp + in + at, part[i].iov_base, part[i].iov_len);
 		r = file_pwrite(b->fd, host, tmp, q->cluster_size);
-		if (r == 0 && !zero_base(b, m))
-			r = file_sync(b->fd);
 		end = host + q->cluster_size;
 	} else {
 		free(tmp);
 		return r;
 	}
 	free(tmp);
+	if (r == 0 && sync)
+		r = file_sync(b->fd);
 	if (r < 0)
 		return blk_fail(b, -r, "writing data at %#llx: %s",
 				(unsigned long long)host, strerror(-r));
@@ -204,10 +214,11 @@ static void wait_cluster(struct blk *b, uint64_t cl)
 }
 
 /* Precondition: b->lock held, wait_cluster() done, `host` new and filled
- * by the data (data_fills).  Writes it with b->lock dropped, then maps it
- * in place of whatever the entry holds by then (a discard may have come). */
+ * by the data (data_fills).  Writes it (and syncs it: sync_before_entry)
+ * with b->lock dropped, then maps it in place of whatever the entry holds
+ * by then (a discard may have come). */
 static int fill_unlocked(struct blk *b, uint64_t off, const struct iovec *part,
-			 int parts, size_t n, uint64_t host)
+			 int parts, size_t n, uint64_t host, bool sync)
 {
 	struct qcow2 *q = qcow2_of(b);
 	uint64_t in = off & (q->cluster_size - 1), cl = off >> q->cluster_bits;
@@ -220,6 +231,8 @@ static int fill_unlocked(struct blk *b, uint64_t off, const struct iovec *part,
 		q->phys_end = host + in + n;
 	pthread_mutex_unlock(&b->lock);
 	r = file_pwritev(b->fd, host + in, part, parts);
+	if (r == 0 && sync)
+		r = file_sync(b->fd);
 	pthread_mutex_lock(&b->lock);
 	for (slot = 0; q->busy[slot] != cl; slot++)
 		;
@@ -267,7 +280,8 @@ static int alloc_write(struct blk *b, uint64_t off, const struct iovec *part,
 		if ((r = qcow2_alloc_cluster(b, &host)) < 0)
 			return r;
 		if (data_fills(b, m, n, host))
-			return fill_unlocked(b, off, part, parts, n, host);
+			return fill_unlocked(b, off, part, parts, n, host,
+					     sync_before_entry(b, m, host));
 		if ((r = write_new_cluster(b, off, part, parts, n, m, host)) < 0) {
 			qcow2_free_clusters(b, host, q->cluster_size);
 			return r;
