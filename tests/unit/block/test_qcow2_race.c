@@ -8,7 +8,10 @@
  * allocated again each time); in the second they fill, rewrite and
  * discard whole clusters that share L2 tables and allocations.  The image must
  * then read back as the model every thread kept of its own part, and
- * check clean.  Run without and with a backing file (copy-on-write).
+ * check clean.  In a third region each thread fills clusters of its own
+ * while a fifth thread discards them at random: each must end whole,
+ * either its owner's last fill or zeroes.  Run without and with a
+ * backing file (copy-on-write).
  */
 #include <pthread.h>
 #include <stdbool.h>
@@ -22,8 +25,12 @@
 
 enum {
 	THREADS = 4, PASSES = 40, STRIPE = 4096, CLUSTER = 65536,
-	HALF_CLUSTERS = 24, IMG = 2 * HALF_CLUSTERS * CLUSTER,
+	HALF_CLUSTERS = 24, CONTESTED = 16, FIRST_CONTESTED = 2 * HALF_CLUSTERS,
+	IMG = (2 * HALF_CLUSTERS + CONTESTED) * CLUSTER,
 };
+
+static uint8_t last_fill[CONTESTED]; /* each contested cluster's owner's last byte */
+static int filling;                  /* racers still running (the discarder stops) */
 
 struct racer {
 	struct blk *blk;
@@ -76,6 +83,19 @@ static void write_cluster(struct racer *r)
 
 /* One pass: every thread walks the first half's clusters in the same
  * order, so they meet on each one while it is being allocated. */
+/* A contested cluster of its own filled with one byte value. */
+static void fill_contested(struct racer *r)
+{
+	static uint8_t buf[THREADS][CLUSTER];
+	unsigned c = (unsigned)(next(&r->rng) % (CONTESTED / THREADS)) * THREADS + r->id;
+	uint8_t v = (uint8_t)(1 + next(&r->rng) % 255);
+
+	memset(buf[r->id], v, CLUSTER);
+	if (blk_pwrite(r->blk, (uint64_t)(FIRST_CONTESTED + c) * CLUSTER, buf[r->id], CLUSTER, 0) < 0)
+		r->errors++;
+	last_fill[c] = v;
+}
+
 static void *race(void *arg)
 {
 	struct racer *r = arg;
@@ -84,25 +104,57 @@ static void *race(void *arg)
 		write_stripe(r, cl);
 		if (cl % 3 == r->id % 3)
 			write_cluster(r);
+		fill_contested(r);
+	}
+	__atomic_sub_fetch(&filling, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/* Discards contested clusters at random while racers run. */
+static void *discarder(void *arg)
+{
+	struct racer *r = arg;
+
+	while (__atomic_load_n(&filling, __ATOMIC_ACQUIRE)) {
+		uint64_t c = FIRST_CONTESTED + next(&r->rng) % CONTESTED;
+		if (blk_discard(r->blk, c * CLUSTER, CLUSTER) < 0)
+			r->errors++;
 	}
 	return NULL;
+}
+
+/* Contested clusters read back whole: zeroes or their owner's last fill;
+ * returns how many do not. */
+static unsigned contested_wrong(const uint8_t *image)
+{
+	unsigned wrong = 0;
+
+	for (unsigned c = 0; c < CONTESTED; c++) {
+		const uint8_t *p = image + (size_t)(FIRST_CONTESTED + c) * CLUSTER;
+		bool ok = p[0] == 0 || p[0] == last_fill[c];
+		for (unsigned i = 1; ok && i < CLUSTER; i++)
+			ok = p[i] == p[0];
+		wrong += !ok;
+	}
+	return wrong;
 }
 
 /* Runs the threads over the image PASSES times, the first half discarded
  * between passes so its clusters are allocated anew each time. */
 static unsigned race_passes(struct blk *b, uint8_t *model)
 {
-	struct racer r[THREADS];
-	pthread_t t[THREADS];
+	struct racer r[THREADS + 1];
+	pthread_t t[THREADS + 1];
 	unsigned errors = 0;
 
 	for (unsigned p = 0; p < PASSES; p++) {
-		for (unsigned i = 0; i < THREADS; i++) {
+		filling = THREADS;
+		for (unsigned i = 0; i <= THREADS; i++) {
 			r[i] = (struct racer){ b, model, i, 0,
 					       0x9e3779b97f4a7c15ull * (p * THREADS + i + 1) };
-			pthread_create(&t[i], NULL, race, &r[i]);
+			pthread_create(&t[i], NULL, i < THREADS ? race : discarder, &r[i]);
 		}
-		for (unsigned i = 0; i < THREADS; i++) {
+		for (unsigned i = 0; i <= THREADS; i++) {
 			pthread_join(t[i], NULL);
 			errors += r[i].errors;
 		}
@@ -153,11 +205,16 @@ static void race_case(const char *dir, bool backing)
 		free(back);
 		return;
 	}
+	memset(last_fill, 0, sizeof(last_fill));
 	unsigned errors = race_passes(b, model);
-	bool same = blk_pread(b, 0, back, IMG) == 0 && !memcmp(back, model, IMG);
+	bool same = blk_pread(b, 0, back, IMG) == 0 &&
+		    !memcmp(back, model, (size_t)FIRST_CONTESTED * CLUSTER);
 	CHECK(errors == 0 && same, "qcow2 race %s: %u threads, %u passes of stripe"
 	      " and cluster writes/discards read back as each thread's model (%u errors)",
 	      what, THREADS, PASSES, errors);
+	unsigned wrong = contested_wrong(back);
+	CHECK(wrong == 0, "qcow2 race %s: %u clusters filled while a thread discards them"
+	      " each read whole, zeroes or the last fill (%u do not)", what, CONTESTED, wrong);
 	/* (closed first: the clusters reserved but not handed out go back) */
 	struct blk_check_result res;
 	blk_close(b);
