@@ -10,12 +10,16 @@ integ_failed=0
 # Boots QEMU with the serial port in $INTEG_OUT/NAME.log and returns when
 # DONE_REGEX appears, QEMU exits, or SECONDS pass; leaves the log path in
 # $LOG and QEMU's exit status in $QEMU_RC (124 when the timeout hit).
+# The previous boot's logs of NAME are kept as *.prev (a suite's retry
+# must not erase what its failed run left).
 qemu_boot() {
-	local name=$1 secs=$2 done_re=$3
+	local name=$1 secs=$2 done_re=$3 f
 	shift 3
 	mkdir -p "$INTEG_OUT"
 	LOG=$INTEG_OUT/$name.log
-	rm -f "$LOG"
+	for f in "$LOG" "$INTEG_OUT/$name.qemu-log.txt" "$INTEG_OUT/$name.qemu.txt"; do
+		[ -f "$f" ] && mv -f "$f" "$f.prev"
+	done
 	: >"$LOG"
 	# -d cpu_reset: QEMU notes a triple fault of the machine (which
 	# -no-reboot turns into an exit) in $name.qemu-log.txt
@@ -34,6 +38,11 @@ qemu_boot() {
 	done
 	wait "$pid" 2>/dev/null
 	QEMU_RC=$? # 124: stopped by timeout
+	# a reset of the whole machine (-no-reboot made it an exit): say where
+	# each CPU was, whatever the caller waits for
+	grep -a -A 80 "Triple fault" "$INTEG_OUT/$name.qemu-log.txt" 2>/dev/null |
+		grep -a -E "Triple fault|CPU Reset|RIP=|EIP=|^CS |^CR0=" | head -n 12 |
+		sed 's/^/  | qemu reset: /'
 	if [ "$QEMU_RC" = 124 ] || { [ "$done_re" != '^never-matches$' ] && ! grep -aqE "$done_re" "$LOG"; }; then
 		echo "  ($name: QEMU status $QEMU_RC, '$done_re' not seen; last lines of $LOG:)"
 		tail -n 15 "$LOG" | sed 's/^/  | /'
@@ -41,7 +50,6 @@ qemu_boot() {
 		# its warnings about CPUID bits TCG lacks
 		grep -av "TCG doesn't support requested feature" "$INTEG_OUT/$name.qemu.txt" |
 			tail -n 5 | sed 's/^/  | qemu: /'
-		grep -a "Triple fault" "$INTEG_OUT/$name.qemu-log.txt" | sed 's/^/  | qemu: /'
 	fi
 }
 
