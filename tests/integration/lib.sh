@@ -22,14 +22,23 @@ qemu_boot() {
 	done
 	: >"$LOG"
 	# -d cpu_reset: QEMU notes a triple fault of the machine (which
-	# -no-reboot turns into an exit) in $name.qemu-log.txt
-	timeout "$secs" qemu-system-x86_64 -M q35 -accel tcg -m 2048 -display none -no-reboot \
+	# -no-reboot turns into an exit) in $name.qemu-log.txt.  With
+	# QEMU_RESET_DUMP=1 the machine resets instead, so QEMU logs every
+	# CPU's registers as the fault left them; the wait below stops it.
+	local reboot=-no-reboot
+	[ -n "${QEMU_RESET_DUMP:-}" ] && reboot=
+	timeout "$secs" qemu-system-x86_64 -M q35 -accel tcg -m 2048 -display none $reboot \
 		-d cpu_reset -D "$INTEG_OUT/$name.qemu-log.txt" \
 		-serial "file:$LOG" "$@" >"$INTEG_OUT/$name.qemu.txt" 2>&1 &
 	local pid=$! waited=0
 	while kill -0 "$pid" 2>/dev/null; do
 		if grep -aqE "$done_re" "$LOG"; then
 			sleep 0.2 # let the rest of the line arrive
+			kill "$pid" 2>/dev/null
+			break
+		fi
+		if [ -z "$reboot" ] && grep -aq "Triple fault" "$INTEG_OUT/$name.qemu-log.txt" 2>/dev/null; then
+			sleep 2 # the reset's register dumps
 			kill "$pid" 2>/dev/null
 			break
 		fi

@@ -8,6 +8,12 @@
  * caller clears GIF before its last checks, so an interrupt arriving
  * after them makes the guest exit at once rather than being missed;
  * GIF is set again here once the host state is back.
+ *
+ * After the exit the guest's TR and GS base are still loaded: the host's
+ * come back with the VMLOAD that directly follows the guest's VMSAVE, so
+ * that only those two instructions and one load from the host stack run
+ * with them (an exception there would find its IST stack in the guest's
+ * TSS).
  */
 #define G_RCX 8
 #define G_RDX 16
@@ -59,6 +65,8 @@ svm_vmrun:
 	vmload	%rax
 	vmrun	%rax
 	vmsave	%rax
+	movq	8(%rsp), %rax
+	vmload	%rax
 
 	movq	16(%rsp), %rax
 	movq	%rbx, G_RBX(%rax)
@@ -87,8 +95,6 @@ svm_vmrun:
 	jnz	1b
 	addq	$(16 * 2 * 8), %rsp
 
-	movq	8(%rsp), %rax
-	vmload	%rax
 	stgi
 
 	addq	$24, %rsp
