@@ -13,6 +13,7 @@ for f in build/hv/bastion.elf build/dom0/vmlinuz build/dom0/initramfs.cpio.gz; d
 	[ -f "$f" ] || { fail "$N: $f is missing (make test-appliance builds it)"; exit 1; }
 done
 start=$(date +%s)
+QEMU_ACCEL=$QEMU_GUEST_ACCEL
 qemu_boot "$N" 900 'APPLIANCE-CHECK: done' -cpu "$QEMU_SVM_CPU" -smp 2 \
 	-kernel build/hv/bastion.elf -append "console=com1 com1=115200,8n1" \
 	-initrd "build/dom0/vmlinuz console=hvc0 bastion.appliance_test=1,build/dom0/initramfs.cpio.gz"

@@ -41,6 +41,7 @@ case $HV in
 bastion)
 	ELF=build/hv/bastion.elf
 	HV_ARGS=(-kernel "$ELF" -append "console=com1 dom0_mem=1024M${HV_APPEND:+ $HV_APPEND}")
+	QEMU_ACCEL=$QEMU_GUEST_ACCEL
 	;;
 xen)
 	# Xen's PVH dom0 needs an IOMMU.  -icount as the Xen anchor runs it:
@@ -50,6 +51,8 @@ xen)
 	ELF=build/xen/xen.elf
 	HV_ARGS=(-icount shift=0,sleep=off -device amd-iommu -kernel "$ELF"
 		-append "console=com1 com1=115200 dom0_mem=1024M dom0=pvh guest_loglvl=all")
+	# gnt-loop oopses Xen's dom0 (the init says where), so it is left out
+	GNT_ARG=" xlgnt=0"
 	;;
 *)
 	echo "usage: $0 bastion|xen" >&2
@@ -63,7 +66,7 @@ done
 
 start=$(date +%s)
 qemu_boot "$N" "${XL_TIMEOUT:-2400}" "$NEVER" -cpu "$QEMU_SVM_CPU" -smp 2 "${HV_ARGS[@]}" \
-	$XL_QEMU_ARGS -initrd "$KERNEL console=hvc0 xltest=$SCEN xsd=$XSD xcd=$XCD${XL_CYCLES:+ xlcycles=$XL_CYCLES}${XL_APPEND:+ $XL_APPEND},$INITRD"
+	$XL_QEMU_ARGS -initrd "$KERNEL console=hvc0 xltest=$SCEN xsd=$XSD xcd=$XCD${GNT_ARG:-}${XL_CYCLES:+ xlcycles=$XL_CYCLES}${XL_APPEND:+ $XL_APPEND},$INITRD"
 echo "  ($N: QEMU ran $(($(date +%s) - start)) s, log $LOG)"
 
 # out STEP: the output lines of one step of the dom0's /init.
@@ -174,7 +177,9 @@ step_ok xl-uptime "xl uptime"
 got=$(out xl-uptime | awk '$1 == "Domain-0" { print $2 }')
 check "xl uptime lists Domain-0" '[ "$got" = 0 ]'
 
-if [ "$SCEN" != ours ]; then # xltest=ours leaves gnt-loop to the others
+if [ -n "${GNT_ARG:-}" ]; then
+	echo "  (gnt-loop not run on $HV: it oopses Xen 4.17's PVH dom0 in vm_insert_page)"
+elif [ "$SCEN" != ours ]; then # xltest=ours leaves gnt-loop to the others
 	step_ok gnt-loop "gntalloc and gntdev: dom0 maps the pages it granted, 100 rounds"
 	got=$(out gnt-loop | grep -c '^PASS: ')
 	check "gnt-loop: writable and read-only grants each behave ($got checks)" '[ "$got" = 7 ]'
