@@ -36,19 +36,26 @@ long memory_add_to_physmap_batch(struct vcpu *v, uint64_t op, uint64_t gva)
 	if (!d)
 		return rc;
 	struct domain *fd = NULL;
-	if (b.space != XENMAPSPACE_gmfn_foreign || d != v->d)
-		rc = -XEN_EOPNOTSUPP; /* foreign pages only, into the caller's own map */
-	else if (b.u.foreign_domid == DOMID_SELF || b.u.foreign_domid == d->domid)
-		rc = -XEN_EINVAL;
+	long entry_rc = 0; /* as Xen, a refused foreign domain fails each entry, not the call */
+	if (b.space != XENMAPSPACE_gmfn_foreign || d != v->d) {
+		domain_put(d);
+		return -XEN_EOPNOTSUPP; /* foreign pages only, into the caller's own map */
+	}
+	if (d != hardware_domain) /* Xen 4.17 maps foreign pages for the hardware domain only */
+		entry_rc = -XEN_EPERM;
+	else if (b.u.foreign_domid == DOMID_SELF)
+		entry_rc = -XEN_ESRCH;
+	else if (b.u.foreign_domid == d->domid)
+		entry_rc = -XEN_EPERM;
 	else
-		fd = domain_get_checked(v, b.u.foreign_domid, ACCESS_DM_PRIV, &rc);
-	for (uint64_t i = op >> 6; fd && i < b.size; i++) {
+		fd = domain_get_checked(v, b.u.foreign_domid, ACCESS_DM_PRIV, &entry_rc);
+	for (uint64_t i = op >> 6; i < b.size; i++) {
 		uint64_t idx, gpfn;
 		if (copy_from_guest(v, &idx, b.idxs + i * 8, 8) || copy_from_guest(v, &gpfn, b.gpfns + i * 8, 8)) {
 			rc = -XEN_EFAULT;
 			break;
 		}
-		int32_t err = (int32_t)map_foreign_one(d, fd, idx, gpfn);
+		int32_t err = (int32_t)(fd ? map_foreign_one(d, fd, idx, gpfn) : entry_rc);
 		if (copy_to_guest(v, b.errs + i * 4, &err, sizeof(err))) {
 			rc = -XEN_EFAULT;
 			break;
@@ -98,6 +105,10 @@ static long acquire_grant_frames(struct vcpu *v, struct domain *fd, const struct
 
 long memory_acquire_resource(struct vcpu *v, uint64_t gva)
 {
+	/* Xen 4.17 answers acquire_resource from a translated guest only for
+	 * the hardware domain (its foreign p2m entries hold no reference) */
+	if (v->d != hardware_domain)
+		return -XEN_EACCES;
 	struct xen_mem_acquire_resource r;
 	if (GUEST_IN(v, &r, gva))
 		return -XEN_EFAULT;

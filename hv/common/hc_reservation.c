@@ -133,16 +133,18 @@ static long claim_pages(struct domain *d, const struct xen_memory_reservation *r
 long memory_reservation_op(struct vcpu *v, uint64_t op, uint64_t gva)
 {
 	uint64_t cmd = op & ((1u << EXTENT_SHIFT) - 1), start = op >> EXTENT_SHIFT;
+	bool claim = cmd == XENMEM_claim_pages;
 	struct xen_memory_reservation r;
-	if (GUEST_IN(v, &r, gva))
-		return -XEN_EFAULT;
-	if (start > r.nr_extents)
-		return -XEN_EINVAL;
 	long rc;
-	enum access_rule rule = cmd == XENMEM_claim_pages ? ACCESS_PRIV : ACCESS_TARGET;
-	struct domain *d = domain_get_checked(v, r.domid, rule, &rc);
+	/* Xen answers populate and decrease with the extents done, start, when
+	 * it fails before the work: a bad copy, no such domain, no right to it. */
+	if (GUEST_IN(v, &r, gva))
+		return claim ? -XEN_EFAULT : (long)start;
+	if (claim ? start > r.nr_extents : start >= r.nr_extents)
+		return claim ? -XEN_EINVAL : (long)start;
+	struct domain *d = domain_get_checked(v, r.domid, claim ? ACCESS_PRIV : ACCESS_TARGET, &rc);
 	if (!d)
-		return rc;
+		return claim ? rc : (long)start;
 	if (cmd == XENMEM_populate_physmap)
 		rc = populate_physmap(v, d, &r, cmd, start);
 	else if (cmd == XENMEM_decrease_reservation)
