@@ -31,7 +31,7 @@ $(HV_ELF): $(BUILD)/hv/bastion64.elf
 
 # Host unit tests of the hv's pure logic (tests/unit/hv/).
 HV_UNIT_TESTS := format cmdline page_alloc heap memmap multiboot acpi serial_config evtchn vtime elf sched \
-	lib console domain_table access p2m gnttab triple_fault
+	lib console domain_table access p2m gnttab triple_fault guest_pt
 HV_UNIT_SRCS_format := hv/common/format.c
 HV_UNIT_SRCS_cmdline := hv/common/cmdline.c
 HV_UNIT_SRCS_page_alloc := hv/common/page_alloc.c
@@ -50,6 +50,7 @@ HV_UNIT_SRCS_access := hv/common/access.c
 HV_UNIT_SRCS_p2m := hv/arch/x86/p2m.c
 HV_UNIT_SRCS_gnttab := hv/common/gnttab.c hv/common/gnttab_map.c
 HV_UNIT_SRCS_triple_fault := hv/arch/x86/triple_fault.c
+HV_UNIT_SRCS_guest_pt := hv/arch/x86/guest_pt.c
 HV_UNIT_SRCS_console := hv/common/console_ring.c hv/common/ratelimit.c hv/common/format.c
 HV_UNIT_BINS := $(addprefix $(BUILD)/tests/unit/hv/test_,$(HV_UNIT_TESTS))
 

@@ -65,11 +65,18 @@ void p2m_dump_walk(struct domain *d, uint64_t cr3, uint64_t va);
 int copy_to_gpa(struct domain *d, uint64_t gpa, const void *src, size_t len);
 int copy_from_gpa(struct domain *d, void *dst, uint64_t gpa, size_t len);
 
+/* Writes new (4 or 8 bytes, aligned) at gpa if it still holds old: 1 if
+ * written, 0 if it held something else, -1 if not writable RAM. */
+int cmpxchg_gpa(struct domain *d, uint64_t gpa, unsigned size, uint64_t old, uint64_t new);
+
 /* Translates a guest-virtual address with the vCPU's current paging mode;
  * 0, or -1 if not mapped (or not writable when write is set). */
 int guest_va_to_gpa(struct vcpu *v, uint64_t gva, bool write, uint64_t *gpa);
 /* Copies through the guest's page tables; 0 or -1 (Xen's -EFAULT). */
 int copy_from_guest(struct vcpu *v, void *dst, uint64_t gva, size_t len);
 int copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, size_t len);
+/* Reads instruction bytes at the guest's CS:RIP with the rights of its
+ * fetch (a user one at CPL 3); 0 or -1. */
+int fetch_guest_insn(struct vcpu *v, void *dst, size_t len);
 
 #endif

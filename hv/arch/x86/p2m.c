@@ -530,6 +530,26 @@ int copy_from_gpa(struct domain *d, void *dst, uint64_t gpa, size_t len)
 	return copy_gpa(d, gpa, dst, len, false);
 }
 
+int cmpxchg_gpa(struct domain *d, uint64_t gpa, unsigned size, uint64_t old, uint64_t new)
+{
+	unsigned shift;
+	int rc = -1;
+	if ((size != 4 && size != 8) || (gpa & (size - 1)))
+		return -1;
+	uint64_t flags = spin_lock_irqsave(&d->p2m_lock);
+	const uint64_t *e = leaf_at(d, gpa, &shift);
+	if (e && (*e & PTE_W)) {
+		void *host = (void *)(uintptr_t)leaf_hpa(*e, shift, gpa);
+		uint32_t old32 = (uint32_t)old;
+		rc = size == 8 ? __atomic_compare_exchange_n((uint64_t *)host, &old, new, false,
+							     __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)
+			       : __atomic_compare_exchange_n((uint32_t *)host, &old32, (uint32_t)new,
+							     false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+	}
+	spin_unlock_irqrestore(&d->p2m_lock, flags);
+	return rc;
+}
+
 int p2m_set_table_limit(struct domain *d, uint64_t pages)
 {
 	uint64_t flags = spin_lock_irqsave(&d->p2m_lock);

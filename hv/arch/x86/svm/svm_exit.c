@@ -88,8 +88,7 @@ static void exit_ud(struct vcpu *v, struct vmcb *vm)
 	static const uint8_t vmcall[3] = { 0x0f, 0x01, 0xc1 };
 	uint8_t insn[3];
 	(void)vm;
-	uint64_t rip = v->regs.rip + (v->regs.cs_long ? 0 : v->regs.cs_base);
-	if (!copy_from_guest(v, insn, rip, sizeof(insn)) && !memcmp(insn, vmcall, sizeof(insn))) {
+	if (!fetch_guest_insn(v, insn, sizeof(insn)) && !memcmp(insn, vmcall, sizeof(insn))) {
 		uint64_t at = v->regs.rip;
 		v->regs.rip += 3;
 		if (hypercall_dispatch(v))
@@ -128,8 +127,7 @@ static void exit_wbinvd(struct vcpu *v, struct vmcb *vm)
 {
 	uint8_t insn[15] = { 0 };
 	unsigned len = 0;
-	(void)copy_from_guest(v, insn, v->regs.rip + (v->regs.cs_long ? 0 : v->regs.cs_base),
-			      sizeof(insn));
+	(void)fetch_guest_insn(v, insn, sizeof(insn));
 	while (len < sizeof(insn) - 2 && is_prefix(insn[len], v->regs.cs_long))
 		len++;
 	advance(v, vm, len + 2); /* the prefixes, then 0F 09 */
