@@ -2,11 +2,11 @@
 # rewrapped as ELF32 because QEMU's multiboot loader takes only 32-bit ELF
 # (GRUB's multiboot2 loads either).
 
-HV_DIRS := hv/arch/x86 hv/arch/x86/boot hv/arch/x86/svm hv/common hv/common/sched hv/common/xz
+HV_DIRS := hv/arch/x86 hv/arch/x86/boot hv/arch/x86/svm hv/common hv/common/sched hv/common/xz hv/hvm
 HV_C_SRCS := $(foreach d,$(HV_DIRS),$(wildcard $(d)/*.c))
 HV_S_SRCS := $(foreach d,$(HV_DIRS),$(wildcard $(d)/*.S))
 HV_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(HV_C_SRCS)) $(patsubst %.S,$(BUILD)/%.o,$(HV_S_SRCS))
-HV_INC := -Ihv/include -Ihv/common
+HV_INC := -Ihv/include -Ihv/common -Ihv/hvm
 HV_ELF := $(BUILD)/hv/bastion.elf
 
 ALL += $(HV_ELF)
@@ -31,7 +31,7 @@ $(HV_ELF): $(BUILD)/hv/bastion64.elf
 
 # Host unit tests of the hv's pure logic (tests/unit/hv/).
 HV_UNIT_TESTS := format cmdline page_alloc heap memmap multiboot acpi serial_config evtchn vtime elf sched \
-	lib console domain_table access p2m gnttab triple_fault guest_pt
+	lib console domain_table access p2m gnttab triple_fault guest_pt vlapic
 HV_UNIT_SRCS_format := hv/common/format.c
 HV_UNIT_SRCS_cmdline := hv/common/cmdline.c
 HV_UNIT_SRCS_page_alloc := hv/common/page_alloc.c
@@ -51,6 +51,7 @@ HV_UNIT_SRCS_p2m := hv/arch/x86/p2m.c
 HV_UNIT_SRCS_gnttab := hv/common/gnttab.c hv/common/gnttab_map.c
 HV_UNIT_SRCS_triple_fault := hv/arch/x86/triple_fault.c
 HV_UNIT_SRCS_guest_pt := hv/arch/x86/guest_pt.c
+HV_UNIT_SRCS_vlapic := hv/arch/x86/vlapic.c
 HV_UNIT_SRCS_console := hv/common/console_ring.c hv/common/ratelimit.c hv/common/format.c
 HV_UNIT_BINS := $(addprefix $(BUILD)/tests/unit/hv/test_,$(HV_UNIT_TESTS))
 

@@ -6,11 +6,11 @@
 
 struct vcpu;
 
-/* A vCPU's local APIC state (x2APIC registers, see vlapic.c). */
+/* A vCPU's local APIC state (see vlapic.c). */
 struct vlapic {
 	uint32_t apic_id;
 	uint64_t apic_base;
-	uint32_t regs[64];      /* indexed by (MSR - 0x800) */
+	uint32_t regs[64];      /* indexed by MSR - 0x800 (MMIO offset / 16) */
 	uint64_t irr[4];        /* pending fixed-vector interrupts */
 	uint64_t isr[4];        /* in service */
 };
@@ -19,8 +19,12 @@ void vlapic_init(struct vcpu *v);
 int vlapic_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val);
 int vlapic_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val);
 int vlapic_set_base(struct vcpu *v, uint64_t val);
-/* Handles a nested page fault on the xAPIC page; false if not ours. */
-bool vlapic_mmio_access(struct vcpu *v, uint64_t gpa, uint64_t info);
+/* Whether gpa is in the xAPIC page. */
+bool vlapic_is_mmio(uint64_t gpa);
+/* An access of 1, 2 or 4 bytes at offset into the xAPIC page; a read's
+ * value is in the low bytes. */
+uint32_t vlapic_mmio_read(struct vcpu *v, uint32_t offset, unsigned bytes);
+void vlapic_mmio_write(struct vcpu *v, uint32_t offset, unsigned bytes, uint32_t val);
 /* Highest-priority vector the APIC would deliver now, or -1. */
 int vlapic_pending_vector(struct vcpu *v);
 /* The guest took vector: IRR -> ISR (if it came from the APIC). */

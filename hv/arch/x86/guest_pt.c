@@ -46,11 +46,13 @@ static enum gpt_status fault(struct gpt_result *r, uint32_t pfec)
 }
 
 /* The error-code bits of the access: the fetch bit only where the CPU
- * reports it (no-execute or SMEP enabled). */
+ * reports it, with SMEP or with no-execute (which needs PAE-format
+ * entries: 2-level paging has no NX bit). */
 static uint32_t access_pfec(const struct gpt_mode *m, uint32_t access)
 {
 	uint32_t pfec = access & (PFEC_WRITE | PFEC_USER | PFEC_FETCH);
-	if (!(m->efer & EFER_NXE) && !(m->cr4 & CR4_SMEP))
+	bool nx = (m->efer & EFER_NXE) && (m->cr4 & CR4_PAE);
+	if (!nx && !(m->cr4 & CR4_SMEP))
 		pfec &= ~PFEC_FETCH;
 	return pfec;
 }

@@ -76,6 +76,6 @@ int copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, size_t len)
 
 int fetch_guest_insn(struct vcpu *v, void *dst, size_t len)
 {
-	uint64_t linear = v->regs.rip + (v->regs.cs_long ? 0 : v->regs.cs_base);
+	uint64_t linear = v->regs.cs_long ? v->regs.rip : (uint32_t)(v->regs.rip + v->regs.cs_base);
 	return copy_guest(v, linear, dst, len, PFEC_FETCH | (v->regs.cpl == 3 ? PFEC_USER : 0));
 }

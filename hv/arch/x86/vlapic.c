@@ -1,11 +1,15 @@
 /*
- * A vCPU's local APIC in x2APIC mode (Intel SDM vol. 3 chapter 10.12; the
- * register MSRs are 0x800 + offset/16).  Guests start with x2APIC already
- * enabled, so the xAPIC page is never needed by the PVH guests we run.
- * Implemented: ID, version, TPR/PPR, EOI, LDR, SVR, ISR/TMR/IRR, ESR,
- * the LVT registers (stored; the APIC timer does not count: PVH Linux
- * uses Xen's timer), ICR with fixed, NMI, INIT and STARTUP delivery, and
- * SELF_IPI.  Reserved and write-only registers fault as on hardware.
+ * A vCPU's local APIC (Intel SDM vol. 3 chapter 10), in x2APIC mode (the
+ * register MSRs are 0x800 + offset/16) or in xAPIC mode (registers every
+ * 16 bytes of the page at 0xfee00000, reached through the instruction
+ * emulator, mmio.c).  PVH guests start with x2APIC enabled; a guest may
+ * leave it through the disabled state and enable the xAPIC, as the SDM's
+ * mode transitions allow.  Implemented: ID, version, TPR/PPR, EOI, LDR
+ * (and DFR in xAPIC mode), SVR, ISR/TMR/IRR, ESR, the LVT registers
+ * (stored; the APIC timer does not count: PVH Linux uses Xen's timer),
+ * ICR with fixed, NMI, INIT and STARTUP delivery, and SELF_IPI.  Reserved
+ * and write-only registers fault as on hardware (MSRs) or read as zero
+ * (MMIO); a write to the xAPIC ID register is ignored.
  */
 #include "vlapic.h"
 #include "domain.h"
@@ -22,6 +26,7 @@
 #define R_PPR 0x0a
 #define R_EOI 0x0b
 #define R_LDR 0x0d
+#define R_DFR 0x0e
 #define R_SVR 0x0f
 #define R_ISR 0x10
 #define R_TMR 0x18
@@ -37,17 +42,28 @@
 #define R_SELF_IPI 0x3f
 #define LVT_MASKED (1u << 16)
 
+/* The registers as after reset (SDM vol. 3 10.4.7.1), which is also
+ * what enabling a disabled APIC gives, as on Xen: pending and in-service
+ * vectors gone, the LVT masked. */
+static void reset_registers(struct vlapic *a)
+{
+	memset(a->regs, 0, sizeof(a->regs));
+	memset((void *)a->irr, 0, sizeof(a->irr));
+	memset(a->isr, 0, sizeof(a->isr));
+	a->regs[R_VERSION] = 0x00050014; /* version 0x14, 6 LVT entries */
+	a->regs[R_DFR] = 0xffffffff;     /* the flat model */
+	a->regs[R_SVR] = 0xff;
+	a->regs[R_LVT_CMCI] = LVT_MASKED;
+	for (unsigned r = R_LVT_FIRST; r <= R_LVT_LAST; r++)
+		a->regs[r] = LVT_MASKED;
+}
+
 void vlapic_init(struct vcpu *v)
 {
 	struct vlapic *a = &v->vlapic;
 	a->apic_id = 2 * v->vcpu_id; /* Xen's rule: no SMT siblings; libxl's MADT says the same */
 	a->apic_base = APIC_BASE_ADDR | APIC_BASE_EN | APIC_BASE_EXTD | (v->vcpu_id ? 0 : APIC_BASE_BSP);
-	memset(a->regs, 0, sizeof(a->regs));
-	a->regs[R_VERSION] = 0x00050014; /* version 0x14, 6 LVT entries */
-	a->regs[R_SVR] = 0xff;
-	a->regs[R_LVT_CMCI] = LVT_MASKED;
-	for (unsigned r = R_LVT_FIRST; r <= R_LVT_LAST; r++)
-		a->regs[r] = LVT_MASKED;
+	reset_registers(a);
 }
 
 static int highest_bit(const uint64_t map[4])
@@ -70,7 +86,7 @@ int vlapic_pending_vector(struct vcpu *v)
 {
 	struct vlapic *a = &v->vlapic;
 	int irr = highest_bit((const uint64_t *)a->irr);
-	if (irr < 0 || !(a->regs[R_SVR] & 0x100))
+	if (irr < 0 || !(a->regs[R_SVR] & 0x100) || !(a->apic_base & APIC_BASE_EN))
 		return -1;
 	return ((uint32_t)irr & 0xf0) > (ppr(a) & 0xf0) ? irr : -1;
 }
@@ -104,12 +120,28 @@ static uint64_t read_bitmap(const uint64_t map[4], unsigned word32)
 	return (uint32_t)(map[word32 / 2] >> (32 * (word32 % 2)));
 }
 
-int vlapic_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val)
+static bool x2apic_mode(const struct vlapic *a)
 {
-	struct vlapic *a = &v->vlapic;
-	unsigned r = msr - 0x800;
-	if (!(a->apic_base & APIC_BASE_EXTD))
-		return -1;
+	return a->apic_base & APIC_BASE_EXTD;
+}
+
+static bool xapic_mode(const struct vlapic *a)
+{
+	return (a->apic_base & (APIC_BASE_EN | APIC_BASE_EXTD)) == APIC_BASE_EN;
+}
+
+/* The x2APIC's logical ID, which its APIC ID implies (SDM vol. 3 10.12.10.2):
+ * cluster in bits 31-16, one member bit below. */
+static uint32_t x2apic_ldr(uint32_t id)
+{
+	return ((id >> 4) << 16) | (1u << (id & 0xf));
+}
+
+/* Register r (MSR - 0x800, or MMIO offset / 16) as the current mode
+ * shows it; -1 if reserved or write-only there. */
+static int reg_read(struct vlapic *a, unsigned r, uint64_t *val)
+{
+	bool x2 = x2apic_mode(a);
 	if (r >= R_ISR && r < R_ISR + 8)
 		*val = read_bitmap(a->isr, (unsigned)array_index_nospec(r - R_ISR, 8));
 	else if (r >= R_TMR && r < R_TMR + 8)
@@ -117,21 +149,29 @@ int vlapic_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val)
 	else if (r >= R_IRR && r < R_IRR + 8)
 		*val = read_bitmap((const uint64_t *)a->irr, (unsigned)array_index_nospec(r - R_IRR, 8));
 	else if (r == R_ID)
-		*val = a->apic_id;
+		*val = x2 ? a->apic_id : a->apic_id << 24;
 	else if (r == R_PPR)
 		*val = ppr(a);
 	else if (r == R_LDR)
-		*val = ((a->apic_id >> 4) << 16) | (1u << (a->apic_id & 0xf));
+		*val = x2 ? x2apic_ldr(a->apic_id) : a->regs[R_LDR];
 	else if (r == R_ICR)
-		*val = a->regs[R_ICR] | ((uint64_t)a->regs[R_ICR + 1] << 32);
+		*val = a->regs[R_ICR] | (x2 ? (uint64_t)a->regs[R_ICR + 1] << 32 : 0);
 	else if (r == R_TIMER_CUR)
 		*val = 0;
 	else if (r == R_VERSION || r == R_TPR || r == R_SVR || r == R_ESR || r == R_LVT_CMCI ||
-		 (r >= R_LVT_FIRST && r <= R_LVT_LAST) || r == R_TIMER_INIT || r == R_TIMER_DIV)
+		 (r >= R_LVT_FIRST && r <= R_LVT_LAST) || r == R_TIMER_INIT || r == R_TIMER_DIV ||
+		 (!x2 && (r == R_DFR || r == R_ICR + 1)))
 		*val = a->regs[array_index_nospec(r, ARRAY_SIZE(a->regs))];
 	else
-		return -1; /* reserved or write-only (EOI, SELF_IPI) */
+		return -1;
 	return 0;
+}
+
+int vlapic_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val)
+{
+	if (!x2apic_mode(&v->vlapic))
+		return -1;
+	return reg_read(&v->vlapic, msr - 0x800, val);
 }
 
 static void deliver_ipi(struct vcpu *src, struct vcpu *dst, unsigned mode, uint8_t vector,
@@ -159,13 +199,26 @@ static void deliver_ipi(struct vcpu *src, struct vcpu *dst, unsigned mode, uint8
 	}
 }
 
-/* x2APIC logical destination: cluster in bits 31-16, member mask below,
- * against the LDR the APIC ID implies (SDM vol. 3 10.12.10.2). */
-static bool logical_match(const struct vcpu *t, uint32_t dest)
+/* Whether t is a destination of dest, the ICR's destination as the
+ * sender's mode reads it (32 bits in x2APIC mode; bits 31-24 in xAPIC
+ * mode, 0xff meaning all), matched in t's own mode as Xen does: an
+ * xAPIC's logical ID in the flat or the cluster model of its DFR (SDM
+ * vol. 3 10.6.2). */
+static bool is_destination(const struct vcpu *t, uint32_t dest, bool logical)
 {
-	uint32_t id = t->vlapic.apic_id;
-	uint32_t ldr = ((id >> 4) << 16) | (1u << (id & 0xf));
-	return (dest >> 16) == (ldr >> 16) && (dest & ldr & 0xffff);
+	const struct vlapic *ta = &t->vlapic;
+	if (dest == 0xffffffff)
+		return true;
+	if (!logical)
+		return dest == ta->apic_id;
+	if (x2apic_mode(ta)) {
+		uint32_t ldr = x2apic_ldr(ta->apic_id);
+		return (dest >> 16) == (ldr >> 16) && (dest & ldr & 0xffff);
+	}
+	uint8_t d = (uint8_t)dest, ldr = ta->regs[R_LDR] >> 24;
+	if ((ta->regs[R_DFR] >> 28) == 0xf)
+		return d & ldr;
+	return (d >> 4) == (ldr >> 4) && (d & ldr & 0xf);
 }
 
 static void write_icr(struct vcpu *v, uint64_t icr)
@@ -175,57 +228,122 @@ static void write_icr(struct vcpu *v, uint64_t icr)
 	uint8_t vector = (uint8_t)icr;
 	v->vlapic.regs[R_ICR] = (uint32_t)icr & ~(1u << 12); /* never busy */
 	v->vlapic.regs[R_ICR + 1] = dest;
+	if (!x2apic_mode(&v->vlapic))
+		dest = (dest >> 24) == 0xff ? 0xffffffff : dest >> 24;
 	bool logical = icr & (1u << 11);
 	bool deassert = (icr & (1u << 15)) && !(icr & (1u << 14)); /* level, not asserted */
 	for (unsigned i = 0; i < v->d->nr_vcpus; i++) {
 		struct vcpu *t = v->d->vcpu[i];
 		bool hit = shorthand == 1 ? t == v : shorthand == 2 ? true : shorthand == 3 ? t != v :
-			   dest == 0xffffffff || (logical ? logical_match(t, dest) : dest == t->vlapic.apic_id);
+			   is_destination(t, dest, logical);
 		if (hit)
 			deliver_ipi(v, t, mode, vector, deassert);
 	}
 }
 
-int vlapic_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val)
+/* A write of register r in the current mode; -1 if read-only or reserved. */
+static int reg_write(struct vcpu *v, unsigned r, uint64_t val)
 {
 	struct vlapic *a = &v->vlapic;
-	unsigned r = msr - 0x800;
-	if (!(a->apic_base & APIC_BASE_EXTD))
-		return -1;
+	bool x2 = x2apic_mode(a);
 	if (r == R_EOI) {
 		int isr = highest_bit(a->isr);
 		if (isr >= 0)
 			a->isr[isr / 64] &= ~(1ULL << (isr % 64));
 	} else if (r == R_ICR)
-		write_icr(v, val);
-	else if (r == R_SELF_IPI)
+		write_icr(v, x2 ? val : (uint32_t)val | (uint64_t)a->regs[R_ICR + 1] << 32);
+	else if (r == R_SELF_IPI && x2)
 		vlapic_set_irq(v, (uint8_t)val);
 	else if (r == R_TPR || r == R_SVR || r == R_LVT_CMCI || (r >= R_LVT_FIRST && r <= R_LVT_LAST) ||
 		 r == R_TIMER_INIT || r == R_TIMER_DIV)
 		a->regs[array_index_nospec(r, ARRAY_SIZE(a->regs))] = (uint32_t)val;
 	else if (r == R_ESR)
 		a->regs[R_ESR] = 0;
+	else if (!x2 && (r == R_ICR + 1 || r == R_LDR))
+		a->regs[r] = (uint32_t)val & 0xff000000;
+	else if (!x2 && r == R_DFR)
+		a->regs[R_DFR] = (uint32_t)val | 0x0fffffff;
+	else if (!x2 && r == R_ID)
+		return 0;
 	else
-		return -1; /* read-only or reserved */
+		return -1;
 	return 0;
+}
+
+int vlapic_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val)
+{
+	if (!x2apic_mode(&v->vlapic))
+		return -1;
+	return reg_write(v, msr - 0x800, val);
+}
+
+/* The SDM's mode transitions (vol. 3 10.12.5): disabled, xAPIC and
+ * x2APIC; x2APIC is left only through disabled, entered only from xAPIC,
+ * and EXTD without EN is invalid. */
+static bool transition_allowed(uint64_t from, uint64_t to)
+{
+	uint64_t modes = APIC_BASE_EN | APIC_BASE_EXTD;
+	from &= modes, to &= modes;
+	if (to == from)
+		return true;
+	if (to == APIC_BASE_EXTD)
+		return false;
+	if (to == modes)
+		return from == APIC_BASE_EN;
+	if (to == APIC_BASE_EN)
+		return from == 0;
+	return true; /* to disabled */
 }
 
 int vlapic_set_base(struct vcpu *v, uint64_t val)
 {
+	struct vlapic *a = &v->vlapic;
 	uint64_t keep = APIC_BASE_BSP;
 	if ((val & ~(APIC_BASE_ADDR | APIC_BASE_EN | APIC_BASE_EXTD | APIC_BASE_BSP)) ||
-	    (val & APIC_BASE_ADDR) != APIC_BASE_ADDR)
+	    (val & APIC_BASE_ADDR) != APIC_BASE_ADDR || !transition_allowed(a->apic_base, val))
 		return -1;
-	v->vlapic.apic_base = (val & ~keep) | (v->vlapic.apic_base & keep);
+	if (!(a->apic_base & APIC_BASE_EN) && (val & APIC_BASE_EN))
+		reset_registers(a);
+	if ((a->apic_base ^ val) & (APIC_BASE_EN | APIC_BASE_EXTD))
+		printk_guest("d%uv%u: local APIC %s\n", v->d->domid, v->vcpu_id,
+			     !(val & APIC_BASE_EN) ? "disabled" : (val & APIC_BASE_EXTD) ? "in x2APIC mode" : "in xAPIC mode");
+	a->apic_base = (val & ~keep) | (a->apic_base & keep);
 	return 0;
 }
 
-bool vlapic_mmio_access(struct vcpu *v, uint64_t gpa, uint64_t info)
+bool vlapic_is_mmio(uint64_t gpa)
 {
-	(void)info;
-	if ((gpa & ~0xfffULL) != APIC_BASE_ADDR)
-		return false;
-	printk_guest("d%uv%u: xAPIC MMIO access at %#lx: only x2APIC mode is emulated\n", v->d->domid,
-	       v->vcpu_id, gpa);
-	return false;
+	return (gpa & ~0xfffULL) == APIC_BASE_ADDR;
+}
+
+/* Outside xAPIC mode the page is not the APIC's: reads see all ones and
+ * writes go nowhere, as on Xen where no device claims it. */
+uint32_t vlapic_mmio_read(struct vcpu *v, uint32_t offset, unsigned bytes)
+{
+	uint64_t val = 0;
+	unsigned within = offset & 0xf;
+	if (!xapic_mode(&v->vlapic))
+		return ~0u;
+	if (within + bytes > 4 || reg_read(&v->vlapic, (offset & 0xfff) >> 4, &val))
+		val = 0;
+	return (uint32_t)(val >> (8 * within));
+}
+
+/* A write narrower than the register is merged into what it holds (a
+ * write-only one holds 0), as Xen does; bytes 4-15 of a line take none. */
+void vlapic_mmio_write(struct vcpu *v, uint32_t offset, unsigned bytes, uint32_t val)
+{
+	unsigned r = (offset & 0xfff) >> 4, within = offset & 0xf;
+	if (!xapic_mode(&v->vlapic))
+		return;
+	if (within + bytes <= 4 && bytes < 4) {
+		uint64_t old = 0;
+		uint32_t mask = ((1u << (8 * bytes)) - 1) << (8 * within);
+		(void)reg_read(&v->vlapic, r, &old);
+		val = ((uint32_t)old & ~mask) | ((val << (8 * within)) & mask);
+		within = 0, bytes = 4;
+	}
+	if (within || bytes != 4 || reg_write(v, r, val))
+		printk_guest("d%uv%u: xAPIC write of %u bytes at %#x (%#x) ignored\n", v->d->domid,
+			     v->vcpu_id, bytes, offset, val);
 }

@@ -92,7 +92,9 @@ static inline __attribute__((noreturn)) void cpu_halt_forever(void)
 		__asm__ volatile("cli; hlt");
 }
 
+#define RFLAGS_TF (1ULL << 8)
 #define RFLAGS_IF (1ULL << 9)
+#define DR6_BS (1ULL << 14)  /* single step */
 
 /* Exception vectors the hv raises in guests or intercepts. */
 #define VEC_DB 1

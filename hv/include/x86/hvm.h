@@ -16,6 +16,16 @@
 struct vcpu;
 struct hvm_hw_cpu;
 
+/* A segment register as the instruction emulator needs it; attr is the
+ * packed form of Xen's segment_register: type, S, DPL, P in bits 0-7,
+ * AVL, L, D/B, G in bits 8-11. */
+struct hvm_segment {
+	uint16_t sel, attr;
+	uint32_t limit;
+	uint64_t base;
+};
+enum { HVM_SEG_ES, HVM_SEG_CS, HVM_SEG_SS, HVM_SEG_DS, HVM_SEG_FS, HVM_SEG_GS };
+
 struct hvm_ops {
 	const char *name;
 	/* NULL if this CPU can run the backend, else why not. */
@@ -47,6 +57,8 @@ struct hvm_ops {
 	 * a CPU would (-XEN_EINVAL). */
 	void (*vcpu_get_state)(struct vcpu *v, struct hvm_hw_cpu *c);
 	int (*vcpu_set_state)(struct vcpu *v, const struct hvm_hw_cpu *c);
+	/* Segment register seg (HVM_SEG_*) of v, which has just exited. */
+	void (*read_segment)(struct vcpu *v, unsigned seg, struct hvm_segment *out);
 };
 
 extern const struct hvm_ops svm_hvm_ops;

@@ -7,7 +7,8 @@
 # printed by the hv.  With more vCPUs than CPUs (4 on 2, 2 on 1) the
 # scheduler shares them: with a CPU-bound process on every vCPU, time
 # still flows at its rate and no vCPU's SSE/AVX/x87 state leaks into
-# another's; sched=null still boots as before the scheduler existed.
+# another's; sched=null still boots as before the scheduler existed;
+# with nox2apic, the same checks pass on the emulated xAPIC.
 cd "$(dirname "$0")/../../.." || exit 1
 . tests/integration/lib.sh
 HV=build/hv/bastion.elf
@@ -56,11 +57,22 @@ qemu_boot dom0-2vcpu 400 "$NEVER" $CPU -smp 2 -kernel $HV -append "console=com1 
 	-initrd "$KERNEL console=hvc0 bastion.test=1 bastion.garbage=1,$INITRD"
 check_dom0 dom0-2vcpu 2
 expect dom0-2vcpu 'NMI backtrace for cpu 1' "an NMI IPI reaches the other vCPU (sysrq l prints its backtrace)"
+expect dom0-2vcpu 'DOM0-CHECK: APIC IDs: 0 2([^0-9]|$)' "Linux reads APIC IDs 0 and 2 through the x2APIC MSRs"
 expect dom0-2vcpu 'HCALL-GARBAGE: done: [0-9]+ calls' "thousands of garbage hypercalls all returned"
 expect_not dom0-2vcpu 'HCALL-GARBAGE: FAIL' "each targeted bad call got the error Xen gives"
 n=$(grep -ac 'EVTCHN-LOOP: ok' "$LOG")
 if [ "$n" = 2 ]; then pass "dom0-2vcpu: event channels still work after the garbage"
 else fail "dom0-2vcpu: event channels still work after the garbage - $n of 2 round trips"; fi
+
+# nox2apic: Linux leaves x2APIC mode through the disabled state and drives
+# the xAPIC page, which the hv emulates instruction by instruction.
+qemu_boot dom0-xapic 400 "$NEVER" $CPU -smp 2 -kernel $HV -append "console=com1 dom0_max_vcpus=2" \
+	-initrd "$KERNEL console=hvc0 bastion.test=1 bastion.nmi=1 nox2apic,$INITRD"
+check_dom0 dom0-xapic 2
+expect dom0-xapic 'x2apic disabled' "nox2apic: Linux turns the x2APIC off"
+expect dom0-xapic 'd0v1: local APIC in xAPIC mode' "the hv sees each vCPU's APIC go to xAPIC mode (v1 too)"
+expect dom0-xapic 'DOM0-CHECK: APIC IDs: 0 2([^0-9]|$)' "Linux reads APIC IDs 0 and 2 from the xAPIC page"
+expect dom0-xapic 'NMI backtrace for cpu 1' "an NMI IPI sent through the xAPIC's ICR reaches the other vCPU"
 
 # check_load NAME NVCPUS: the bastion.load=1 part of dom0-checks.
 check_load() {

@@ -94,6 +94,8 @@ static void two_level(void)
 	CHECK(FAULTS(&m, 0x00406000, PFEC_USER, PFEC_PRESENT | PFEC_USER), "a user read of a supervisor page: #PF(P|U)");
 	CHECK(FAULTS(&m, 0x00407000, PFEC_WRITE, PFEC_WRITE), "a missing PTE: #PF(W)");
 	CHECK(FAULTS(&m, 0x00800000, PFEC_USER, PFEC_USER), "a missing PDE: #PF(U)");
+	m.efer = EFER_NXE;
+	CHECK(FAULTS(&m, 0x00407000, PFEC_FETCH, 0), "2-level with EFER.NXE: no NX bit, so no fetch bit in the code");
 	m.cr4 = CR4_SMEP;
 	CHECK(FAULTS(&m, 0x00405000, PFEC_FETCH, PFEC_PRESENT | PFEC_FETCH),
 	      "2-level with SMEP: the supervisor fetching from a user page: #PF(P|I)");

@@ -13,6 +13,7 @@
 #include "guest_acpi.h"
 #include "vcpu_sched.h"
 #include "vlapic.h"
+#include "mmio.h"
 #include "vtime.h"
 #include "x86/triple_fault.h"
 #include "x86/cpu.h"
@@ -197,8 +198,22 @@ static void exit_ioio(struct vcpu *v, struct vmcb *vm)
 
 static void exit_npf(struct vcpu *v, struct vmcb *vm)
 {
-	if (vlapic_mmio_access(v, vm->exitinfo2, vm->exitinfo1))
+	/* Emulation redoes the instruction at RIP: not when the access was
+	 * the guest's own page walk or an event's delivery. */
+	bool insn_access = !(vm->exitinfo1 & NPF_IN_GUEST_WALK) && !(vm->exitintinfo & SVM_EVTINJ_VALID);
+	switch (insn_access ? mmio_emulate(v, vm->exitinfo2) : MMIO_NOT_EMULATED) {
+	case MMIO_DONE:
+		vm->int_shadow = 0;
+		if (v->regs.rflags & RFLAGS_TF) {
+			vm->dr6 |= DR6_BS; /* single-stepped over it, as the CPU would report */
+			svm_inject_exception(v, VEC_DB, -1);
+		}
 		return;
+	case MMIO_FAULTED:
+		return;
+	case MMIO_NOT_EMULATED:
+		break;
+	}
 	if ((vm->exitinfo1 & 2) && p2m_write_protected(v->d, vm->exitinfo2)) {
 		svm_inject_exception(v, VEC_GP, 0); /* a read-only grant mapping, as Xen */
 		return;

@@ -127,6 +127,7 @@ static void sync_to_vmcb(const struct vcpu *v, struct vmcb *vm)
 	vm->rsp = v->regs.gpr[GPR_RSP];
 	vm->rip = v->regs.rip;
 	vm->rflags = v->regs.rflags;
+	vm->cr2 = v->regs.cr2;
 	vm->tsc_offset = v->tsc_offset;
 	vm->g_pat = v->pat;
 }
@@ -347,6 +348,14 @@ static void svm_vcpu_run(struct vcpu *v)
 	svm_handle_exit(v, vm);
 }
 
+static void svm_read_segment(struct vcpu *v, unsigned seg, struct hvm_segment *out)
+{
+	const struct vmcb *vm = vmcb_of(v);
+	const struct vmcb_seg *all[] = { &vm->es, &vm->cs, &vm->ss, &vm->ds, &vm->fs, &vm->gs };
+	const struct vmcb_seg *s = all[array_index_nospec(seg, ARRAY_SIZE(all))];
+	*out = (struct hvm_segment){ s->selector, s->attrib, s->limit, s->base };
+}
+
 const struct hvm_ops svm_hvm_ops = {
 	.name = "AMD-V",
 	.probe = svm_probe,
@@ -362,4 +371,5 @@ const struct hvm_ops svm_hvm_ops = {
 	.set_efer = svm_set_efer,
 	.vcpu_get_state = svm_vcpu_get_state,
 	.vcpu_set_state = svm_vcpu_set_state,
+	.read_segment = svm_read_segment,
 };

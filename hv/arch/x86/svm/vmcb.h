@@ -114,6 +114,10 @@ _Static_assert(offsetof(struct vmcb, g_pat) == 0x668, "VMCB G_PAT");
 #define SVM_V_INTR_MASKING (1ULL << 24)
 #define SVM_V_INTR_VECTOR(v) ((uint64_t)(v) << 32)
 
+/* EXITINFO1 of a nested page fault (APM vol. 2 15.25.6): the access
+ * was the guest's own page-table walk. */
+#define NPF_IN_GUEST_WALK (1ULL << 33)
+
 /* EVENTINJ (APM vol. 2 15.20) */
 #define SVM_EVTINJ_VALID (1ULL << 31)
 #define SVM_EVTINJ_TYPE_INTR (0ULL << 8)
