@@ -81,6 +81,12 @@ long do_sched_op(struct vcpu *v, const uint64_t arg[5])
 			domain_set_shutdown_code(v->d, s.reason);
 		return 0;
 	}
+	case SCHEDOP_watchdog: {
+		struct sched_watchdog w;
+		if (GUEST_IN(v, &w, arg[1]))
+			return -XEN_EFAULT;
+		return domain_watchdog(v->d, w.id, w.timeout);
+	}
 	default:
 		return -XEN_ENOSYS;
 	}

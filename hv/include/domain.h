@@ -17,6 +17,7 @@
 #include "sched.h"
 #include "timer.h"
 #include "vlapic.h"
+#include "watchdog.h"
 
 #define MAX_VCPUS 32 /* shared_info holds 32 vcpu_info slots */
 #define DOMAIN_E820_MAX 32 /* entries of XENMEM_set_memory_map kept */
@@ -151,6 +152,7 @@ struct domain {
 	struct xen_cpuid_leaf *cpuid; /* the toolstack's CPUID policy, NULL: the default */
 	unsigned nr_cpuid;
 	struct sched_dom sched;
+	struct domain_watchdog watchdog;
 	spinlock_t lock;
 };
 

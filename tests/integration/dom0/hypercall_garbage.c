@@ -3,7 +3,7 @@
  * /dev/xen/privcmd (IOCTL_PRIVCMD_HYPERCALL): unknown numbers, bad pointers,
  * out-of-range ports, vCPUs and indexes, then thousands of random calls
  * (skipping the few that may legitimately end or rewire dom0: shutdown,
- * the event callback, moving vcpu_info or shared_info).  Each call must
+ * a watchdog, the event callback, moving vcpu_info or shared_info).  Each call must
  * come back with an error, never hang or crash anything; afterwards the
  * caller checks that event channels still work.  Prints "HCALL-GARBAGE:".
  * With --random-only (in a domU) only the random calls are made.
@@ -47,6 +47,23 @@ static void expect_error(const char *what, long want, long rc)
 		printf("HCALL-GARBAGE: FAIL %s returned %ld, expected %ld\n", what, rc, -want);
 }
 
+/* SCHEDOP_watchdog: ids 1 and 2 exist; one is armed for an hour and
+ * released again before it could fire. */
+static void watchdog(void)
+{
+	uint32_t wd[2] = { 3, 0 };
+	expect_error("sched_op watchdog id 3", EINVAL, hcall(29, 6, (uintptr_t)wd, 0, 0, 0));
+	wd[0] = 2;
+	expect_error("sched_op watchdog id 2, never armed", EINVAL, hcall(29, 6, (uintptr_t)wd, 0, 0, 0));
+	expect_error("sched_op watchdog from a bad pointer", EFAULT, hcall(29, 6, 0x10, 0, 0, 0));
+	uint32_t arm[2] = { 0, 3600 };
+	long id = hcall(29, 6, (uintptr_t)arm, 0, 0, 0);
+	uint32_t release[2] = { (uint32_t)id, 0 };
+	long rc = id == 1 || id == 2 ? hcall(29, 6, (uintptr_t)release, 0, 0, 0) : -1;
+	if (rc != 0)
+		printf("HCALL-GARBAGE: FAIL sched_op watchdog: arming gave %ld, releasing it %ld\n", id, rc);
+}
+
 static void targeted(void)
 {
 	uint32_t port[4] = { 5000, 0xffffffff, 0, 1023 };
@@ -65,11 +82,12 @@ static void targeted(void)
 	expect_error("console_io write from a bad pointer", EFAULT, hcall(18, 0, 64, 0x1000, 0, 0));
 	expect_error("sched_op poll of 1000000 ports", EFAULT, hcall(29, 3, 0x1000, 0, 0, 0));
 	expect_error("grant_table_op query with 1000 entries", EINVAL, hcall(20, 6, (uintptr_t)port, 1000, 0, 0));
+	watchdog();
 }
 
 static int allowed(uint64_t op, uint64_t cmd)
 {
-	if (op == 29 && (cmd == 2 || cmd == 1))   /* sched_op shutdown, block */
+	if (op == 29 && (cmd == 2 || cmd == 1 || cmd == 6)) /* sched_op shutdown, block, watchdog */
 		return 0;
 	if (op == 34 && cmd == 0)                  /* hvm_op set_param */
 		return 0;
