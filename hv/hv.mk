@@ -31,7 +31,7 @@ $(HV_ELF): $(BUILD)/hv/bastion64.elf
 
 # Host unit tests of the hv's pure logic (tests/unit/hv/).
 HV_UNIT_TESTS := format cmdline page_alloc heap memmap multiboot acpi serial_config evtchn vtime elf sched \
-	lib console domain_table access p2m gnttab triple_fault guest_pt vlapic
+	lib console domain_table access p2m gnttab triple_fault guest_pt vlapic guest_cr
 HV_UNIT_SRCS_format := hv/common/format.c
 HV_UNIT_SRCS_cmdline := hv/common/cmdline.c
 HV_UNIT_SRCS_page_alloc := hv/common/page_alloc.c
@@ -52,6 +52,7 @@ HV_UNIT_SRCS_gnttab := hv/common/gnttab.c hv/common/gnttab_map.c
 HV_UNIT_SRCS_triple_fault := hv/arch/x86/triple_fault.c
 HV_UNIT_SRCS_guest_pt := hv/arch/x86/guest_pt.c
 HV_UNIT_SRCS_vlapic := hv/arch/x86/vlapic.c
+HV_UNIT_SRCS_guest_cr := hv/arch/x86/guest_cr.c
 HV_UNIT_SRCS_console := hv/common/console_ring.c hv/common/ratelimit.c hv/common/format.c
 HV_UNIT_BINS := $(addprefix $(BUILD)/tests/unit/hv/test_,$(HV_UNIT_TESTS))
 

@@ -3,8 +3,13 @@
 #define BASTION_MMIO_H
 
 #include "lib.h"
+#include "x86_emulate.h"
 
 struct vcpu;
+struct vcpu_regs;
+
+/* The mode the guest's next instruction is decoded in. */
+enum x86_mode guest_insn_mode(const struct vcpu_regs *r);
 
 enum mmio_result {
 	MMIO_NOT_EMULATED,  /* gpa is not in an emulated page */

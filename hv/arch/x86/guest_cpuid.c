@@ -91,10 +91,13 @@ void cpuid_policy_leaf(const struct domain *d, uint32_t leaf, uint32_t subleaf, 
 		r->edx = 0;
 		break;
 	case 7:
-		if (subleaf == 0) /* OSPKE mirrors the guest's CR4.PKE; bus-lock
-				   * detect would let DEBUGCTL bit 2 be set, which
-				   * guest_msr.c does not offer */
-			r->ecx &= ~((1u << 4) | (1u << 24));
+		if (subleaf == 0) { /* OSPKE mirrors the guest's CR4.PKE; bus-lock
+				     * detect would let DEBUGCTL bit 2 be set, which
+				     * guest_msr.c does not offer; CET (shadow stacks,
+				     * IBT) is not offered, as on Xen 4.17 */
+			r->ecx &= ~((1u << 4) | (1u << 24) | (1u << 7));
+			r->edx &= ~(1u << 20);
+		}
 		break;
 	case 0xd:
 		xsave_leaf(subleaf, r);

@@ -154,7 +154,7 @@ static const struct x86_emul_ops mmio_ops = {
 	.read_mmx = em_no_vreg, .write_mmx = em_no_vreg_write,
 };
 
-static enum x86_mode mode_of(const struct vcpu_regs *r)
+enum x86_mode guest_insn_mode(const struct vcpu_regs *r)
 {
 	if (!(r->cr0 & CR0_PE))
 		return X86_MODE_REAL;
@@ -172,7 +172,7 @@ enum mmio_result mmio_emulate(struct vcpu *v, uint64_t gpa)
 	struct x86_regs regs;
 	memcpy(regs.gpr, v->regs.gpr, sizeof(regs.gpr));
 	regs.rip = v->regs.rip, regs.rflags = v->regs.rflags;
-	struct x86_emul_ctxt c = { .regs = &regs, .mode = mode_of(&v->regs), .cpl = v->regs.cpl, .host = v };
+	struct x86_emul_ctxt c = { .regs = &regs, .mode = guest_insn_mode(&v->regs), .cpl = v->regs.cpl, .host = v };
 	int rc = x86_emulate(&c, &mmio_ops);
 	if (rc == X86EMUL_OKAY || rc == X86EMUL_EXCEPTION) {
 		/* a fault keeps the iterations of a string instruction done */

@@ -52,6 +52,8 @@ struct hvm_ops {
 	void (*inject_exception)(struct vcpu *v, uint8_t vector, int64_t error_code);
 	/* The guest wrote EFER (already checked against the allowed bits). */
 	void (*set_efer)(struct vcpu *v, uint64_t efer);
+	/* The guest wrote CR4 (already checked, guest_cr.c). */
+	void (*set_cr4)(struct vcpu *v, uint64_t cr4);
 	/* The whole architectural state of a vCPU that is not running, as
 	 * Xen's HVM context CPU record (public/hvm/save.h); set checks it as
 	 * a CPU would (-XEN_EINVAL). */

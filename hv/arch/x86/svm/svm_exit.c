@@ -14,6 +14,7 @@
 #include "vcpu_sched.h"
 #include "vlapic.h"
 #include "mmio.h"
+#include "x86/guest_cr.h"
 #include "vtime.h"
 #include "x86/triple_fault.h"
 #include "x86/cpu.h"
@@ -97,6 +98,36 @@ static void exit_ud(struct vcpu *v, struct vmcb *vm)
 		return;
 	}
 	svm_inject_exception(v, VEC_UD, -1);
+}
+
+/* MOV to CR4, decoded here (TCG gives no decode assist): the source is
+ * the ModRM r/m register, 32 bits of it outside 64-bit mode. */
+static void exit_cr4_write(struct vcpu *v, struct vmcb *vm)
+{
+	uint8_t bytes[X86_MAX_INSN_LEN];
+	struct x86_insn insn;
+	enum x86_mode mode = guest_insn_mode(&v->regs);
+	uint64_t rip = v->regs.cs_long ? v->regs.rip : (uint32_t)(v->regs.rip + v->regs.cs_base);
+	unsigned avail = MIN(X86_MAX_INSN_LEN, PAGE_SIZE - (unsigned)(rip & (PAGE_SIZE - 1)));
+	enum x86_decode_rc rc = fetch_guest_insn(v, bytes, avail) ? X86_DEC_INVALID :
+				x86_decode(bytes, avail, mode, &insn);
+	if (rc == X86_DEC_SHORT) /* it goes on into the next page */
+		rc = fetch_guest_insn(v, bytes, X86_MAX_INSN_LEN) ? X86_DEC_INVALID :
+		     x86_decode(bytes, X86_MAX_INSN_LEN, mode, &insn);
+	if (rc != X86_DEC_OK ||
+	    insn.map != X86_MAP_0F || insn.opcode != 0x22 || insn.reg != 4 || insn.mod != 3) {
+		printk_guest("d%uv%u: CR4 write at RIP %#lx not decoded; crashing it\n", v->d->domid,
+			     v->vcpu_id, v->regs.rip);
+		domain_shutdown(v->d, SHUTDOWN_crash);
+		return;
+	}
+	uint64_t val = v->regs.gpr[insn.rm & 15];
+	if (mode != X86_MODE_LONG64)
+		val = (uint32_t)val;
+	if (guest_write_cr4(v, val))
+		svm_inject_exception(v, VEC_GP, 0);
+	else
+		advance(v, vm, insn.len);
 }
 
 static void exit_hlt(struct vcpu *v, struct vmcb *vm)
@@ -353,6 +384,7 @@ static const svm_exit_fn exit_table[SVM_EXIT_TABLE_SIZE] = {
 	[SVM_EXIT_WBINVD] = exit_wbinvd,
 	[SVM_EXIT_XSETBV] = exit_xsetbv,
 	[SVM_EXIT_NPF] = exit_npf,
+	[SVM_EXIT_CR4_WRITE] = exit_cr4_write,
 };
 
 void svm_handle_exit(struct vcpu *v, struct vmcb *vm)

@@ -12,6 +12,8 @@
 #include "x86/asm_defs.h"
 #include "x86/cpu.h"
 #include "x86/vcpu_switch.h"
+#include "x86/guest_cpu.h"
+#include "x86/guest_cr.h"
 
 #define CR0_VALID (CR0_PE | CR0_MP | CR0_EM | CR0_TS | CR0_ET | CR0_NE | CR0_WP | (1u << 18) | \
 		   CR0_NW | CR0_CD | CR0_PG)
@@ -101,7 +103,10 @@ static bool state_valid(const struct hvm_hw_cpu *c)
 
 int svm_vcpu_set_state(struct vcpu *v, const struct hvm_hw_cpu *c)
 {
-	if (!state_valid(c))
+	struct cpuid_regs l1, l7;
+	guest_cpuid(v, 1, 0, &l1);
+	guest_cpuid(v, 7, 0, &l7);
+	if (!state_valid(c) || (c->cr4 & ~cr4_valid_bits(&l1, &l7))) /* as Xen: CR4 its CPUID allows */
 		return -XEN_EINVAL;
 	struct vmcb *vm = vmcb_of(v);
 	uint64_t *g = v->regs.gpr;

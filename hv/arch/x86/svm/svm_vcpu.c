@@ -52,7 +52,7 @@ static int svm_policy_init(void)
 /* What every vCPU intercepts.  #AC and #DB are intercepted so a guest
  * can never hold a CPU in an endless chain of them (XSA-156); WBINVD
  * because nothing of a guest's needs it; XSETBV so XCR0 is checked and
- * switched with the vCPU. */
+ * switched with the vCPU; CR4 writes so that they are checked. */
 static void set_intercepts(struct vmcb *vm)
 {
 	vm->intercepts1 = SVM_INTERCEPT_INTR | SVM_INTERCEPT_NMI | SVM_INTERCEPT_CPUID |
@@ -63,6 +63,7 @@ static void set_intercepts(struct vmcb *vm)
 			  SVM_INTERCEPT_SKINIT | SVM_INTERCEPT_MONITOR | SVM_INTERCEPT_MWAIT |
 			  SVM_INTERCEPT_ICEBP | SVM_INTERCEPT_WBINVD | SVM_INTERCEPT_XSETBV;
 	/* #UD: VMCALL, Intel's hypercall instruction, is turned into one */
+	vm->cr_intercepts = SVM_INTERCEPT_CR4_WRITE;
 	vm->exception_intercepts = 1u << VEC_UD | 1u << VEC_AC | 1u << VEC_DB | 1u << VEC_DF |
 				   (opt_trace_pf ? 1u << VEC_PF : 0);
 }
@@ -244,6 +245,11 @@ static void svm_set_efer(struct vcpu *v, uint64_t efer)
 	v->regs.efer = vm->efer & ~(uint64_t)EFER_SVME;
 }
 
+static void svm_set_cr4(struct vcpu *v, uint64_t cr4)
+{
+	vmcb_of(v)->cr4 = v->regs.cr4 = cr4;
+}
+
 /* Picks what to offer the guest as its next virtual interrupt; returns
  * the vector offered, or -1. */
 static int prepare_injection(struct vcpu *v, struct vmcb *vm)
@@ -369,6 +375,7 @@ const struct hvm_ops svm_hvm_ops = {
 	.vcpu_run = svm_vcpu_run,
 	.inject_exception = svm_inject_exception,
 	.set_efer = svm_set_efer,
+	.set_cr4 = svm_set_cr4,
 	.vcpu_get_state = svm_vcpu_get_state,
 	.vcpu_set_state = svm_vcpu_set_state,
 	.read_segment = svm_read_segment,

@@ -127,6 +127,8 @@ _Static_assert(offsetof(struct vmcb, g_pat) == 0x668, "VMCB G_PAT");
 #define SVM_TLB_FLUSH_ALL 1
 
 /* Exit codes (AMD APM vol. 2 appendix C). */
+#define SVM_INTERCEPT_CR4_WRITE (1u << (16 + 4))
+#define SVM_EXIT_CR4_WRITE 0x014
 #define SVM_EXIT_EXCP_BASE 0x040
 #define SVM_EXIT_INTR 0x060
 #define SVM_EXIT_NMI 0x061
