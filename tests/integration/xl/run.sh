@@ -261,8 +261,10 @@ check_ours_destroy() {
 	step_ok ours-destroy-gone "... and the guest is gone (Debian's xl domid no longer finds it)"
 	got=$(out ours-destroy-list | awk '$1 == "ours-destroy"')
 	check "Debian's xl list no longer shows it" '[ "$(rc ours-destroy-list)" = 0 ] && [ -z "$got" ]'
-	got=$(grep -acE "(^|[^0-9])d$id: destroyed" "$LOG")
-	check "the hv logged d$id: destroyed" '[ -n "$id" ] && [ "$got" -ge 1 ]'
+	if [ "$HV" = bastion ]; then # Xen 4.17 does not log a domain's end
+		got=$(grep -acE "(^|[^0-9])d$id: destroyed" "$LOG")
+		check "the hv logged d$id: destroyed" '[ -n "$id" ] && [ "$got" -ge 1 ]'
+	fi
 	got=$(out ours-destroy-xs | tr '\n' ';')
 	check "its /local/domain/$id and /libxl/$id are gone from xenstore" '[ -n "$id" ] && [ -z "$got" ]'
 }
