@@ -115,6 +115,8 @@ long bx_readconsole(struct bx *bx, char *buf, uint32_t count, bool clear,
  * console (read back with bx_readconsole). */
 int bx_debug_keys(struct bx *bx, const char *keys);
 /* The first pool with id >= *pool_id; cpumap gets nr_bits bits. */
+/* XEN_SYSCTL_scheduler_op getinfo: the credit2 rate limit of a pool. */
+int bx_credit2_ratelimit(struct bx *bx, uint32_t pool_id, uint32_t *ratelimit_us);
 int bx_cpupool_info(struct bx *bx, uint32_t *pool_id, uint32_t *sched_id,
 		    uint32_t *n_dom, uint8_t *cpumap, uint32_t nr_bits);
 

@@ -133,6 +133,20 @@ int bx_debug_keys(struct bx *bx, const char *keys)
 	return rc;
 }
 
+int bx_credit2_ratelimit(struct bx *bx, uint32_t pool_id, uint32_t *ratelimit_us)
+{
+	struct xen_sysctl s = { .cmd = XEN_SYSCTL_scheduler_op };
+	int rc;
+
+	s.u.scheduler_op.cpupool_id = pool_id;
+	s.u.scheduler_op.sched_id = XEN_SCHEDULER_CREDIT2;
+	s.u.scheduler_op.cmd = XEN_SYSCTL_SCHEDOP_getinfo;
+	rc = bx_sysctl(bx, &s);
+	if (rc >= 0)
+		*ratelimit_us = s.u.scheduler_op.u.sched_credit2.ratelimit_us;
+	return rc;
+}
+
 int bx_cpupool_info(struct bx *bx, uint32_t *pool_id, uint32_t *sched_id,
 		    uint32_t *n_dom, uint8_t *cpumap, uint32_t nr_bits)
 {

@@ -35,7 +35,7 @@ static int print_domain(uint32_t domid)
 static int print_pools(void)
 {
 	struct xen_domctl_getdomaininfo *infos;
-	uint32_t pool = 0, sched;
+	uint32_t pool = 0, sched, ratelimit;
 	char path[48], *name;
 	int n = xl_list_domains(&infos);
 
@@ -45,8 +45,10 @@ static int print_pools(void)
 		if (sched == XEN_SCHEDULER_CREDIT2) {
 			snprintf(path, sizeof(path), "/local/pool/%u/name", pool);
 			name = bx_xs_read(&xl_xs, 0, path, NULL);
-			/* this xl does not read the pool's ratelimit yet */
-			printf("Cpupool %s: [sched params unavailable]\n", name ? name : "(null)");
+			if (bx_credit2_ratelimit(&xl_bx, pool, &ratelimit) < 0)
+				printf("Cpupool %s: [sched params unavailable]\n", name ? name : "(null)");
+			else
+				printf("Cpupool %s: ratelimit=%uus\n", name ? name : "(null)", ratelimit);
 			free(name);
 			print_header();
 			for (int i = 0; i < n; i++)

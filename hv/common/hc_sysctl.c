@@ -79,6 +79,23 @@ static long getdomaininfolist(struct vcpu *v, struct xen_sysctl *op)
 	return rc;
 }
 
+/* A pool's scheduler-wide parameters, as Xen's sched_adjust_global:
+ * credit2 has its rate limit; the null scheduler has none. */
+static long scheduler_op(struct vcpu *v, struct xen_sysctl *op)
+{
+	struct xen_sysctl_scheduler_op *s = &op->u.scheduler_op;
+	(void)v;
+	if (s->cmd != XEN_SYSCTL_SCHEDOP_putinfo && s->cmd != XEN_SYSCTL_SCHEDOP_getinfo)
+		return -XEN_EINVAL;
+	if (s->cpupool_id != (uint32_t)cpupool0.id)
+		return -XEN_ESRCH;
+	if (s->sched_id != cpupool0.ops->xen_id)
+		return -XEN_EINVAL;
+	if (s->sched_id != XEN_SCHEDULER_CREDIT2)
+		return -XEN_EOPNOTSUPP;
+	return credit2_ratelimit_op(s->cmd == XEN_SYSCTL_SCHEDOP_putinfo, &s->u.sched_credit2.ratelimit_us);
+}
+
 /* Pool-0 is the only pool; every CPU is in it. */
 static long cpupool_op(struct vcpu *v, struct xen_sysctl *op)
 {
@@ -174,6 +191,7 @@ static const sysctl_fn sysctls[] = {
 	[XEN_SYSCTL_cputopoinfo] = cputopoinfo,
 	[XEN_SYSCTL_numainfo] = numainfo,
 	[XEN_SYSCTL_cpupool_op] = cpupool_op,
+	[XEN_SYSCTL_scheduler_op] = scheduler_op,
 	[XEN_SYSCTL_get_cpu_featureset] = sysctl_get_cpu_featureset,
 	[XEN_SYSCTL_get_cpu_policy] = sysctl_get_cpu_policy,
 	[XEN_SYSCTL_debug_keys] = sysctl_debug_keys,

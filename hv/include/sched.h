@@ -158,6 +158,9 @@ void sched_plat_save(struct sched_vcpu *prev);
 
 /* Finds the policy called name (NULL: the default, credit2). */
 const struct sched_ops *sched_find(const char *name);
+/* Credit2's rate limit, read (put false) or set within Xen's bounds and
+ * read back; 0 or -XEN_EINVAL. */
+long credit2_ratelimit_op(bool put, uint32_t *ratelimit_us);
 /* Creates a pool with the given policy; CPUs are added afterwards. */
 int cpupool_init(struct cpupool *pool, int id, const struct sched_ops *ops);
 /* Gives a CPU that belongs to no pool to pool / takes it back. */

@@ -22,6 +22,8 @@
 #include "heap.h"
 #include "param.h"
 #include "sched.h"
+#include "public/errno.h"
+#include "public/sysctl.h"
 
 #define US 1000LL
 #define MS 1000000LL
@@ -37,6 +39,20 @@
 
 static uint32_t opt_ratelimit_us = 1000;
 HV_PARAM_UINT("sched_ratelimit_us", opt_ratelimit_us);
+
+/* XEN_SYSCTL_scheduler_op for credit2 (one ratelimit for every pool, as
+ * there is one pool): put checks and sets it, both read it back. */
+long credit2_ratelimit_op(bool put, uint32_t *ratelimit_us)
+{
+	if (put) {
+		uint32_t r = *ratelimit_us;
+		if (r && (r > XEN_SYSCTL_SCHED_RATELIMIT_MAX || r < XEN_SYSCTL_SCHED_RATELIMIT_MIN))
+			return -XEN_EINVAL;
+		__atomic_store_n(&opt_ratelimit_us, r, __ATOMIC_RELAXED);
+	}
+	*ratelimit_us = __atomic_load_n(&opt_ratelimit_us, __ATOMIC_RELAXED);
+	return 0;
+}
 static char opt_runqueue[8] = "all";
 HV_PARAM_STRING("credit2_runqueue", opt_runqueue);
 

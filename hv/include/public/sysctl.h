@@ -155,6 +155,32 @@ struct xen_sysctl_cpupool_op {
     struct xenctl_bitmap cpumap;    /* out: INFO, FREEINFO */
 };
 
+/* scheduler_op: a pool's scheduler-wide parameters */
+#define XEN_SYSCTL_SCHEDOP_putinfo 0
+#define XEN_SYSCTL_SCHEDOP_getinfo 1
+#define XEN_SYSCTL_SCHED_RATELIMIT_MAX 500000
+#define XEN_SYSCTL_SCHED_RATELIMIT_MIN 100
+
+struct xen_sysctl_credit_schedule {
+    uint32_t tslice_ms;
+    uint32_t ratelimit_us;
+    uint32_t vcpu_migr_delay_us;
+};
+
+struct xen_sysctl_credit2_schedule {
+    uint32_t ratelimit_us;          /* 0: no rate limiting */
+};
+
+struct xen_sysctl_scheduler_op {
+    uint32_t cpupool_id;            /* in */
+    uint32_t sched_id;              /* in: XEN_SCHEDULER_* of that pool */
+    uint32_t cmd;                   /* in: XEN_SYSCTL_SCHEDOP_* */
+    union {
+        struct xen_sysctl_credit_schedule sched_credit;
+        struct xen_sysctl_credit2_schedule sched_credit2;
+    } u;
+};
+
 /* get_cpu_featureset (x86) */
 #define XEN_SYSCTL_cpu_featureset_raw      0
 #define XEN_SYSCTL_cpu_featureset_host     1
@@ -203,6 +229,7 @@ struct xen_sysctl {
         struct xen_sysctl_getdomaininfolist getdomaininfolist;
         struct xen_sysctl_cputopoinfo cputopoinfo;
         struct xen_sysctl_numainfo numainfo;
+        struct xen_sysctl_scheduler_op scheduler_op;
         struct xen_sysctl_cpupool_op cpupool_op;
         struct xen_sysctl_cpu_featureset cpu_featureset;
         struct xen_sysctl_cpu_policy cpu_policy;
@@ -258,6 +285,7 @@ _Static_assert(offsetof(struct xen_sysctl_numainfo, meminfo) == 8, "numainfo.mem
 _Static_assert(offsetof(struct xen_sysctl_numainfo, distance) == 16, "numainfo.distance");
 
 _Static_assert(sizeof(struct xen_sysctl_cpupool_op) == 40, "xen_sysctl_cpupool_op size");
+_Static_assert(sizeof(struct xen_sysctl_scheduler_op) == 24, "xen_sysctl_scheduler_op size");
 _Static_assert(offsetof(struct xen_sysctl_cpupool_op, cpupool_id) == 4, "cpupool_op.cpupool_id");
 _Static_assert(offsetof(struct xen_sysctl_cpupool_op, sched_id) == 8, "cpupool_op.sched_id");
 _Static_assert(offsetof(struct xen_sysctl_cpupool_op, domid) == 12, "cpupool_op.domid");
