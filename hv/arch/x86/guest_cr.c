@@ -12,23 +12,6 @@
 #include "x86/guest_cpu.h"
 #include "x86/hvm.h"
 
-#define CR4_VME (1ULL << 0)
-#define CR4_PVI (1ULL << 1)
-#define CR4_TSD (1ULL << 2)
-#define CR4_DE (1ULL << 3)
-#define CR4_PSE (1ULL << 4)
-#define CR4_MCE (1ULL << 6)
-#define CR4_PCE (1ULL << 8)
-#define CR4_OSXMMEXCPT (1ULL << 10)
-#define CR4_UMIP (1ULL << 11)
-#define CR4_FSGSBASE (1ULL << 16)
-#define CR4_PCIDE (1ULL << 17)
-#define CR4_OSXSAVE (1ULL << 18)
-#define CR4_SMEP (1ULL << 20)
-#define CR4_SMAP (1ULL << 21)
-#define CR4_PKE (1ULL << 22)
-#define CR4_CET (1ULL << 23)
-
 #define BIT_IF(reg, bit, cr4) (((reg) >> (bit) & 1) ? (cr4) : 0)
 
 uint64_t cr4_valid_bits(const struct cpuid_regs *l1, const struct cpuid_regs *l7)

@@ -10,10 +10,6 @@
 #include "x86/guest_pt.h"
 #include "x86/paging.h"
 
-#define CR4_PSE (1ULL << 4)
-#define CR4_LA57 (1ULL << 12)
-#define CR4_SMEP (1ULL << 20)
-#define CR4_SMAP (1ULL << 21)
 #define RFLAGS_AC (1ULL << 18)
 #define MAX_LEVELS 5
 

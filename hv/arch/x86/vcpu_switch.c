@@ -22,8 +22,6 @@
 #include "x86/percpu.h"
 #include "x86/vcpu_switch.h"
 
-#define CR4_OSXMMEXCPT (1ULL << 10)
-#define CR4_OSXSAVE (1ULL << 18)
 #define XSTATE_X87 (1ULL << 0)
 #define XSTATE_SSE (1ULL << 1)
 #define XSTATE_AVX (1ULL << 2)

@@ -7,17 +7,6 @@
 #include "x86/guest_cr.h"
 #include "x86/hvm.h"
 
-#define CR4_PSE (1ULL << 4)
-#define CR4_VMXE (1ULL << 13)
-#define CR4_LA57 (1ULL << 12)
-#define CR4_FSGSBASE (1ULL << 16)
-#define CR4_PCIDE (1ULL << 17)
-#define CR4_OSXSAVE (1ULL << 18)
-#define CR4_SMEP (1ULL << 20)
-#define CR4_SMAP (1ULL << 21)
-#define CR4_PKE (1ULL << 22)
-#define CR4_CET (1ULL << 23)
-
 /* An EPYC-like guest: leaf 1 with VME..SSE, PCID, XSAVE; leaf 7 with
  * FSGSBASE, SMEP, SMAP, no PKU, no CET, no UMIP. */
 static struct cpuid_regs leaf1 = { .edx = 0x078bfbff, .ecx = 1u << 17 | 1u << 26 };

@@ -7,10 +7,6 @@
 
 #define RAM_SIZE (1u << 20)
 #define PG(n) ((uint64_t)(n) << 12)
-#define CR4_PSE (1ULL << 4)
-#define CR4_LA57 (1ULL << 12)
-#define CR4_SMEP (1ULL << 20)
-#define CR4_SMAP (1ULL << 21)
 #define AC (1ULL << 18)
 #define NX (1ULL << 63)
 #define PWU (PTE_P | PTE_W | PTE_U)
