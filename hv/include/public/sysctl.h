@@ -175,7 +175,10 @@ struct xen_sysctl_scheduler_op {
     uint32_t cpupool_id;            /* in */
     uint32_t sched_id;              /* in: XEN_SCHEDULER_* of that pool */
     uint32_t cmd;                   /* in: XEN_SYSCTL_SCHEDOP_* */
-    union {
+    union {                         /* 8-byte aligned: u is at 16 */
+        struct {
+            XEN_GUEST_HANDLE_64(void) schedule;
+        } sched_arinc653;           /* not built here */
         struct xen_sysctl_credit_schedule sched_credit;
         struct xen_sysctl_credit2_schedule sched_credit2;
     } u;
@@ -285,7 +288,8 @@ _Static_assert(offsetof(struct xen_sysctl_numainfo, meminfo) == 8, "numainfo.mem
 _Static_assert(offsetof(struct xen_sysctl_numainfo, distance) == 16, "numainfo.distance");
 
 _Static_assert(sizeof(struct xen_sysctl_cpupool_op) == 40, "xen_sysctl_cpupool_op size");
-_Static_assert(sizeof(struct xen_sysctl_scheduler_op) == 24, "xen_sysctl_scheduler_op size");
+_Static_assert(sizeof(struct xen_sysctl_scheduler_op) == 32, "xen_sysctl_scheduler_op size");
+_Static_assert(offsetof(struct xen_sysctl_scheduler_op, u) == 16, "scheduler_op.u");
 _Static_assert(offsetof(struct xen_sysctl_cpupool_op, cpupool_id) == 4, "cpupool_op.cpupool_id");
 _Static_assert(offsetof(struct xen_sysctl_cpupool_op, sched_id) == 8, "cpupool_op.sched_id");
 _Static_assert(offsetof(struct xen_sysctl_cpupool_op, domid) == 12, "cpupool_op.domid");
