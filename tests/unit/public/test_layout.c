@@ -288,6 +288,16 @@ static void check_sysctl(void)
 		      read_u32(8 + 32) == 64,
 	      "cpupool_op (40 bytes): op 0, cpupool_id 4, sched_id 8, domid 12, cpu 16, n_dom 20, "
 	      "cpumap 24 (nr_bits at 32)");
+
+	memset(page, 0, sizeof(page));
+	s->u.scheduler_op.cpupool_id = 2;
+	s->u.scheduler_op.sched_id = XEN_SCHEDULER_CREDIT2;
+	s->u.scheduler_op.cmd = XEN_SYSCTL_SCHEDOP_getinfo;
+	s->u.scheduler_op.u.sched_credit2.ratelimit_us = 1000;
+	CHECK(sizeof(s->u.scheduler_op) == 32 && read_u32(8) == 2 && read_u32(8 + 4) == 6 &&
+		      read_u32(8 + 8) == 1 && read_u32(8 + 16) == 1000,
+	      "scheduler_op (32 bytes): cpupool_id 0, sched_id 4, cmd 8, u at 16 (its 64-bit "
+	      "arinc653 handle aligns it): credit2 ratelimit_us 16");
 }
 
 /* A context blob as libxenguest builds it for vCPU 0: HEADER, CPU, END; and an MTRR record. */
