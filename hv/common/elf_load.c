@@ -1,16 +1,16 @@
-/* ELF64 parsing for guest kernels (see elf_load.h). */
+/* ELF32 and ELF64 parsing for guest kernels (see elf_load.h). */
 #include "elf_load.h"
 
 #define EI_CLASS 4
+#define ELFCLASS32 1
 #define ELFCLASS64 2
 #define EI_DATA 5
 #define ELFDATA2LSB 1
 #define ET_EXEC 2
+#define EM_386 3
 #define EM_X86_64 62
 #define PT_LOAD 1
 #define PT_NOTE 4
-#define EHDR_SIZE 64
-#define PHDR_SIZE 56
 #define NOTE_PHYS32_ENTRY 18     /* XEN_ELFNOTE_PHYS32_ENTRY */
 #define NOTE_SUPPORTED_FEATURES 17 /* XEN_ELFNOTE_SUPPORTED_FEATURES */
 #define XENFEAT_DOM0_BIT 11
@@ -18,6 +18,22 @@
 static uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
 static uint32_t rd32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
 static uint64_t rd64(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
+
+/* Where the fields sit in each class's file and program headers. */
+struct elf_class {
+	uint8_t id;
+	uint16_t machine;
+	unsigned ehsize, phoff, phentsize, phnum;
+	unsigned ph_size, ph_offset, ph_paddr, ph_filesz, ph_memsz;
+};
+static const struct elf_class elf32 = { ELFCLASS32, EM_386, 52, 28, 42, 44, 32, 4, 12, 16, 20 };
+static const struct elf_class elf64 = { ELFCLASS64, EM_X86_64, 64, 32, 54, 56, 56, 8, 24, 32, 40 };
+
+/* An address-sized field: 4 bytes in ELF32, 8 in ELF64. */
+static uint64_t rdword(const struct elf_class *c, const uint8_t *p)
+{
+	return c == &elf64 ? rd64(p) : rd32(p);
+}
 
 static bool range_ok(const struct elf_image *img, uint64_t off, uint64_t len)
 {
@@ -49,10 +65,11 @@ static void parse_notes(struct elf_image *img, uint64_t off, uint64_t len)
 	}
 }
 
-static const char *parse_phdr(struct elf_image *img, const uint8_t *ph)
+static const char *parse_phdr(struct elf_image *img, const struct elf_class *c, const uint8_t *ph)
 {
 	uint32_t type = rd32(ph);
-	uint64_t off = rd64(ph + 8), paddr = rd64(ph + 24), filesz = rd64(ph + 32), memsz = rd64(ph + 40);
+	uint64_t off = rdword(c, ph + c->ph_offset), paddr = rdword(c, ph + c->ph_paddr);
+	uint64_t filesz = rdword(c, ph + c->ph_filesz), memsz = rdword(c, ph + c->ph_memsz);
 	if (type == PT_NOTE && range_ok(img, off, filesz))
 		parse_notes(img, off, filesz);
 	if (type != PT_LOAD || !memsz)
@@ -73,18 +90,22 @@ int elf_parse(const void *data, size_t size, struct elf_image *img, const char *
 {
 	*img = (struct elf_image){ .data = data, .size = size, .paddr_lo = UINT64_MAX };
 	const uint8_t *e = data;
-	if (size < EHDR_SIZE || memcmp(e, "\177ELF", 4))
+	if (size < elf32.ehsize || memcmp(e, "\177ELF", 4))
 		return *why = "not an ELF file", -1;
-	if (e[EI_CLASS] != ELFCLASS64 || e[EI_DATA] != ELFDATA2LSB || rd16(e + 18) != EM_X86_64)
-		return *why = "not a little-endian x86-64 ELF64 image", -1;
+	const struct elf_class *c = e[EI_CLASS] == ELFCLASS64 ? &elf64 : &elf32;
+	if (size < c->ehsize)
+		return *why = "not an ELF file", -1;
+	if (e[EI_CLASS] != c->id || e[EI_DATA] != ELFDATA2LSB || rd16(e + 18) != c->machine)
+		return *why = "not a little-endian x86 image (ELF32 i386 or ELF64 x86-64)", -1;
 	if (rd16(e + 16) != ET_EXEC)
 		return *why = "not an executable ELF image", -1;
-	uint64_t phoff = rd64(e + 32);
-	uint16_t phentsize = rd16(e + 54), phnum = rd16(e + 56);
-	if (phentsize < PHDR_SIZE || !range_ok(img, phoff, (uint64_t)phentsize * phnum))
+	uint64_t phoff = rdword(c, e + c->phoff);
+	uint16_t phentsize = rd16(e + c->phentsize), phnum = rd16(e + c->phnum);
+	if (phentsize < c->ph_size || !range_ok(img, phoff, (uint64_t)phentsize * phnum))
 		return *why = "program headers lie outside the file", -1;
+	img->elf_class = c == &elf64 ? 64 : 32;
 	for (unsigned i = 0; i < phnum; i++) {
-		const char *bad = parse_phdr(img, e + phoff + (uint64_t)i * phentsize);
+		const char *bad = parse_phdr(img, c, e + phoff + (uint64_t)i * phentsize);
 		if (bad)
 			return *why = bad, -1;
 	}

@@ -1,5 +1,6 @@
 /*
- * Reading a guest kernel's ELF64 image (System V gABI, x86-64 psABI):
+ * Reading a guest kernel's ELF image, ELF32 i386 or ELF64 x86-64 (System
+ * V gABI and the two psABIs):
  * its loadable segments and its Xen ELF notes (public/elfnote.h), of which
  * PVH boot needs XEN_ELFNOTE_PHYS32_ENTRY.  Every offset and size is
  * checked against the buffer: the image is guest-supplied data.
@@ -22,6 +23,7 @@ struct elf_image {
 	struct elf_segment seg[ELF_MAX_SEGMENTS];
 	uint64_t paddr_lo, paddr_hi;  /* span of the loadable segments */
 	uint64_t phys32_entry;        /* 0 if the image has no PVH entry */
+	unsigned elf_class;           /* 32 or 64 */
 	bool has_dom0_feature;        /* XEN_ELFNOTE_SUPPORTED_FEATURES bit XENFEAT_dom0 */
 };
 

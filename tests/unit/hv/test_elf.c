@@ -45,6 +45,33 @@ static void build(void)
 	put64(64 + 56 + 32, n + 20 - 0x200);
 }
 
+/* The same kernel as ELF32 i386 (Debian's 686-pae vmlinux is one). */
+static void build32(void)
+{
+	memset(img, 0, sizeof(img));
+	memcpy(img, "\177ELF", 4);
+	img[4] = 1, img[5] = 1, img[6] = 1;
+	put16(16, 2);    /* ET_EXEC */
+	put16(18, 3);    /* EM_386 */
+	put32(28, 52);   /* phoff */
+	put16(42, 32);   /* phentsize */
+	put16(44, 2);    /* phnum */
+	size_t ph = 52;
+	put32(ph, 1);                       /* PT_LOAD */
+	put32(ph + 4, 0x1000);              /* offset */
+	put32(ph + 8, 0xc1000000);          /* vaddr */
+	put32(ph + 12, 0x1000000);          /* paddr */
+	put32(ph + 16, 0x800);              /* filesz */
+	put32(ph + 20, 0x5000);             /* memsz */
+	ph += 32;
+	put32(ph, 4);                       /* PT_NOTE */
+	put32(ph + 4, 0x200);
+	put32(ph + 16, 20);
+	put32(0x200, 4), put32(0x204, 4), put32(0x208, 18); /* PHYS32_ENTRY, 4 bytes */
+	memcpy(img + 0x20c, "Xen", 4);
+	put32(0x210, 0x1000400);
+}
+
 int main(void)
 {
 	struct elf_image e;
@@ -73,10 +100,26 @@ int main(void)
 	put16(56, 200); /* phnum beyond the file */
 	rc = elf_parse(img, sizeof(img), &e, &why);
 	CHECK(rc == -1 && why, "elf: program headers beyond the file are refused: %s", why);
-	build();
-	img[4] = 1;
+	build32();
+	why = NULL;
 	rc = elf_parse(img, sizeof(img), &e, &why);
-	CHECK(rc == -1 && why, "elf: a 32-bit ELF is refused: %s", why);
+	CHECK(rc == 0 && e.elf_class == 32 && e.nr_segments == 1 && e.seg[0].paddr == 0x1000000 &&
+	      e.seg[0].offset == 0x1000 && e.seg[0].filesz == 0x800 && e.paddr_hi == 0x1005000,
+	      "elf32: segment at its physical address, not its virtual one (%s)", why ? why : "ok");
+	CHECK(e.phys32_entry == 0x1000400 && !e.has_dom0_feature, "elf32: PVH entry from the Xen note");
+	put16(18, 62);
+	rc = elf_parse(img, sizeof(img), &e, &why);
+	CHECK(rc == -1 && why, "elf32: an ELF32 claiming x86-64 is refused: %s", why);
+	build32();
+	put32(52 + 16, 0x100000);
+	rc = elf_parse(img, sizeof(img), &e, &why);
+	CHECK(rc == -1 && why, "elf32: a segment outside the file is refused: %s", why);
+	build();
+	img[4] = 3;
+	rc = elf_parse(img, sizeof(img), &e, &why);
+	CHECK(rc == -1 && why, "elf: an unknown ELF class is refused: %s", why);
+	build();
+	CHECK(elf_parse(img, sizeof(img), &e, &why) == 0 && e.elf_class == 64, "elf: class 64 reported");
 	rc = elf_parse(img, 10, &e, &why);
 	CHECK(rc == -1 && why, "elf: a 10-byte file is refused: %s", why);
 	return check_exit();
