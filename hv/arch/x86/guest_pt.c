@@ -152,7 +152,11 @@ static void set_ad_bits(struct walk *w, bool write)
 	}
 }
 
-/* PAE: CR3 points at four PDPTEs, which carry no rights of their own. */
+/* PAE: CR3 points at four PDPTEs, which carry no rights of their own.
+ * Their accessed bit (5) is not held reserved, though both vendors'
+ * manuals list it so: the CPU we run on may set it itself (QEMU's TCG
+ * does on each walk, and Linux's 686-pae kernel then runs with it set),
+ * and a software walk must not refuse what the hardware walk accepts. */
 static enum gpt_status pae_pdpte(struct walk *w, uint64_t va, uint32_t pfec, uint64_t *table,
 				 struct gpt_result *r)
 {
@@ -162,7 +166,7 @@ static enum gpt_status pae_pdpte(struct walk *w, uint64_t va, uint32_t pfec, uin
 		return st;
 	if (!(e & PTE_P))
 		return fault(r, pfec);
-	if (e & (bits(62, w->m->maxphyaddr) | PTE_NX | bits(8, 5) | PTE_W | PTE_U))
+	if (e & (bits(62, w->m->maxphyaddr) | PTE_NX | bits(8, 6) | PTE_W | PTE_U))
 		return fault(r, pfec | PFEC_PRESENT | PFEC_RSVD);
 	*table = e & PTE_ADDR_MASK;
 	return GPT_OK;

@@ -133,6 +133,11 @@ static void pae(void)
 	CHECK(FAULTS(&m, 0x40212345, PFEC_FETCH, PFEC_PRESENT | PFEC_FETCH), "PAE: fetching from a no-execute page: #PF(P|I)");
 	CHECK(FAULTS(&m, 0x80000000, 0, PFEC_PRESENT | PFEC_RSVD), "PAE: a PDPTE with R/W set: #PF(P|RSVD)");
 	CHECK(FAULTS(&m, 0xc0000000, PFEC_FETCH, PFEC_FETCH), "PAE: a missing PDPTE, fetch with NXE: #PF(I)");
+	put(PG(1) + 0x20 + 1 * 8, 8, PG(2) | PTE_P | PTE_A);
+	CHECK(WALKS_TO(&m, 0x40009123, 0, 0x12345123), "PAE: a PDPTE with A set (as QEMU's walker leaves it) is walked");
+	put(PG(1) + 0x20 + 1 * 8, 8, PG(2) | PTE_P | PTE_D);
+	CHECK(FAULTS(&m, 0x40009123, 0, PFEC_PRESENT | PFEC_RSVD), "PAE: a PDPTE with bit 6 set: #PF(P|RSVD)");
+	put(PG(1) + 0x20 + 1 * 8, 8, PG(2) | PTE_P);
 	m.efer = 0;
 	CHECK(FAULTS(&m, 0x40212345, 0, PFEC_PRESENT | PFEC_RSVD), "EFER.NXE clear: the NX bit is reserved");
 	CHECK(FAULTS(&m, 0xc0000000, PFEC_FETCH, 0), "EFER.NXE and SMEP clear: the fetch bit is not reported");
