@@ -296,6 +296,15 @@ static int evtchn_hook_init(struct domain *d, const struct domain_config *cfg)
 	return 0;
 }
 
+void domain_latch_shinfo_layout(struct vcpu *v)
+{
+	struct domain *d = v->d;
+	bool compat = !v->regs.cs_long;
+	d->shinfo_compat = compat;
+	evtchn_set_compat(&d->evtchn, compat);
+	vtime_update_wallclock(d); /* its fields moved */
+}
+
 static void evtchn_hook_release(struct domain *d)
 {
 	evtchn_close_all(&d->evtchn, &evtchn_domain_peers);

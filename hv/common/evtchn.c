@@ -2,7 +2,15 @@
 #include "evtchn.h"
 #include "public/errno.h"
 
-#define BITS_PER_WORD 64
+/*
+ * The bitmaps are handled as 32-bit words: little-endian, port p is bit
+ * p % 32 of word p / 32 whether the guest sees 32- or 64-bit words.  Only
+ * where the mask bitmap starts and the selector's width depend on the
+ * guest's shared_info layout (64 or 32 words per bitmap).
+ */
+#define BITS_PER_WORD 32
+#define COMPAT_BITMAP_BYTES (32 * 4) /* x86_32: 32 words of 32 bits */
+#define COMPAT_PENDING_SEL_OFF 4     /* x86_32 vcpu_info: a 32-bit selector at 4 */
 
 /* Global VIRQs are bound on vCPU 0 only (public/xen.h VIRQ list). */
 static bool virq_is_per_vcpu(uint32_t virq)
@@ -11,19 +19,57 @@ static bool virq_is_per_vcpu(uint32_t virq)
 	       virq == VIRQ_XENPMU;
 }
 
-static bool test_and_set(volatile uint64_t *word, unsigned bit)
+/* Bit `bit` of the bitmap at base: atomically set (returning whether it
+ * was), read or cleared. */
+static bool test_and_set(void *base, unsigned bit)
 {
-	return __atomic_fetch_or(word, 1ULL << bit, __ATOMIC_SEQ_CST) & (1ULL << bit);
+	volatile uint32_t *word = (volatile uint32_t *)base + bit / BITS_PER_WORD;
+	uint32_t m = 1u << (bit % BITS_PER_WORD);
+	return __atomic_fetch_or(word, m, __ATOMIC_SEQ_CST) & m;
 }
 
-static bool test_bit(volatile const uint64_t *word, unsigned bit)
+static bool test_bit(const void *base, unsigned bit)
 {
-	return (__atomic_load_n(word, __ATOMIC_SEQ_CST) >> bit) & 1;
+	const volatile uint32_t *word = (const volatile uint32_t *)base + bit / BITS_PER_WORD;
+	return (__atomic_load_n(word, __ATOMIC_SEQ_CST) >> (bit % BITS_PER_WORD)) & 1;
 }
 
-static void clear_bit(volatile uint64_t *word, unsigned bit)
+static void clear_bit(void *base, unsigned bit)
 {
-	__atomic_fetch_and(word, ~(1ULL << bit), __ATOMIC_SEQ_CST);
+	volatile uint32_t *word = (volatile uint32_t *)base + bit / BITS_PER_WORD;
+	__atomic_fetch_and(word, ~(1u << (bit % BITS_PER_WORD)), __ATOMIC_SEQ_CST);
+}
+
+static void *pending_bitmap(const struct evtchn_table *t)
+{
+	return t->shared->evtchn_pending;
+}
+
+static void *mask_bitmap(const struct evtchn_table *t)
+{
+	return t->compat ? (char *)t->shared->evtchn_pending + COMPAT_BITMAP_BYTES : (void *)t->shared->evtchn_mask;
+}
+
+/* Sets the port's bit in vi's selector (one bit per bitmap word of the
+ * guest's width); whether it was set. */
+static bool set_selector(const struct evtchn_table *t, struct vcpu_info *vi, uint32_t port)
+{
+	if (t->compat)
+		return test_and_set((char *)vi + COMPAT_PENDING_SEL_OFF, port / 32);
+	return test_and_set(&vi->evtchn_pending_sel, port / 64);
+}
+
+void evtchn_set_compat(struct evtchn_table *t, bool compat)
+{
+	t->compat = compat;
+}
+
+void evtchn_select_all(const struct evtchn_table *t, struct vcpu_info *vi)
+{
+	if (t->compat)
+		__atomic_store_n((volatile uint32_t *)((char *)vi + COMPAT_PENDING_SEL_OFF), ~0u, __ATOMIC_SEQ_CST);
+	else
+		__atomic_store_n(&vi->evtchn_pending_sel, ~0ULL, __ATOMIC_SEQ_CST);
 }
 
 /* Sets the selector bit and the upcall flag on the port's vCPU. */
@@ -33,7 +79,7 @@ static void notify_vcpu(struct evtchn_table *t, uint32_t port)
 	struct vcpu_info *vi = t->ops->vcpu_info(t->owner, vcpu);
 	if (!vi)
 		return;
-	if (test_and_set((volatile uint64_t *)&vi->evtchn_pending_sel, port / BITS_PER_WORD))
+	if (set_selector(t, vi, port))
 		return;
 	__atomic_store_n(&vi->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST);
 	t->ops->kick(t->owner, vcpu);
@@ -50,17 +96,14 @@ bool evtchn_port_pending(const struct evtchn_table *t, uint32_t port)
 	if (port >= EVTCHN_MAX_PORTS)
 		return false;
 	port = clamp_port(port);
-	return test_bit((volatile const uint64_t *)&t->shared->evtchn_pending[port / BITS_PER_WORD],
-			port % BITS_PER_WORD);
+	return test_bit(pending_bitmap(t), port);
 }
 
 void evtchn_set_pending(struct evtchn_table *t, uint32_t port)
 {
-	volatile uint64_t *pending = (volatile uint64_t *)t->shared->evtchn_pending;
-	volatile uint64_t *mask = (volatile uint64_t *)t->shared->evtchn_mask;
-	if (test_and_set(&pending[port / BITS_PER_WORD], port % BITS_PER_WORD))
+	if (test_and_set(pending_bitmap(t), port))
 		return;
-	if (!test_bit(&mask[port / BITS_PER_WORD], port % BITS_PER_WORD))
+	if (!test_bit(mask_bitmap(t), port))
 		notify_vcpu(t, port);
 	t->ops->wake_pollers(t->owner); /* masked or not, as Xen does */
 }
@@ -104,8 +147,7 @@ static bool port_valid(const struct evtchn_table *t, uint32_t port)
 /* Clears pending state of a port being (re)allocated. */
 static void reset_port(struct evtchn_table *t, uint32_t port)
 {
-	clear_bit((volatile uint64_t *)&t->shared->evtchn_pending[port / BITS_PER_WORD],
-		  port % BITS_PER_WORD);
+	clear_bit(pending_bitmap(t), port);
 	t->port[port] = (struct evtchn_port_state){ 0 };
 }
 
@@ -306,10 +348,8 @@ int evtchn_unmask(struct evtchn_table *t, uint32_t port)
 	if (!port_valid(t, port))
 		return -XEN_EINVAL;
 	port = clamp_port(port);
-	volatile uint64_t *pending = (volatile uint64_t *)t->shared->evtchn_pending;
-	volatile uint64_t *mask = (volatile uint64_t *)t->shared->evtchn_mask;
-	clear_bit(&mask[port / BITS_PER_WORD], port % BITS_PER_WORD);
-	if (test_bit(&pending[port / BITS_PER_WORD], port % BITS_PER_WORD))
+	clear_bit(mask_bitmap(t), port);
+	if (test_bit(pending_bitmap(t), port))
 		notify_vcpu(t, port);
 	return 0;
 }

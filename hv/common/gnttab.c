@@ -1,5 +1,6 @@
 /* Grant tables: the table itself and the one-at-a-time sub-ops (see gnttab.h). */
 #include "ctl.h"
+#include "compat.h"
 #include "gnttab.h"
 #include "heap.h"
 #include "page_alloc.h"
@@ -165,7 +166,7 @@ static int16_t setup_frames(struct vcpu *v, struct domain *d, const struct gntta
 	int16_t st = GNTST_okay;
 	for (uint32_t i = 0; i < op->nr_frames; i++) {
 		uint64_t gfn = gpa[i] ? gpa[i] >> PAGE_SHIFT : GFN_INVALID;
-		if (copy_to_guest(v, op->frame_list + i * sizeof(gfn), &gfn, sizeof(gfn)))
+		if (ulong_out(v, op->frame_list, i, gfn))
 			st = GNTST_bad_virt_addr;
 	}
 	return st;
@@ -174,7 +175,7 @@ static int16_t setup_frames(struct vcpu *v, struct domain *d, const struct gntta
 static long setup_table(struct vcpu *v, uint64_t gva)
 {
 	struct gnttab_setup_table op;
-	if (GUEST_IN(v, &op, gva))
+	if (ARG_IN(v, gnttab_setup_table, &op, gva))
 		return -XEN_EFAULT;
 	struct domain *d = queried_domain(v, op.dom, &op.status);
 	if (d) {

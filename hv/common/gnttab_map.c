@@ -16,6 +16,7 @@
  * given back under the mapper's again.
  */
 #include "gnttab.h"
+#include "compat.h"
 #include "hypercall.h"
 #include "heap.h"
 #include "page_alloc.h"
@@ -340,6 +341,7 @@ union gnttab_batch_op {
 
 struct gnttab_batch {
 	size_t size;             /* of one operation in guest memory */
+	const struct xlat_layout *xlat; /* its 32-bit layout if that differs, else NULL */
 	size_t out_off, out_len; /* what goes back, the status first */
 	int16_t (*one)(struct vcpu *v, union gnttab_batch_op *op); /* its status */
 };
@@ -350,19 +352,22 @@ struct gnttab_batch {
  * left (arg 2). */
 static long run_batch(struct vcpu *v, const struct gnttab_batch *b, uint64_t gva, uint32_t count)
 {
+	bool xlat = b->xlat && hc_compat(v); /* a 32-bit caller's layout: converted whole */
+	size_t size = xlat ? b->xlat->compat_size : b->size;
 	for (uint32_t i = 0; i < count; i++) {
 		union gnttab_batch_op op;
-		uint64_t at = gva + (uint64_t)i * b->size;
+		uint64_t at = gva + (uint64_t)i * size;
 		if (i && hypercall_preempt_check()) {
 			hypercall_continue(v, 1, at);
 			hypercall_continue(v, 2, count - i);
 			return HC_RESTART;
 		}
-		if (copy_from_guest(v, &op, at, b->size))
+		if (xlat ? arg_in(v, b->xlat, &op, at) : copy_from_guest(v, &op, at, b->size))
 			return -XEN_EFAULT;
 		int16_t status = b->one(v, &op);
 		memcpy((char *)&op + b->out_off, &status, sizeof(status));
-		if (copy_to_guest(v, at + b->out_off, (char *)&op + b->out_off, b->out_len))
+		if (xlat ? arg_out(v, b->xlat, at, &op)
+			 : copy_to_guest(v, at + b->out_off, (char *)&op + b->out_off, b->out_len))
 			return -XEN_EFAULT;
 	}
 	return 0;
@@ -383,29 +388,32 @@ static int16_t copy_op(struct vcpu *v, union gnttab_batch_op *op)
 	return copy_one(v, &op->copy);
 }
 
-/* Map writes back status, handle and dev_bus_addr; the others their status. */
+/* Map writes back status, handle and dev_bus_addr; the others their status.
+ * Map and unmap lay out alike for 32- and 64-bit callers; copy does not. */
 long gnttab_map(struct vcpu *v, uint64_t gva, uint32_t count)
 {
-	static const struct gnttab_batch b = { sizeof(struct gnttab_map_grant_ref),
-					       offsetof(struct gnttab_map_grant_ref, status),
-					       sizeof(struct gnttab_map_grant_ref) -
-						       offsetof(struct gnttab_map_grant_ref, status),
-					       map_op };
+	static const struct gnttab_batch b = {
+		.size = sizeof(struct gnttab_map_grant_ref),
+		.out_off = offsetof(struct gnttab_map_grant_ref, status),
+		.out_len = sizeof(struct gnttab_map_grant_ref) - offsetof(struct gnttab_map_grant_ref, status),
+		.one = map_op };
 	return run_batch(v, &b, gva, count);
 }
 
 long gnttab_unmap(struct vcpu *v, uint64_t gva, uint32_t count)
 {
-	static const struct gnttab_batch b = { sizeof(struct gnttab_unmap_grant_ref),
-					       offsetof(struct gnttab_unmap_grant_ref, status), sizeof(int16_t),
-					       unmap_op };
+	static const struct gnttab_batch b = {
+		.size = sizeof(struct gnttab_unmap_grant_ref),
+		.out_off = offsetof(struct gnttab_unmap_grant_ref, status), .out_len = sizeof(int16_t),
+		.one = unmap_op };
 	return run_batch(v, &b, gva, count);
 }
 
 long gnttab_copy(struct vcpu *v, uint64_t gva, uint32_t count)
 {
-	static const struct gnttab_batch b = { sizeof(struct gnttab_copy), offsetof(struct gnttab_copy, status),
-					       sizeof(int16_t), copy_op };
+	static const struct gnttab_batch b = {
+		.size = sizeof(struct gnttab_copy), .xlat = &xlat_gnttab_copy,
+		.out_off = offsetof(struct gnttab_copy, status), .out_len = sizeof(int16_t), .one = copy_op };
 	return run_batch(v, &b, gva, count);
 }
 

@@ -59,6 +59,8 @@ static long set_param(struct vcpu *v, struct domain *d, uint32_t index, uint64_t
 		break;
 	}
 	d->hvm_param[index] = value;
+	if (index == HVM_PARAM_CALLBACK_IRQ && d == v->d)
+		domain_latch_shinfo_layout(v);
 	if (index == HVM_PARAM_CALLBACK_IRQ)
 		for (unsigned i = 0; i < d->nr_vcpus; i++)
 			vcpu_kick(d->vcpu[i]); /* events may already be waiting */

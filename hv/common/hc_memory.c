@@ -5,6 +5,7 @@
  * domains' pages (hc_physmap.c) in files of their own.
  */
 #include "hypercall.h"
+#include "compat.h"
 #include "gnttab.h"
 #include "public/memory.h"
 #include "memory_op.h"
@@ -14,7 +15,7 @@
 static long add_to_physmap(struct vcpu *v, uint64_t gva)
 {
 	struct xen_add_to_physmap xatp;
-	if (GUEST_IN(v, &xatp, gva))
+	if (ARG_IN(v, add_to_physmap, &xatp, gva))
 		return -XEN_EFAULT;
 	struct domain *d = self_domain(v, xatp.domid);
 	if (!d)
@@ -41,7 +42,7 @@ static long add_to_physmap(struct vcpu *v, uint64_t gva)
 static long memory_map(struct vcpu *v, uint64_t gva)
 {
 	struct xen_memory_map map;
-	if (GUEST_IN(v, &map, gva))
+	if (ARG_IN(v, memory_map, &map, gva))
 		return -XEN_EFAULT;
 	struct domain *d = v->d;
 	uint32_t n = MIN(map.nr_entries, d->nr_e820);
@@ -55,7 +56,7 @@ static long memory_map(struct vcpu *v, uint64_t gva)
 			return -XEN_EFAULT;
 	}
 	map.nr_entries = n;
-	return GUEST_OUT(v, gva, &map) ? -XEN_EFAULT : 0;
+	return ARG_OUT(v, memory_map, gva, &map) ? -XEN_EFAULT : 0;
 }
 
 long do_memory_op(struct vcpu *v, const uint64_t arg[5])

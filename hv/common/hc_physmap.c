@@ -7,6 +7,7 @@
  * (page_alloc.h), so it outlives neither the mapping nor is freed under it.
  */
 #include "ctl.h"
+#include "compat.h"
 #include "gnttab.h"
 #include "memory_op.h"
 #include "public/memory.h"
@@ -27,7 +28,7 @@ static long map_foreign_one(struct domain *d, struct domain *fd, uint64_t gfn, u
 long memory_add_to_physmap_batch(struct vcpu *v, uint64_t op, uint64_t gva)
 {
 	struct xen_add_to_physmap_batch b;
-	if (GUEST_IN(v, &b, gva))
+	if (ARG_IN(v, add_to_physmap_batch, &b, gva))
 		return -XEN_EFAULT;
 	if (b.space == XENMAPSPACE_gmfn_range)
 		return -XEN_EOPNOTSUPP;
@@ -51,7 +52,7 @@ long memory_add_to_physmap_batch(struct vcpu *v, uint64_t op, uint64_t gva)
 		fd = domain_get_checked(v, b.u.foreign_domid, ACCESS_DM_PRIV, &entry_rc);
 	for (uint64_t i = op >> 6; i < b.size; i++) {
 		uint64_t idx, gpfn;
-		if (copy_from_guest(v, &idx, b.idxs + i * 8, 8) || copy_from_guest(v, &gpfn, b.gpfns + i * 8, 8)) {
+		if (ulong_in(v, b.idxs, i, &idx) || ulong_in(v, b.gpfns, i, &gpfn)) {
 			rc = -XEN_EFAULT;
 			break;
 		}
@@ -70,7 +71,7 @@ long memory_add_to_physmap_batch(struct vcpu *v, uint64_t op, uint64_t gva)
 long memory_remove_from_physmap(struct vcpu *v, uint64_t gva)
 {
 	struct xen_remove_from_physmap r;
-	if (GUEST_IN(v, &r, gva))
+	if (ARG_IN(v, remove_from_physmap, &r, gva))
 		return -XEN_EFAULT;
 	long rc;
 	struct domain *d = domain_get_checked(v, r.domid, ACCESS_TARGET, &rc);
@@ -90,7 +91,7 @@ static long acquire_grant_frames(struct vcpu *v, struct domain *fd, const struct
 	for (uint32_t i = 0; i < r->nr_frames; i++) {
 		uint64_t gpfn;
 		paddr_t frame;
-		if (copy_from_guest(v, &gpfn, r->frame_list + i * 8, 8))
+		if (ulong_in(v, r->frame_list, i, &gpfn))
 			return -XEN_EFAULT;
 		if (gpfn >= (P2M_GPA_LIMIT >> PAGE_SHIFT))
 			return -XEN_EINVAL;
@@ -110,7 +111,7 @@ long memory_acquire_resource(struct vcpu *v, uint64_t gva)
 	if (v->d != hardware_domain)
 		return -XEN_EACCES;
 	struct xen_mem_acquire_resource r;
-	if (GUEST_IN(v, &r, gva))
+	if (ARG_IN(v, acquire_resource, &r, gva))
 		return -XEN_EFAULT;
 	if (r.pad)
 		return -XEN_EINVAL;
@@ -123,7 +124,7 @@ long memory_acquire_resource(struct vcpu *v, uint64_t gva)
 	} else if (!r.frame_list) { /* how many frames there can be */
 		rc = r.nr_frames ? -XEN_EINVAL : 0;
 		r.nr_frames = gnttab_max_frames(fd); /* the domain's own max_grant_frames */
-		if (!rc && GUEST_OUT(v, gva, &r))
+		if (!rc && ARG_OUT(v, acquire_resource, gva, &r))
 			rc = -XEN_EFAULT;
 	} else if (r.nr_frames > ACQUIRE_MAX_FRAMES) {
 		rc = -XEN_E2BIG;

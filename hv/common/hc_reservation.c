@@ -8,6 +8,7 @@
  * continuations encode it; a long one is preempted that way.
  */
 #include "ctl.h"
+#include "compat.h"
 #include "page_alloc.h"
 #include "public/memory.h"
 #include "memory_op.h"
@@ -66,7 +67,7 @@ static long preempt_at(struct vcpu *v, uint64_t cmd, uint64_t i)
  * space.  0, or -1. */
 static int extent_gfn(struct vcpu *v, const struct xen_memory_reservation *r, uint64_t i, uint64_t *gfn)
 {
-	if (copy_from_guest(v, gfn, r->extent_start + i * sizeof(*gfn), sizeof(*gfn)))
+	if (ulong_in(v, r->extent_start, i, gfn))
 		return -1;
 	return *gfn < (P2M_GPA_LIMIT >> PAGE_SHIFT) ? 0 : -1;
 }
@@ -138,7 +139,7 @@ long memory_reservation_op(struct vcpu *v, uint64_t op, uint64_t gva)
 	long rc;
 	/* Xen answers populate and decrease with the extents done, start, when
 	 * it fails before the work: a bad copy, no such domain, no right to it. */
-	if (GUEST_IN(v, &r, gva))
+	if (ARG_IN(v, memory_reservation, &r, gva))
 		return claim ? -XEN_EFAULT : (long)start;
 	if (claim ? start > r.nr_extents : start >= r.nr_extents)
 		return claim ? -XEN_EINVAL : (long)start;
@@ -158,7 +159,7 @@ long memory_reservation_op(struct vcpu *v, uint64_t op, uint64_t gva)
 long memory_set_map(struct vcpu *v, uint64_t gva)
 {
 	struct xen_foreign_memory_map fmap;
-	if (GUEST_IN(v, &fmap, gva))
+	if (ARG_IN(v, foreign_memory_map, &fmap, gva))
 		return -XEN_EFAULT;
 	if (fmap.map.nr_entries > DOMAIN_E820_MAX)
 		return -XEN_EINVAL;

@@ -4,6 +4,7 @@
  * poll's timeout); shutdown ends the domain with the guest's reason.
  */
 #include "hypercall.h"
+#include "compat.h"
 #include "evtchn.h"
 #include "vcpu_sched.h"
 #include "vtime.h"
@@ -39,7 +40,7 @@ static long poll(struct vcpu *v, uint64_t gva)
 {
 	struct sched_poll p;
 	uint32_t ports[POLL_MAX_PORTS];
-	if (GUEST_IN(v, &p, gva))
+	if (ARG_IN(v, sched_poll, &p, gva))
 		return -XEN_EFAULT;
 	long rc = copy_ports(v, p.ports, p.nr_ports, ports);
 	if (rc || any_pending(v, ports, p.nr_ports) || p.nr_ports > POLL_BLOCKING_PORTS ||

@@ -5,6 +5,7 @@
  * as PVH Linux does, so VCPUOP_initialise/up are not offered yet.
  */
 #include "hypercall.h"
+#include "compat.h"
 #include "page_alloc.h"
 #include "vcpu_sched.h"
 #include "vtime.h"
@@ -38,7 +39,7 @@ static long register_vcpu_info(struct vcpu *v, struct vcpu *target, uint64_t gva
 	struct vcpu_info *vi = (struct vcpu_info *)(uintptr_t)(page + info.offset);
 	*vi = *target->vcpu_info;
 	vi->evtchn_upcall_pending = 1; /* Xen also forces a look at the new copy */
-	vi->evtchn_pending_sel = ~0ULL;
+	evtchn_select_all(&target->d->evtchn, vi);
 	__atomic_store_n(&target->vcpu_info, vi, __ATOMIC_SEQ_CST);
 	vtime_update_vcpu(target);
 	vcpu_kick(target);
@@ -50,10 +51,12 @@ static long register_runstate(struct vcpu *v, struct vcpu *target, uint64_t gva)
 	uint64_t area, gpa = 0, irq;
 	if (GUEST_IN(v, &area, gva))
 		return -XEN_EFAULT;
+	if (hc_compat(v))
+		area = (uint32_t)area; /* a 32-bit pointer in the union's low half */
 	/* Resolved once: the area sits in the direct map and never moves.
 	 * A null address unregisters, as in Xen. */
 	if (area && (guest_va_to_gpa(v, area, true, &gpa) ||
-		     !p2m_is_mapped(target->d, gpa + sizeof(struct vcpu_runstate_info) - 1)))
+		     !p2m_is_mapped(target->d, gpa + arg_size(v, &xlat_runstate_info) - 1)))
 		return -XEN_EFAULT;
 	spinlock_t *lock = sched_vcpu_lock(&target->sched, &irq);
 	__atomic_store_n(&target->runstate_gpa, gpa, __ATOMIC_RELEASE);
@@ -70,7 +73,7 @@ static long runstate_info(struct vcpu *v, struct vcpu *target, uint64_t gva)
 	int state;
 	sched_runstate_get(&target->sched, now_ns(), &state, &rs.state_entry_time, rs.time);
 	rs.state = state;
-	return GUEST_OUT(v, gva, &rs) ? -XEN_EFAULT : 0;
+	return ARG_OUT(v, runstate_info, gva, &rs) ? -XEN_EFAULT : 0;
 }
 
 static long singleshot(struct vcpu *v, struct vcpu *target, uint64_t gva)
@@ -132,6 +135,7 @@ long do_vcpu_op(struct vcpu *v, const uint64_t arg[5])
 
 long do_set_timer_op(struct vcpu *v, const uint64_t arg[5])
 {
-	v->timer_deadline = arg[0]; /* 0 cancels */
+	/* 0 cancels; a 32-bit caller passes the low and high halves */
+	v->timer_deadline = hc_compat(v) ? (uint32_t)arg[0] | arg[1] << 32 : arg[0];
 	return 0;
 }

@@ -5,6 +5,7 @@
  * do not implement, plus XENFEAT_dom0 for the hardware domain.
  */
 #include "hypercall.h"
+#include "compat.h"
 #include "public/version.h"
 #include "public/features.h"
 #include "param.h"
@@ -51,8 +52,9 @@ long do_xen_version(struct vcpu *v, const uint64_t arg[5])
 	case XENVER_pagesize:
 		return PAGE_SIZE;
 	case XENVER_platform_parameters: {
-		uint64_t virt_start = 0xffff800000000000ULL; /* where Xen would sit in a 64-bit PV guest */
-		return copy_to_guest(v, gva, &virt_start, sizeof(virt_start)) ? -XEN_EFAULT : 0;
+		/* where Xen would sit in a 64-bit PV guest; 0 for a 32-bit HVM one */
+		uint64_t virt_start = hc_compat(v) ? 0 : 0xffff800000000000ULL;
+		return ulong_out(v, gva, 0, virt_start) ? -XEN_EFAULT : 0;
 	}
 	case XENVER_commandline: /* privileged, as Xen's default policy */
 		if (!v->d->is_privileged)

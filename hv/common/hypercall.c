@@ -103,6 +103,7 @@ bool hypercall_dispatch(struct vcpu *v)
 	for (unsigned i = 0; i < 5; i++)
 		arg[i] = long_mode ? gpr[arg_reg64[i]] : (uint32_t)gpr[arg_reg32[i]];
 	v->hc_cont_mask = 0;
+	v->hc_compat = !long_mode;
 	long rc = v->regs.cpl != 0 && v->regs.cr0 & CR0_PE ? -XEN_EPERM : hypercall_call(v, nr, arg);
 	if (rc == HC_RESTART) {
 		restart(v, long_mode);

@@ -9,6 +9,7 @@
  * the CPU's timer heap only wakes it when the earliest is due.
  */
 #include "vcpu_sched.h"
+#include "compat.h"
 #include "cpu_loop.h"
 #include "domain.h"
 #include "p2m.h"
@@ -238,14 +239,21 @@ void vcpu_runstate_publish(struct vcpu *v)
 	sched_runstate_read(&v->sched, now_ns(), &state, &rs.state_entry_time, rs.time);
 	rs.state = state;
 	bool flag = v->d->vm_assist & (1u << VMASST_TYPE_runstate_update_flag);
-	uint64_t gpa_entry = gpa + offsetof(struct vcpu_runstate_info, state_entry_time);
+	const struct xlat_layout *l = &xlat_runstate_info; /* field 1: state_entry_time */
+	bool compat = v->d->shinfo_compat;
+	uint64_t gpa_entry = gpa + (compat ? l->field[1].compat_off : l->field[1].native_off);
 	if (flag) {
 		uint64_t busy = rs.state_entry_time | XEN_RUNSTATE_UPDATE;
 		copy_to_gpa(v->d, gpa_entry, &busy, sizeof(busy));
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		rs.state_entry_time |= XEN_RUNSTATE_UPDATE;
 	}
-	copy_to_gpa(v->d, gpa, &rs, sizeof(rs));
+	uint8_t image[sizeof(rs)];
+	if (compat)
+		xlat_to_compat(l, image, &rs);
+	else
+		memcpy(image, &rs, sizeof(rs));
+	copy_to_gpa(v->d, gpa, image, compat ? l->compat_size : sizeof(rs));
 	if (flag) {
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		rs.state_entry_time &= ~XEN_RUNSTATE_UPDATE;

@@ -84,16 +84,27 @@ void vtime_update_vcpu(struct vcpu *v)
 	__atomic_store_n(&t->version, (version | 1) + 1, __ATOMIC_SEQ_CST);
 }
 
+/* x86_32's shared_info: wc_version, wc_sec and wc_nsec follow bitmaps of
+ * 128 bytes each; wc_sec_hi ends arch_shared_info (six 4-byte fields). */
+#define COMPAT_WC_VERSION_OFF (2048 + 2 * 128)
+#define COMPAT_WC_SEC_HI_OFF (COMPAT_WC_VERSION_OFF + 12 + 6 * 4)
+
 void vtime_update_wallclock(struct domain *d)
 {
-	struct shared_info *s = d->shared_info;
-	uint32_t version = s->wc_version;
-	__atomic_store_n(&s->wc_version, version | 1, __ATOMIC_SEQ_CST);
+	char *s = (char *)d->shared_info;
+	bool compat = d->shinfo_compat;
+	/* version, sec, nsec in a row in both layouts */
+	volatile uint32_t *wc = (volatile uint32_t *)(s + (compat ? COMPAT_WC_VERSION_OFF
+								: offsetof(struct shared_info, wc_version)));
+	volatile uint32_t *sec_hi = (volatile uint32_t *)(s + (compat ? COMPAT_WC_SEC_HI_OFF
+								   : offsetof(struct shared_info, wc_sec_hi)));
+	uint32_t version = wc[0];
+	__atomic_store_n(&wc[0], version | 1, __ATOMIC_SEQ_CST);
 	uint64_t secs = boot_wallclock_ns / 1000000000ULL;
-	s->wc_sec = (uint32_t)secs;
-	s->wc_sec_hi = (uint32_t)(secs >> 32);
-	s->wc_nsec = (uint32_t)(boot_wallclock_ns % 1000000000ULL);
-	__atomic_store_n(&s->wc_version, (version | 1) + 1, __ATOMIC_SEQ_CST);
+	wc[1] = (uint32_t)secs;
+	*sec_hi = (uint32_t)(secs >> 32);
+	wc[2] = (uint32_t)(boot_wallclock_ns % 1000000000ULL);
+	__atomic_store_n(&wc[0], (version | 1) + 1, __ATOMIC_SEQ_CST);
 }
 
 void vtime_set_wallclock(uint64_t secs, uint32_t nsecs, uint64_t sys_ns)

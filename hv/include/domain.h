@@ -46,6 +46,7 @@ struct vcpu {
 	struct domain *d;
 	unsigned vcpu_id;
 	uint8_t hc_cont_mask;      /* arguments a continuation changes (hypercall.h) */
+	bool hc_compat;            /* the hypercall in progress is 32-bit (compat.h) */
 	uint64_t hc_cont_arg[5];
 	struct sched_vcpu sched;
 	struct vcpu_regs regs;
@@ -135,6 +136,9 @@ struct domain {
 	uint64_t max_gfn;          /* highest frame ever mapped (XENMEM_maximum_gpfn) */
 	struct shared_info *shared_info;
 	uint64_t shared_info_gpa;  /* where the guest mapped it, 0 = nowhere */
+	/* shared_info, vcpu_info and runstate areas in x86_32's layout: the
+	 * guest last set up its hypercall page or callback from 32-bit code. */
+	bool shinfo_compat;
 	uint64_t hvm_param[40];
 	struct evtchn_table evtchn;
 	struct gnttab *gnttab;
@@ -204,5 +208,9 @@ void domain_set_shutdown_code(struct domain *d, unsigned code);
 void domain_notify_controller(void);
 /* Wakes a vCPU wherever it runs: from HLT, poll or guest mode. */
 void vcpu_kick(struct vcpu *v);
+/* Xen's latch: v's domain takes the shared structures' layout of v's
+ * current mode (32- or 64-bit), at the operations a guest's PV drivers
+ * start with (the hypercall page, the callback). */
+void domain_latch_shinfo_layout(struct vcpu *v);
 
 #endif

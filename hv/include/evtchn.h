@@ -44,10 +44,18 @@ struct evtchn_table {
 	struct evtchn_port_state port[EVTCHN_MAX_PORTS];
 	spinlock_t lock;
 	bool dead;             /* closed for good (its domain is dying): no new ports */
+	bool compat;           /* shared_info in the x86_32 layout (32-bit words) */
 };
 
 void evtchn_table_init(struct evtchn_table *t, uint16_t domid, unsigned nr_vcpus, uint32_t max_port,
 		       struct shared_info *shared, const struct evtchn_owner_ops *ops, void *owner);
+
+/* The guest's shared_info layout from now on: x86_32's (compat) or
+ * x86_64's.  1024 ports fit either. */
+void evtchn_set_compat(struct evtchn_table *t, bool compat);
+/* Every selector bit of vi set, in the table's layout: the guest looks
+ * at every bitmap word (a vcpu_info that moved). */
+void evtchn_select_all(const struct evtchn_table *t, struct vcpu_info *vi);
 
 /* Another domain's table, for sends and closes: get returns it held (NULL
  * if there is no such domain), put lets it go. */

@@ -178,6 +178,42 @@ static void limit_and_close_all(void)
 	      "evtchn: a dead table gives no new port, to itself or a peer (%d %d %d)", rb, ru, rv);
 }
 
+/* A 32-bit guest's shared_info: the pending bitmap is 32 words of 32
+ * bits at the same place, the mask right after it (at 2048 + 128), and
+ * vcpu_info's selector is a 32-bit word at offset 4. */
+static void compat_layout(void)
+{
+	uint32_t p, q;
+	reset();
+	evtchn_set_compat(&ta, true);
+	uint8_t *raw = (uint8_t *)&shared_a;
+	for (unsigned i = 0; i < 100; i++)
+		evtchn_alloc_unbound(&ta, DOMID_SELF, &p);
+	CHECK(p == 100, "evtchn compat: port 100 allocated");
+	CHECK(evtchn_bind_interdomain(&ta, &ta, 100, &q) == 0, "evtchn compat: loopback to port 100");
+	evtchn_send(&ta, q, lookup);
+	uint32_t sel;
+	memcpy(&sel, raw + 4, 4);
+	CHECK((raw[2048 + 12] & 0x10) && sel == 1u << 3 && shared_a.vcpu_info[0].evtchn_upcall_pending,
+	      "evtchn compat: port 100 is bit 4 of byte 12 of the bitmap; selector bit 3 (word 3), at offset 4");
+	CHECK(!shared_a.vcpu_info[0].arch.cr2, "evtchn compat: nothing written past the 32-bit selector");
+	evtchn_close(&ta, q, lookup);
+	CHECK(evtchn_bind_interdomain(&ta, &ta, 100, &q) == 0, "evtchn compat: rebound");
+	raw[2048 + 128 + 12] = 0x10; /* the guest masks port 100 in its mask bitmap */
+	memset(raw, 0, 64);
+	shared_a.evtchn_pending[0] = shared_a.evtchn_pending[1] = 0;
+	kicks[0][0] = 0;
+	evtchn_send(&ta, q, lookup);
+	memcpy(&sel, raw + 4, 4);
+	CHECK(raw[2048 + 12] == 0x10 && !sel && !kicks[0][0],
+	      "evtchn compat: masked at 2048 + 128: pending, no selector, no kick");
+	CHECK(evtchn_unmask(&ta, 100) == 0 && (memcpy(&sel, raw + 4, 4), sel == 1u << 3) && kicks[0][0] == 1,
+	      "evtchn compat: unmask in the 32-bit mask bitmap delivers it");
+	evtchn_select_all(&ta, &shared_a.vcpu_info[1]);
+	memcpy(&sel, raw + 64 + 4, 4);
+	CHECK(sel == ~0u && !shared_a.vcpu_info[1].arch.cr2, "evtchn compat: select_all sets the 32-bit selector only");
+}
+
 int main(void)
 {
 	limit_and_close_all();
@@ -185,5 +221,6 @@ int main(void)
 	masking();
 	virqs();
 	two_domains_and_limits();
+	compat_layout();
 	return check_exit();
 }
