@@ -62,7 +62,9 @@ void vlapic_init(struct vcpu *v)
 {
 	struct vlapic *a = &v->vlapic;
 	a->apic_id = 2 * v->vcpu_id; /* Xen's rule: no SMT siblings; libxl's MADT says the same */
-	a->apic_base = APIC_BASE_ADDR | APIC_BASE_EN | APIC_BASE_EXTD | (v->vcpu_id ? 0 : APIC_BASE_BSP);
+	/* xAPIC mode, as Xen's vlapic_reset leaves it: a kernel without x2APIC
+	 * support (Debian's 686-pae) drives the page; others switch. */
+	a->apic_base = APIC_BASE_ADDR | APIC_BASE_EN | (v->vcpu_id ? 0 : APIC_BASE_BSP);
 	reset_registers(a);
 }
 

@@ -41,6 +41,15 @@ static bool to_xapic(void)
 	return ok;
 }
 
+/* Every vCPU from xAPIC mode (where it starts) into x2APIC mode. */
+static bool to_x2apic(void)
+{
+	bool ok = true;
+	for (unsigned i = 0; i < NVCPUS; i++)
+		ok &= !vlapic_set_base(&vcpus[i], BASE | EN | EXTD);
+	return ok;
+}
+
 /* The vCPUs whose IRR has vector set, as a bit mask. */
 static unsigned pending(uint8_t vector)
 {
@@ -55,6 +64,9 @@ static void transitions(void)
 {
 	reset();
 	struct vcpu *v = &vcpus[1];
+	CHECK(v->vlapic.apic_base == (BASE | EN) && vcpus[0].vlapic.apic_base == (BASE | EN | 1ULL << 8),
+	      "a vCPU starts in xAPIC mode, as on Xen; vCPU 0 is the BSP");
+	CHECK(to_x2apic(), "xAPIC to x2APIC: allowed on every vCPU");
 	CHECK(vlapic_set_base(v, BASE | EN), "x2APIC straight to xAPIC: refused (#GP)");
 	CHECK(vlapic_set_base(v, BASE | EXTD), "EXTD without EN: refused");
 	CHECK(!vlapic_set_base(v, BASE), "x2APIC to disabled: allowed");
@@ -66,6 +78,7 @@ static void transitions(void)
 	CHECK(!vlapic_set_base(v, BASE) && vlapic_rdmsr(v, 0x802, &val), "APIC MSRs #GP once the APIC is disabled");
 	CHECK(vlapic_mmio_read(v, 0x20, 4) == 0xffffffff, "the xAPIC page is not decoded while disabled: all ones");
 	reset();
+	to_x2apic();
 	v = &vcpus[2];
 	CHECK(!vlapic_wrmsr(v, 0x80f, 0x1ff), "x2APIC: software-enable through the SVR");
 	vlapic_set_irq(v, 0x70);
@@ -157,6 +170,7 @@ static void xapic_ipis(void)
 static void x2apic_ipis(void)
 {
 	reset();
+	to_x2apic();
 	struct vcpu *v = &vcpus[0];
 	CHECK(!vlapic_wrmsr(v, 0x830, (uint64_t)4 << 32 | 0x60) && pending(0x60) == 1u << 2,
 	      "x2APIC physical destination 4: vCPU 2");
