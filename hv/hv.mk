@@ -31,7 +31,7 @@ $(HV_ELF): $(BUILD)/hv/bastion64.elf
 
 # Host unit tests of the hv's pure logic (tests/unit/hv/).
 HV_UNIT_TESTS := format cmdline page_alloc heap memmap multiboot acpi serial_config evtchn vtime elf sched \
-	lib console domain_table access p2m gnttab triple_fault guest_pt vlapic guest_cr
+	lib console domain_table access p2m gnttab triple_fault guest_pt vlapic guest_cr compat
 HV_UNIT_SRCS_format := hv/common/format.c
 HV_UNIT_SRCS_cmdline := hv/common/cmdline.c
 HV_UNIT_SRCS_page_alloc := hv/common/page_alloc.c
@@ -48,11 +48,12 @@ HV_UNIT_SRCS_lib :=
 HV_UNIT_SRCS_domain_table := hv/common/domain_table.c
 HV_UNIT_SRCS_access := hv/common/access.c
 HV_UNIT_SRCS_p2m := hv/arch/x86/p2m.c
-HV_UNIT_SRCS_gnttab := hv/common/gnttab.c hv/common/gnttab_map.c
+HV_UNIT_SRCS_gnttab := hv/common/gnttab.c hv/common/gnttab_map.c hv/common/compat.c
 HV_UNIT_SRCS_triple_fault := hv/arch/x86/triple_fault.c
 HV_UNIT_SRCS_guest_pt := hv/arch/x86/guest_pt.c
 HV_UNIT_SRCS_vlapic := hv/arch/x86/vlapic.c
 HV_UNIT_SRCS_guest_cr := hv/arch/x86/guest_cr.c
+HV_UNIT_SRCS_compat := hv/common/compat.c
 HV_UNIT_SRCS_console := hv/common/console_ring.c hv/common/ratelimit.c hv/common/format.c
 HV_UNIT_BINS := $(addprefix $(BUILD)/tests/unit/hv/test_,$(HV_UNIT_TESTS))
 
@@ -97,6 +98,12 @@ test-dom0-boot: $(HV_ELF)
 	@tests/integration/dom0/boot.sh
 
 TEST_SUITES += test-dom0-boot
+
+# Debian's 32-bit (686-pae) kernel as the first domain (boot-686.sh).
+test-dom0-686: $(HV_ELF)
+	@tests/integration/dom0/boot-686.sh
+
+TEST_SUITES += test-dom0-686
 
 bench-dom0-boot: $(HV_ELF)
 	@tests/bench/dom0/boot.sh
