@@ -72,6 +72,11 @@ struct compat_gnttab_copy {
 	uint16_t len, flags;
 	int16_t status;
 };
+/* public/vcpu.h vcpu_set_singleshot_timer, x86_32 */
+struct compat_singleshot_timer {
+	compat_u64 timeout_abs_ns;
+	uint32_t flags;
+};
 /* public/xen.h multicall_entry, x86_32 */
 struct compat_multicall_entry {
 	uint32_t op, result, args[6];
@@ -85,106 +90,72 @@ struct compat_runstate_info {
 #define SIZE(s, f) sizeof(((s *)0)->f)
 /* Field f of native structure n and compat structure c. */
 #define FIELD(n, c, f) { offsetof(n, f), offsetof(c, f), SIZE(n, f), SIZE(c, f) }
-#define LAYOUT(n, c, ...)                                                        \
-	{ sizeof(n), sizeof(c), sizeof((struct xlat_field[]){ __VA_ARGS__ }) /     \
-	  sizeof(struct xlat_field), { __VA_ARGS__ } }
+/* FIELD over a list of up to 9 fields, and the list's length. */
+#define FIELDS1(n, c, f) FIELD(n, c, f)
+#define FIELDS2(n, c, f, ...) FIELD(n, c, f), FIELDS1(n, c, __VA_ARGS__)
+#define FIELDS3(n, c, f, ...) FIELD(n, c, f), FIELDS2(n, c, __VA_ARGS__)
+#define FIELDS4(n, c, f, ...) FIELD(n, c, f), FIELDS3(n, c, __VA_ARGS__)
+#define FIELDS5(n, c, f, ...) FIELD(n, c, f), FIELDS4(n, c, __VA_ARGS__)
+#define FIELDS6(n, c, f, ...) FIELD(n, c, f), FIELDS5(n, c, __VA_ARGS__)
+#define FIELDS7(n, c, f, ...) FIELD(n, c, f), FIELDS6(n, c, __VA_ARGS__)
+#define FIELDS8(n, c, f, ...) FIELD(n, c, f), FIELDS7(n, c, __VA_ARGS__)
+#define FIELDS9(n, c, f, ...) FIELD(n, c, f), FIELDS8(n, c, __VA_ARGS__)
+#define COUNT(...) COUNT_(__VA_ARGS__, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0)
+#define COUNT_(a, b, c, d, e, f, g, h, i, n, ...) n
+#define CAT(a, b) CAT_(a, b)
+#define CAT_(a, b) a##b
+/* xlat_<name>: native structure n, compat structure c, their fields. */
+#define LAYOUT(name, n, c, ...)                                                        \
+	const struct xlat_layout xlat_##name = { sizeof(n), sizeof(c), COUNT(__VA_ARGS__), \
+						 { CAT(FIELDS, COUNT(__VA_ARGS__))(n, c, __VA_ARGS__) } }
 
-#define N struct xen_add_to_physmap
-#define C struct compat_add_to_physmap
-const struct xlat_layout xlat_add_to_physmap = LAYOUT(N, C, FIELD(N, C, domid), FIELD(N, C, size),
-	FIELD(N, C, space), FIELD(N, C, idx), FIELD(N, C, gpfn));
-#undef N
-#undef C
-#define N struct xen_memory_reservation
-#define C struct compat_memory_reservation
-const struct xlat_layout xlat_memory_reservation = LAYOUT(N, C, FIELD(N, C, extent_start),
-	FIELD(N, C, nr_extents), FIELD(N, C, extent_order), FIELD(N, C, mem_flags), FIELD(N, C, domid));
-#undef N
-#undef C
-#define N struct xen_memory_map
-#define C struct compat_memory_map
-const struct xlat_layout xlat_memory_map = LAYOUT(N, C, FIELD(N, C, nr_entries), FIELD(N, C, buffer));
-#undef N
-#undef C
-#define N struct xen_foreign_memory_map
-#define C struct compat_foreign_memory_map
-const struct xlat_layout xlat_foreign_memory_map = LAYOUT(N, C, FIELD(N, C, domid),
-	FIELD(N, C, map.nr_entries), FIELD(N, C, map.buffer));
-#undef N
-#undef C
-#define N struct xen_remove_from_physmap
-#define C struct compat_remove_from_physmap
-const struct xlat_layout xlat_remove_from_physmap = LAYOUT(N, C, FIELD(N, C, domid), FIELD(N, C, gpfn));
-#undef N
-#undef C
-#define N struct xen_add_to_physmap_batch
-#define C struct compat_add_to_physmap_batch
-const struct xlat_layout xlat_add_to_physmap_batch = LAYOUT(N, C, FIELD(N, C, domid),
-	FIELD(N, C, space), FIELD(N, C, size), FIELD(N, C, u), FIELD(N, C, idxs), FIELD(N, C, gpfns),
-	FIELD(N, C, errs));
-#undef N
-#undef C
-#define N struct xen_mem_acquire_resource
-#define C struct compat_acquire_resource
-const struct xlat_layout xlat_acquire_resource = LAYOUT(N, C, FIELD(N, C, domid), FIELD(N, C, type),
-	FIELD(N, C, id), FIELD(N, C, nr_frames), FIELD(N, C, pad), FIELD(N, C, frame),
-	FIELD(N, C, frame_list));
-#undef N
-#undef C
-#define N struct sched_poll
-#define C struct compat_sched_poll
-const struct xlat_layout xlat_sched_poll = LAYOUT(N, C, FIELD(N, C, ports), FIELD(N, C, nr_ports),
-	FIELD(N, C, timeout));
-#undef N
-#undef C
-#define N struct gnttab_setup_table
-#define C struct compat_gnttab_setup_table
-const struct xlat_layout xlat_gnttab_setup_table = LAYOUT(N, C, FIELD(N, C, dom),
-	FIELD(N, C, nr_frames), FIELD(N, C, status), FIELD(N, C, frame_list));
-#undef N
-#undef C
-#define N struct gnttab_copy
-#define C struct compat_gnttab_copy
-const struct xlat_layout xlat_gnttab_copy = LAYOUT(N, C, FIELD(N, C, source.u),
-	FIELD(N, C, source.domid), FIELD(N, C, source.offset), FIELD(N, C, dest.u),
-	FIELD(N, C, dest.domid), FIELD(N, C, dest.offset), FIELD(N, C, len), FIELD(N, C, flags),
-	FIELD(N, C, status));
-#undef N
-#undef C
-#define N struct multicall_entry
-#define C struct compat_multicall_entry
-const struct xlat_layout xlat_multicall_entry = LAYOUT(N, C, FIELD(N, C, op), FIELD(N, C, result),
-	FIELD(N, C, args[0]), FIELD(N, C, args[1]), FIELD(N, C, args[2]), FIELD(N, C, args[3]),
-	FIELD(N, C, args[4]), FIELD(N, C, args[5]));
-#undef N
-#undef C
-#define N struct vcpu_runstate_info
-#define C struct compat_runstate_info
-const struct xlat_layout xlat_runstate_info = LAYOUT(N, C, FIELD(N, C, state),
-	FIELD(N, C, state_entry_time), FIELD(N, C, time));
-#undef N
-#undef C
+LAYOUT(add_to_physmap, struct xen_add_to_physmap, struct compat_add_to_physmap,
+       domid, size, space, idx, gpfn);
+LAYOUT(memory_reservation, struct xen_memory_reservation, struct compat_memory_reservation,
+       extent_start, nr_extents, extent_order, mem_flags, domid);
+LAYOUT(memory_map, struct xen_memory_map, struct compat_memory_map, nr_entries, buffer);
+LAYOUT(foreign_memory_map, struct xen_foreign_memory_map, struct compat_foreign_memory_map,
+       domid, map.nr_entries, map.buffer);
+LAYOUT(remove_from_physmap, struct xen_remove_from_physmap, struct compat_remove_from_physmap,
+       domid, gpfn);
+LAYOUT(add_to_physmap_batch, struct xen_add_to_physmap_batch, struct compat_add_to_physmap_batch,
+       domid, space, size, u, idxs, gpfns, errs);
+LAYOUT(acquire_resource, struct xen_mem_acquire_resource, struct compat_acquire_resource,
+       domid, type, id, nr_frames, pad, frame, frame_list);
+LAYOUT(sched_poll, struct sched_poll, struct compat_sched_poll, ports, nr_ports, timeout);
+LAYOUT(gnttab_setup_table, struct gnttab_setup_table, struct compat_gnttab_setup_table,
+       dom, nr_frames, status, frame_list);
+LAYOUT(gnttab_copy, struct gnttab_copy, struct compat_gnttab_copy, source.u, source.domid,
+       source.offset, dest.u, dest.domid, dest.offset, len, flags, status);
+LAYOUT(singleshot_timer, struct vcpu_set_singleshot_timer, struct compat_singleshot_timer,
+       timeout_abs_ns, flags);
+LAYOUT(multicall_entry, struct multicall_entry, struct compat_multicall_entry, op, result,
+       args[0], args[1], args[2], args[3], args[4], args[5]);
+LAYOUT(runstate_info, struct vcpu_runstate_info, struct compat_runstate_info,
+       state, state_entry_time, time);
 
-/* Little-endian: a narrower copy keeps the low bytes, a wider one is
- * zero-extended (every field that changes width is unsigned). */
-void xlat_to_native(const struct xlat_layout *l, void *native, const void *compat)
+/* Every field from one layout to the other.  Little-endian: a narrower
+ * copy keeps the low bytes, a wider one is zero-extended (every field that
+ * changes width is unsigned). */
+static void convert(const struct xlat_layout *l, void *dst, const void *src, bool to_native)
 {
-	memset(native, 0, l->native_size);
+	memset(dst, 0, to_native ? l->native_size : l->compat_size);
 	for (unsigned i = 0; i < l->nr_fields; i++) {
 		const struct xlat_field *f = &l->field[i];
-		memcpy((char *)native + f->native_off, (const char *)compat + f->compat_off,
-		       MIN(f->native_size, f->compat_size));
+		unsigned from = to_native ? f->compat_off : f->native_off;
+		unsigned to = to_native ? f->native_off : f->compat_off;
+		memcpy((char *)dst + to, (const char *)src + from, MIN(f->native_size, f->compat_size));
 	}
+}
+
+void xlat_to_native(const struct xlat_layout *l, void *native, const void *compat)
+{
+	convert(l, native, compat, true);
 }
 
 void xlat_to_compat(const struct xlat_layout *l, void *compat, const void *native)
 {
-	memset(compat, 0, l->compat_size);
-	for (unsigned i = 0; i < l->nr_fields; i++) {
-		const struct xlat_field *f = &l->field[i];
-		memcpy((char *)compat + f->compat_off, (const char *)native + f->native_off,
-		       MIN(f->native_size, f->compat_size));
-	}
+	convert(l, compat, native, false);
 }
 
 bool hc_compat(const struct vcpu *v)
@@ -215,6 +186,17 @@ int arg_out(struct vcpu *v, const struct xlat_layout *l, uint64_t gva, const voi
 	uint8_t compat[UINT8_MAX]; /* compat_size is a uint8_t */
 	xlat_to_compat(l, compat, native);
 	return copy_to_guest(v, gva, compat, l->compat_size);
+}
+
+int arg_out_field(struct vcpu *v, const struct xlat_layout *l, unsigned i, uint64_t gva,
+		  const void *native)
+{
+	const struct xlat_field *f = &l->field[i];
+	if (!hc_compat(v))
+		return copy_to_guest(v, gva + f->native_off, (const char *)native + f->native_off,
+				     f->native_size);
+	return copy_to_guest(v, gva + f->compat_off, (const char *)native + f->native_off,
+			     MIN(f->native_size, f->compat_size));
 }
 
 int ulong_in(struct vcpu *v, uint64_t base, uint64_t i, uint64_t *val)

@@ -300,8 +300,10 @@ void domain_latch_shinfo_layout(struct vcpu *v)
 {
 	struct domain *d = v->d;
 	bool compat = !v->regs.cs_long;
-	d->shinfo_compat = compat;
+	spin_lock(&d->lock); /* vCPUs latching from different modes: one wins whole */
+	__atomic_store_n(&d->shinfo_compat, compat, __ATOMIC_RELEASE);
 	evtchn_set_compat(&d->evtchn, compat);
+	spin_unlock(&d->lock);
 	vtime_update_wallclock(d); /* its fields moved */
 }
 

@@ -45,41 +45,47 @@ static void *pending_bitmap(const struct evtchn_table *t)
 	return t->shared->evtchn_pending;
 }
 
-static void *mask_bitmap(const struct evtchn_table *t)
+/* The layout, read once per operation: the guest may latch another. */
+static bool layout_compat(const struct evtchn_table *t)
 {
-	return t->compat ? (char *)t->shared->evtchn_pending + COMPAT_BITMAP_BYTES : (void *)t->shared->evtchn_mask;
+	return __atomic_load_n(&t->compat, __ATOMIC_ACQUIRE);
+}
+
+static void *mask_bitmap(const struct evtchn_table *t, bool compat)
+{
+	return compat ? (char *)t->shared->evtchn_pending + COMPAT_BITMAP_BYTES : (void *)t->shared->evtchn_mask;
 }
 
 /* Sets the port's bit in vi's selector (one bit per bitmap word of the
  * guest's width); whether it was set. */
-static bool set_selector(const struct evtchn_table *t, struct vcpu_info *vi, uint32_t port)
+static bool set_selector(bool compat, struct vcpu_info *vi, uint32_t port)
 {
-	if (t->compat)
+	if (compat)
 		return test_and_set((char *)vi + COMPAT_PENDING_SEL_OFF, port / 32);
 	return test_and_set(&vi->evtchn_pending_sel, port / 64);
 }
 
 void evtchn_set_compat(struct evtchn_table *t, bool compat)
 {
-	t->compat = compat;
+	__atomic_store_n(&t->compat, compat, __ATOMIC_RELEASE);
 }
 
 void evtchn_select_all(const struct evtchn_table *t, struct vcpu_info *vi)
 {
-	if (t->compat)
+	if (layout_compat(t))
 		__atomic_store_n((volatile uint32_t *)((char *)vi + COMPAT_PENDING_SEL_OFF), ~0u, __ATOMIC_SEQ_CST);
 	else
 		__atomic_store_n(&vi->evtchn_pending_sel, ~0ULL, __ATOMIC_SEQ_CST);
 }
 
 /* Sets the selector bit and the upcall flag on the port's vCPU. */
-static void notify_vcpu(struct evtchn_table *t, uint32_t port)
+static void notify_vcpu(struct evtchn_table *t, uint32_t port, bool compat)
 {
 	unsigned vcpu = t->port[port].vcpu;
 	struct vcpu_info *vi = t->ops->vcpu_info(t->owner, vcpu);
 	if (!vi)
 		return;
-	if (set_selector(t, vi, port))
+	if (set_selector(compat, vi, port))
 		return;
 	__atomic_store_n(&vi->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST);
 	t->ops->kick(t->owner, vcpu);
@@ -101,10 +107,11 @@ bool evtchn_port_pending(const struct evtchn_table *t, uint32_t port)
 
 void evtchn_set_pending(struct evtchn_table *t, uint32_t port)
 {
+	bool compat = layout_compat(t);
 	if (test_and_set(pending_bitmap(t), port))
 		return;
-	if (!test_bit(mask_bitmap(t), port))
-		notify_vcpu(t, port);
+	if (!test_bit(mask_bitmap(t, compat), port))
+		notify_vcpu(t, port, compat);
 	t->ops->wake_pollers(t->owner); /* masked or not, as Xen does */
 }
 
@@ -348,9 +355,10 @@ int evtchn_unmask(struct evtchn_table *t, uint32_t port)
 	if (!port_valid(t, port))
 		return -XEN_EINVAL;
 	port = clamp_port(port);
-	clear_bit(mask_bitmap(t), port);
+	bool compat = layout_compat(t);
+	clear_bit(mask_bitmap(t, compat), port);
 	if (test_bit(pending_bitmap(t), port))
-		notify_vcpu(t, port);
+		notify_vcpu(t, port, compat);
 	return 0;
 }
 

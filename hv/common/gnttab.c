@@ -182,7 +182,7 @@ static long setup_table(struct vcpu *v, uint64_t gva)
 		op.status = setup_frames(v, d, &op);
 		domain_put(d);
 	}
-	return copy_to_guest(v, gva + offsetof(struct gnttab_setup_table, status), &op.status, sizeof(op.status))
+	return arg_out_field(v, &xlat_gnttab_setup_table, XLAT_GNTTAB_SETUP_TABLE_STATUS, gva, &op)
 		       ? -XEN_EFAULT : 0;
 }
 

@@ -342,6 +342,7 @@ union gnttab_batch_op {
 struct gnttab_batch {
 	size_t size;             /* of one operation in guest memory */
 	const struct xlat_layout *xlat; /* its 32-bit layout if that differs, else NULL */
+	unsigned xlat_status;           /* the status field's index in it */
 	size_t out_off, out_len; /* what goes back, the status first */
 	int16_t (*one)(struct vcpu *v, union gnttab_batch_op *op); /* its status */
 };
@@ -352,7 +353,7 @@ struct gnttab_batch {
  * left (arg 2). */
 static long run_batch(struct vcpu *v, const struct gnttab_batch *b, uint64_t gva, uint32_t count)
 {
-	bool xlat = b->xlat && hc_compat(v); /* a 32-bit caller's layout: converted whole */
+	bool xlat = b->xlat && hc_compat(v); /* a 32-bit caller's layout: its status written back */
 	size_t size = xlat ? b->xlat->compat_size : b->size;
 	for (uint32_t i = 0; i < count; i++) {
 		union gnttab_batch_op op;
@@ -366,7 +367,7 @@ static long run_batch(struct vcpu *v, const struct gnttab_batch *b, uint64_t gva
 			return -XEN_EFAULT;
 		int16_t status = b->one(v, &op);
 		memcpy((char *)&op + b->out_off, &status, sizeof(status));
-		if (xlat ? arg_out(v, b->xlat, at, &op)
+		if (xlat ? arg_out_field(v, b->xlat, b->xlat_status, at, &op)
 			 : copy_to_guest(v, at + b->out_off, (char *)&op + b->out_off, b->out_len))
 			return -XEN_EFAULT;
 	}
@@ -413,6 +414,7 @@ long gnttab_copy(struct vcpu *v, uint64_t gva, uint32_t count)
 {
 	static const struct gnttab_batch b = {
 		.size = sizeof(struct gnttab_copy), .xlat = &xlat_gnttab_copy,
+		.xlat_status = XLAT_GNTTAB_COPY_STATUS,
 		.out_off = offsetof(struct gnttab_copy, status), .out_len = sizeof(int16_t), .one = copy_op };
 	return run_batch(v, &b, gva, count);
 }

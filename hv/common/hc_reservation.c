@@ -143,6 +143,8 @@ long memory_reservation_op(struct vcpu *v, uint64_t op, uint64_t gva)
 		return claim ? -XEN_EFAULT : (long)start;
 	if (claim ? start > r.nr_extents : start >= r.nr_extents)
 		return claim ? -XEN_EINVAL : (long)start;
+	if (!claim && hc_compat(v) && r.nr_extents > (UINT32_MAX >> EXTENT_SHIFT))
+		return (long)start; /* as Xen: a 32-bit command could not encode the continuation */
 	struct domain *d = domain_get_checked(v, r.domid, claim ? ACCESS_PRIV : ACCESS_TARGET, &rc);
 	if (!d)
 		return claim ? rc : (long)start;

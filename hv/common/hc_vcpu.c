@@ -13,6 +13,7 @@
 
 #define MIN_PERIOD_NS 1000000ULL /* Xen refuses periods under 1 ms */
 #define MAX_PERIOD_NS (1ULL << 62) /* and absurd ones */
+#define SET_TIMER_FALLBACK_NS 100000000ULL /* set_timer_op's answer to a huge deadline */
 
 static long register_vcpu_info(struct vcpu *v, struct vcpu *target, uint64_t gva)
 {
@@ -48,15 +49,14 @@ static long register_vcpu_info(struct vcpu *v, struct vcpu *target, uint64_t gva
 
 static long register_runstate(struct vcpu *v, struct vcpu *target, uint64_t gva)
 {
-	uint64_t area, gpa = 0, irq;
-	if (GUEST_IN(v, &area, gva))
+	uint64_t area = 0, gpa = 0, irq;
+	/* a 32-bit caller's pointer is the union's low half */
+	if (copy_from_guest(v, &area, gva, hc_compat(v) ? 4 : 8))
 		return -XEN_EFAULT;
-	if (hc_compat(v))
-		area = (uint32_t)area; /* a 32-bit pointer in the union's low half */
 	/* Resolved once: the area sits in the direct map and never moves.
 	 * A null address unregisters, as in Xen. */
 	if (area && (guest_va_to_gpa(v, area, true, &gpa) ||
-		     !p2m_is_mapped(target->d, gpa + arg_size(v, &xlat_runstate_info) - 1)))
+		     !p2m_is_mapped(target->d, gpa + sizeof(struct vcpu_runstate_info) - 1)))
 		return -XEN_EFAULT;
 	spinlock_t *lock = sched_vcpu_lock(&target->sched, &irq);
 	__atomic_store_n(&target->runstate_gpa, gpa, __ATOMIC_RELEASE);
@@ -81,7 +81,7 @@ static long singleshot(struct vcpu *v, struct vcpu *target, uint64_t gva)
 	struct vcpu_set_singleshot_timer t;
 	if (target != v)
 		return -XEN_EINVAL;
-	if (GUEST_IN(v, &t, gva))
+	if (ARG_IN(v, singleshot_timer, &t, gva))
 		return -XEN_EFAULT;
 	if ((t.flags & VCPU_SSHOTTMR_future) && t.timeout_abs_ns < now_ns())
 		return -XEN_ETIME;
@@ -133,9 +133,15 @@ long do_vcpu_op(struct vcpu *v, const uint64_t arg[5])
 	}
 }
 
+/* 0 cancels.  As Xen does, a deadline that wrapped negative or lies more
+ * than 2^50 ns (13 days) ahead fires in 100 ms instead: old Linux
+ * computed such values from wrapped jiffies. */
 long do_set_timer_op(struct vcpu *v, const uint64_t arg[5])
 {
-	/* 0 cancels; a 32-bit caller passes the low and high halves */
-	v->timer_deadline = hc_compat(v) ? (uint32_t)arg[0] | arg[1] << 32 : arg[0];
+	/* a 32-bit caller passes the low and high halves */
+	uint64_t deadline = hc_compat(v) ? (uint32_t)arg[0] | arg[1] << 32 : arg[0], now = now_ns();
+	if ((int64_t)deadline < 0 || (deadline > now && (deadline - now) >> 50))
+		deadline = now + SET_TIMER_FALLBACK_NS;
+	v->timer_deadline = deadline;
 	return 0;
 }

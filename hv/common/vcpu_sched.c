@@ -240,7 +240,7 @@ void vcpu_runstate_publish(struct vcpu *v)
 	rs.state = state;
 	bool flag = v->d->vm_assist & (1u << VMASST_TYPE_runstate_update_flag);
 	const struct xlat_layout *l = &xlat_runstate_info; /* field 1: state_entry_time */
-	bool compat = v->d->shinfo_compat;
+	bool compat = __atomic_load_n(&v->d->shinfo_compat, __ATOMIC_ACQUIRE);
 	uint64_t gpa_entry = gpa + (compat ? l->field[1].compat_off : l->field[1].native_off);
 	if (flag) {
 		uint64_t busy = rs.state_entry_time | XEN_RUNSTATE_UPDATE;

@@ -89,10 +89,16 @@ void vtime_update_vcpu(struct vcpu *v)
 #define COMPAT_WC_VERSION_OFF (2048 + 2 * 128)
 #define COMPAT_WC_SEC_HI_OFF (COMPAT_WC_VERSION_OFF + 12 + 6 * 4)
 
+/* Writers of a domain's wallclock (its creation, dom0's settime, the
+ * guest's layout latch) take turns, so the version is never even over a
+ * half-written time. */
+static spinlock_t wallclock_lock = SPINLOCK_INIT;
+
 void vtime_update_wallclock(struct domain *d)
 {
+	uint64_t flags = spin_lock_irqsave(&wallclock_lock);
 	char *s = (char *)d->shared_info;
-	bool compat = d->shinfo_compat;
+	bool compat = __atomic_load_n(&d->shinfo_compat, __ATOMIC_ACQUIRE);
 	/* version, sec, nsec in a row in both layouts */
 	volatile uint32_t *wc = (volatile uint32_t *)(s + (compat ? COMPAT_WC_VERSION_OFF
 								: offsetof(struct shared_info, wc_version)));
@@ -105,6 +111,7 @@ void vtime_update_wallclock(struct domain *d)
 	*sec_hi = (uint32_t)(secs >> 32);
 	wc[2] = (uint32_t)(boot_wallclock_ns % 1000000000ULL);
 	__atomic_store_n(&wc[0], (version | 1) + 1, __ATOMIC_SEQ_CST);
+	spin_unlock_irqrestore(&wallclock_lock, flags);
 }
 
 void vtime_set_wallclock(uint64_t secs, uint32_t nsecs, uint64_t sys_ns)

@@ -29,7 +29,10 @@ struct xlat_layout {
 extern const struct xlat_layout xlat_add_to_physmap, xlat_memory_reservation, xlat_memory_map,
 	xlat_foreign_memory_map, xlat_remove_from_physmap, xlat_add_to_physmap_batch,
 	xlat_acquire_resource, xlat_sched_poll, xlat_gnttab_setup_table, xlat_gnttab_copy,
-	xlat_multicall_entry, xlat_runstate_info;
+	xlat_multicall_entry, xlat_runstate_info, xlat_singleshot_timer;
+/* The index of a field in its layout (for arg_out_field). */
+#define XLAT_GNTTAB_SETUP_TABLE_STATUS 2
+#define XLAT_GNTTAB_COPY_STATUS 8
 
 /* Whether v's hypercall in progress comes from 32-bit code. */
 bool hc_compat(const struct vcpu *v);
@@ -40,6 +43,9 @@ size_t arg_size(const struct vcpu *v, const struct xlat_layout *l);
  * The native copy is zeroed first, so padding and widened fields are 0. */
 int arg_in(struct vcpu *v, const struct xlat_layout *l, void *native, uint64_t gva);
 int arg_out(struct vcpu *v, const struct xlat_layout *l, uint64_t gva, const void *native);
+/* Field i of the structure at gva only, in the caller's layout. */
+int arg_out_field(struct vcpu *v, const struct xlat_layout *l, unsigned i, uint64_t gva,
+		  const void *native);
 #define ARG_IN(v, name, ptr, gva) arg_in(v, &xlat_##name, ptr, gva)
 #define ARG_OUT(v, name, gva, ptr) arg_out(v, &xlat_##name, gva, ptr)
 

@@ -88,8 +88,10 @@ static int write_hypercall_page(struct vcpu *v, uint64_t gpa)
 		stub[5] = 0x0f, stub[6] = 0x01, stub[7] = 0xd9, stub[8] = 0xc3;
 	}
 	page[HYPERCALL_IRET * 32] = 0x0f, page[HYPERCALL_IRET * 32 + 1] = 0x0b; /* ud2: PV only */
+	if (copy_to_gpa(v->d, gpa & ~(PAGE_SIZE - 1), page, PAGE_SIZE))
+		return -1;
 	domain_latch_shinfo_layout(v);
-	return copy_to_gpa(v->d, gpa & ~(PAGE_SIZE - 1), page, PAGE_SIZE);
+	return 0;
 }
 
 bool pat_valid(uint64_t pat)

@@ -2,9 +2,9 @@
  * A vCPU's local APIC (Intel SDM vol. 3 chapter 10), in x2APIC mode (the
  * register MSRs are 0x800 + offset/16) or in xAPIC mode (registers every
  * 16 bytes of the page at 0xfee00000, reached through the instruction
- * emulator, mmio.c).  PVH guests start with x2APIC enabled; a guest may
- * leave it through the disabled state and enable the xAPIC, as the SDM's
- * mode transitions allow.  Implemented: ID, version, TPR/PPR, EOI, LDR
+ * emulator, mmio.c).  vCPUs start in xAPIC mode, as on Xen; a guest may
+ * switch to x2APIC and back through the disabled state, as the SDM's mode
+ * transitions allow.  Implemented: ID, version, TPR/PPR, EOI, LDR
  * (and DFR in xAPIC mode), SVR, ISR/TMR/IRR, ESR, the LVT registers
  * (stored; the APIC timer does not count: PVH Linux uses Xen's timer),
  * ICR with fixed, NMI, INIT and STARTUP delivery, and SELF_IPI.  Reserved

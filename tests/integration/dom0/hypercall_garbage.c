@@ -108,8 +108,9 @@ static int allowed(uint64_t op, uint64_t cmd)
 		return 0;
 	if (op == 15 && sizeof(void *) == 4)
 		return 0; /* set_timer_op: from i386 the deadline's high half is the
-			   * random second argument, so dom0's own timer would go
-			   * years away (a 64-bit caller's fires at once) */
+			   * random second argument, so dom0's own timer could go
+			   * minutes away (as on Xen: only past 13 days does it
+			   * fire in 100 ms instead); a 64-bit caller's fires at once */
 	return 1;
 }
 

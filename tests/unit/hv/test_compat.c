@@ -6,6 +6,7 @@
 #include "domain.h"
 #include "public/memory.h"
 #include "public/sched.h"
+#include "public/grant_table.h"
 #include "public/xen.h"
 
 static uint8_t guest[4096];
@@ -49,10 +50,15 @@ static void sizes(void)
 		{ &xlat_gnttab_copy, 24, "gnttab_copy" },
 		{ &xlat_multicall_entry, 32, "multicall_entry" },
 		{ &xlat_runstate_info, 44, "vcpu_runstate_info" },
+		{ &xlat_singleshot_timer, 12, "vcpu_set_singleshot_timer" },
 	};
 	for (unsigned i = 0; i < sizeof(want) / sizeof(want[0]); i++)
 		CHECK(want[i].l->compat_size == want[i].size, "compat: %s is %u bytes on x86_32 (layout says %u)",
 		      want[i].name, want[i].size, want[i].l->compat_size);
+	CHECK(xlat_gnttab_copy.field[XLAT_GNTTAB_COPY_STATUS].compat_off == 20 &&
+		      xlat_gnttab_copy.field[XLAT_GNTTAB_COPY_STATUS].native_off == 36 &&
+		      xlat_gnttab_setup_table.field[XLAT_GNTTAB_SETUP_TABLE_STATUS].compat_off == 8,
+	      "compat: the status fields written back alone: gnttab_copy's at 20 (36 native), setup_table's at 8");
 	CHECK(xlat_sched_poll.field[2].compat_off == 8 && xlat_runstate_info.field[1].compat_off == 4 &&
 		      xlat_acquire_resource.field[5].compat_off == 16,
 	      "compat: a uint64_t is 4-byte aligned (poll timeout at 8, state_entry_time at 4, frame at 16)");
@@ -85,6 +91,19 @@ static void conversions(void)
 	CHECK(arg_size(&v, &xlat_multicall_entry) == 64, "native: a multicall entry is 64 bytes");
 }
 
+static void one_field(void)
+{
+	struct vcpu v = { .hc_compat = true };
+	struct gnttab_copy op = { .status = -3 };
+	memset(guest, 0xee, sizeof(guest));
+	CHECK(!arg_out_field(&v, &xlat_gnttab_copy, XLAT_GNTTAB_COPY_STATUS, 500, &op) &&
+		      guest[520] == 0xfd && guest[521] == 0xff && guest[519] == 0xee && guest[522] == 0xee,
+	      "compat: arg_out_field writes the 2 bytes of gnttab_copy's status at 20 and nothing else");
+	v.hc_compat = false;
+	CHECK(!arg_out_field(&v, &xlat_gnttab_copy, XLAT_GNTTAB_COPY_STATUS, 600, &op) && guest[636] == 0xfd &&
+		      guest[635] == 0xee && guest[638] == 0xee, "native: at 36");
+}
+
 static void arrays(void)
 {
 	struct vcpu v = { .hc_compat = true };
@@ -104,6 +123,7 @@ int main(void)
 {
 	sizes();
 	conversions();
+	one_field();
 	arrays();
 	return check_exit();
 }
